@@ -1,0 +1,2 @@
+// Placeholder entry: replaced by the makeimg CLI (issue 3).
+export {};

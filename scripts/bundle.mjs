@@ -1,0 +1,34 @@
+// Bundles the three programs into dist/ with esbuild, and puts both .wasm
+// files beside the server (and makeimg CLI) bundles, where parser.ts looks.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const out = join(root, 'dist');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+mkdirSync(out, { recursive: true });
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: join(out, 'server.js') }),
+  esbuild.build({ ...common, entryPoints: ['pipeline/src/cli.ts'], outfile: join(out, 'makeimg.js'),
+    banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: join(out, 'extension.js'),
+    external: ['vscode'] }),
+]);
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(out, 'tree-sitter.wasm'));
+copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), join(out, 'tree-sitter-bash.wasm'));

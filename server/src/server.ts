@@ -1,0 +1,2 @@
+// Placeholder entry: replaced by the language server (issue 2).
+export {};

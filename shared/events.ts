@@ -1,0 +1,89 @@
+/**
+ * The pipeline's machine-readable progress protocol (`makeimg --json`):
+ * one JSON object per stdout line. The pipeline writes these; the VS Code
+ * client reads them. Both import this module, so the protocol has one
+ * definition.
+ */
+import type { StageName } from './contract';
+
+export interface StageEvent {
+  type: 'stage';
+  stage: StageName;
+  /** 1-based position in STAGES. */
+  index: number;
+  total: number;
+  state: 'start' | 'end' | 'skip';
+  /** Duration in milliseconds, on 'end'. */
+  ms?: number;
+  /** Why a stage was skipped, on 'skip'. */
+  reason?: string;
+}
+
+export interface LogEvent {
+  type: 'log';
+  stage: StageName;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface ProgressEvent {
+  type: 'progress';
+  stage: StageName;
+  /** Bytes done so far. */
+  done: number;
+  /** Bytes expected in total (the tree's size for the archive stage). */
+  total: number;
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  stage?: StageName;
+  message: string;
+  /** image.sh that the failing command is in, when known. */
+  file?: string;
+  /** 1-based line in `file` of the failing command, when known. */
+  line?: number;
+}
+
+export interface ResultEvent {
+  type: 'result';
+  ok: boolean;
+  imgPath?: string;
+  /** Size of the image in bytes (archive size, or tree size for a directory image). */
+  bytes?: number;
+  ms: number;
+  /** Set when the build was cancelled. */
+  cancelled?: boolean;
+  /** What was kept on disk after a failure or cancellation (e.g. the working $img_dir). */
+  kept?: string[];
+}
+
+export type BuildEvent = StageEvent | LogEvent | ProgressEvent | ErrorEvent | ResultEvent;
+
+/** Exit codes of the makeimg program. */
+export const EXIT = {
+  OK: 0,
+  BUILD_FAILED: 1,
+  INVALID: 2,
+  CANCELLED: 130,
+} as const;
+
+export function encodeEvent(e: BuildEvent): string {
+  return JSON.stringify(e) + '\n';
+}
+
+/** Parse one line of `--json` output; undefined for anything that is not an event. */
+export function decodeEvent(line: string): BuildEvent | undefined {
+  const t = line.trim();
+  if (!t.startsWith('{')) return undefined;
+  try {
+    const v = JSON.parse(t) as { type?: unknown };
+    if (v && typeof v === 'object' && typeof v.type === 'string' &&
+        ['stage', 'log', 'progress', 'error', 'result'].includes(v.type)) {
+      return v as BuildEvent;
+    }
+  } catch {
+    // not JSON: ignore
+  }
+  return undefined;
+}
