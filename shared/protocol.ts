@@ -1,0 +1,35 @@
+/**
+ * Names shared by the VS Code client and the language server: command IDs,
+ * the settings section, and the settings shape. The server never imports
+ * 'vscode'; both sides import this module instead of repeating strings.
+ */
+
+/** The language ID registered for image.sh files. */
+export const LANGUAGE_ID = 'makeimg';
+
+/** Settings section ("makeimg.*") read through workspace/configuration. */
+export const SETTINGS_SECTION = 'makeimg';
+
+export const COMMANDS = {
+  /** Build the image.sh (argument: the document URI string, optional). */
+  buildImage: 'makeimg.buildImage',
+  cancelBuild: 'makeimg.cancelBuild',
+  showLog: 'makeimg.showLog',
+} as const;
+
+/** Task type contributed by the client (tasks.json: {"type": "makeimg"}). */
+export const TASK_TYPE = 'makeimg';
+
+/** Server-relevant settings (the client contributes them in package.json). */
+export interface ServerSettings {
+  /** Rule codes (e.g. "MKIMG005") whose diagnostics are not reported. */
+  disabledRules: string[];
+  shellcheck: { enable: boolean; path: string };
+  maxNumberOfProblems: number;
+}
+
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
+  disabledRules: [],
+  shellcheck: { enable: true, path: 'shellcheck' },
+  maxNumberOfProblems: 100,
+};
