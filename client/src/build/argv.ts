@@ -1,0 +1,47 @@
+/**
+ * The command line of a build, as an argv array (never a shell string): the
+ * privilege command, then the pipeline bundle run by a node binary with
+ * `--json --directory <dir> [<img_dir_base>]`.
+ *
+ * pkexec clears the environment, so ELECTRON_RUN_AS_NODE (which makes VS Code's
+ * own Electron binary behave as plain node) is passed through /usr/bin/env.
+ */
+import { isAbsolute, resolve } from 'node:path';
+
+/** pkexec without its text-mode agent: authentication goes through the desktop's polkit agent. */
+export const DEFAULT_PRIVILEGE_COMMAND: readonly string[] = ['pkexec', '--disable-internal-agent'];
+
+export interface BuildArgvInput {
+  /** e.g. ["pkexec", "--disable-internal-agent"] or ["sudo", "-n"]; empty runs the pipeline directly. */
+  privilegeCommand: readonly string[];
+  /** The node binary; usually process.execPath of the extension host. */
+  nodePath: string;
+  /** Absolute path of the pipeline bundle (dist/makeimg.js). */
+  pipelineScript: string;
+  /** The directory that contains image.sh (absolute). */
+  directory: string;
+  /** img_dir_base; relative paths are taken relative to `directory`, as the CLI does. */
+  imgDirBase?: string;
+}
+
+export function buildArgv(input: BuildArgvInput): string[] {
+  for (const [what, path] of [['nodePath', input.nodePath], ['pipelineScript', input.pipelineScript], ['directory', input.directory]] as const) {
+    if (!isAbsolute(path)) throw new Error(`${what} must be an absolute path, got "${path}"`);
+  }
+  const argv = [
+    ...input.privilegeCommand,
+    '/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1',
+    input.nodePath, input.pipelineScript,
+    '--json', '--directory', input.directory,
+  ];
+  const base = input.imgDirBase?.trim();
+  // Made absolute so it can never be read as an option, and means the same under any cwd.
+  if (base) argv.push(resolve(input.directory, base));
+  return argv;
+}
+
+/** The privilege program's name (argv[0] without directories), for messages. */
+export function privilegeProgram(privilegeCommand: readonly string[]): string | undefined {
+  const first = privilegeCommand[0];
+  return first === undefined ? undefined : first.slice(first.lastIndexOf('/') + 1);
+}
