@@ -1,0 +1,45 @@
+/**
+ * Runs the client's launcher outside VS Code, exactly as the extension does
+ * (same argv builder, same launcher), for the privilege test: it runs as an
+ * unprivileged user. Prints one JSON line per event ({"event": ...}) and a
+ * last line {"outcome": ...}.
+ *
+ *   run-launcher.ts --directory DIR [--img-dir-base BASE] [--privilege "pkexec --disable-internal-agent"]
+ *                   [--cancel-on STAGE]
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildArgv, DEFAULT_PRIVILEGE_COMMAND } from '../../src/build/argv';
+import { launchBuild } from '../../src/build/launcher';
+
+const { values } = parseArgs({
+  options: {
+    directory: { type: 'string' },
+    'img-dir-base': { type: 'string' },
+    privilege: { type: 'string' },
+    'cancel-on': { type: 'string' },
+  },
+});
+if (!values.directory) {
+  process.stderr.write('run-launcher: --directory is required\n');
+  process.exit(2);
+}
+const privilegeCommand = values.privilege === undefined ? DEFAULT_PRIVILEGE_COMMAND : values.privilege.split(' ').filter(Boolean);
+const argv = buildArgv({
+  privilegeCommand,
+  nodePath: process.execPath,
+  pipelineScript: join(__dirname, '..', '..', '..', 'dist', 'makeimg.js'),
+  directory: values.directory,
+  imgDirBase: values['img-dir-base'],
+});
+const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + '\n');
+const handle = launchBuild({
+  argv,
+  privilegeCommandLength: privilegeCommand.length,
+  onEvent(event) {
+    print({ event });
+    if (event.type === 'stage' && event.state === 'start' && event.stage === values['cancel-on']) handle.cancel();
+  },
+  onOutput: (line, stream) => print({ output: line, stream }),
+});
+handle.done.then((outcome) => print({ outcome }));
