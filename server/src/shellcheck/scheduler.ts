@@ -1,0 +1,80 @@
+/**
+ * Per-document debounced jobs where a newer version replaces an older one:
+ * scheduling a document cancels its pending timer and aborts its running job,
+ * and a result is delivered only if its job is still the document's current
+ * one (a result for a stale version is dropped).
+ */
+
+export interface Job<T> {
+  /** Does the work; must stop (and clean up) when `signal` aborts. */
+  run(signal: AbortSignal): Promise<T>;
+  /** Receives the result, only while this job is still current. */
+  deliver(result: T): void;
+}
+
+interface Slot {
+  timer?: NodeJS.Timeout;
+  abort: AbortController;
+}
+
+export class DocumentScheduler {
+  private readonly slots = new Map<string, Slot>();
+  /** The newest version scheduled per key, kept after its job ends until `forget`. */
+  private readonly versions = new Map<string, number>();
+
+  constructor(private readonly debounceMs: number) {}
+
+  /**
+   * Run `job` for `key` after the debounce delay, replacing whatever was
+   * pending or running for it. A version older than the current one is ignored.
+   * `delayMs` overrides the debounce (0: start on the next tick).
+   */
+  schedule<T>(key: string, version: number, job: Job<T>, delayMs = this.debounceMs): void {
+    const newest = this.versions.get(key);
+    if (newest !== undefined && version < newest) return;
+    this.versions.set(key, version);
+    this.cancel(key);
+
+    const slot: Slot = { abort: new AbortController() };
+    this.slots.set(key, slot);
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined;
+      job.run(slot.abort.signal).then(
+        (result) => {
+          if (this.slots.get(key) !== slot || slot.abort.signal.aborted) return;
+          this.slots.delete(key);
+          job.deliver(result);
+        },
+        () => {
+          // A job reports its own failures through its result; a throw only ends the slot.
+          if (this.slots.get(key) === slot) this.slots.delete(key);
+        },
+      );
+    }, delayMs);
+  }
+
+  /** Stop the pending or running job of `key`, if any; nothing is delivered for it. */
+  cancel(key: string): void {
+    const slot = this.slots.get(key);
+    if (!slot) return;
+    this.slots.delete(key);
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.abort.abort();
+  }
+
+  /** Cancel `key` and forget its versions (the document was closed). */
+  forget(key: string): void {
+    this.cancel(key);
+    this.versions.delete(key);
+  }
+
+  /** Whether `key` has a job waiting or running. */
+  isBusy(key: string): boolean {
+    return this.slots.has(key);
+  }
+
+  dispose(): void {
+    for (const key of [...this.slots.keys()]) this.cancel(key);
+    this.versions.clear();
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * ShellCheck findings for open image.sh documents: debounced per document,
+ * cancelled by newer edits, filtered for makeimg's own variables, converted
+ * to LSP diagnostics. A missing or broken shellcheck is never an error for
+ * the user: it is logged once and the document simply gets no findings.
+ */
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver';
+import { SETTINGS_SECTION, type ServerSettings } from '../../../shared/protocol';
+import { toDiagnostics } from './convert';
+import { withoutMakeimgFalsePositives } from './filter';
+import { runShellcheck, type RunOutcome } from './runner';
+import { DocumentScheduler } from './scheduler';
+
+export type ShellcheckSettings = ServerSettings['shellcheck'];
+/** Receives the shellcheck diagnostics of one document version (possibly empty). */
+export type PublishShellcheck = (diagnostics: Diagnostic[], version: number) => void;
+
+export interface ShellcheckServiceOptions {
+  /** Quiet time after an edit before shellcheck starts (ms). */
+  debounceMs?: number;
+  /** A run taking longer is killed and yields no findings (ms). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_DEBOUNCE_MS = 400;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_EXECUTABLE = 'shellcheck';
+
+export class ShellcheckService {
+  private readonly scheduler: DocumentScheduler;
+  private readonly timeoutMs: number;
+  /** Problems already logged; cleared by a successful run so a recurrence is logged again. */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly log: (message: string) => void,
+    options: ShellcheckServiceOptions = {},
+  ) {
+    this.scheduler = new DocumentScheduler(options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /**
+   * Check `text` (version `version` of `uri`) after the debounce delay and
+   * call `publish` with the result, unless a newer `schedule` or `forget`
+   * for the same uri comes first. When disabled, publishes an empty list
+   * (clearing earlier findings) without running anything.
+   */
+  schedule(uri: string, version: number, text: string, settings: ShellcheckSettings, publish: PublishShellcheck): void {
+    if (!settings.enable) {
+      this.scheduler.schedule(uri, version, { run: async () => [], deliver: (d: Diagnostic[]) => publish(d, version) }, 0);
+      return;
+    }
+    const executable = settings.path.trim() || DEFAULT_EXECUTABLE;
+    this.scheduler.schedule(uri, version, {
+      run: async (signal) => {
+        const outcome = await runShellcheck(text, { executable, cwd: directoryOf(uri), timeoutMs: this.timeoutMs, signal });
+        return this.diagnosticsFrom(outcome, text, uri, executable);
+      },
+      deliver: (diagnostics: Diagnostic[]) => publish(diagnostics, version),
+    });
+  }
+
+  /** Stop checking `uri` (closed): cancels its pending or running check. */
+  forget(uri: string): void {
+    this.scheduler.forget(uri);
+  }
+
+  dispose(): void {
+    this.scheduler.dispose();
+  }
+
+  private diagnosticsFrom(outcome: RunOutcome, text: string, uri: string, executable: string): Diagnostic[] {
+    switch (outcome.kind) {
+      case 'ok':
+        this.reported.clear();
+        return toDiagnostics(withoutMakeimgFalsePositives(outcome.comments), text);
+      case 'cancelled':
+        return [];
+      case 'unavailable':
+        this.reportOnce(
+          `ShellCheck is unavailable (${outcome.reason}); image.sh files are checked without it. ` +
+            `Install shellcheck or set ${SETTINGS_SECTION}.shellcheck.path.`,
+        );
+        return [];
+      case 'timeout':
+        this.reportOnce(`ShellCheck took longer than ${outcome.timeoutMs} ms on ${uri} and was stopped; its findings are left out.`);
+        return [];
+      case 'failed':
+        this.reportOnce(`ShellCheck ('${executable}') failed: ${outcome.reason}; its findings are left out.`);
+        return [];
+    }
+  }
+
+  private reportOnce(message: string): void {
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    this.log(message);
+  }
+}
+
+/** The document's directory, so `source ./lib.sh` and `.shellcheckrc` resolve as they do for the user. */
+function directoryOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    const dir = dirname(fileURLToPath(uri));
+    return statSync(dir).isDirectory() ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
