@@ -1,0 +1,145 @@
+/**
+ * The `makeimg` task type: a CustomExecution whose pseudoterminal streams the
+ * build. Ctrl+C in the terminal, or closing it, cancels the build. Tasks come
+ * from the workspace's image.sh files or from tasks.json
+ * ({"type": "makeimg", "directory": "...", "imgDirBase": "..."}).
+ */
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { IMAGE_FILE_NAME } from '../../../shared/contract';
+import { TASK_TYPE } from '../../../shared/protocol';
+import type { BuildController, RunningBuild } from './controller';
+import { ansi } from './render';
+
+export interface MakeimgTaskDefinition extends vscode.TaskDefinition {
+  type: typeof TASK_TYPE;
+  /** The directory containing image.sh: absolute, or relative to the workspace folder. Default: the folder. */
+  directory?: string;
+  /** img_dir_base for this build; overrides makeimg.imgDirBase. */
+  imgDirBase?: string;
+}
+
+const CTRL_C = '\x03';
+/** Exit codes the terminal reports (the pipeline's own: 0 built, 1 failed, 2 invalid, 130 cancelled). */
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_INVALID = 2;
+const EXIT_CANCELLED = 130;
+
+class BuildPseudoterminal implements vscode.Pseudoterminal {
+  private readonly writer = new vscode.EventEmitter<string>();
+  private readonly closer = new vscode.EventEmitter<number>();
+  readonly onDidWrite = this.writer.event;
+  readonly onDidClose = this.closer.event;
+  private build: RunningBuild | undefined;
+
+  constructor(
+    private readonly controller: BuildController,
+    private readonly directory: string | undefined,
+    private readonly imgDirBase: string | undefined,
+    private readonly terminalName: string,
+    private readonly problem: string | undefined,
+  ) {}
+
+  open(): void {
+    const write = (text: string) => this.writer.fire(text);
+    if (this.problem || !this.directory) {
+      write(ansi.boldRed(this.problem ?? 'makeimg: no directory to build') + '\r\n');
+      this.closer.fire(EXIT_INVALID);
+      return;
+    }
+    if (!vscode.workspace.isTrusted) {
+      write(ansi.boldRed('makeimg: building runs image.sh as root; trust this workspace first.') + '\r\n');
+      this.closer.fire(EXIT_INVALID);
+      return;
+    }
+    this.build = this.controller.start({ directory: this.directory, imgDirBase: this.imgDirBase, terminalName: this.terminalName }, { write });
+    if (!this.build) {
+      this.closer.fire(EXIT_FAILED);
+      return;
+    }
+    void this.build.done.then((outcome) => {
+      this.build = undefined;
+      this.closer.fire(outcome.kind === 'built' ? EXIT_OK : outcome.kind === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED);
+    });
+  }
+
+  handleInput(data: string): void {
+    if (data.includes(CTRL_C)) this.build?.cancel();
+  }
+
+  /** The user closed the terminal. */
+  close(): void {
+    this.build?.cancel();
+  }
+}
+
+/** The directory a definition builds, or why it cannot. */
+function resolveDirectory(definition: MakeimgTaskDefinition, folder: vscode.WorkspaceFolder | undefined): { directory?: string; problem?: string } {
+  const base = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+  const given = definition.directory?.trim();
+  const directory = given ? (isAbsolute(given) ? given : base && resolve(base, given)) : base;
+  if (!directory) return { problem: `makeimg: cannot tell which directory to build; set "directory" in the task (absolute path)` };
+  if (!existsSync(join(directory, IMAGE_FILE_NAME))) return { directory, problem: `makeimg: there is no ${IMAGE_FILE_NAME} in ${directory}` };
+  return { directory };
+}
+
+export function taskName(directory: string | undefined, folder: vscode.WorkspaceFolder | undefined): string {
+  if (!directory) return 'build';
+  const rel = folder ? relative(folder.uri.fsPath, directory) : '';
+  return `build ${rel && !rel.startsWith('..') ? rel : rel === '' && folder ? folder.name : directory}`;
+}
+
+export function createBuildTask(
+  controller: BuildController,
+  definition: MakeimgTaskDefinition,
+  scope: vscode.WorkspaceFolder | vscode.TaskScope.Workspace,
+): vscode.Task {
+  const folder = typeof scope === 'object' ? scope : undefined;
+  const name = taskName(resolveDirectory(definition, folder).directory, folder);
+  const execution = new vscode.CustomExecution(async (resolved) => {
+    // tasks.json variables (${workspaceFolder}, ...) are substituted in `resolved`.
+    const def = resolved as MakeimgTaskDefinition;
+    const { directory, problem } = resolveDirectory(def, folder);
+    return new BuildPseudoterminal(controller, directory, def.imgDirBase?.trim() || undefined, name, problem);
+  });
+  const task = new vscode.Task(definition, scope, name, TASK_TYPE, execution, []);
+  task.group = vscode.TaskGroup.Build;
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, focus: false };
+  return task;
+}
+
+/** Offers a build task for every image.sh in the workspace, and runs tasks.json's makeimg tasks. */
+export class BuildTaskProvider implements vscode.TaskProvider {
+  constructor(private readonly controller: BuildController) {}
+
+  async provideTasks(): Promise<vscode.Task[]> {
+    const files = await vscode.workspace.findFiles(`**/${IMAGE_FILE_NAME}`, '**/node_modules/**', 100);
+    const tasks: vscode.Task[] = [];
+    for (const file of files) {
+      const folder = vscode.workspace.getWorkspaceFolder(file);
+      if (!folder) continue;
+      const directory = relative(folder.uri.fsPath, join(file.fsPath, '..')) || '.';
+      tasks.push(createBuildTask(this.controller, { type: TASK_TYPE, directory }, folder));
+    }
+    return tasks;
+  }
+
+  resolveTask(task: vscode.Task): vscode.Task | undefined {
+    if (task.definition.type !== TASK_TYPE) return undefined;
+    const scope = typeof task.scope === 'object' ? task.scope : vscode.TaskScope.Workspace;
+    // A tasks.json entry: same definition (VS Code matches on it), our execution.
+    const resolved = createBuildTask(this.controller, task.definition as MakeimgTaskDefinition, scope);
+    return new vscode.Task(task.definition, scope, task.name, TASK_TYPE, resolved.execution, []);
+  }
+}
+
+/** For an image.sh outside any workspace folder: the same pseudoterminal in a plain terminal. */
+export function openBuildTerminal(controller: BuildController, directory: string): vscode.Terminal {
+  const name = `makeimg: ${taskName(directory, undefined)}`;
+  const problem = existsSync(join(directory, IMAGE_FILE_NAME)) ? undefined : `makeimg: there is no ${IMAGE_FILE_NAME} in ${directory}`;
+  const terminal = vscode.window.createTerminal({ name, pty: new BuildPseudoterminal(controller, directory, undefined, name, problem) });
+  terminal.show(true);
+  return terminal;
+}

@@ -1,0 +1,60 @@
+/**
+ * The extension's one context object: owns the output channel, the language
+ * client, the build controller and everything registered with VS Code, and
+ * tears them down in order.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { COMMANDS, TASK_TYPE } from '../../shared/protocol';
+import { BuildDiagnostics } from './buildDiagnostics';
+import { buildImage, cancelBuild, showBuildLog } from './build/command';
+import { BuildController } from './build/controller';
+import { BuildTaskProvider } from './build/task';
+import { createLanguageClient } from './languageClient';
+import { BuildStatusBar } from './statusBar';
+
+export const OUTPUT_CHANNEL_NAME = 'makeimg';
+
+export class MakeimgContext implements vscode.Disposable {
+  readonly log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  readonly controller: BuildController;
+  private client: LanguageClient | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly extension: vscode.ExtensionContext) {
+    const status = new BuildStatusBar();
+    const diagnostics = new BuildDiagnostics();
+    this.controller = new BuildController(extension.extensionPath, this.log, status, diagnostics);
+    this.disposables.push(
+      status,
+      diagnostics,
+      this.controller,
+      vscode.commands.registerCommand(COMMANDS.buildImage, (arg?: unknown) => buildImage(this.controller, this.log, arg)),
+      vscode.commands.registerCommand(COMMANDS.cancelBuild, () => cancelBuild(this.controller)),
+      vscode.commands.registerCommand(COMMANDS.showLog, () => showBuildLog(this.controller, this.log)),
+      vscode.tasks.registerTaskProvider(TASK_TYPE, new BuildTaskProvider(this.controller)),
+    );
+  }
+
+  /** Starts the language server; a server that fails to start leaves building available. */
+  async startLanguageClient(): Promise<void> {
+    this.client = createLanguageClient(this.extension, this.log);
+    try {
+      await this.client.start();
+    } catch (err) {
+      this.log.error(`language server did not start: ${(err as Error).message}`);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    for (const d of this.disposables.splice(0).reverse()) d.dispose();
+    const client = this.client;
+    this.client = undefined;
+    try {
+      await client?.stop();
+    } catch {
+      // Already stopped (or never started): nothing to do on the way out.
+    }
+    this.log.dispose();
+  }
+}
