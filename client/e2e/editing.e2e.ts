@@ -1,0 +1,73 @@
+/**
+ * Scenarios 1 and 2 (issue 6): the packaged extension installed into a real
+ * VS Code, editing image.sh as a user does: Problems panel, hover, quick fix,
+ * completion. Runs as the current user (no privilege needed).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IMG_NAME, DO_INSTALL, VARIABLES } from '../../shared/contract';
+import { LANGUAGE_ID } from '../../shared/protocol';
+import { useVSCode } from './harness';
+import { waitFor } from './workbench';
+
+/** The stable rule codes the broken fixture must produce (documented by the server). */
+const MISSING_DO_INSTALL = 'MKIMG002';
+const ARRAY_LENGTH_MISMATCH = 'MKIMG003';
+
+/** Line of `img_name=` and of `preinstall_files_dst=` in fixtures/broken/image.sh (1-based). */
+const IMG_NAME_LINE = 2;
+const DST_LINE = 5;
+
+describe('e2e: editing image.sh in VS Code', function () {
+  const s = useVSCode({ fixture: 'broken' });
+
+  it('1. lists the errors with our codes, documents img_name on hover, and the quick fix removes the mismatch', async function () {
+    this.timeout(90_000);
+    await s.wb.openFile('image.sh');
+    await waitFor('the makeimg language mode', () => s.wb.languageMode(), (m) => m.toLowerCase() === LANGUAGE_ID, 20_000);
+
+    const problems = await waitFor('both errors in the Problems panel', () => s.wb.problems(),
+      (rows) => rows.some((r) => r.includes(MISSING_DO_INSTALL)) && rows.filter((r) => r.includes(ARRAY_LENGTH_MISMATCH)).length > 0,
+      30_000);
+    const missing = problems.find((r) => r.includes(MISSING_DO_INSTALL))!;
+    assert.match(missing, new RegExp(DO_INSTALL), `the missing-hook error names ${DO_INSTALL}: ${missing}`);
+    const mismatch = problems.find((r) => r.includes(ARRAY_LENGTH_MISMATCH))!;
+    assert.match(mismatch, /\b2\b[\s\S]*\b1\b|\b1\b[\s\S]*\b2\b/, `the mismatch error names both counts: ${mismatch}`);
+    assert.match(await s.wb.problemCounts(), /Errors: [1-9]/);
+
+    const doc = VARIABLES.find((v) => v.name === IMG_NAME)!.doc;
+    const firstSentence = doc.split('. ')[0].replace(/`/g, '');
+    const hover = await s.wb.hoverAt(IMG_NAME_LINE, 3);
+    assert.ok(hover.replace(/\s+/g, ' ').includes(firstSentence), `hover shows the img_name documentation, got: ${hover}`);
+
+    const fixes = await s.wb.quickFixesAt(DST_LINE, 3);
+    const fix = fixes.find((f) => /placeholder|destination|append|add/i.test(f));
+    assert.ok(fix, `a quick fix for the length mismatch is offered; offered: ${JSON.stringify(fixes)}`);
+    await s.wb.applyQuickFix(fix);
+    await waitFor('the mismatch error to disappear', () => s.wb.problems(),
+      (rows) => !rows.some((r) => r.includes(ARRAY_LENGTH_MISMATCH)) && rows.some((r) => r.includes(MISSING_DO_INSTALL)), 15_000);
+    const dstLine = (await s.wb.editorLines())[DST_LINE - 1];
+    assert.match(dstLine, /^preinstall_files_dst=\(etc\/a\.conf \S+\)$/, `the fix adds a second destination: ${dstLine}`);
+  });
+
+  it('2. completion in an empty image.sh offers the skeleton snippet and img_name', async function () {
+    this.timeout(60_000);
+    mkdirSync(join(s.workspace, 'new'));
+    writeFileSync(join(s.workspace, 'new', 'image.sh'), '');
+    await s.wb.openFile('new/image.sh');
+    await waitFor('the makeimg language mode', () => s.wb.languageMode(), (m) => m.toLowerCase() === LANGUAGE_ID, 20_000);
+
+    const items = await s.wb.completions();
+    const labels = items.map((i) => i.label);
+    assert.ok(labels.includes(IMG_NAME), `img_name is offered; offered: ${JSON.stringify(labels)}`);
+    const skeleton = items.find((i) => /skeleton|image\.sh/i.test(i.label + ' ' + i.aria));
+    assert.ok(skeleton, `a skeleton snippet is offered; offered: ${JSON.stringify(items)}`);
+
+    // Accepting it inserts a complete image.sh: img_name and a do_install hook.
+    await s.wb.acceptCompletion(skeleton.label);
+    const text = (await s.wb.editorLines()).join('\n');
+    assert.match(text, new RegExp(`^${IMG_NAME}=`, 'm'), `the skeleton assigns img_name:\n${text}`);
+    assert.match(text, new RegExp(`^${DO_INSTALL}\\s*\\(\\)`, 'm'), `the skeleton defines do_install:\n${text}`);
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * Drives the VS Code workbench in headless Chromium (playwright-core) the way a
+ * user does: quick open, command palette, Problems panel, hovers, quick fixes,
+ * completion, status bar and the terminal. Selectors are VS Code 1.96's.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+export interface StatusItem {
+  id: string;
+  text: string;
+  /** Codicon names rendered in the item, e.g. ["sync", "modifier-spin"] or ["check"]. */
+  icons: string[];
+}
+
+export interface CompletionItem {
+  label: string;
+  /** The whole row's aria label (label, kind, detail). */
+  aria: string;
+}
+
+/** Polls `read` until `accept` holds; on timeout throws with the last value seen. */
+export async function waitFor<T>(what: string, read: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await read();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export class Workbench {
+  private constructor(
+    private readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  /** Opens `url` (a code-server folder URL) and waits until the workbench shows the folder. */
+  static async open(url: string): Promise<Workbench> {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const wb = new Workbench(browser, page);
+    try {
+      await page.goto(url);
+      await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+      await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    } catch (e) {
+      await wb.close();
+      throw e;
+    }
+    return wb;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+
+  async screenshot(path: string): Promise<void> {
+    mkdirSync(dirname(path), { recursive: true });
+    await this.page.screenshot({ path });
+  }
+
+  /** Quick open (Ctrl+P) a workspace file and wait for its editor. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+    const name = relativePath.split('/').pop() ?? relativePath;
+    await this.page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ state: 'visible' });
+    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor({ state: 'visible' });
+  }
+
+  /** Runs a command from the command palette by its title, e.g. "makeimg: Build Image". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  /** Language mode shown in the status bar for the active editor. */
+  async languageMode(): Promise<string> {
+    return (await this.page.locator('#status\\.editor\\.mode').textContent())?.trim() ?? '';
+  }
+
+  /** Aria label of the problems counter, e.g. "Errors: 2, Warnings: 0". */
+  async problemCounts(): Promise<string> {
+    return (await this.page.locator('#status\\.problems a').getAttribute('aria-label')) ?? '';
+  }
+
+  /** Opens the Problems panel and returns the text of each marker row. */
+  async problems(): Promise<string[]> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) await this.runCommand('View: Focus Problems');
+    await panel.waitFor({ state: 'visible' });
+    // Marker rows only (the tree also has one row per file).
+    return this.page.locator('.markers-panel .monaco-list-row .marker-message-details, .markers-panel .monaco-list-row')
+      .evaluateAll((rows) => rows
+        .filter((r) => r.classList.contains('monaco-list-row') && r.querySelector('.marker-icon, .codicon-error, .codicon-warning, .codicon-info'))
+        .map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+  }
+
+  /** Moves the cursor of the active editor to a 1-based line and column. */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  /** Shows the hover at a position (like resting the mouse there) and returns its text. */
+  async hoverAt(line: number, column: number): Promise<string> {
+    await this.goTo(line, column);
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+I');
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
+    await hover.waitFor({ state: 'visible' });
+    return waitFor('hover text', async () => (await hover.innerText()).trim(), (t) => t.length > 0);
+  }
+
+  /** Opens the quick fix menu at a position and returns the action titles offered. */
+  async quickFixesAt(line: number, column: number): Promise<string[]> {
+    await this.goTo(line, column);
+    await this.page.keyboard.press('Control+.');
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    await rows.first().waitFor({ state: 'visible' });
+    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Applies the quick fix whose title contains `title` (the quick fix menu must be open). */
+  async applyQuickFix(title: string | RegExp): Promise<void> {
+    await this.page.locator('.action-widget .monaco-list-row.action', { hasText: title }).first().click();
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** Triggers completion at the cursor and returns the items offered. */
+  async completions(): Promise<CompletionItem[]> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+Space');
+    const rows = this.page.locator('.suggest-widget.visible .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible' });
+    // Let the language server's items arrive (the widget refreshes in place).
+    await this.page.waitForTimeout(500);
+    return rows.evaluateAll((els) => els.map((e) => ({
+      label: ((e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? '').trim(),
+      aria: e.getAttribute('aria-label') ?? '',
+    })));
+  }
+
+  /** Accepts the open completion list's item with this label (a click, as a user does). */
+  async acceptCompletion(label: string): Promise<void> {
+    await this.page.locator('.suggest-widget.visible .monaco-list-row', {
+      has: this.page.locator('.label-name', { hasText: label }),
+    }).first().click();
+    await this.page.locator('.suggest-widget.visible').waitFor({ state: 'hidden' });
+  }
+
+  /** Types into the active editor. */
+  async type(text: string): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.type(text);
+  }
+
+  /** The full text of the active editor's model (read through the DOM lines, top of file). */
+  async editorLines(): Promise<string[]> {
+    return this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').evaluateAll((lines) => lines
+      .map((l) => ({ top: parseFloat((l as HTMLElement).style.top || '0'), text: (l as HTMLElement).innerText.replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text));
+  }
+
+  async statusBarItems(): Promise<StatusItem[]> {
+    return this.page.locator('.part.statusbar .statusbar-item').evaluateAll((items) => items.map((el) => ({
+      id: el.id,
+      text: (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
+      icons: Array.from(el.querySelectorAll('.codicon')).flatMap((i) => Array.from(i.classList)
+        .filter((c) => c.startsWith('codicon-')).map((c) => c.slice('codicon-'.length))),
+    })));
+  }
+
+  /** Status bar items whose text contains `needle`. */
+  async statusBarItemsWith(needle: string): Promise<StatusItem[]> {
+    return (await this.statusBarItems()).filter((i) => i.text.includes(needle));
+  }
+
+  /** Rows of the visible terminal (the task terminal while a build runs), trailing blanks trimmed. */
+  async terminalRows(): Promise<string[]> {
+    const rows = await this.page.locator('.terminal-wrapper.active .xterm-rows > div').allInnerTexts();
+    const text = rows.map((r) => r.replace(/\u00a0/g, ' ').trimEnd());
+    while (text.length > 0 && text[text.length - 1] === '') text.pop();
+    return text;
+  }
+
+  /** Names of the open terminals/tasks in the terminal panel's tab list (or its single title). */
+  async terminalTitles(): Promise<string[]> {
+    return this.page.locator('.terminal-tabs-entry, .single-terminal-tab').allInnerTexts();
+  }
+
+  /** Visible notification toasts' messages. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+  }
+
+  private async focusEditor(): Promise<void> {
+    await this.page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
+  }
+}
