@@ -1,0 +1,97 @@
+/**
+ * Facts of a whole document. `FactsBuilder` keeps the facts of each top-level
+ * statement between builds, keyed by the statement's type and text: after an
+ * edit only the changed statements are walked again (walking costs wasm calls
+ * per node), and the others are shifted to their new line. Node ids are no
+ * use as keys: tree-sitter-bash rebuilds most top-level nodes on reparse.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import { attachComments } from './comments';
+import { emptyFragment, extractStatement, MAX_SYNTAX_ERRORS, type FactsFragment } from './extract';
+import type { DocumentFacts, Position } from './model';
+import { describeError } from './syntax-errors';
+
+interface CachedStatement {
+  fragment: FactsFragment;
+  line: number;
+  character: number;
+}
+
+export class FactsBuilder {
+  /** Statements of the previous build by type and text. */
+  private cache = new Map<string, CachedStatement>();
+
+  build(tree: Tree, text: string): DocumentFacts {
+    const next = new Map<string, CachedStatement>();
+    const fragments: FactsFragment[] = [];
+    const root = tree.rootNode;
+    for (const statement of root.children) {
+      if (!statement) continue;
+      const fragment = this.fragmentFor(statement, text, next);
+      fragments.push(fragment);
+    }
+    this.cache = next;
+    // Text that is not bash at all can make the root itself an ERROR node.
+    if (root.type === 'ERROR') fragments.unshift({ ...emptyFragment(), syntaxErrors: [describeError(root)] });
+    const facts = merge(fragments, root.endPosition.row + 1);
+    attachComments(facts, text);
+    return facts;
+  }
+
+  private fragmentFor(statement: Node, text: string, next: Map<string, CachedStatement>): FactsFragment {
+    const { row, column } = statement.startPosition;
+    if (!statement.isNamed && !statement.isMissing) return emptyFragment();
+    if (statement.hasError) return extractStatement(statement);
+    const key = `${statement.typeId}\u0000${text.slice(statement.startIndex, statement.endIndex)}`;
+    const cached = this.cache.get(key) ?? next.get(key);
+    let fragment: FactsFragment;
+    if (cached && cached.character === column) {
+      fragment = row === cached.line ? cached.fragment : shiftLines(cached.fragment, row - cached.line);
+    } else {
+      fragment = extractStatement(statement);
+    }
+    next.set(key, { fragment, line: row, character: column });
+    return fragment;
+  }
+}
+
+/** Facts of a tree without any cache. */
+export function extractFacts(tree: Tree, text: string): DocumentFacts {
+  return new FactsBuilder().build(tree, text);
+}
+
+function merge(fragments: FactsFragment[], lineCount: number): DocumentFacts {
+  const facts: DocumentFacts = { ...emptyFragment(), syntaxErrorsTruncated: false, lineCount };
+  for (const f of fragments) {
+    pushAll(facts.assignments, f.assignments);
+    pushAll(facts.functions, f.functions);
+    pushAll(facts.references, f.references);
+    pushAll(facts.commands, f.commands);
+    pushAll(facts.sources, f.sources);
+    pushAll(facts.syntaxErrors, f.syntaxErrors);
+    pushAll(facts.blocks, f.blocks);
+    pushAll(facts.comments, f.comments);
+  }
+  if (facts.syntaxErrors.length > MAX_SYNTAX_ERRORS) {
+    facts.syntaxErrors.length = MAX_SYNTAX_ERRORS;
+    facts.syntaxErrorsTruncated = true;
+  }
+  return facts;
+}
+
+function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
+/** A deep copy with every position moved by `delta` lines. */
+function shiftLines<T>(value: T, delta: number): T {
+  if (Array.isArray(value)) return value.map((v) => shiftLines(v, delta)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  if (typeof record.line === 'number' && typeof record.character === 'number') {
+    return { line: (record as unknown as Position).line + delta, character: record.character } as T;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) copy[key] = shiftLines(record[key], delta);
+  return copy as T;
+}

@@ -1,0 +1,4 @@
+/** The facts model of one image.sh: types, extraction and queries. */
+export * from './model';
+export { extractFacts, FactsBuilder } from './document';
+export * from './query';

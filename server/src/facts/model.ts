@@ -1,0 +1,205 @@
+/**
+ * The facts model: a plain-data description of one image.sh, extracted from
+ * its syntax tree in one pass. Rules and editor features (hover, completion,
+ * definition/references/rename, symbols, inlay hints, folding, code actions)
+ * read facts only, never the tree.
+ *
+ * Shape (stable; add fields, do not rename):
+ *   DocumentFacts
+ *     assignments  AssignmentFact[]  every place a variable gets a value:
+ *                                   `x=1`, `x=(a b)`, `x+=...`, `a[2]=...`,
+ *                                   `local/declare/typeset/readonly/export x[=...]`,
+ *                                   `X=1 cmd` (command prefix), `for x in ...`
+ *     functions    FunctionFact[]    definitions, with the comment block above
+ *     references   ReferenceFact[]   `$x`, `${x}`, `${x:-d}`, `"$x"`, heredocs, arithmetic
+ *     commands     CommandFact[]     simple commands whose name is a literal (calls)
+ *     sources      SourceFact[]      `source f`, `. f`, `eval ...`: code the analysis cannot see
+ *     syntaxErrors SyntaxErrorFact[] ERROR / MISSING nodes with a readable message
+ *     blocks       BlockFact[]       multi-line compound constructs (folding)
+ *     comments     CommentFact[]     every comment
+ *
+ * Every fact carries `function`: the name of the innermost enclosing function
+ * definition, or null at the top level.
+ *
+ * Unknown values: anything whose value or effect depends on running the script
+ * (`$(...)`, `$x`, globs, brace expansion, `+=`, loops, conditionals,
+ * subshells, `declare -i/-l/-u/-n`, function bodies) is recorded with the
+ * reasons in `unknown`; the static value is present only when it is certain.
+ * Rules must never guess about unknowns.
+ *
+ * Positions are zero-based lines and UTF-16 character offsets, as in LSP
+ * (lines are separated by '\n'; a lone '\r' is not a line break here).
+ */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Why a value or an assignment's effect cannot be known without running the script. */
+export type UnknownReason =
+  | 'expansion' // $x, ${x}: depends on another variable
+  | 'command-substitution' // $(...) or `...`
+  | 'arithmetic' // $((...))
+  | 'process-substitution' // <(...)
+  | 'glob' // *, ?, [...] in an unquoted word
+  | 'brace-expansion' // {a,b} or {1..3}
+  | 'tilde' // ~ or ~user
+  | 'escape' // $'...' with escapes
+  | 'append' // x+=...
+  | 'subscript' // a[i]=... sets one element
+  | 'declaration-flags' // declare -i / -l / -u / -n / -A ... transform the value
+  | 'no-value' // `local x`, `declare -a x`: declared, not assigned
+  | 'conditional' // inside if/case/&&/||: may not run
+  | 'loop' // inside a loop, or a for loop variable
+  | 'subshell' // ( ), $( ), pipelines: does not affect the script
+  | 'function' // inside a function body: runs only if called
+  | 'command-prefix' // X=1 cmd: only in cmd's environment
+  | 'other'; // a construct the analysis does not evaluate
+
+/** One shell word (a scalar value or an array element). */
+export interface WordFact {
+  /** The source text. */
+  text: string;
+  range: Range;
+  /** The value after quote removal, present only when it is certain. */
+  value?: string;
+  /** When `value` is unknown: the literal text after the last dynamic part ("" if it ends dynamic). */
+  literalSuffix?: string;
+  /** Always expands to exactly one word (quoted, or literal without glob/brace). */
+  singleWord: boolean;
+  /** Empty when `value` is known. */
+  unknown: UnknownReason[];
+}
+
+export type DeclarationKeyword = 'local' | 'declare' | 'typeset' | 'readonly' | 'export';
+
+export interface AssignmentFact {
+  name: string;
+  nameRange: Range;
+  /** The whole assignment (`name=value`), or the declaration for `local x`. */
+  range: Range;
+  /** The enclosing statement (e.g. the whole `declare -a x=(...)`), for edits and comments. */
+  statementRange: Range;
+  kind: 'scalar' | 'array';
+  form: 'plain' | 'declaration' | 'command-prefix' | 'for-variable';
+  operator: '=' | '+=' | 'none';
+  declaration?: DeclarationKeyword;
+  /** Option words of the declaration, e.g. ['-a', '-r']. */
+  declarationFlags: string[];
+  /** The index text of `a[i]=...`. */
+  subscript?: string;
+  /** The right-hand side as written (the whole `( ... )` for arrays). */
+  valueRange?: Range;
+  /** Scalar value (absent for arrays and value-less declarations). */
+  value?: WordFact;
+  /** Array elements in order (absent for scalars). */
+  elements?: ArrayElementFact[];
+  /** Comment block directly above the statement (top level and function level). */
+  comment?: CommentBlock;
+  function: string | null;
+  /** Empty when the assignment certainly runs and its value is certain. */
+  unknown: UnknownReason[];
+}
+
+export interface ArrayElementFact extends WordFact {
+  /** `[i]=value` elements give their index here. */
+  index?: string;
+}
+
+export interface CommentBlock {
+  /** Comment lines without the leading '#' and one following space, joined by '\n'. */
+  text: string;
+  range: Range;
+}
+
+export interface FunctionFact {
+  name: string;
+  nameRange: Range;
+  /** The whole definition. */
+  range: Range;
+  /** The body (`{ ... }` or `( ... )`). */
+  bodyRange: Range;
+  /** Written as `function name ...`. */
+  keyword: boolean;
+  comment?: CommentBlock;
+  /** Enclosing function for nested definitions. */
+  function: string | null;
+  /** Inside if/case/loop/subshell at its level: may not be defined. */
+  conditional: boolean;
+}
+
+export interface ReferenceFact {
+  name: string;
+  /** The variable name inside the expansion. */
+  range: Range;
+  /** The whole `$x` / `${x...}` (equal to range in arithmetic). */
+  expansionRange: Range;
+  form: 'simple' | 'braced' | 'arithmetic';
+  /** `${x:-d}`, `${x-d}`, `${x:=d}`, `${x:+d}`, `${x:?m}`...: the script handles x being unset. */
+  guarded: boolean;
+  /** Inside double quotes or a heredoc. */
+  quoted: boolean;
+  function: string | null;
+}
+
+export interface CommandFact {
+  /** The command name after quote removal. */
+  name: string;
+  nameRange: Range;
+  /** The whole command including arguments. */
+  range: Range;
+  /** Arguments as words (values known when static). */
+  args: WordFact[];
+  function: string | null;
+  /** Inside if/case/&&/||/loop: may not run. */
+  conditional: boolean;
+}
+
+export interface SourceFact {
+  kind: 'source' | 'eval';
+  range: Range;
+  /** Static path of `source PATH` / `. PATH`, when known. */
+  path?: string;
+  function: string | null;
+}
+
+export interface SyntaxErrorFact {
+  kind: 'error' | 'missing';
+  /** Where to underline: the offending or missing token. */
+  range: Range;
+  /** Readable message, e.g. `Syntax error: "if" on line 3 is never closed; add "fi"`. */
+  message: string;
+  /** The construct that is not closed, when known. */
+  openerRange?: Range;
+}
+
+export interface BlockFact {
+  kind: 'function' | 'if' | 'case' | 'loop' | 'group' | 'subshell' | 'heredoc' | 'array' | 'comments';
+  range: Range;
+}
+
+export interface CommentFact {
+  text: string;
+  range: Range;
+}
+
+export interface DocumentFacts {
+  assignments: AssignmentFact[];
+  functions: FunctionFact[];
+  references: ReferenceFact[];
+  commands: CommandFact[];
+  sources: SourceFact[];
+  syntaxErrors: SyntaxErrorFact[];
+  /** More syntax errors existed than were recorded (binary garbage). */
+  syntaxErrorsTruncated: boolean;
+  blocks: BlockFact[];
+  comments: CommentFact[];
+  /** Number of lines of the document ('\n'-separated). */
+  lineCount: number;
+}

@@ -1,0 +1,109 @@
+/**
+ * Readable messages for tree-sitter's ERROR and MISSING nodes.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { SyntaxErrorFact } from './model';
+import { rangeOf } from './words';
+
+/** Openers and the token that closes them. */
+const CLOSER_OF: Record<string, string> = {
+  if: 'fi',
+  case: 'esac',
+  for: 'done',
+  while: 'done',
+  until: 'done',
+  select: 'done',
+  do: 'done',
+  '{': '}',
+  '(': ')',
+  '((': '))',
+  '$(': ')',
+  '$((': '))',
+  '${': '}',
+  '[[': ']]',
+  '[': ']',
+  '"': '"',
+  "'": "'",
+  '`': '`',
+};
+
+/** Node types whose first token opens what a MISSING token closes. */
+const CONSTRUCT_NAME: Record<string, string> = {
+  if_statement: '"if"',
+  case_statement: '"case"',
+  for_statement: '"for" loop',
+  c_style_for_statement: '"for" loop',
+  while_statement: 'loop',
+  do_group: '"do"',
+  compound_statement: '"{"',
+  subshell: '"("',
+  command_substitution: '"$("',
+  expansion: '"${"',
+  string: 'string',
+  test_command: 'test',
+  function_definition: 'function',
+  array: 'array',
+};
+
+const UNEXPECTED_CLOSERS = new Set(['fi', 'done', 'esac', '}', ')', 'then', 'else', 'elif', 'do', ';;', 'in', ']]', '))']);
+
+function quoteToken(text: string): string {
+  const oneLine = text.split('\n')[0];
+  const printable = oneLine.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
+  const short = printable.length > 30 ? printable.slice(0, 30) + '...' : printable;
+  return JSON.stringify(short);
+}
+
+function firstLeaf(node: Node): Node {
+  let current = node;
+  for (let depth = 0; depth < 64 && current.childCount > 0; depth++) {
+    const child = current.child(0);
+    if (!child) break;
+    current = child;
+  }
+  return current;
+}
+
+export function describeMissing(node: Node): SyntaxErrorFact {
+  const token = node.type;
+  const parent = node.parent;
+  const construct = parent ? CONSTRUCT_NAME[parent.type] : undefined;
+  const what = node.isNamed ? `a ${token.replace(/_/g, ' ')}` : `"${token}"`;
+  if (parent && construct) {
+    const line = parent.startPosition.row + 1;
+    return {
+      kind: 'missing',
+      range: rangeOf(node),
+      message: `Syntax error: the ${construct} on line ${line} is not closed; add ${what}.`,
+      openerRange: rangeOf(firstLeaf(parent)),
+    };
+  }
+  return { kind: 'missing', range: rangeOf(node), message: `Syntax error: missing ${what}.` };
+}
+
+export function describeError(node: Node): SyntaxErrorFact {
+  const leaf = firstLeaf(node);
+  const token = leaf.text;
+  const range = rangeOf(leaf.text.length > 0 ? leaf : node);
+  const closer = CLOSER_OF[token];
+  if (closer !== undefined && node.childCount > 1) {
+    return {
+      kind: 'error',
+      range,
+      message: `Syntax error: ${quoteToken(token)} on line ${leaf.startPosition.row + 1} is never closed; add "${closer}" or remove it.`,
+      openerRange: range,
+    };
+  }
+  if (UNEXPECTED_CLOSERS.has(token)) {
+    return {
+      kind: 'error',
+      range,
+      message: `Syntax error: unexpected ${quoteToken(token)}: nothing open here to close; remove it or add the matching opener.`,
+    };
+  }
+  return {
+    kind: 'error',
+    range,
+    message: `Syntax error near ${quoteToken(token || node.text)}: bash cannot parse this; check quotes and brackets.`,
+  };
+}

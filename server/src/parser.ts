@@ -1,0 +1,173 @@
+/**
+ * The one tree-sitter-bash parser of this process, and incremental parsing of
+ * a document.
+ *
+ * Units: web-tree-sitter indexes JavaScript strings in UTF-16 code units
+ * (node.startIndex, Point.column), the same unit LSP positions use by
+ * default. Rows count '\n' only, so `pointAt` does the same.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Language, Parser, type Edit, type Point, type Tree } from 'web-tree-sitter';
+
+export type { Tree, Node, Point } from 'web-tree-sitter';
+
+let parserPromise: Promise<Parser> | undefined;
+
+/** The process-wide parser, loaded on first use. */
+export function getParser(): Promise<Parser> {
+  parserPromise ??= loadParser();
+  return parserPromise;
+}
+
+async function loadParser(): Promise<Parser> {
+  const runtimeWasm = locateWasm('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
+  await Parser.init({ locateFile: () => runtimeWasm });
+  const language = await Language.load(locateWasm('tree-sitter-bash.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm'));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+/** Beside the bundle (dist/) first; from node_modules when running from source. */
+function locateWasm(fileName: string, packagePath: string): string {
+  const besideBundle = join(__dirname, fileName);
+  if (existsSync(besideBundle)) return besideBundle;
+  try {
+    return require.resolve(packagePath);
+  } catch {
+    throw new Error(`cannot find ${fileName}: expected it beside the server bundle (${besideBundle}) or in node_modules`);
+  }
+}
+
+/** Parse a whole text into a new tree (the caller deletes it). */
+export async function parseText(text: string): Promise<Tree> {
+  const parser = await getParser();
+  return parseWith(parser, text, null);
+}
+
+function parseWith(parser: Parser, text: string, oldTree: Tree | null): Tree {
+  const tree = parser.parse(text, oldTree);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}
+
+/** Start offsets of the rows of a text, rows separated by '\n' as tree-sitter counts them. */
+export function rowStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The tree-sitter point of a UTF-16 offset, given the text's row starts. */
+export function pointAt(starts: readonly number[], offset: number): Point {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { row: lo, column: offset - starts[lo] };
+}
+
+/** The point of an offset, counting rows from the start of the text. */
+function pointBefore(text: string, offset: number): Point {
+  let row = 0;
+  let rowStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    rowStart = i + 1;
+  }
+  return { row, column: offset - rowStart };
+}
+
+/** One replacement in a text: offsets are UTF-16 code units into the text before the change. */
+export interface TextReplacement {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/**
+ * A document's text and syntax tree, kept in step through incremental edits.
+ * Edits only record `tree.edit`; the reparse happens on the next `tree`
+ * access, so a burst of keystrokes costs one parse.
+ */
+export class DocumentTree {
+  private currentText: string;
+  private currentTree: Tree | undefined;
+  private stale = true;
+
+  constructor(
+    private readonly parser: Parser,
+    text: string,
+  ) {
+    this.currentText = text;
+  }
+
+  static async create(text: string): Promise<DocumentTree> {
+    return new DocumentTree(await getParser(), text);
+  }
+
+  get text(): string {
+    return this.currentText;
+  }
+
+  /** The up-to-date tree (reparsed incrementally if edits are pending). Do not delete it. */
+  get tree(): Tree {
+    if (this.stale || !this.currentTree) {
+      const old = this.currentTree;
+      this.currentTree = parseWith(this.parser, this.currentText, old ?? null);
+      old?.delete();
+      this.stale = false;
+    }
+    return this.currentTree;
+  }
+
+  /** Apply replacements in order; each one's offsets refer to the text after the previous ones. */
+  applyEdits(replacements: readonly TextReplacement[]): void {
+    for (const r of replacements) this.applyEdit(r);
+  }
+
+  private applyEdit({ start, end, newText }: TextReplacement): void {
+    const oldText = this.currentText;
+    const s = Math.max(0, Math.min(start, oldText.length));
+    const e = Math.max(s, Math.min(end, oldText.length));
+    const nextText = oldText.slice(0, s) + newText + oldText.slice(e);
+    if (this.currentTree) {
+      const startPosition = pointBefore(oldText, s);
+      const oldEndPosition = pointBefore(oldText, e);
+      const inserted = rowStarts(newText);
+      const insertedRows = inserted.length - 1;
+      const newEndPosition: Point = insertedRows === 0
+        ? { row: startPosition.row, column: startPosition.column + newText.length }
+        : { row: startPosition.row + insertedRows, column: newText.length - inserted[insertedRows] };
+      const edit: Edit = {
+        startIndex: s,
+        oldEndIndex: e,
+        newEndIndex: s + newText.length,
+        startPosition,
+        oldEndPosition,
+        newEndPosition,
+      };
+      this.currentTree.edit(edit);
+    }
+    this.currentText = nextText;
+    this.stale = true;
+  }
+
+  /** Replace the whole text (full sync); the next parse starts from scratch. */
+  setText(text: string): void {
+    this.currentTree?.delete();
+    this.currentTree = undefined;
+    this.currentText = text;
+    this.stale = true;
+  }
+
+  /** Free the WASM memory of the tree. The object must not be used afterwards. */
+  dispose(): void {
+    this.currentTree?.delete();
+    this.currentTree = undefined;
+  }
+}
