@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { IMG_NAME, DO_INSTALL, VARIABLES } from '../../shared/contract';
 import { LANGUAGE_ID } from '../../shared/protocol';
 import { useVSCode } from './harness';
+import { docsDir, resultsDir } from './paths';
 import { waitFor } from './workbench';
 
 /** The stable rule codes the broken fixture must produce (documented by the server). */
@@ -40,6 +41,8 @@ describe('e2e: editing image.sh in VS Code', function () {
     const firstSentence = doc.split('. ')[0].replace(/`/g, '');
     const hover = await s.wb.hoverAt(IMG_NAME_LINE, 3);
     assert.ok(hover.replace(/\s+/g, ' ').includes(firstSentence), `hover shows the img_name documentation, got: ${hover}`);
+    await s.wb.screenshot(join(resultsDir, 'scenario-1-diagnostics.png'));
+    if (process.env.MAKEIMG_E2E_DOCS_SCREENSHOTS) await s.wb.screenshot(join(docsDir, 'screenshot-diagnostics.png'));
 
     const fixes = await s.wb.quickFixesAt(DST_LINE, 3);
     const fix = fixes.find((f) => /placeholder|destination|append|add/i.test(f));

@@ -8,3 +8,6 @@ export const resultsDir = join(repoRoot, 'test-results');
 
 /** Workspaces copied into temporary folders by the scenarios. */
 export const fixturesDir = join(__dirname, 'fixtures');
+
+/** Where the README's screenshots live (written when MAKEIMG_E2E_DOCS_SCREENSHOTS is set). */
+export const docsDir = join(repoRoot, 'docs');

@@ -1,0 +1,131 @@
+/**
+ * Scenarios 3-5 (issue 6): "makeimg: Build Image" in a real VS Code run by the
+ * unprivileged `makeimg-test` user, whom a polkit rule lets run pkexec. The
+ * real pipeline builds with systemd-nspawn as root. Checked from outside VS
+ * Code afterwards: the archive's contents, what is left at img_path, processes
+ * and mounts.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { STAGES, STAGE_SPECS } from '../../shared/contract';
+import { EXTENSION_ID, useVSCode } from './harness';
+import { docsDir, repoRoot, resultsDir } from './paths';
+import { archiveFile, archiveMembers, mountsUnder, processesUsing } from './system';
+import { waitFor, type StatusItem } from './workbench';
+
+const BUILD_COMMAND = 'makeimg: Build Image';
+const CANCEL_COMMAND = 'makeimg: Cancel Build';
+const BUILD_DIAGNOSTIC_SOURCE = 'makeimg build';
+/** The build's status bar item is the one that says "makeimg: ..." (the language mode says just "makeimg"). */
+const buildStatus = (items: StatusItem[]) => items.find((i) => i.text.startsWith('makeimg:'));
+/** The build runs as root; the editor's own processes (language server, shellcheck) run as the user. */
+const rootProcessesUsing = (dir: string) => processesUsing(dir).filter((p) => p.uid === 0);
+const isRunning = (i: StatusItem | undefined) => !!i && i.icons.includes('sync') && i.icons.includes('modifier-spin');
+
+describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)', function () {
+  before(function () {
+    if (process.getuid?.() !== 0) throw new Error('the build scenarios must run as root (they start VS Code as makeimg-test)');
+  });
+
+  const s = useVSCode({
+    fixture: 'builds',
+    user: 'makeimg-test',
+    extraFolders: { tiny: join(repoRoot, 'examples', 'tiny') },
+  });
+
+  /** Runs the build command on an open image.sh and records every status bar text until `done` holds. */
+  async function buildUntil(done: (i: StatusItem | undefined) => boolean, timeoutMs: number): Promise<{ seen: StatusItem[]; last: StatusItem }> {
+    const seen: StatusItem[] = [];
+    await s.wb.runCommand(BUILD_COMMAND);
+    const last = await waitFor('the build to finish in the status bar', async () => {
+      const item = buildStatus(await s.wb.statusBarItems());
+      if (item && !seen.some((x) => x.text === item.text)) seen.push(item);
+      return item;
+    }, done, timeoutMs);
+    return { seen, last: last! };
+  }
+
+  it('3. builds the tiny image: stages in the task terminal, progress then success in the status bar, the image has the expected contents', async function () {
+    this.timeout(180_000);
+    await s.wb.openFile('tiny/image.sh');
+    const { seen, last } = await buildUntil((i) => !!i && (i.icons.includes('check') || i.icons.includes('error')), 150_000);
+
+    assert.ok(last.icons.includes('check'), `the status bar shows success; it shows ${JSON.stringify(last)}\n${s.server.outputChannel(EXTENSION_ID)}`);
+    assert.match(last.text, /^makeimg: \d+(\.\d)? (B|KiB|MiB)$/, 'the success item shows the image size');
+    const progress = seen.filter(isRunning).map((i) => i.text);
+    assert.ok(progress.some((t) => /^makeimg: (resolve|preinstall|install|postinstall|archive) \(\d\/\d\)/.test(t)),
+      `the status bar showed a stage with its index while building; saw ${JSON.stringify(seen.map((i) => i.text))}`);
+
+    const rows = (await s.wb.terminalRows()).join('\n');
+    STAGES.forEach((stage, i) => {
+      const heading = `${STAGE_SPECS[stage].title} (${i + 1}/${STAGES.length})`;
+      assert.ok(rows.includes(heading), `the task terminal shows the stage "${heading}":\n${rows}`);
+    });
+    assert.match(rows, /Built .*tiny\.tar\.gz/, 'the task terminal reports the built image');
+
+    const image = join(s.workspace, 'tiny', 'img', 'tiny.tar.gz');
+    assert.ok(existsSync(image), `${image} exists`);
+    const members = archiveMembers(image);
+    for (const path of ['usr/bin/bash', 'usr/bin/ls', 'etc/motd', 'etc/passwd', 'usr/lib/os-release', 'home/tiny']) {
+      assert.ok(members.includes(path), `the image contains ${path}`);
+    }
+    const motd = readFileSync(join(s.workspace, 'tiny', 'files', 'motd'), 'utf8');
+    assert.equal(archiveFile(image, 'etc/motd'), motd, 'preinstall copied files/motd to etc/motd');
+    assert.match(archiveFile(image, 'etc/passwd'), /^tiny:x:1000:1000:/m, 'do_postinstall ran inside the new rootfs');
+
+    await s.wb.screenshot(join(resultsDir, 'scenario-3-build.png'));
+    if (process.env.MAKEIMG_E2E_DOCS_SCREENSHOTS) await s.wb.screenshot(join(docsDir, 'screenshot-build.png'));
+  });
+
+  it('4. a failing do_install: the error is shown, its line gets a diagnostic, nothing is left at img_path', async function () {
+    this.timeout(120_000);
+    await s.wb.openFile('failing/image.sh');
+    const { last } = await buildUntil((i) => !!i && !isRunning(i) && (i.icons.includes('error') || i.icons.includes('check')), 90_000);
+    assert.ok(last.icons.includes('error'), `the status bar shows the failure; it shows ${JSON.stringify(last)}`);
+
+    const notes = await waitFor('an error notification', () => s.wb.notifications(), (n) => n.some((m) => /makeimg: Build failed/.test(m)), 10_000);
+    const rows = (await s.wb.terminalRows()).join('\n');
+    assert.match(rows, /✗ .*do_install/, `the task terminal shows the error:\n${rows}\nnotifications: ${JSON.stringify(notes)}`);
+
+    // Line 8 of fixtures/builds/failing/image.sh is the `ls` that fails.
+    const problems = await waitFor('the build diagnostic', () => s.wb.problems(), (p) => p.some((r) => r.includes(BUILD_DIAGNOSTIC_SOURCE)), 10_000);
+    const diagnostic = problems.find((r) => r.includes(BUILD_DIAGNOSTIC_SOURCE))!;
+    assert.match(diagnostic, /\[Ln 8, Col \d+\]/, `the diagnostic is on the failing line 8: ${diagnostic}`);
+
+    const image = join(s.workspace, 'failing', 'img', 'failing.tar.gz');
+    assert.ok(!existsSync(image), `nothing at img_path ${image}`);
+    assert.deepEqual(leftovers(image), [], 'no temporary archive next to img_path');
+  });
+
+  it('5. cancelling a long do_install: "cancelled" within seconds, no processes, no mounts, no file', async function () {
+    this.timeout(120_000);
+    const srcDir = join(s.workspace, 'slow');
+    await s.wb.openFile('slow/image.sh');
+    await s.wb.runCommand(BUILD_COMMAND);
+    await waitFor('do_install to run', async () => buildStatus(await s.wb.statusBarItems()), (i) => isRunning(i) && /install \(3\/\d\)/.test(i!.text), 60_000);
+    // The sleep inside the container is up: the checks below can see build processes, so they can fail.
+    await waitFor('the build processes', async () => rootProcessesUsing(srcDir), (p) => p.length > 0, 10_000);
+
+    const cancelledAt = Date.now();
+    await s.wb.runCommand(CANCEL_COMMAND);
+    const status = await waitFor('"cancelled" in the status bar', async () => buildStatus(await s.wb.statusBarItems()),
+      (i) => !!i && i.text.includes('cancelled') && !isRunning(i), 20_000);
+    const seconds = (Date.now() - cancelledAt) / 1000;
+    assert.ok(seconds < 5, `the status bar said cancelled after ${seconds.toFixed(1)} s (want < 5 s): ${JSON.stringify(status)}`);
+
+    // The status bar confirms once the pipeline exited; nothing of the build may remain.
+    assert.deepEqual(rootProcessesUsing(srcDir), [], 'no processes of the build remain');
+    assert.deepEqual(mountsUnder(s.workspace), [], 'no mounts remain');
+    const image = join(srcDir, 'img', 'slow.tar.gz');
+    assert.ok(!existsSync(image), `nothing at img_path ${image}`);
+    assert.deepEqual(leftovers(image), [], 'no temporary archive next to img_path');
+  });
+});
+
+/** Files next to img_path that start with its name (a temporary archive would). */
+function leftovers(imgPath: string): string[] {
+  const dir = dirname(imgPath);
+  const name = imgPath.slice(dir.length + 1);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(name)) : [];
+}
