@@ -99,7 +99,7 @@ describe('shellcheck: json1 to LSP diagnostics (real shellcheck)', () => {
   it('keeps ranges on CRLF text; a finding on the \\r lands at the end of its line', async () => {
     const crlf = SAMPLE.replace(/\n/g, '\r\n');
     const diagnostics = await check(crlf);
-    const undefinedVar = diagnostics.find((d) => d.code === 'SC2154' && d.message.startsWith('undefined_var'));
+    const undefinedVar = diagnostics.find((d) => d.code === 'SC2154' && (d.message as string).startsWith('undefined_var'));
     assert.ok(undefinedVar);
     assert.equal(summarize(undefinedVar, crlf), 'SC2154 6:13-6:27 $undefined_var');
     // shellcheck reports each \r as SC1017; LSP has no character there, so it is clamped to the line end.

@@ -94,7 +94,7 @@ describe('shellcheck: service (real processes)', function () {
     service.schedule('file:///nowhere/image.sh', 1, IMAGE_SH, ON(), published.publish);
     const { version, diagnostics } = await published.next();
     assert.equal(version, 1);
-    const findings = diagnostics.map((d) => `${String(d.code)} ${d.message.split(' ')[0]}`).sort();
+    const findings = diagnostics.map((d) => `${String(d.code)} ${(d.message as string).split(' ')[0]}`).sort();
     assert.deepEqual(findings, ['SC2034 unused_thing', 'SC2154 undefined_var']);
     assert.deepEqual(logs, []);
   });
