@@ -1,0 +1,43 @@
+/**
+ * Writes the generated grammar and snippets (run by scripts/gen-language-files);
+ * with --check, only reports whether the committed files are up to date.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeimgGrammar } from './grammar';
+import { makeimgSnippets } from './snippets';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+export const GENERATED_FILES: Record<string, () => unknown> = {
+  'syntaxes/makeimg.tmLanguage.json': makeimgGrammar,
+  'snippets/makeimg.json': makeimgSnippets,
+};
+
+export function renderGenerated(make: () => unknown): string {
+  return JSON.stringify(make(), null, 2) + '\n';
+}
+
+function main(check: boolean): number {
+  let stale = 0;
+  for (const [path, make] of Object.entries(GENERATED_FILES)) {
+    const text = renderGenerated(make);
+    const file = join(ROOT, path);
+    let current = '';
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      // Missing counts as stale.
+    }
+    if (current === text) continue;
+    stale++;
+    if (check) console.error(`${path} is out of date: run scripts/gen-language-files`);
+    else {
+      writeFileSync(file, text);
+      console.log(`wrote ${path}`);
+    }
+  }
+  return check && stale ? 1 : 0;
+}
+
+if (require.main === module) process.exit(main(process.argv.includes('--check')));

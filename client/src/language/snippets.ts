@@ -1,0 +1,71 @@
+/**
+ * Snippets for image.sh, generated from the contract: a complete skeleton,
+ * img_name with the supported suffixes, each hook, each file array pair.
+ */
+import { FILE_ARRAY_PAIRS, HOOKS, IMAGE_SUFFIXES, IMG_NAME, STAGE_SPECS, findVariable } from '../../../shared/contract';
+
+interface Snippet {
+  prefix: string | string[];
+  body: string[];
+  description: string;
+}
+
+/** Literal text inside a snippet: `$`, `}` and `\` would otherwise be syntax. */
+export function escapeSnippet(text: string): string {
+  return text.replace(/[\\$}]/g, '\\$&');
+}
+
+/** The choices, the original README's `.tar.gz` first. */
+const suffixChoice = () => {
+  const suffixes = IMAGE_SUFFIXES.map((s) => s.suffix).sort((a, b) => Number(b === '.tar.gz') - Number(a === '.tar.gz'));
+  return `|${suffixes.join(',')}|`;
+};
+
+function imgNameLine(first: number): string {
+  return `${IMG_NAME}=\${${first}:myimage}\${${first + 1}${suffixChoice()}}`;
+}
+
+function hookLines(hook: (typeof HOOKS)[number], tabStop: number): string[] {
+  const body = hook.skeleton.map(escapeSnippet).join('\n\t');
+  return [`${hook.name}()`, '{', `\t\${${tabStop}:${body}}`, '}'];
+}
+
+export function makeimgSnippets(): Record<string, Snippet> {
+  const snippets: Record<string, Snippet> = {};
+
+  const skeleton: string[] = [imgNameLine(1), ''];
+  let tabStop = 3;
+  for (const pair of FILE_ARRAY_PAIRS) {
+    skeleton.push(`# ${escapeSnippet(findVariable(pair.src)?.summary ?? STAGE_SPECS[pair.stage].title)}`);
+    skeleton.push(`${pair.src}=(\${${tabStop++}})`, `${pair.dst}=(\${${tabStop++}})`, '');
+  }
+  for (const hook of HOOKS) {
+    skeleton.push(`# ${escapeSnippet(hook.summary)}`, ...hookLines(hook, tabStop++), '');
+  }
+  skeleton.push('$0');
+  snippets['image.sh skeleton'] = {
+    prefix: ['image.sh', 'makeimg'],
+    body: skeleton,
+    description: 'A complete makeimg image.sh: img_name, the file arrays and the hooks',
+  };
+
+  snippets[IMG_NAME] = {
+    prefix: IMG_NAME,
+    body: [imgNameLine(1)],
+    description: `${findVariable(IMG_NAME)?.summary ?? IMG_NAME}; the suffix picks the archive format`,
+  };
+
+  for (const hook of HOOKS) {
+    snippets[hook.name] = { prefix: hook.name, body: [...hookLines(hook, 1), '$0'], description: hook.summary };
+  }
+
+  for (const pair of FILE_ARRAY_PAIRS) {
+    const prefix = pair.src.replace(/_src$/, '');
+    snippets[prefix] = {
+      prefix,
+      body: [`${pair.src}=(\${1:file})`, `${pair.dst}=(\${2:path/in/image})`, '$0'],
+      description: `${STAGE_SPECS[pair.stage].title}: copy \${src_dir}/src[i] to \${img_dir}/dst[i]`,
+    };
+  }
+  return snippets;
+}
