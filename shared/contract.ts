@@ -226,15 +226,20 @@ export const NON_HOOKS: readonly { name: string; reason: string }[] = [
 export interface ImageSuffix {
   suffix: string;
   description: string;
+  /**
+   * Compressor programs for this suffix, most preferred (multi-threaded)
+   * first; the first one found on PATH is used. Empty: plain tar.
+   */
+  compressors: readonly string[];
 }
 
 /** Supported image suffixes. No `.tar*` suffix at all means: keep the directory. */
 export const IMAGE_SUFFIXES: readonly ImageSuffix[] = [
-  { suffix: '.tar', description: 'uncompressed tar archive' },
-  { suffix: '.tar.gz', description: 'gzip-compressed tar archive (pigz when available)' },
-  { suffix: '.tar.bz2', description: 'bzip2-compressed tar archive' },
-  { suffix: '.tar.xz', description: 'xz-compressed tar archive (multi-threaded)' },
-  { suffix: '.tar.zst', description: 'zstd-compressed tar archive (multi-threaded)' },
+  { suffix: '.tar', description: 'uncompressed tar archive', compressors: [] },
+  { suffix: '.tar.gz', description: 'gzip-compressed tar archive (pigz when available)', compressors: ['pigz', 'gzip'] },
+  { suffix: '.tar.bz2', description: 'bzip2-compressed tar archive', compressors: ['lbzip2', 'pbzip2', 'bzip2'] },
+  { suffix: '.tar.xz', description: 'xz-compressed tar archive (multi-threaded)', compressors: ['xz'] },
+  { suffix: '.tar.zst', description: 'zstd-compressed tar archive (multi-threaded)', compressors: ['zstd'] },
 ];
 
 export type ImageNameKind =
