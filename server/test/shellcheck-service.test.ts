@@ -186,6 +186,24 @@ describe('shellcheck: service (real processes)', function () {
     assert.deepEqual(logs, ['ShellCheck took longer than 300 ms on file:///nowhere/image.sh and was stopped; its findings are left out.']);
   });
 
+  it('path setting: empty means "shellcheck" on PATH, ~/ means the home directory', async () => {
+    const counting = wrapper('counting-shellcheck', 0);
+    service = new ShellcheckService((m) => logs.push(m), { debounceMs: 0 });
+    const published = new Published();
+    service.schedule('file:///nowhere/image.sh', 1, 'echo $1\n', ON('  '), published.publish);
+    assert.deepEqual((await published.next()).diagnostics.map((d) => d.code), ['SC2086']);
+    const home = process.env.HOME;
+    process.env.HOME = dir;
+    try {
+      service.schedule('file:///nowhere/image.sh', 2, 'echo $1\n', ON('~/counting-shellcheck'), published.publish);
+      assert.deepEqual((await published.next()).diagnostics.map((d) => d.code), ['SC2086']);
+    } finally {
+      process.env.HOME = home;
+    }
+    assert.equal(counting.pids().length, 1);
+    assert.deepEqual(logs, []);
+  });
+
   it('disabled: publishes an empty list without starting a process', async () => {
     const counting = wrapper('counting-shellcheck', 0);
     service = new ShellcheckService((m) => logs.push(m), { debounceMs: 0 });

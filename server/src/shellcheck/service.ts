@@ -5,7 +5,8 @@
  * the user: it is logged once and the document simply gets no findings.
  */
 import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
 import { SETTINGS_SECTION, type ServerSettings } from '../../../shared/protocol';
@@ -50,11 +51,12 @@ export class ShellcheckService {
    * (clearing earlier findings) without running anything.
    */
   schedule(uri: string, version: number, text: string, settings: ShellcheckSettings, publish: PublishShellcheck): void {
-    if (!settings.enable) {
+    // Settings arrive from the client untyped: only an explicit `false` disables.
+    if (settings.enable === false) {
       this.scheduler.schedule(uri, version, { run: async () => [], deliver: (d: Diagnostic[]) => publish(d, version) }, 0);
       return;
     }
-    const executable = settings.path.trim() || DEFAULT_EXECUTABLE;
+    const executable = executableFrom(settings.path);
     this.scheduler.schedule(uri, version, {
       run: async (signal) => {
         const outcome = await runShellcheck(text, { executable, cwd: directoryOf(uri), timeoutMs: this.timeoutMs, signal });
@@ -100,6 +102,13 @@ export class ShellcheckService {
     this.reported.add(message);
     this.log(message);
   }
+}
+
+/** The configured path; empty means PATH lookup, `~/` is the user's home, relative paths start at the document's directory. */
+function executableFrom(path: unknown): string {
+  const trimmed = typeof path === 'string' ? path.trim() : '';
+  if (!trimmed) return DEFAULT_EXECUTABLE;
+  return trimmed.startsWith('~/') ? join(homedir(), trimmed.slice(2)) : trimmed;
 }
 
 /** The document's directory, so `source ./lib.sh` and `.shellcheckrc` resolve as they do for the user. */
