@@ -4,7 +4,7 @@
  * shellcheck) to observe debouncing, cancellation and timeouts.
  */
 import * as assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -170,6 +170,26 @@ describe('shellcheck: service (real processes)', function () {
     service.schedule('file:///nowhere/image.sh', 4, IMAGE_SH, ON('shellcheck-not-installed-here'), published.publish);
     assert.deepEqual((await published.next()).diagnostics, []);
     assert.equal(logs.length, 2);
+  });
+
+  it('once shellcheck works again, losing it again is logged again', async () => {
+    service = new ShellcheckService((m) => logs.push(m), { debounceMs: 0 });
+    const published = new Published();
+    const comesAndGoes = wrapper('comes-and-goes', 0).path;
+    const away = `${comesAndGoes}.away`;
+    const run = async (version: number) => {
+      service!.schedule('file:///nowhere/image.sh', version, IMAGE_SH, ON(comesAndGoes), published.publish);
+      return (await published.next()).diagnostics.length;
+    };
+    renameSync(comesAndGoes, away);
+    assert.equal(await run(1), 0);
+    renameSync(away, comesAndGoes);
+    assert.equal(await run(2), 2);
+    renameSync(comesAndGoes, away);
+    assert.equal(await run(3), 0);
+    assert.equal(await run(4), 0);
+    assert.equal(logs.length, 2);
+    assert.ok(logs.every((m) => m.startsWith('ShellCheck is unavailable')));
   });
 
   it('a run past the timeout is killed, yields no diagnostics and is logged once', async () => {

@@ -33,7 +33,10 @@ const DEFAULT_EXECUTABLE = 'shellcheck';
 export class ShellcheckService {
   private readonly scheduler: DocumentScheduler;
   private readonly timeoutMs: number;
-  /** Problems already logged; cleared by a successful run so a recurrence is logged again. */
+  /**
+   * Problems already logged, by what they are about ("exe:<path>", "uri:<uri>");
+   * a successful run clears its executable and document so a recurrence is logged again.
+   */
   private readonly reported = new Set<string>();
 
   constructor(
@@ -78,28 +81,30 @@ export class ShellcheckService {
   private diagnosticsFrom(outcome: RunOutcome, text: string, uri: string, executable: string): Diagnostic[] {
     switch (outcome.kind) {
       case 'ok':
-        this.reported.clear();
+        this.reported.delete(`exe:${executable}`);
+        this.reported.delete(`uri:${uri}`);
         return toDiagnostics(withoutMakeimgFalsePositives(outcome.comments), text);
       case 'cancelled':
         return [];
       case 'unavailable':
         this.reportOnce(
+          `exe:${executable}`,
           `ShellCheck is unavailable (${outcome.reason}); image.sh files are checked without it. ` +
             `Install shellcheck or set ${SETTINGS_SECTION}.shellcheck.path.`,
         );
         return [];
       case 'timeout':
-        this.reportOnce(`ShellCheck took longer than ${outcome.timeoutMs} ms on ${uri} and was stopped; its findings are left out.`);
+        this.reportOnce(`uri:${uri}`, `ShellCheck took longer than ${outcome.timeoutMs} ms on ${uri} and was stopped; its findings are left out.`);
         return [];
       case 'failed':
-        this.reportOnce(`ShellCheck ('${executable}') failed: ${outcome.reason}; its findings are left out.`);
+        this.reportOnce(`exe:${executable}`, `ShellCheck ('${executable}') failed: ${outcome.reason}; its findings are left out.`);
         return [];
     }
   }
 
-  private reportOnce(message: string): void {
-    if (this.reported.has(message)) return;
-    this.reported.add(message);
+  private reportOnce(key: string, message: string): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
     this.log(message);
   }
 }
