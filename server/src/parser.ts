@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, type Edit, type Point, type Tree } from 'web-tree-sitter';
 
-export type { Tree, Node, Point } from 'web-tree-sitter';
+export type { Tree, Node, Point, Parser } from 'web-tree-sitter';
 
 let parserPromise: Promise<Parser> | undefined;
 

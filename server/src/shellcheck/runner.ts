@@ -4,7 +4,7 @@
  * The process gets its own process group so that cancelling or timing out
  * kills everything it started (a wrapper script's children included).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { parseJson1, type Json1Comment } from './json1';
 
 export interface RunOptions {
@@ -32,11 +32,13 @@ export function runShellcheck(text: string, options: RunOptions): Promise<RunOut
   return new Promise((resolve) => {
     if (options.signal?.aborted) return resolve({ kind: 'cancelled' });
 
-    const child = spawn(options.executable, SHELLCHECK_ARGS, {
-      cwd: options.cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: true,
-    });
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(options.executable, SHELLCHECK_ARGS, { cwd: options.cwd, stdio: 'pipe', detached: true });
+    } catch (e) {
+      // Invalid arguments (e.g. a NUL byte in the configured path) throw instead of emitting 'error'.
+      return resolve({ kind: 'unavailable', reason: (e as Error).message });
+    }
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let settled = false;

@@ -1,0 +1,47 @@
+/**
+ * text -> facts -> findings, without LSP: used by the server, the
+ * command-line linter and tests.
+ */
+import { extractFacts, type DocumentFacts } from './facts';
+import { parseText } from './parser';
+import { RULES, type Finding, type Rule } from './rules';
+
+export interface AnalysisOptions {
+  /** Rule codes not to run (e.g. "MKIMG010"). */
+  disabledRules?: readonly string[];
+  /** Called when a rule throws; the other rules still run. */
+  onRuleError?: (rule: Rule, error: unknown) => void;
+}
+
+/** Run every enabled rule over the facts; findings sorted by position. */
+export function runRules(facts: DocumentFacts, options: AnalysisOptions = {}): Finding[] {
+  const disabled = new Set(options.disabledRules ?? []);
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    if (disabled.has(rule.code)) continue;
+    try {
+      for (const f of rule.check({ facts })) findings.push({ ...f, code: rule.code, severity: rule.severity });
+    } catch (error) {
+      options.onRuleError?.(rule, error);
+    }
+  }
+  return findings.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
+}
+
+export interface Analysis {
+  facts: DocumentFacts;
+  findings: Finding[];
+}
+
+/** Parse and analyse a whole text (the tree is freed before returning). */
+export async function analyzeText(text: string, options: AnalysisOptions = {}): Promise<Analysis> {
+  const tree = await parseText(text);
+  try {
+    const facts = extractFacts(tree, text);
+    return { facts, findings: runRules(facts, options) };
+  } finally {
+    tree.delete();
+  }
+}

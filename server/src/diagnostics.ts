@@ -1,0 +1,33 @@
+/** Findings -> LSP diagnostics. */
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
+import type { OpenDocument } from './documents';
+import type { Finding, Severity } from './rules';
+
+/** `source` of every diagnostic from the makeimg rules. */
+export const DIAGNOSTIC_SOURCE = 'makeimg';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(finding: Finding, document: OpenDocument): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: document.toLspRange(finding.range),
+    severity: SEVERITY[finding.severity],
+    code: finding.code,
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message,
+  };
+  if (finding.related?.length) {
+    diagnostic.relatedInformation = finding.related.map((r) => ({
+      location: { uri: document.uri, range: document.toLspRange(r.range) },
+      message: r.message,
+    }));
+  }
+  if (finding.tags?.includes('unnecessary')) diagnostic.tags = [DiagnosticTag.Unnecessary];
+  if (finding.data) diagnostic.data = finding.data;
+  return diagnostic;
+}

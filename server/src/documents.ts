@@ -1,0 +1,123 @@
+/**
+ * The open documents of the server: text (LSP positions), syntax tree
+ * (incremental) and facts (rebuilt per version, cached statement by
+ * statement). Editor features get everything they need from `OpenDocument`.
+ *
+ * Positions: facts count lines by '\n' only; LSP also breaks lines at a lone
+ * '\r'. `toLspRange` converts (a no-op unless the text has a lone '\r').
+ */
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { FactsBuilder, type DocumentFacts, type Range } from './facts';
+import { DocumentTree, rowStarts, type Parser, type TextReplacement } from './parser';
+
+/** Larger documents are not parsed: parsing and analysis would block the server for seconds. */
+export const MAX_ANALYZED_CHARS = 1_000_000;
+
+export class OpenDocument {
+  private documentTree: DocumentTree | undefined;
+  private readonly factsBuilder = new FactsBuilder();
+  private cachedFacts: { version: number; facts: DocumentFacts } | undefined;
+  private loneCarriageReturn: boolean;
+
+  constructor(
+    private readonly parser: Parser,
+    public textDocument: TextDocument,
+  ) {
+    this.loneCarriageReturn = /\r(?!\n)/.test(textDocument.getText());
+  }
+
+  get uri(): string {
+    return this.textDocument.uri;
+  }
+
+  get version(): number {
+    return this.textDocument.version;
+  }
+
+  /** Too large to analyse (see MAX_ANALYZED_CHARS). */
+  get tooLarge(): boolean {
+    return this.textDocument.getText().length > MAX_ANALYZED_CHARS;
+  }
+
+  /** Apply LSP content changes (incremental or full) in order. */
+  applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+    for (const change of changes) {
+      if ('range' in change) {
+        const start = this.textDocument.offsetAt(change.range.start);
+        const end = this.textDocument.offsetAt(change.range.end);
+        const replacement: TextReplacement = { start, end, newText: change.text };
+        TextDocument.update(this.textDocument, [change], version);
+        this.documentTree?.applyEdits([replacement]);
+      } else {
+        TextDocument.update(this.textDocument, [change], version);
+        this.documentTree?.setText(change.text);
+      }
+    }
+    // A document that grew past the limit drops its tree; one that shrank gets a fresh one on demand.
+    if (this.tooLarge) this.disposeTree();
+    this.loneCarriageReturn = /\r(?!\n)/.test(this.textDocument.getText());
+  }
+
+  /** The syntax tree of the current version (undefined when too large). Do not delete it. */
+  tree(): DocumentTree | undefined {
+    if (this.tooLarge) return undefined;
+    this.documentTree ??= new DocumentTree(this.parser, this.textDocument.getText());
+    return this.documentTree;
+  }
+
+  /** Facts of the current version (undefined when too large). */
+  facts(): DocumentFacts | undefined {
+    if (this.cachedFacts?.version === this.version) return this.cachedFacts.facts;
+    const documentTree = this.tree();
+    if (!documentTree) return undefined;
+    const facts = this.factsBuilder.build(documentTree.tree, documentTree.text);
+    this.cachedFacts = { version: this.version, facts };
+    return facts;
+  }
+
+  /** A facts range as an LSP range of this document. */
+  toLspRange(range: Range): Range {
+    if (!this.loneCarriageReturn) return range;
+    const starts = rowStarts(this.textDocument.getText());
+    const at = (p: Range['start']) => this.textDocument.positionAt((starts[p.line] ?? Number.MAX_SAFE_INTEGER) + p.character);
+    return { start: at(range.start), end: at(range.end) };
+  }
+
+  dispose(): void {
+    this.disposeTree();
+    this.cachedFacts = undefined;
+  }
+
+  private disposeTree(): void {
+    this.documentTree?.dispose();
+    this.documentTree = undefined;
+  }
+}
+
+/** Open documents by URI. Synchronous, so notifications are applied in arrival order. */
+export class DocumentStore {
+  private readonly documents = new Map<string, OpenDocument>();
+
+  /** `parser`: the loaded process parser (`await getParser()` once at initialize). */
+  constructor(private readonly parser: Parser) {}
+
+  open(uri: string, languageId: string, version: number, text: string): OpenDocument {
+    this.documents.get(uri)?.dispose();
+    const document = new OpenDocument(this.parser, TextDocument.create(uri, languageId, version, text));
+    this.documents.set(uri, document);
+    return document;
+  }
+
+  get(uri: string): OpenDocument | undefined {
+    return this.documents.get(uri);
+  }
+
+  all(): OpenDocument[] {
+    return [...this.documents.values()];
+  }
+
+  close(uri: string): void {
+    this.documents.get(uri)?.dispose();
+    this.documents.delete(uri);
+  }
+}

@@ -1,0 +1,26 @@
+/** Helpers shared by several rules. */
+import type { AssignmentFact, DocumentFacts, Range } from '../facts';
+import { hasUnseenCode } from '../facts';
+
+/**
+ * Whether "X is missing" can be said: no `source`/`eval` that could define X,
+ * and no unparsable region that could hide it.
+ */
+export function canJudgeAbsence(facts: DocumentFacts): boolean {
+  return !hasUnseenCode(facts) && !facts.syntaxErrors.some((e) => e.kind === 'error');
+}
+
+/** Assignments that give a script-level variable a value (not `local`, not `X=1 cmd`). */
+export function globalAssignments(facts: DocumentFacts, name: string): AssignmentFact[] {
+  return facts.assignments.filter((a) => a.name === name && a.declaration !== 'local' && a.form !== 'command-prefix');
+}
+
+export function lineOf(range: Range): number {
+  return range.start.line + 1;
+}
+
+/** `"text"` shortened for messages. */
+export function quote(text: string, max = 40): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return JSON.stringify(oneLine.length > max ? oneLine.slice(0, max) + '...' : oneLine);
+}

@@ -1,0 +1,29 @@
+/** MKIMG001: image.sh must set img_name. */
+import { findVariable, IMG_NAME, VARIABLES } from '../../../shared/contract';
+import { topLevelAssignmentsTo } from '../facts';
+import { canJudgeAbsence } from './common';
+import { nearMiss } from './names';
+import { DOCUMENT_START, type Rule } from './types';
+
+export const imgNameMissing: Rule = {
+  code: 'MKIMG001',
+  severity: 'error',
+  title: 'img_name is not set',
+  check({ facts }) {
+    if (!canJudgeAbsence(facts) || topLevelAssignmentsTo(facts, IMG_NAME).length > 0) return [];
+    const example = findVariable(IMG_NAME)?.example ?? `${IMG_NAME}=image.tar.gz`;
+    const lookalike = facts.assignments.find((a) => nearMiss(a.name, VARIABLES.map((v) => v.name)) === IMG_NAME);
+    return [
+      {
+        range: DOCUMENT_START,
+        message:
+          `image.sh does not set ${IMG_NAME}, the file name of the image; makeimg stops without it. ` +
+          `Add a line like \`${example}\`.`,
+        related: lookalike
+          ? [{ range: lookalike.nameRange, message: `"${lookalike.name}" looks like a misspelling of ${IMG_NAME}` }]
+          : undefined,
+        data: { kind: 'insert-assignment', name: IMG_NAME, text: example },
+      },
+    ];
+  },
+};

@@ -1,0 +1,33 @@
+/** The registry of image.sh rules, in code order. Codes are stable: never reuse or renumber one. */
+import { doInstallMissing } from './do-install-missing';
+import { fileArrayScalar } from './file-array-scalar';
+import { filePairIncomplete } from './file-pair-incomplete';
+import { filePairLength } from './file-pair-length';
+import { imgNameMissing } from './img-name-missing';
+import { imgNameSuffix } from './img-name-suffix';
+import { nearMissName } from './near-miss';
+import { nonHook } from './non-hook';
+import { providedAssigned } from './provided-assigned';
+import { providedInPostinstall } from './provided-in-postinstall';
+import { syntaxError } from './syntax-error';
+import type { Rule } from './types';
+
+export const RULES: readonly Rule[] = [
+  imgNameMissing,
+  imgNameSuffix,
+  doInstallMissing,
+  filePairLength,
+  filePairIncomplete,
+  fileArrayScalar,
+  nonHook,
+  nearMissName,
+  providedInPostinstall,
+  providedAssigned,
+  syntaxError,
+];
+
+export function findRule(code: string): Rule | undefined {
+  return RULES.find((r) => r.code === code);
+}
+
+export type { Finding, FixData, RelatedInfo, Rule, RuleContext, RuleFinding, Severity } from './types';

@@ -1,0 +1,36 @@
+/** MKIMG009: do_postinstall (and what it calls) runs inside the new rootfs, where $src_dir/$img_dir/$img_path do not exist. */
+import { DO_POSTINSTALL, PROVIDED_VARIABLES } from '../../../shared/contract';
+import { functionsNamed, reachableFrom } from '../facts';
+import type { RelatedInfo, Rule, RuleFinding } from './types';
+
+const ROOTFS_MISSING = new Set(PROVIDED_VARIABLES.filter((v) => !v.availableIn.includes('rootfs')).map((v) => v.name));
+
+export const providedInPostinstall: Rule = {
+  code: 'MKIMG009',
+  severity: 'error',
+  title: 'do_postinstall (or a function it calls) uses $src_dir, $img_dir or $img_path',
+  check({ facts }) {
+    const hook = functionsNamed(facts, DO_POSTINSTALL)[0];
+    if (!hook) return [];
+    const chains = reachableFrom(facts, DO_POSTINSTALL);
+    // A function that sets the variable itself (e.g. `local img_dir=/`) uses its own value.
+    const setsItself = (fn: string | null, name: string) => facts.assignments.some((a) => a.function === fn && a.name === name);
+    const findings: RuleFinding[] = [];
+    for (const r of facts.references) {
+      if (!ROOTFS_MISSING.has(r.name) || r.guarded || r.function === null) continue;
+      const chain = chains.get(r.function);
+      if (!chain || setsItself(r.function, r.name)) continue;
+      const via = chain.length > 0 ? ` (${[DO_POSTINSTALL, ...chain.map((c) => c.name)].join(' -> ')})` : '';
+      const related: RelatedInfo[] = [{ range: hook.nameRange, message: `${DO_POSTINSTALL} runs inside the new rootfs` }];
+      for (const call of chain) related.push({ range: call.nameRange, message: `${call.function ?? 'top level'} calls ${call.name} here` });
+      findings.push({
+        range: r.expansionRange,
+        message:
+          `$${r.name} does not exist inside the new rootfs, where ${DO_POSTINSTALL} runs${via}: it expands to nothing there. ` +
+          `Copy files in with postinstall_files_src/postinstall_files_dst, or do this step in do_install.`,
+        related,
+      });
+    }
+    return findings;
+  },
+};
