@@ -170,6 +170,11 @@ describe('shellcheck: service (real processes)', function () {
     service.schedule('file:///nowhere/image.sh', 4, IMAGE_SH, ON('shellcheck-not-installed-here'), published.publish);
     assert.deepEqual((await published.next()).diagnostics, []);
     assert.equal(logs.length, 2);
+    // So does a path the system cannot even take (spawn throws instead of failing).
+    service.schedule('file:///nowhere/image.sh', 5, IMAGE_SH, ON('bad\0path'), published.publish);
+    assert.deepEqual((await published.next()).diagnostics, []);
+    assert.equal(logs.length, 3);
+    assert.match(logs[2], /ShellCheck is unavailable .*null bytes/);
   });
 
   it('once shellcheck works again, losing it again is logged again', async () => {
