@@ -50,8 +50,9 @@ export function runShellcheck(text: string, options: RunOptions): Promise<RunOut
       options.signal?.removeEventListener('abort', onAbort);
       resolve(outcome);
     };
+    // Only called before 'close': the group may outlive its leader (a wrapper's children).
     const killGroup = (): void => {
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      if (child.pid === undefined) return;
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
