@@ -4,9 +4,10 @@ import { MakeimgContext } from './context';
 
 let context: MakeimgContext | undefined;
 
-export async function activate(extension: vscode.ExtensionContext): Promise<void> {
+export function activate(extension: vscode.ExtensionContext): void {
   context = new MakeimgContext(extension);
-  await context.startLanguageClient();
+  // Not awaited: commands and tasks wait for activation, and must not wait for the server.
+  void context.startLanguageClient();
 }
 
 export async function deactivate(): Promise<void> {

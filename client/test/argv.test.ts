@@ -22,6 +22,8 @@ describe('client build argv', () => {
     // A name that looks like an option is still a path, never a flag.
     assert.equal(buildArgv({ ...base, imgDirBase: '--evil' }).at(-1), '/home/u/proj/--evil');
     assert.equal(buildArgv({ ...base, imgDirBase: '  ' }).at(-1), '/home/u/proj');
+    // `~` means the invoking user's home, not root's.
+    assert.equal(buildArgv({ ...base, imgDirBase: '~/images', homeDirectory: '/home/u' }).at(-1), '/home/u/images');
   });
 
   it('keeps paths with spaces and shell characters as single arguments', () => {

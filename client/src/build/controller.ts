@@ -4,6 +4,7 @@
  * output channel, the status bar and the build diagnostics.
  */
 import * as vscode from 'vscode';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildEvent } from '../../../shared/events';
 import type { BuildDiagnostics } from '../buildDiagnostics';
@@ -68,6 +69,7 @@ export class BuildController implements vscode.Disposable {
         pipelineScript: join(this.extensionPath, 'dist', 'makeimg.js'),
         directory: request.directory,
         imgDirBase: request.imgDirBase ?? settings.imgDirBase,
+        homeDirectory: homedir(),
       });
     } catch (err) {
       terminal.write(renderer.outcome({ kind: 'invalid', message: (err as Error).message }));
