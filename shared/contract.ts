@@ -88,7 +88,23 @@ export interface ProvidedVariableSpec {
   doc: string;
   /** Where the variable exists. It never exists inside the new rootfs. */
   availableIn: Place[];
+  /** A short image.sh example (hover). */
+  example?: string;
 }
+
+/** How each place is described to users (hover, completion details). */
+export const PLACE_DOCS: Record<Place, { title: string; doc: string }> = {
+  'confined-host': {
+    title: 'confined host',
+    doc:
+      'a systemd-nspawn container of the host: `/` is volatile, `/etc` and `$src_dir` are read-only, ' +
+      'and `$img_dir` is the only writable place',
+  },
+  rootfs: {
+    title: 'inside the new rootfs',
+    doc: '`systemd-nspawn -D $img_dir`: inside the image being built, with no access to the build environment',
+  },
+};
 
 /** A pair of arrays whose elements are copied src[i] -> dst[i] in a stage. */
 export interface FileArrayPair {
@@ -200,18 +216,21 @@ export const PROVIDED_VARIABLES: readonly ProvidedVariableSpec[] = [
     summary: 'Absolute path of the directory containing image.sh (read-only)',
     doc: 'Absolute path to the directory containing the invoked image.sh. Mounted read-only during the build.',
     availableIn: ['confined-host'],
+    example: 'preinstall_files_src=(pacman.conf)   # relative to $src_dir\ndo_install()\n{\n    cp "$src_dir/packages.txt" "$img_dir/"\n}',
   },
   {
     name: 'img_dir',
     summary: 'Directory the image rootfs is installed into',
     doc: 'The directory which the image rootfs should be installed into: `$img_path` without its `.tar*` suffix. The only writable place during `do_install`.',
     availableIn: ['confined-host'],
+    example: 'do_install()\n{\n    debootstrap bookworm "$img_dir" http://deb.debian.org/debian\n}',
   },
   {
     name: 'img_path',
     summary: 'Path of the finished image file',
     doc: 'Path to the finalized image file after archiving and compression: `img_dir_base/img_name`.',
     availableIn: ['confined-host'],
+    example: 'do_install()\n{\n    echo "building $img_path"\n}',
   },
 ];
 
