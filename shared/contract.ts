@@ -144,7 +144,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     doc:
       'An array of files, relative to `$src_dir`, copied into `$img_dir` before `do_install` runs. ' +
       'Element *i* is copied to `preinstall_files_dst[i]`.',
-    example: 'preinstall_files_src=(pacman.conf)\npreinstall_files_dst=(etc/pacman.conf)',
+    example: 'do_install()\n{\n    cp "$src_dir/motd" "$img_dir/etc/motd"\n}',
   },
   {
     name: 'preinstall_files_dst',
@@ -155,7 +155,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     doc:
       'An array of paths, relative to `$img_dir`, where the elements of `preinstall_files_src` are copied. ' +
       'Must have exactly as many elements as `preinstall_files_src`. Parent directories are created.',
-    example: 'preinstall_files_src=(pacman.conf)\npreinstall_files_dst=(etc/pacman.conf)',
+    example: 'do_install()\n{\n    cp "$src_dir/motd" "$img_dir/etc/motd"\n}',
   },
   {
     name: 'postinstall_files_src',
@@ -216,7 +216,7 @@ export const PROVIDED_VARIABLES: readonly ProvidedVariableSpec[] = [
     summary: 'Absolute path of the directory containing image.sh (read-only)',
     doc: 'Absolute path to the directory containing the invoked image.sh. Mounted read-only during the build.',
     availableIn: ['confined-host'],
-    example: 'preinstall_files_src=(pacman.conf)   # relative to $src_dir\ndo_install()\n{\n    cp "$src_dir/packages.txt" "$img_dir/"\n}',
+    example: 'do_install()\n{\n    cp "$src_dir/motd" "$img_dir/etc/motd"\n}',
   },
   {
     name: 'img_dir',
@@ -230,7 +230,7 @@ export const PROVIDED_VARIABLES: readonly ProvidedVariableSpec[] = [
     summary: 'Path of the finished image file',
     doc: 'Path to the finalized image file after archiving and compression: `img_dir_base/img_name`.',
     availableIn: ['confined-host'],
-    example: 'do_install()\n{\n    echo "building $img_path"\n}',
+    example: 'do_install()\n{\n    echo "building $img_path from $img_dir"\n}',
   },
 ];
 
