@@ -144,7 +144,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     doc:
       'An array of files, relative to `$src_dir`, copied into `$img_dir` before `do_install` runs. ' +
       'Element *i* is copied to `preinstall_files_dst[i]`.',
-    example: 'do_install()\n{\n    cp "$src_dir/motd" "$img_dir/etc/motd"\n}',
+    example: 'preinstall_files_src=(pacman.conf)\npreinstall_files_dst=(etc/pacman.conf)',
   },
   {
     name: 'preinstall_files_dst',
@@ -155,7 +155,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     doc:
       'An array of paths, relative to `$img_dir`, where the elements of `preinstall_files_src` are copied. ' +
       'Must have exactly as many elements as `preinstall_files_src`. Parent directories are created.',
-    example: 'do_install()\n{\n    cp "$src_dir/motd" "$img_dir/etc/motd"\n}',
+    example: 'preinstall_files_src=(pacman.conf)\npreinstall_files_dst=(etc/pacman.conf)',
   },
   {
     name: 'postinstall_files_src',
