@@ -116,6 +116,10 @@ export interface FileArrayPair {
 export const IMG_NAME = 'img_name';
 export const DO_INSTALL = 'do_install';
 export const DO_POSTINSTALL = 'do_postinstall';
+/** The variables makeimg provides (see PROVIDED_VARIABLES). */
+export const SRC_DIR = 'src_dir';
+export const IMG_DIR = 'img_dir';
+export const IMG_PATH = 'img_path';
 
 export const FILE_ARRAY_PAIRS: readonly FileArrayPair[] = [
   { stage: 'preinstall', src: 'preinstall_files_src', dst: 'preinstall_files_dst' },
@@ -212,21 +216,21 @@ export const HOOKS: readonly HookSpec[] = [
 
 export const PROVIDED_VARIABLES: readonly ProvidedVariableSpec[] = [
   {
-    name: 'src_dir',
+    name: SRC_DIR,
     summary: 'Absolute path of the directory containing image.sh (read-only)',
     doc: 'Absolute path to the directory containing the invoked image.sh. Mounted read-only during the build.',
     availableIn: ['confined-host'],
     example: 'do_install()\n{\n    cp "$src_dir/motd" "$img_dir/etc/motd"\n}',
   },
   {
-    name: 'img_dir',
+    name: IMG_DIR,
     summary: 'Directory the image rootfs is installed into',
     doc: 'The directory which the image rootfs should be installed into: `$img_path` without its `.tar*` suffix. The only writable place during `do_install`.',
     availableIn: ['confined-host'],
     example: 'do_install()\n{\n    debootstrap bookworm "$img_dir" http://deb.debian.org/debian\n}',
   },
   {
-    name: 'img_path',
+    name: IMG_PATH,
     summary: 'Path of the finished image file',
     doc: 'Path to the finalized image file after archiving and compression: `img_dir_base/img_name`.',
     availableIn: ['confined-host'],
