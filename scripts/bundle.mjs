@@ -11,7 +11,15 @@ const require = createRequire(join(root, 'package.json'));
 const out = join(root, 'dist');
 const production = process.argv.includes('--production');
 
+// ESM dependencies (web-tree-sitter) read import.meta.url, which a CJS bundle
+// lacks: give them the bundle's own file URL.
+const importMetaUrl = {
+  define: { 'import.meta.url': '__bundleFileUrl' },
+  banner: { js: '"use strict"; const __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+
 const common = {
+  ...importMetaUrl,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -26,7 +34,7 @@ mkdirSync(out, { recursive: true });
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: join(out, 'server.js') }),
   esbuild.build({ ...common, entryPoints: ['pipeline/src/cli.ts'], outfile: join(out, 'makeimg.js'),
-    banner: { js: '#!/usr/bin/env node' } }),
+    banner: { js: `#!/usr/bin/env node\n${importMetaUrl.banner.js}` } }),
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: join(out, 'extension.js'),
     external: ['vscode'] }),
 ]);
