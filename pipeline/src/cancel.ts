@@ -1,0 +1,60 @@
+/**
+ * Turns SIGINT, SIGTERM and (with --json) EOF on stdin into one AbortSignal.
+ * The editor runs makeimg as root through pkexec and cannot signal it; it
+ * closes makeimg's stdin instead. stdin is watched only when it is a pipe or
+ * socket, so `makeimg --json </dev/null` still builds.
+ */
+import { fstatSync } from 'node:fs';
+
+export interface Cancellation {
+  signal: AbortSignal;
+  /** Why the build was cancelled, once it was. */
+  reason(): string | undefined;
+  dispose(): void;
+}
+
+function stdinIsStream(): boolean {
+  try {
+    const st = fstatSync(0);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+export function watchCancellation(opts: { watchStdin: boolean; stdin?: NodeJS.ReadableStream }): Cancellation {
+  const controller = new AbortController();
+  let why: string | undefined;
+  const cancel = (reason: string): void => {
+    if (why) return;
+    why = reason;
+    controller.abort(new Error(reason));
+  };
+  const onSigint = (): void => cancel('SIGINT');
+  const onSigterm = (): void => cancel('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  const stdin = opts.stdin ?? process.stdin;
+  const onEnd = (): void => cancel('stdin closed');
+  const watching = opts.watchStdin && (opts.stdin !== undefined || stdinIsStream());
+  if (watching) {
+    stdin.on('end', onEnd);
+    stdin.on('error', onEnd);
+    stdin.on('data', () => undefined); // input is ignored; reading is how EOF is seen
+    stdin.resume();
+  }
+  return {
+    signal: controller.signal,
+    reason: () => why,
+    dispose() {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      if (watching) {
+        stdin.off('end', onEnd);
+        stdin.off('error', onEnd);
+        stdin.pause();
+        (stdin as NodeJS.ReadStream).destroy?.();
+      }
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Where images go: `img_dir_base` from the command line, else from
+ * ~/.config/makeimg.conf of the user who invoked makeimg (through sudo or
+ * pkexec, never root's own file), else ./img. Relative paths are relative to
+ * the project directory ($src_dir), as in the original, which ran there.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CONFIG_FILE, DEFAULT_IMG_DIR_BASE, IMG_DIR_BASE_KEY } from '../../shared/contract';
+
+export interface InvokingUser {
+  name?: string;
+  uid?: number;
+  home: string;
+}
+
+export interface ImgDirBase {
+  path: string;
+  /** Where the value came from, for `makeimg check` and error messages. */
+  source: 'argument' | 'config' | 'default';
+  configFile?: string;
+}
+
+interface PasswdEntry { name: string; uid: number; home: string }
+
+function readPasswd(passwdFile: string): PasswdEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(passwdFile, 'utf8');
+  } catch {
+    return [];
+  }
+  const entries: PasswdEntry[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.split(':');
+    if (f.length >= 7 && /^\d+$/.test(f[2]!)) entries.push({ name: f[0]!, uid: Number(f[2]), home: f[5]! });
+  }
+  return entries;
+}
+
+/**
+ * The user who ran makeimg: SUDO_USER (sudo) or PKEXEC_UID (pkexec) looked up
+ * in the passwd file, else the current user with $HOME.
+ */
+export function invokingUser(env: NodeJS.ProcessEnv, passwdFile = '/etc/passwd'): InvokingUser {
+  const sudoUser = env.SUDO_USER;
+  const pkexecUid = env.PKEXEC_UID;
+  if (sudoUser || pkexecUid) {
+    const entries = readPasswd(passwdFile);
+    const entry = sudoUser
+      ? entries.find((e) => e.name === sudoUser)
+      : entries.find((e) => e.uid === Number(pkexecUid));
+    if (entry) return { name: entry.name, uid: entry.uid, home: entry.home };
+  }
+  return { home: env.HOME || '/root', uid: process.getuid?.() };
+}
+
+/** Strip one level of matching shell quotes. */
+function unquote(value: string): string {
+  const m = /^(['"])(.*)\1$/.exec(value);
+  return m ? m[2]! : value;
+}
+
+/**
+ * The `img_dir_base=...` value of a makeimg.conf text (shell-style
+ * `key=value` lines, `#` comments, optional quotes), or undefined.
+ */
+export function parseConfig(text: string): string | undefined {
+  let value: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (m && m[1] === IMG_DIR_BASE_KEY) value = unquote(m[2]!.trim());
+  }
+  return value || undefined;
+}
+
+/** `~` and `~/x` mean the invoking user's home, not root's. */
+function expandHome(p: string, home: string): string {
+  if (p === '~') return home;
+  if (p.startsWith('~/')) return path.join(home, p.slice(2));
+  return p;
+}
+
+export function resolveImgDirBase(
+  argument: string | undefined,
+  srcDir: string,
+  env: NodeJS.ProcessEnv,
+  passwdFile?: string,
+): ImgDirBase {
+  const user = invokingUser(env, passwdFile);
+  if (argument) return { path: path.resolve(srcDir, expandHome(argument, user.home)), source: 'argument' };
+  const configFile = path.join(user.home, CONFIG_FILE);
+  let text: string | undefined;
+  try {
+    text = readFileSync(configFile, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  const configured = text === undefined ? undefined : parseConfig(text);
+  if (configured) {
+    return { path: path.resolve(srcDir, expandHome(configured, user.home)), source: 'config', configFile };
+  }
+  return { path: path.resolve(srcDir, DEFAULT_IMG_DIR_BASE), source: 'default' };
+}

@@ -1,0 +1,135 @@
+/**
+ * The bash driver scripts that run image.sh code inside a container. They
+ * are generated here (names from the contract, paths quoted), written to the
+ * control directory and run as `bash /run/makeimg/driver.sh`.
+ *
+ * image.sh is sourced from its real path, so bash's BASH_SOURCE/LINENO point
+ * into it and the ERR trap can report the failing image.sh line.
+ */
+import { DO_INSTALL, DO_POSTINSTALL, FILE_ARRAY_PAIRS, HOOKS, IMAGE_FILE_NAME, IMG_NAME, PROVIDED_VARIABLES } from '../../shared/contract';
+import { CONTROL_MOUNT } from './nspawn';
+import { DESCRIPTION_FILE, ERRORS_FILE } from './control-dir';
+
+/** Single-quote a string for bash. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Exit status of the evaluation driver when image.sh does not parse. */
+export const SYNTAX_ERROR_STATUS = 91;
+
+/**
+ * Bash's own variables (changing on every read, or describing the shell)
+ * that are never part of "what image.sh defines".
+ */
+const SHELL_VARIABLES = [
+  'BASH', 'BASHOPTS', 'BASHPID', 'BASH_ALIASES', 'BASH_ARGC', 'BASH_ARGV', 'BASH_ARGV0', 'BASH_CMDS', 'BASH_COMMAND',
+  'BASH_LINENO', 'BASH_LOADABLES_PATH', 'BASH_REMATCH', 'BASH_SOURCE', 'BASH_SUBSHELL', 'BASH_VERSINFO', 'BASH_VERSION',
+  'COLUMNS', 'COMP_WORDBREAKS', 'DIRSTACK', 'EPOCHREALTIME', 'EPOCHSECONDS', 'EUID', 'FUNCNAME', 'GROUPS', 'HISTCMD',
+  'HOSTNAME', 'HOSTTYPE', 'LINENO', 'LINES', 'MACHTYPE', 'OLDPWD', 'OPTERR', 'OPTIND', 'OSTYPE', 'PIPESTATUS', 'PPID',
+  'PS4', 'PWD', 'RANDOM', 'SECONDS', 'SHELLOPTS', 'SHLVL', 'SRANDOM', 'UID', '_',
+];
+
+function providedAssignments(p: { srcDir: string; imgDir?: string; imgPath?: string }): string {
+  const values: Record<string, string | undefined> = { src_dir: p.srcDir, img_dir: p.imgDir, img_path: p.imgPath };
+  return PROVIDED_VARIABLES.filter((v) => values[v.name] !== undefined)
+    .map((v) => `${v.name}=${shellQuote(values[v.name]!)}`)
+    .join('\n');
+}
+
+function imageFile(srcDir: string): string {
+  return `${srcDir.replace(/\/+$/, '')}/${IMAGE_FILE_NAME}`;
+}
+
+/**
+ * Evaluation (resolve stage and `makeimg check`): source image.sh inside the
+ * confinement and write a NUL-separated description of it:
+ *   scalar NAME SET VALUE | array NAME KIND COUNT ELEMENTS... |
+ *   function NAME LINE FILE | definitions TEXT
+ * DEFINITIONS is `declare -p` of every variable image.sh added or changed
+ * (except the provided ones) plus `declare -f` of its functions: what
+ * do_postinstall gets inside the rootfs.
+ */
+export function evaluationScript(srcDir: string): string {
+  const out = `${CONTROL_MOUNT}/${DESCRIPTION_FILE}`;
+  const arrays = FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst]);
+  const excluded = [...SHELL_VARIABLES, ...PROVIDED_VARIABLES.map((v) => v.name)];
+  return `# makeimg: evaluate image.sh (generated)
+${providedAssignments({ srcDir })}
+cd "$src_dir" || exit 90
+bash -n ${shellQuote(imageFile(srcDir))} || exit ${SYNTAX_ERROR_STATUS}
+declare -A __makeimg_before=()
+mapfile -t __makeimg_names < <(compgen -v)
+for __makeimg_n in "\${__makeimg_names[@]}"; do
+  __makeimg_before[$__makeimg_n]=$(declare -p "$__makeimg_n" 2>/dev/null)
+done
+source ${shellQuote(imageFile(srcDir))}
+__makeimg_excluded=" ${excluded.join(' ')} "
+{
+  printf 'scalar\\0%s\\0%s\\0%s\\0' ${IMG_NAME} "\${${IMG_NAME}+set}" "\${${IMG_NAME}-}"
+  for __makeimg_a in ${arrays.join(' ')}; do
+    __makeimg_p=$(declare -p "$__makeimg_a" 2>/dev/null)
+    case "$__makeimg_p" in
+      "declare -a"*) declare -n __makeimg_r="$__makeimg_a"
+                     printf 'array\\0%s\\0array\\0%s\\0' "$__makeimg_a" "\${#__makeimg_r[@]}"
+                     printf '%s\\0' "\${__makeimg_r[@]}"
+                     unset -n __makeimg_r ;;
+      "") printf 'array\\0%s\\0unset\\0%s\\0' "$__makeimg_a" 0 ;;
+      *) printf 'array\\0%s\\0other\\0%s\\0' "$__makeimg_a" 0 ;;
+    esac
+  done
+  shopt -s extdebug
+  for __makeimg_f in ${HOOKS.map((h) => h.name).join(' ')}; do
+    if __makeimg_d=$(declare -F "$__makeimg_f"); then
+      read -r _ __makeimg_line __makeimg_file <<<"$__makeimg_d"
+      printf 'function\\0%s\\0%s\\0%s\\0' "$__makeimg_f" "$__makeimg_line" "$__makeimg_file"
+    fi
+  done
+  shopt -u extdebug
+  __makeimg_defs=
+  mapfile -t __makeimg_names < <(compgen -v)
+  for __makeimg_n in "\${__makeimg_names[@]}"; do
+    case "$__makeimg_n" in __makeimg_*) continue ;; esac
+    case "$__makeimg_excluded" in *" $__makeimg_n "*) continue ;; esac
+    __makeimg_p=$(declare -p "$__makeimg_n" 2>/dev/null) || continue
+    [[ "\${__makeimg_before[$__makeimg_n]-}" == "$__makeimg_p" ]] && continue
+    __makeimg_defs+="$__makeimg_p"$'\\n'
+  done
+  __makeimg_defs+=$(declare -f)
+  printf 'definitions\\0%s\\0' "$__makeimg_defs"
+} > ${shellQuote(out)}
+`;
+}
+
+/**
+ * do_install inside the confinement, with `set -e` and an ERR trap that
+ * records "status<TAB>file<TAB>line" of each failing command.
+ */
+export function installScript(p: { srcDir: string; imgDir: string; imgPath: string }): string {
+  const provided = providedAssignments(p);
+  return `# makeimg: run ${DO_INSTALL} (generated)
+${provided}
+cd "$src_dir" || exit 90
+source ${shellQuote(imageFile(p.srcDir))}
+# makeimg's values win over assignments in image.sh.
+${provided}
+cd "$src_dir" || exit 90
+__makeimg_on_err() { printf '%s\\t%s\\t%s\\n' "$1" "$2" "$3" >> ${shellQuote(`${CONTROL_MOUNT}/${ERRORS_FILE}`)}; }
+set -eE
+trap '__makeimg_on_err "$?" "\${BASH_SOURCE[0]-}" "$LINENO"' ERR
+${DO_INSTALL}
+`;
+}
+
+/**
+ * do_postinstall inside the new rootfs: the functions and variables image.sh
+ * defines (captured by the evaluation), never the provided paths.
+ */
+export function postinstallScript(definitions: string): string {
+  return `# makeimg: run ${DO_POSTINSTALL} (generated)
+${definitions}
+set -eE
+cd /
+${DO_POSTINSTALL}
+`;
+}

@@ -1,0 +1,38 @@
+/**
+ * The failures makeimg tells apart, each with its exit code (shared/events.ts
+ * EXIT): bad input or environment (2), a stage that failed (1), a cancelled
+ * build (130).
+ */
+import type { StageName } from '../../shared/contract';
+import { EXIT } from '../../shared/events';
+
+/** Invalid input or environment: nothing was built, nothing was created. */
+export class InvalidInputError extends Error {
+  readonly exitCode = EXIT.INVALID;
+  constructor(message: string, readonly file?: string, readonly line?: number) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** A stage of the build failed. */
+export class StageFailedError extends Error {
+  readonly exitCode = EXIT.BUILD_FAILED;
+  constructor(message: string, readonly stage: StageName, readonly file?: string, readonly line?: number) {
+    super(message);
+    this.name = 'StageFailedError';
+  }
+}
+
+/** The build was cancelled (signal, or stdin closed with --json). */
+export class CancelledError extends Error {
+  readonly exitCode = EXIT.CANCELLED;
+  constructor(readonly why: string) {
+    super(`cancelled (${why})`);
+    this.name = 'CancelledError';
+  }
+}
+
+export function isAbortError(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'AbortError' || e instanceof CancelledError);
+}
