@@ -4,13 +4,15 @@
  */
 import { extractFacts, type DocumentFacts } from './facts';
 import { parseText } from './parser';
-import { RULES, type Finding, type Rule } from './rules';
+import { RULES, type Finding, type Rule, type SourceFiles } from './rules';
 
 export interface AnalysisOptions {
   /** Rule codes not to run (e.g. "MKIMG010"). */
   disabledRules?: readonly string[];
   /** Called when a rule throws; the other rules still run. */
   onRuleError?: (rule: Rule, error: unknown) => void;
+  /** The files next to the image.sh (file-existence rules run only with it). */
+  files?: SourceFiles;
 }
 
 /** Run every enabled rule over the facts; findings sorted by position. */
@@ -20,7 +22,7 @@ export function runRules(facts: DocumentFacts, options: AnalysisOptions = {}): F
   for (const rule of RULES) {
     if (disabled.has(rule.code)) continue;
     try {
-      for (const f of rule.check({ facts })) findings.push({ ...f, code: rule.code, severity: rule.severity });
+      for (const f of rule.check({ facts, files: options.files })) findings.push({ ...f, code: rule.code, severity: rule.severity });
     } catch (error) {
       options.onRuleError?.(rule, error);
     }

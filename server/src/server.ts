@@ -8,6 +8,7 @@
  * edit before diagnostics are computed; default 200).
  */
 import {
+  CodeActionKind,
   createConnection,
   ProposedFeatures,
   TextDocumentSyncKind,
@@ -15,6 +16,11 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { DocumentStore } from './documents';
+import { codeActions } from './features/codeActions';
+import { codeLenses } from './features/codeLens';
+import { canWatchFiles, documentLinks, imageDirectoryOf, sourceFilesFor, watchSourceFiles } from './features/files';
+import { inlayHints } from './features/inlayHints';
+import { ShellcheckService } from './shellcheck';
 import { getParser } from './parser';
 import { SettingsCache } from './settings';
 import { Validator } from './validation';
@@ -25,6 +31,8 @@ const connection = createConnection(ProposedFeatures.all);
 let documents: DocumentStore | undefined;
 let settings: SettingsCache | undefined;
 let validator: Validator | undefined;
+let shellcheck: ShellcheckService | undefined;
+let clientCapabilities: InitializeParams['capabilities'] = {};
 
 function logError(where: string, error: unknown): void {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -53,10 +61,16 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
     : DEFAULT_DIAGNOSTICS_DELAY_MS;
   documents = new DocumentStore(parser);
   settings = new SettingsCache(connection, params.capabilities.workspace?.configuration === true);
-  validator = new Validator(connection, documents, settings, delay);
+  clientCapabilities = params.capabilities;
+  shellcheck = new ShellcheckService((message) => connection.console.log(message));
+  validator = new Validator(connection, documents, settings, delay, shellcheck);
   return {
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      documentLinkProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'makeimg-language-server' },
   };
@@ -81,7 +95,7 @@ connection.onDidChangeTextDocument(
 
 connection.onDidCloseTextDocument(
   guarded('didClose', ({ textDocument }) => {
-    validator?.cancel(textDocument.uri);
+    validator?.forget(textDocument.uri);
     documents?.close(textDocument.uri);
     settings?.forget(textDocument.uri);
     void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
@@ -94,5 +108,45 @@ connection.onDidChangeConfiguration(
     validator?.scheduleAll();
   }),
 );
+
+// Files next to image.sh appear and disappear: re-check the file rules (MKIMG013).
+connection.onInitialized(() => {
+  if (canWatchFiles(clientCapabilities)) watchSourceFiles(connection).catch((error: unknown) => logError('file watcher', error));
+});
+connection.onDidChangeWatchedFiles(guarded('didChangeWatchedFiles', () => validator?.scheduleAll()));
+connection.onDidSaveTextDocument(guarded('didSave', ({ textDocument }) => validator?.schedule(textDocument.uri, 0)));
+connection.onShutdown(() => shellcheck?.dispose());
+
+connection.onCodeAction(({ textDocument, context }) => {
+  const document = documents?.get(textDocument.uri);
+  const facts = document?.facts();
+  if (!document || !facts) return [];
+  const resourceOperations = clientCapabilities.workspace?.workspaceEdit?.resourceOperations ?? [];
+  return codeActions({
+    uri: document.uri,
+    text: document.textDocument.getText(),
+    facts,
+    diagnostics: context.diagnostics,
+    toLspRange: (range) => document.toLspRange(range),
+    directory: imageDirectoryOf(document.uri),
+    files: sourceFilesFor(document.uri),
+    canCreateFiles: resourceOperations.includes('create'),
+  });
+});
+connection.languages.inlayHint.on(({ textDocument, range }) => {
+  const document = documents?.get(textDocument.uri);
+  const facts = document?.facts();
+  return document && facts ? inlayHints(facts, range).map((h) => ({ ...h, position: document.toLspRange({ start: h.position, end: h.position }).start })) : [];
+});
+connection.onCodeLens(({ textDocument }) => {
+  const document = documents?.get(textDocument.uri);
+  const facts = document?.facts();
+  return document && facts ? codeLenses(facts, document.uri).map((l) => ({ ...l, range: document.toLspRange(l.range) })) : [];
+});
+connection.onDocumentLinks(({ textDocument }) => {
+  const document = documents?.get(textDocument.uri);
+  const facts = document?.facts();
+  return document && facts ? documentLinks(facts, document.uri).map((l) => ({ ...l, range: document.toLspRange(l.range) })) : [];
+});
 
 connection.listen();

@@ -3,15 +3,26 @@
  * when it fires, the current version is analysed unless a newer edit or a
  * close came first (settings are read asynchronously, so the version is
  * checked again after that wait).
+ *
+ * ShellCheck runs beside the rules (its own debounce; a newer edit cancels
+ * it) and its findings are merged into the same publish when they arrive.
+ * They stay until the next ShellCheck run replaces them, so they do not
+ * flicker while typing. `disabledRules` and `maxNumberOfProblems` apply to
+ * the merged list.
  */
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { runRules } from './analysis';
 import { toDiagnostic } from './diagnostics';
 import { MAX_ANALYZED_CHARS, type DocumentStore, type OpenDocument } from './documents';
+import { sourceFilesFor } from './features/files';
 import type { SettingsCache } from './settings';
+import type { ShellcheckService } from './shellcheck';
 
 export class Validator {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The rules' diagnostics of the last analysed version, merged again when ShellCheck reports. */
+  private readonly ownDiagnostics = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  private readonly shellcheckDiagnostics = new Map<string, Diagnostic[]>();
 
   constructor(
     private readonly connection: Connection,
@@ -19,6 +30,7 @@ export class Validator {
     private readonly settings: SettingsCache,
     /** Quiet time after an edit before analysing (ms). */
     private readonly delayMs: number,
+    private readonly shellcheck?: ShellcheckService,
   ) {}
 
   schedule(uri: string, delayMs = this.delayMs): void {
@@ -32,6 +44,7 @@ export class Validator {
         this.validate(uri, version).catch((error: unknown) => this.logError(uri, error));
       }, delayMs),
     );
+    this.scheduleShellcheck(uri, version);
   }
 
   cancel(uri: string): void {
@@ -43,12 +56,50 @@ export class Validator {
     for (const d of this.documents.all()) this.schedule(d.uri, 0);
   }
 
+  /** The document was closed: stop its work and drop what was kept for it. */
+  forget(uri: string): void {
+    this.cancel(uri);
+    this.shellcheck?.forget(uri);
+    this.ownDiagnostics.delete(uri);
+    this.shellcheckDiagnostics.delete(uri);
+  }
+
+  private scheduleShellcheck(uri: string, version: number): void {
+    const shellcheck = this.shellcheck;
+    if (!shellcheck) return;
+    this.settings.get(uri).then(
+      (settings) => {
+        const document = this.documents.get(uri);
+        if (!document || document.version !== version) return; // a newer edit schedules its own run
+        const text = document.tooLarge ? '' : document.textDocument.getText();
+        shellcheck.schedule(uri, version, text, settings.shellcheck, (diagnostics) => {
+          if (!this.documents.get(uri)) return;
+          this.shellcheckDiagnostics.set(uri, diagnostics);
+          this.publish(uri).catch((error: unknown) => this.logError(uri, error, 'shellcheck'));
+        });
+      },
+      (error: unknown) => this.logError(uri, error, 'shellcheck'),
+    );
+  }
+
   private async validate(uri: string, version: number): Promise<void> {
     const settings = await this.settings.get(uri);
     const document = this.documents.get(uri);
     if (!document || document.version !== version) return; // closed or edited meanwhile
-    const diagnostics = this.diagnosticsFor(document, settings.disabledRules).slice(0, settings.maxNumberOfProblems);
-    await this.connection.sendDiagnostics({ uri, version, diagnostics });
+    this.ownDiagnostics.set(uri, { version, diagnostics: this.diagnosticsFor(document, settings.disabledRules) });
+    await this.publish(uri);
+  }
+
+  /** Send the rules' and ShellCheck's diagnostics of `uri` together (makeimg's first when capped). */
+  private async publish(uri: string): Promise<void> {
+    const own = this.ownDiagnostics.get(uri);
+    if (!own) return;
+    const settings = await this.settings.get(uri);
+    const disabled = new Set(settings.disabledRules);
+    const shellcheck = (this.shellcheckDiagnostics.get(uri) ?? []).filter((d) => !disabled.has(String(d.code)));
+    const diagnostics = [...own.diagnostics, ...shellcheck].slice(0, settings.maxNumberOfProblems);
+    if (this.ownDiagnostics.get(uri) !== own) return; // replaced or closed while reading settings
+    await this.connection.sendDiagnostics({ uri, version: own.version, diagnostics });
   }
 
   private diagnosticsFor(document: OpenDocument, disabledRules: readonly string[]): Diagnostic[] {
@@ -67,6 +118,7 @@ export class Validator {
     }
     const findings = runRules(facts, {
       disabledRules,
+      files: sourceFilesFor(document.uri),
       onRuleError: (rule, error) => this.logError(document.uri, error, rule.code),
     });
     return findings.map((f) => toDiagnostic(f, document));

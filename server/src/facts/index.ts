@@ -2,3 +2,4 @@
 export * from './model';
 export { extractFacts, FactsBuilder } from './document';
 export * from './query';
+export * from './file-arrays';

@@ -1,6 +1,8 @@
 /** The registry of image.sh rules, in code order. Codes are stable: never reuse or renumber one. */
 import { doInstallMissing } from './do-install-missing';
 import { fileArrayScalar } from './file-array-scalar';
+import { fileSourceMissing } from './file-source-missing';
+import { fileSourceOutside } from './file-source-outside';
 import { filePairIncomplete } from './file-pair-incomplete';
 import { filePairLength } from './file-pair-length';
 import { imgNameMissing } from './img-name-missing';
@@ -24,10 +26,12 @@ export const RULES: readonly Rule[] = [
   providedInPostinstall,
   providedAssigned,
   syntaxError,
+  fileSourceOutside,
+  fileSourceMissing,
 ];
 
 export function findRule(code: string): Rule | undefined {
   return RULES.find((r) => r.code === code);
 }
 
-export type { Finding, FixData, RelatedInfo, Rule, RuleContext, RuleFinding, Severity } from './types';
+export type { Finding, FixData, RelatedInfo, Rule, RuleContext, RuleFinding, Severity, SourceFiles } from './types';

@@ -20,6 +20,8 @@ export type FixData =
   | { kind: 'insert-function'; name: string; text: string }
   /** Replace `range` (a misspelled name, an unsupported suffix, a scalar that should be an array). */
   | { kind: 'replace'; range: Range; newText: string }
+  /** A source file that does not exist: create it (`path` is relative to the image.sh directory). */
+  | { kind: 'create-file'; path: string }
   /** The arrays of a pair differ in length; `shorter` needs `missing` more elements. */
   | { kind: 'pair-mismatch'; src: string; dst: string; srcCount: number; dstCount: number; shorter: string; missing: number };
 
@@ -37,8 +39,16 @@ export interface Finding {
 /** A finding before the registry stamps the rule's code and severity on it. */
 export type RuleFinding = Omit<Finding, 'code' | 'severity'>;
 
+/** What is on disk next to the image.sh, for rules about the files it copies. */
+export interface SourceFiles {
+  /** What `relativePath` (relative to the image.sh directory, normalized) is. */
+  kind(relativePath: string): 'file' | 'directory' | 'other' | 'missing';
+}
+
 export interface RuleContext {
   facts: DocumentFacts;
+  /** Absent when the document has no directory on disk (unsaved, remote): file rules then stay silent. */
+  files?: SourceFiles;
 }
 
 export interface Rule {

@@ -1,0 +1,70 @@
+/**
+ * The source files of image.sh (`*_files_src` elements) as data: which
+ * elements name a static path, and where that path points. Read by the file
+ * rules (MKIMG012/013) and document links. (Which destination a source is
+ * copied to: features/file-pairs.ts.)
+ */
+import { posix } from 'node:path';
+import { FILE_ARRAY_PAIRS, type FileArrayPair } from '../../../shared/contract';
+import type { ArrayElementFact, AssignmentFact, DocumentFacts, UnknownReason } from './model';
+
+/** Reasons an assignment may not run, so the files it names may never be copied. */
+const MAY_NOT_RUN = new Set<UnknownReason>(['conditional', 'loop', 'function']);
+
+/** Assignments that set a file array of the script (not `local`, not `X=() cmd`, not in a subshell). */
+export function fileArrayAssignments(facts: DocumentFacts, name: string): AssignmentFact[] {
+  return facts.assignments.filter(
+    (a) =>
+      a.name === name &&
+      a.declaration !== 'local' &&
+      a.form !== 'command-prefix' &&
+      a.form !== 'for-variable' &&
+      !a.unknown.includes('subshell'),
+  );
+}
+
+export interface SourceElement {
+  pair: FileArrayPair;
+  assignment: AssignmentFact;
+  element: ArrayElementFact;
+  /** The path as makeimg reads it (the element's static value). */
+  path: string;
+  /** The assignment runs whenever image.sh is sourced (not in if/loop/function). */
+  certain: boolean;
+}
+
+/** Every source element with a static, single-word, non-empty value, in document order. */
+export function staticSourceElements(facts: DocumentFacts): SourceElement[] {
+  const result: SourceElement[] = [];
+  for (const pair of FILE_ARRAY_PAIRS) {
+    for (const assignment of fileArrayAssignments(facts, pair.src)) {
+      if (assignment.kind !== 'array') continue;
+      const certain = !assignment.unknown.some((r) => MAY_NOT_RUN.has(r));
+      for (const element of assignment.elements ?? []) {
+        if (element.value === undefined || element.value === '' || !element.singleWord) continue;
+        result.push({ pair, assignment, element, path: element.value, certain });
+      }
+    }
+  }
+  return result.sort((a, b) => a.element.range.start.line - b.element.range.start.line);
+}
+
+export type SourceLocation =
+  /** Inside the image.sh directory; `relative` is normalized (no `.`/`..` segments, no trailing '/'). */
+  | { kind: 'inside'; relative: string }
+  | { kind: 'absolute' }
+  /** Leaves the directory through `..`. */
+  | { kind: 'escapes' };
+
+/** Where a source path points, relative to the image.sh directory ($src_dir). */
+export function locateSource(path: string): SourceLocation {
+  if (path.startsWith('/')) return { kind: 'absolute' };
+  const normalized = posix.normalize(path).replace(/\/+$/, '');
+  if (normalized === '..' || normalized.startsWith('../')) return { kind: 'escapes' };
+  return { kind: 'inside', relative: normalized === '' ? '.' : normalized };
+}
+
+/** Where a destination lands inside the image: `etc/x`, `./etc/x` and `/etc/x` are all `/etc/x`. */
+export function imagePathOf(destination: string): string {
+  return posix.normalize(`/${destination}`);
+}

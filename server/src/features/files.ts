@@ -1,0 +1,93 @@
+/**
+ * The files an image.sh copies, on disk: the probe the file rules
+ * (MKIMG012/013) read, document links on existing sources, and the file
+ * watcher registration that makes the server re-check when files appear or
+ * disappear.
+ */
+import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  DidChangeWatchedFilesNotification,
+  WatchKind,
+  type ClientCapabilities,
+  type Connection,
+  type DocumentLink,
+} from 'vscode-languageserver';
+import { imagePathOf, locateSource, staticSourceElements, type DocumentFacts } from '../facts';
+import type { SourceFiles } from '../rules';
+import { partnerOf } from './file-pairs';
+
+/** The directory of a `file:` document, if it exists on disk. */
+export function imageDirectoryOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    const directory = dirname(fileURLToPath(uri));
+    return statSync(directory).isDirectory() ? directory : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What lies at paths relative to `directory`, read from disk on each call (the rules run rarely and ask a few paths). */
+export function sourceFilesIn(directory: string): SourceFiles {
+  return {
+    kind(relativePath) {
+      try {
+        const stats = statSync(join(directory, relativePath));
+        return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'other';
+      } catch {
+        return 'missing';
+      }
+    },
+  };
+}
+
+/** The probe for a document, or undefined when it has no directory on disk (file rules stay silent). */
+export function sourceFilesFor(uri: string): SourceFiles | undefined {
+  const directory = imageDirectoryOf(uri);
+  return directory === undefined ? undefined : sourceFilesIn(directory);
+}
+
+/** Links from each existing source file element to the file. */
+export function documentLinks(facts: DocumentFacts, uri: string): DocumentLink[] {
+  const directory = imageDirectoryOf(uri);
+  if (directory === undefined) return [];
+  const files = sourceFilesIn(directory);
+  const links: DocumentLink[] = [];
+  for (const source of staticSourceElements(facts)) {
+    const location = locateSource(source.path);
+    if (location.kind !== 'inside' || files.kind(location.relative) !== 'file') continue;
+    const index = (source.assignment.elements ?? []).indexOf(source.element);
+    const partner = partnerOf(facts, { pair: source.pair, role: 'src', assignment: source.assignment, index });
+    const destination = partner.kind === 'element' && partner.element.value !== undefined ? imagePathOf(partner.element.value) : undefined;
+    links.push({
+      range: unquoted(source.element.range, source.element.text),
+      target: pathToFileURL(join(directory, location.relative)).toString(),
+      tooltip: destination ? `Open ${location.relative} (copied to ${destination})` : `Open ${location.relative}`,
+    });
+  }
+  return links;
+}
+
+/** The element's range without surrounding quotes, so the link covers the path itself. */
+function unquoted(range: DocumentLink['range'], text: string): DocumentLink['range'] {
+  const quoted = text.length >= 2 && (text[0] === '"' || text[0] === "'") && text.endsWith(text[0]);
+  if (!quoted || range.start.line !== range.end.line) return range;
+  return {
+    start: { line: range.start.line, character: range.start.character + 1 },
+    end: { line: range.end.line, character: range.end.character - 1 },
+  };
+}
+
+/** Whether the client lets the server register file watchers at run time. */
+export function canWatchFiles(capabilities: ClientCapabilities): boolean {
+  return capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+}
+
+/** Ask the client to report created and deleted files anywhere in the workspace. */
+export async function watchSourceFiles(connection: Connection): Promise<void> {
+  await connection.client.register(DidChangeWatchedFilesNotification.type, {
+    watchers: [{ globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
+  });
+}

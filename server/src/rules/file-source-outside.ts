@@ -1,0 +1,25 @@
+/** MKIMG012: a *_files_src element points outside the image.sh directory, which is all the build can see. */
+import { locateSource, staticSourceElements } from '../facts';
+import { quote } from './common';
+import type { Rule, RuleFinding } from './types';
+
+export const fileSourceOutside: Rule = {
+  code: 'MKIMG012',
+  severity: 'error',
+  title: 'a *_files_src element is an absolute path or leaves the image.sh directory with ..',
+  check({ facts }) {
+    const findings: RuleFinding[] = [];
+    for (const source of staticSourceElements(facts)) {
+      const location = locateSource(source.path);
+      if (location.kind === 'inside') continue;
+      const how = location.kind === 'absolute' ? 'is an absolute path' : 'leaves the image.sh directory through ".."';
+      findings.push({
+        range: source.element.range,
+        message:
+          `${quote(source.path)} ${how}, but ${source.pair.src} is read relative to $src_dir (the image.sh directory), ` +
+          `the only project files the confined build can see. Copy the file into this directory and list it by its relative path.`,
+      });
+    }
+    return findings;
+  },
+};
