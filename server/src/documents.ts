@@ -8,7 +8,7 @@
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { FactsBuilder, type DocumentFacts, type Range } from './facts';
-import { DocumentTree, rowStarts, type Parser, type TextReplacement } from './parser';
+import { DocumentTree, pointAt, rowStarts, type Parser, type TextReplacement } from './parser';
 
 /** Larger documents are not parsed: parsing and analysis would block the server for seconds. */
 export const MAX_ANALYZED_CHARS = 1_000_000;
@@ -81,6 +81,13 @@ export class OpenDocument {
     const starts = rowStarts(this.textDocument.getText());
     const at = (p: Range['start']) => this.textDocument.positionAt((starts[p.line] ?? Number.MAX_SAFE_INTEGER) + p.character);
     return { start: at(range.start), end: at(range.end) };
+  }
+
+  /** An LSP position of this document as a facts position (the inverse of toLspRange). */
+  toFactsPosition(position: Range['start']): Range['start'] {
+    if (!this.loneCarriageReturn) return position;
+    const point = pointAt(rowStarts(this.textDocument.getText()), this.textDocument.offsetAt(position));
+    return { line: point.row, character: point.column };
   }
 
   dispose(): void {

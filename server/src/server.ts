@@ -20,6 +20,7 @@ import { codeActions } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { canWatchFiles, documentLinks, imageDirectoryOf, sourceFilesFor, watchSourceFiles } from './features/files';
 import { inlayHints } from './features/inlayHints';
+import { LanguageFeatures } from './features/language-features';
 import { ShellcheckService } from './shellcheck';
 import { getParser } from './parser';
 import { SettingsCache } from './settings';
@@ -33,6 +34,8 @@ let settings: SettingsCache | undefined;
 let validator: Validator | undefined;
 let shellcheck: ShellcheckService | undefined;
 let clientCapabilities: InitializeParams['capabilities'] = {};
+// Hover, completion, navigation, rename, symbols, folding.
+const languageFeatures = new LanguageFeatures(connection, () => documents);
 
 function logError(where: string, error: unknown): void {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -71,6 +74,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
       documentLinkProvider: { resolveProvider: false },
+      ...languageFeatures.initialize(params),
     },
     serverInfo: { name: 'makeimg-language-server' },
   };
