@@ -4,9 +4,9 @@
  * pairing depends on running the script get no hint.
  */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
-import { FILE_ARRAY_PAIRS } from '../../../shared/contract';
+import { FILE_ARRAY_PAIRS, IMG_DIR } from '../../../shared/contract';
 import { fileArrayAssignments, imagePathOf, type DocumentFacts } from '../facts';
-import { destinationPath, partnerOf } from './file-pairs';
+import { partnerOf } from './file-pairs';
 
 export const NO_DESTINATION_LABEL = '-> no destination';
 
@@ -22,8 +22,10 @@ export function inlayHints(facts: DocumentFacts, range: Range): InlayHint[] {
         const hint: InlayHint = { position, label: NO_DESTINATION_LABEL, kind: InlayHintKind.Type, paddingLeft: true };
         if (partner.kind === 'element') {
           const dst = partner.element;
-          hint.label = `-> ${dst.value !== undefined ? imagePathOf(dst.value) : dst.text}`;
-          hint.tooltip = `Copied to ${destinationPath(dst)} (${pair.dst}[${index}])`;
+          // A computed destination is shown as written, without its quotes.
+          const inImage = dst.value !== undefined ? imagePathOf(dst.value) : dst.text.replace(/^"(.*)"$/s, '$1');
+          hint.label = `-> ${inImage}`;
+          hint.tooltip = `Copied to $${IMG_DIR}${inImage.startsWith('/') ? '' : '/'}${inImage} (${pair.dst}[${index}])`;
         } else if (partner.kind === 'missing') {
           hint.tooltip = `${pair.dst} has ${partner.count} element${partner.count === 1 ? '' : 's'}, so ${pair.src}[${index}] has no destination.`;
         } else {
@@ -33,5 +35,5 @@ export function inlayHints(facts: DocumentFacts, range: Range): InlayHint[] {
       });
     }
   }
-  return hints;
+  return hints.sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
 }
