@@ -1,0 +1,74 @@
+/**
+ * Throw-away makeimg projects for the tests: copies of examples/tiny with
+ * another img_name or extra image.sh code, or a project from scratch.
+ * Everything lives under one temporary directory per test file.
+ */
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO } from './run-makeimg';
+
+export const TINY = path.join(REPO, 'examples/tiny');
+
+export class Scratch {
+  private constructor(readonly root: string) {}
+  static async create(): Promise<Scratch> {
+    return new Scratch(await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-test-')));
+  }
+  private counter = 0;
+  async dir(name = 'd'): Promise<string> {
+    const d = path.join(this.root, `${name}-${++this.counter}`);
+    await fs.mkdir(d, { recursive: true });
+    return d;
+  }
+  async remove(): Promise<void> {
+    await fs.rm(this.root, { recursive: true, force: true });
+  }
+}
+
+/** A project with the given image.sh (and extra files, path -> content). */
+export async function project(scratch: Scratch, imageSh: string, files: Record<string, string> = {}): Promise<string> {
+  const dir = await scratch.dir('project');
+  await fs.writeFile(path.join(dir, 'image.sh'), imageSh);
+  for (const [rel, content] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await fs.writeFile(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+/** A copy of examples/tiny with img_name replaced and `append` added at the end of image.sh. */
+export async function tinyProject(scratch: Scratch, imgName: string, append = ''): Promise<string> {
+  const dir = await scratch.dir('tiny');
+  await fs.cp(TINY, dir, { recursive: true });
+  const file = path.join(dir, 'image.sh');
+  const text = await fs.readFile(file, 'utf8');
+  if (!/^img_name=/m.test(text)) throw new Error('examples/tiny/image.sh has no img_name line');
+  const replaced = text.replace(/^img_name=.*$/m, `img_name=${imgName}`);
+  await fs.writeFile(file, replaced + (append ? `\n${append}\n` : ''));
+  return dir;
+}
+
+/** Extract an archive of any supported format with everything an image needs preserved. */
+export function extract(archive: string, into: string): void {
+  execFileSync('tar', ['-xf', archive, '-C', into, '--numeric-owner', '--same-permissions', '--xattrs', "--xattrs-include=*", '--acls']);
+}
+
+export function mountCount(): number {
+  return execFileSync('cat', ['/proc/self/mountinfo']).toString().split('\n').filter(Boolean).length;
+}
+
+export function processesMatching(pattern: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-a', '-f', pattern]).toString().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+export function requireRoot(): void {
+  if (process.geteuid?.() !== 0) {
+    throw new Error('these tests build images with systemd-nspawn and must run as root');
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Runs the real makeimg CLI (pipeline/src/cli.ts through tsx) as a child
+ * process, as the editor and a terminal do, and collects its --json events.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { decodeEvent, type BuildEvent } from '../../../shared/events';
+
+export const REPO = path.resolve(__dirname, '../../..');
+const CLI = path.join(REPO, 'pipeline/src/cli.ts');
+const TSX = pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+
+export interface MakeimgResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  events: BuildEvent[];
+}
+
+export interface RunningMakeimg {
+  child: ChildProcessWithoutNullStreams;
+  done: Promise<MakeimgResult>;
+  /** Resolves with the first event matching `test`. */
+  waitFor(test: (e: BuildEvent) => boolean): Promise<BuildEvent>;
+}
+
+export function startMakeimg(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningMakeimg {
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd: opts.cwd ?? REPO,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const events: BuildEvent[] = [];
+  const waiters: { test: (e: BuildEvent) => boolean; resolve: (e: BuildEvent) => void }[] = [];
+  let pending = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    pending += c.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const l of lines) {
+      const e = decodeEvent(l);
+      if (!e) continue;
+      events.push(e);
+      for (const w of [...waiters]) {
+        if (w.test(e)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(e);
+        }
+      }
+    }
+  });
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<MakeimgResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, events }));
+  });
+  return {
+    child,
+    done,
+    waitFor(test) {
+      const seen = events.find(test);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        waiters.push({ test, resolve });
+        void done.then(() => reject(new Error(`makeimg ended before the awaited event; stderr: ${stderr}; stdout: ${stdout}`)));
+      });
+    },
+  };
+}
+
+/** Run to the end; stdin stays open (a closed stdin cancels a --json build). */
+export async function runMakeimg(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<MakeimgResult> {
+  const running = startMakeimg(args, opts);
+  const result = await running.done;
+  running.child.stdin.destroy();
+  return result;
+}
+
+export function errorEvent(r: MakeimgResult): Extract<BuildEvent, { type: 'error' }> | undefined {
+  return r.events.find((e): e is Extract<BuildEvent, { type: 'error' }> => e.type === 'error');
+}
+
+export function resultEvent(r: MakeimgResult): Extract<BuildEvent, { type: 'result' }> | undefined {
+  return r.events.find((e): e is Extract<BuildEvent, { type: 'result' }> => e.type === 'result');
+}
