@@ -11,6 +11,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 export const OWNER = { uid: 1234, gid: 5678 };
+/** A file whose mtime (2001-09-09) predates the tests' SOURCE_DATE_EPOCH. */
+export const OLD_FILE = 'etc/old';
+export const OLD_MTIME = 1_000_000_000;
 
 /** Regular-file content bytes of `buildRootfsTree`, each hard-linked inode once. */
 export interface BuiltTree {
@@ -62,8 +65,13 @@ export async function buildRootfsTree(root: string, opts: { reverse?: boolean } 
   run('setfacl', ['-d', '-m', 'g:5678:rx', at('var/empty')]);
   run('mknod', [at('dev/null'), 'c', '1', '3']);
   run('mkfifo', [at('dev/fifo')]);
+  // Older than any SOURCE_DATE_EPOCH a test uses: clamping must keep its time.
+  await fs.writeFile(at(OLD_FILE), 'from 2001\n');
+  await fs.utimes(at(OLD_FILE), OLD_MTIME, OLD_MTIME);
 
-  const contentBytes = files.reduce((n, [, c]) => n + Buffer.byteLength(c), 0) + (await fs.stat(at('bin/ping'))).size;
+  const extras = ['bin/ping', OLD_FILE];
+  let contentBytes = files.reduce((n, [, c]) => n + Buffer.byteLength(c), 0);
+  for (const p of extras) contentBytes += (await fs.stat(at(p))).size;
   return { root, contentBytes };
 }
 
