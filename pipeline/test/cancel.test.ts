@@ -1,0 +1,59 @@
+/**
+ * Cancelling a build in the middle of do_install, both ways the editor and
+ * a terminal can: SIGTERM, and closing stdin with --json. Every process of
+ * the container ends, no mount stays behind, nothing is at img_path, exit 130.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { EXIT } from '../../shared/events';
+import { mountCount, processesMatching, project, requireRoot, Scratch } from './support/projects';
+import { errorEvent, resultEvent, startMakeimg } from './support/run-makeimg';
+
+describe('makeimg cancellation (real systemd-nspawn)', function () {
+  this.timeout(60_000);
+  let scratch: Scratch;
+  before(async () => {
+    requireRoot();
+    scratch = await Scratch.create();
+  });
+  after(async () => scratch?.remove());
+
+  const ways: [string, (child: ReturnType<typeof startMakeimg>['child']) => void, RegExp][] = [
+    ['SIGTERM', (child) => child.kill('SIGTERM'), /SIGTERM/],
+    ['stdin EOF (--json)', (child) => child.stdin.end(), /stdin closed/],
+  ];
+
+  for (const [how, cancel, reason] of ways) {
+    it(`stops do_install on ${how}: exit 130, no processes, no mounts, no image`, async () => {
+      // A number no other test uses, to find the hook's processes.
+      const marker = 3000 + Math.floor(Math.random() * 900);
+      const src = await project(scratch, `img_name=slow.tar.zst
+do_install()
+{
+    mkdir -p "$img_dir/etc"
+    sleep ${marker} &
+    echo "waiting"
+    sleep ${marker}.5
+}
+`);
+      const base = await scratch.dir('out');
+      const mountsBefore = mountCount();
+      const run = startMakeimg(['--json', '--directory', src, base]);
+      await run.waitFor((e) => e.type === 'log' && e.text === 'waiting');
+      assert.equal(processesMatching(`sleep ${marker}`).length, 2, 'the hook is running');
+      cancel(run.child);
+      const r = await run.done;
+      assert.equal(r.code, EXIT.CANCELLED, r.stderr);
+      const result = resultEvent(r)!;
+      assert.equal(result.cancelled, true);
+      assert.deepEqual(result.kept, [path.join(base, 'slow')]);
+      assert.match(errorEvent(r)!.message, reason);
+      assert.deepEqual(processesMatching(`sleep ${marker}`), []);
+      assert.deepEqual(processesMatching('systemd-nspawn.*makeimg-'), []);
+      assert.equal(mountCount(), mountsBefore);
+      assert.equal(existsSync(path.join(base, 'slow.tar.zst')), false);
+      assert.deepEqual(await fs.readdir(base), ['slow']);
+    });
+  }
+});
