@@ -3,8 +3,10 @@
  * compiler (`file:line:col: severity CODE message`) and exits 1 on errors.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { analyzeText } from './analysis';
 import type { Severity } from './rules';
+import { existingDirectoryOf, sourceFilesIn } from './source-files';
 
 export interface LintFinding {
   file: string;
@@ -20,7 +22,9 @@ export interface LintFinding {
 }
 
 export async function lintText(text: string, file: string): Promise<LintFinding[]> {
-  const { findings } = await analyzeText(text);
+  // Missing source files are checked when the file sits in a real directory.
+  const directory = existingDirectoryOf(resolve(file));
+  const { findings } = await analyzeText(text, { files: directory === undefined ? undefined : sourceFilesIn(directory) });
   return findings.map((f) => ({
     file,
     line: f.range.start.line + 1,

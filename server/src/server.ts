@@ -18,10 +18,11 @@ import {
 import { DocumentStore } from './documents';
 import { codeActions } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
-import { canWatchFiles, documentLinks, imageDirectoryOf, sourceFilesFor, watchSourceFiles } from './features/files';
+import { canWatchFiles, documentLinks, watchSourceFiles } from './features/files';
 import { inlayHints } from './features/inlayHints';
 import { LanguageFeatures } from './features/language-features';
 import { ShellcheckService } from './shellcheck';
+import { imageDirectoryOf, sourceFilesFor } from './source-files';
 import { getParser } from './parser';
 import { SettingsCache } from './settings';
 import { Validator } from './validation';

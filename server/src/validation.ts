@@ -14,7 +14,7 @@ import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { runRules } from './analysis';
 import { toDiagnostic } from './diagnostics';
 import { MAX_ANALYZED_CHARS, type DocumentStore, type OpenDocument } from './documents';
-import { sourceFilesFor } from './features/files';
+import { sourceFilesFor } from './source-files';
 import type { SettingsCache } from './settings';
 import type { ShellcheckService } from './shellcheck';
 

@@ -78,9 +78,9 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
       { code: 'MKIMG012', severity: 1, range: rangeOf(1, '/etc/hosts') },
       { code: 'MKIMG012', severity: 1, range: rangeOf(1, '../outside.txt') },
     ]);
-    assert.match(diagnostics[0].message, /"files\/missing\.conf" does not exist in the image\.sh directory/);
-    assert.match(diagnostics[1].message, /"\/etc\/hosts" is an absolute path/);
-    assert.match(diagnostics[2].message, /leaves the image\.sh directory/);
+    assert.match(String(diagnostics[0].message), /"files\/missing\.conf" does not exist in the image\.sh directory/);
+    assert.match(String(diagnostics[1].message), /"\/etc\/hosts" is an absolute path/);
+    assert.match(String(diagnostics[2].message), /leaves the image\.sh directory/);
   });
 
   it('registers a watcher for created and deleted files', async () => {

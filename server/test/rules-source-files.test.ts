@@ -30,7 +30,8 @@ describe('source paths', () => {
     assert.deepEqual(locateSource('files/a'), { kind: 'inside', relative: 'files/a' });
     assert.deepEqual(locateSource('./files//a/'), { kind: 'inside', relative: 'files/a' });
     assert.deepEqual(locateSource('files/../b'), { kind: 'inside', relative: 'b' });
-    assert.deepEqual(locateSource('.'), { kind: 'inside', relative: '.' });
+    assert.deepEqual(locateSource('.'), { kind: 'itself' });
+    assert.deepEqual(locateSource('files/..'), { kind: 'itself' });
     assert.deepEqual(locateSource('/etc/hosts'), { kind: 'absolute' });
     assert.deepEqual(locateSource('..'), { kind: 'escapes' });
     assert.deepEqual(locateSource('files/../../x'), { kind: 'escapes' });
@@ -68,8 +69,8 @@ describe('MKIMG012 (source outside the directory) and MKIMG013 (source missing)'
   });
 
   it('reports absolute and escaping paths with or without a disk, never as missing', async () => {
-    const text = WRAP('/etc/hosts ../x "sub/../../y"');
-    const expected = ['MKIMG012:/etc/hosts', 'MKIMG012:../x', 'MKIMG012:"sub/../../y"'];
+    const text = WRAP('/etc/hosts ../x "sub/../../y" ./');
+    const expected = ['MKIMG012:/etc/hosts', 'MKIMG012:../x', 'MKIMG012:"sub/../../y"', 'MKIMG012:./'];
     assert.deepEqual(await codesOf(text, disk()), expected);
     assert.deepEqual(await codesOf(text), expected);
   });

@@ -54,14 +54,17 @@ export type SourceLocation =
   | { kind: 'inside'; relative: string }
   | { kind: 'absolute' }
   /** Leaves the directory through `..`. */
-  | { kind: 'escapes' };
+  | { kind: 'escapes' }
+  /** The image.sh directory itself (`.`), which makeimg refuses to copy. */
+  | { kind: 'itself' };
 
 /** Where a source path points, relative to the image.sh directory ($src_dir). */
 export function locateSource(path: string): SourceLocation {
   if (path.startsWith('/')) return { kind: 'absolute' };
   const normalized = posix.normalize(path).replace(/\/+$/, '');
   if (normalized === '..' || normalized.startsWith('../')) return { kind: 'escapes' };
-  return { kind: 'inside', relative: normalized === '' ? '.' : normalized };
+  if (normalized === '.' || normalized === '') return { kind: 'itself' };
+  return { kind: 'inside', relative: normalized };
 }
 
 /** Where a destination lands inside the image: `etc/x`, `./etc/x` and `/etc/x` are all `/etc/x`. */

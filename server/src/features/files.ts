@@ -1,12 +1,10 @@
 /**
- * The files an image.sh copies, on disk: the probe the file rules
- * (MKIMG012/013) read, document links on existing sources, and the file
- * watcher registration that makes the server re-check when files appear or
- * disappear.
+ * The files an image.sh copies, in the editor: document links on existing
+ * sources, and the file watcher registration that makes the server re-check
+ * (MKIMG013) when files appear or disappear.
  */
-import { statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   DidChangeWatchedFilesNotification,
   WatchKind,
@@ -15,39 +13,11 @@ import {
   type DocumentLink,
 } from 'vscode-languageserver';
 import { imagePathOf, locateSource, staticSourceElements, type DocumentFacts } from '../facts';
-import type { SourceFiles } from '../rules';
+import { imageDirectoryOf, sourceFilesIn } from '../source-files';
 import { partnerOf } from './file-pairs';
 
-/** The directory of a `file:` document, if it exists on disk. */
-export function imageDirectoryOf(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    const directory = dirname(fileURLToPath(uri));
-    return statSync(directory).isDirectory() ? directory : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What lies at paths relative to `directory`, read from disk on each call (the rules run rarely and ask a few paths). */
-export function sourceFilesIn(directory: string): SourceFiles {
-  return {
-    kind(relativePath) {
-      try {
-        const stats = statSync(join(directory, relativePath));
-        return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'other';
-      } catch {
-        return 'missing';
-      }
-    },
-  };
-}
-
-/** The probe for a document, or undefined when it has no directory on disk (file rules stay silent). */
-export function sourceFilesFor(uri: string): SourceFiles | undefined {
-  const directory = imageDirectoryOf(uri);
-  return directory === undefined ? undefined : sourceFilesIn(directory);
-}
+// Completion of source paths (part A) lists the same directory.
+export { imageDirectoryOf };
 
 /** Links from each existing source file element to the file. */
 export function documentLinks(facts: DocumentFacts, uri: string): DocumentLink[] {

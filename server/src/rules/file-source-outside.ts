@@ -1,4 +1,4 @@
-/** MKIMG012: a *_files_src element points outside the image.sh directory, which is all the build can see. */
+/** MKIMG012: a *_files_src element points outside the image.sh directory (or is that directory itself). */
 import { locateSource, staticSourceElements } from '../facts';
 import { quote } from './common';
 import type { Rule, RuleFinding } from './types';
@@ -12,6 +12,13 @@ export const fileSourceOutside: Rule = {
     for (const source of staticSourceElements(facts)) {
       const location = locateSource(source.path);
       if (location.kind === 'inside') continue;
+      if (location.kind === 'itself') {
+        findings.push({
+          range: source.element.range,
+          message: `${quote(source.path)} is the image.sh directory itself, which makeimg does not copy. List the files or subdirectories to copy.`,
+        });
+        continue;
+      }
       const how = location.kind === 'absolute' ? 'is an absolute path' : 'leaves the image.sh directory through ".."';
       findings.push({
         range: source.element.range,
