@@ -18,7 +18,7 @@ import {
 import { DocumentStore } from './documents';
 import { codeActions } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
-import { canWatchFiles, documentLinks, watchSourceFiles } from './features/files';
+import { affectedByFileChanges, canWatchFiles, documentLinks, watchSourceFiles } from './features/files';
 import { inlayHints } from './features/inlayHints';
 import { LanguageFeatures } from './features/language-features';
 import { ShellcheckService } from './shellcheck';
@@ -118,7 +118,15 @@ connection.onDidChangeConfiguration(
 connection.onInitialized(() => {
   if (canWatchFiles(clientCapabilities)) watchSourceFiles(connection).catch((error: unknown) => logError('file watcher', error));
 });
-connection.onDidChangeWatchedFiles(guarded('didChangeWatchedFiles', () => validator?.scheduleAll()));
+connection.onDidChangeWatchedFiles(
+  guarded('didChangeWatchedFiles', ({ changes }) => {
+    const changed = changes.map((c) => c.uri);
+    for (const document of documents?.all() ?? []) {
+      const facts = document.facts();
+      if (facts && affectedByFileChanges(facts, document.uri, changed)) validator?.schedule(document.uri);
+    }
+  }),
+);
 connection.onDidSaveTextDocument(guarded('didSave', ({ textDocument }) => validator?.schedule(textDocument.uri, 0)));
 connection.onShutdown(() => shellcheck?.dispose());
 

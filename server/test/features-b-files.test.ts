@@ -150,6 +150,25 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
     assert.deepEqual(published.diagnostics.map((d) => d.code), ['MKIMG012', 'MKIMG012']);
   });
 
+  it('re-checks for a deleted folder holding sources, but not for unrelated files (a build writing ./img)', async () => {
+    mkdirSync(join(directory, 'img'));
+    writeFileSync(join(directory, 'img', 'x'), '');
+    let since = client.published.length;
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(join(directory, 'img', 'x')).toString(), type: FileChangeType.Created }],
+    });
+    await delay(300);
+    assert.deepEqual(client.published.slice(since).filter((p) => p.uri === uri), []);
+
+    rmSync(join(directory, 'files'), { recursive: true });
+    since = client.published.length;
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(join(directory, 'files')).toString(), type: FileChangeType.Deleted }],
+    });
+    const published = await waitForPublish(client, uri, () => true, since);
+    assert.deepEqual(published.diagnostics.map((d) => d.code), ['MKIMG013', 'MKIMG013', 'MKIMG012', 'MKIMG012']);
+  });
+
   it('does not check files for a document whose directory does not exist (unsaved or remote)', async () => {
     const elsewhere = 'file:///nonexistent-makeimg-test/files/image.sh';
     client.open(elsewhere, TEXT, 1);

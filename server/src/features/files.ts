@@ -3,8 +3,8 @@
  * sources, and the file watcher registration that makes the server re-check
  * (MKIMG013) when files appear or disappear.
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeWatchedFilesNotification,
   WatchKind,
@@ -48,6 +48,26 @@ function unquoted(range: DocumentLink['range'], text: string): DocumentLink['ran
     start: { line: range.start.line, character: range.start.character + 1 },
     end: { line: range.end.line, character: range.end.character - 1 },
   };
+}
+
+/**
+ * Whether a created or deleted file can change the file diagnostics of a
+ * document: it is one of its sources, or a folder holding one. (A build
+ * writing thousands of files under ./img re-checks nothing.)
+ */
+export function affectedByFileChanges(facts: DocumentFacts, uri: string, changedUris: readonly string[]): boolean {
+  const directory = imageDirectoryOf(uri);
+  if (directory === undefined) return false;
+  const sources = staticSourceElements(facts).flatMap((s) => {
+    const location = locateSource(s.path);
+    return location.kind === 'inside' ? [location.relative] : [];
+  });
+  if (sources.length === 0) return false;
+  return changedUris.some((changed) => {
+    if (!changed.startsWith('file:')) return false;
+    const path = relative(directory, fileURLToPath(changed)).split(sep).join('/');
+    return sources.some((source) => source === path || source.startsWith(`${path}/`));
+  });
 }
 
 /** Whether the client lets the server register file watchers at run time. */
