@@ -25,6 +25,8 @@ const PROFILE_SETTINGS = {
   'terminal.integrated.gpuAcceleration': 'off',
   'workbench.editor.enablePreview': false,
   'editor.hover.delay': 100,
+  // Breadcrumbs name the active file's path only (the tests read it), no symbols.
+  'breadcrumbs.symbolPath': 'off',
 };
 
 export interface Account {

@@ -7,14 +7,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMG_NAME, DO_INSTALL, VARIABLES } from '../../shared/contract';
-import { LANGUAGE_ID } from '../../shared/protocol';
-import { useVSCode } from './harness';
+import { doInstallMissing } from '../../server/src/rules/do-install-missing';
+import { filePairLength } from '../../server/src/rules/file-pair-length';
+import { languageDisplayNames, useVSCode } from './harness';
 import { docsDir, resultsDir } from './paths';
 import { waitFor } from './workbench';
 
-/** The stable rule codes the broken fixture must produce (documented by the server). */
-const MISSING_DO_INSTALL = 'MKIMG002';
-const ARRAY_LENGTH_MISMATCH = 'MKIMG003';
+/** The rule codes the broken fixture must produce, from the server's rules. */
+const MISSING_DO_INSTALL = doInstallMissing.code;
+const ARRAY_LENGTH_MISMATCH = filePairLength.code;
 
 /** Line of `img_name=` and of `preinstall_files_dst=` in fixtures/broken/image.sh (1-based). */
 const IMG_NAME_LINE = 2;
@@ -26,7 +27,7 @@ describe('e2e: editing image.sh in VS Code', function () {
   it('1. lists the errors with our codes, documents img_name on hover, and the quick fix removes the mismatch', async function () {
     this.timeout(90_000);
     await s.wb.openFile('image.sh');
-    await waitFor('the makeimg language mode', () => s.wb.languageMode(), (m) => m.toLowerCase() === LANGUAGE_ID, 20_000);
+    await waitFor('the makeimg language mode', () => s.wb.languageMode(), (m) => languageDisplayNames().includes(m), 20_000);
 
     const problems = await waitFor('both errors in the Problems panel', () => s.wb.problems(),
       (rows) => rows.some((r) => r.includes(MISSING_DO_INSTALL)) && rows.filter((r) => r.includes(ARRAY_LENGTH_MISMATCH)).length > 0,
@@ -45,7 +46,7 @@ describe('e2e: editing image.sh in VS Code', function () {
     if (process.env.MAKEIMG_E2E_DOCS_SCREENSHOTS) await s.wb.screenshot(join(docsDir, 'screenshot-diagnostics.png'));
 
     const fixes = await s.wb.quickFixesAt(DST_LINE, 3);
-    const fix = fixes.find((f) => /placeholder|destination|append|add/i.test(f));
+    const fix = fixes.find((f) => f.includes('preinstall_files_dst') && /destination/i.test(f));
     assert.ok(fix, `a quick fix for the length mismatch is offered; offered: ${JSON.stringify(fixes)}`);
     await s.wb.applyQuickFix(fix);
     await waitFor('the mismatch error to disappear', () => s.wb.problems(),
@@ -59,7 +60,7 @@ describe('e2e: editing image.sh in VS Code', function () {
     mkdirSync(join(s.workspace, 'new'));
     writeFileSync(join(s.workspace, 'new', 'image.sh'), '');
     await s.wb.openFile('new/image.sh');
-    await waitFor('the makeimg language mode', () => s.wb.languageMode(), (m) => m.toLowerCase() === LANGUAGE_ID, 20_000);
+    await waitFor('the makeimg language mode', () => s.wb.languageMode(), (m) => languageDisplayNames().includes(m), 20_000);
 
     const items = await s.wb.completions();
     const labels = items.map((i) => i.label);

@@ -5,14 +5,24 @@
  * Chromium, saves a screenshot (and the extension's log) of every failed test
  * into test-results/, and tears everything down afterwards.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { LANGUAGE_ID } from '../../shared/protocol';
 import { dirname, join } from 'node:path';
 import { account, chownTree, CodeServer, type Account } from './code-server';
-import { fixturesDir, resultsDir } from './paths';
+import { fixturesDir, repoRoot, resultsDir } from './paths';
 import { Workbench } from './workbench';
 
 /** The extension's id (publisher.name in package.json). */
 export const EXTENSION_ID = 'makeimg.makeimg';
+
+/** Names VS Code may show for our language in the status bar: its contributed aliases. */
+export function languageDisplayNames(): string[] {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    contributes?: { languages?: { id: string; aliases?: string[] }[] };
+  };
+  const language = manifest.contributes?.languages?.find((l) => l.id === LANGUAGE_ID);
+  return [LANGUAGE_ID, ...(language?.aliases ?? [])];
+}
 
 export interface SessionOptions {
   /** Folder under client/e2e/fixtures copied as the workspace. */

@@ -68,18 +68,28 @@ export class Workbench {
     await this.page.screenshot({ path });
   }
 
-  /** Quick open (Ctrl+P) a workspace file and wait for its editor. */
+  /** Quick open (Ctrl+P) a workspace file by its path relative to the folder, and wait for its editor. */
   async openFile(relativePath: string): Promise<void> {
+    const slash = relativePath.lastIndexOf('/');
+    const name = relativePath.slice(slash + 1);
+    const folder = slash < 0 ? '' : relativePath.slice(0, slash);
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
     await input.fill(relativePath);
-    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
-    await this.page.keyboard.press('Enter');
-    const name = relativePath.split('/').pop() ?? relativePath;
-    await this.page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ state: 'visible' });
+    // Rows are labelled "<name> <folder>, <group>"; "recently opened" rows come first, the search
+    // results later, so wait for the row of exactly this file.
+    const label = folder ? `${name} ${folder},` : `${name},`;
+    await this.page.locator(`.quick-input-list .monaco-list-row[aria-label^="${label}"]`).first().click();
+    await waitFor(`the editor of ${relativePath}`, () => this.activeEditorPath(), (p) => p === relativePath);
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor({ state: 'visible' });
+  }
+
+  /** The active editor's path relative to the folder, from its breadcrumbs. */
+  async activeEditorPath(): Promise<string> {
+    const parts = await this.page.locator('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item').allInnerTexts();
+    return parts.map((p) => p.trim()).join('/');
   }
 
   /** Runs a command from the command palette by its title, e.g. "makeimg: Build Image". */
@@ -144,35 +154,68 @@ export class Workbench {
     await this.page.keyboard.press('Control+.');
     const rows = this.page.locator('.action-widget .monaco-list-row.action');
     await rows.first().waitFor({ state: 'visible' });
-    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
   }
 
-  /** Applies the quick fix whose title contains `title` (the quick fix menu must be open). */
-  async applyQuickFix(title: string | RegExp): Promise<void> {
-    await this.page.locator('.action-widget .monaco-list-row.action', { hasText: title }).first().click();
-    await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+  /** Applies the quick fix with this title (the quick fix menu must be open): select it with the arrow keys, Enter. */
+  async applyQuickFix(title: string): Promise<void> {
+    const focused = this.page.locator('.action-widget .monaco-list-row.action.focused');
+    for (let i = 0; i < 50; i++) {
+      if ((await focused.getAttribute('aria-label')) === title) {
+        await this.page.keyboard.press('Enter');
+        await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+        return;
+      }
+      await this.page.keyboard.press('ArrowDown');
+    }
+    throw new Error(`no quick fix titled ${title}`);
   }
 
-  /** Triggers completion at the cursor and returns the items offered. */
+  /**
+   * Triggers completion at the cursor and returns every item offered. The list
+   * is virtualized (only visible rows exist), so it pages through it.
+   */
   async completions(): Promise<CompletionItem[]> {
+    await this.openSuggestions();
+    const items = new Map<string, CompletionItem>();
+    for (let page = 0; page < 50; page++) {
+      const before = items.size;
+      for (const item of await this.visibleSuggestions()) items.set(item.aria, item);
+      if (page > 0 && items.size === before) break;
+      await this.page.keyboard.press('PageDown');
+    }
+    await this.page.keyboard.press('Escape');
+    return [...items.values()];
+  }
+
+  /** Opens completion and accepts the item with this label (moving the selection to it, then Enter). */
+  async acceptCompletion(label: string): Promise<void> {
+    await this.openSuggestions();
+    const focused = this.page.locator('.suggest-widget.visible .monaco-list-row.focused .label-name');
+    for (let i = 0; i < 200; i++) {
+      if ((await focused.innerText()).trim() === label) {
+        await this.page.keyboard.press('Enter');
+        await this.page.locator('.suggest-widget.visible').waitFor({ state: 'hidden' });
+        return;
+      }
+      await this.page.keyboard.press('ArrowDown');
+    }
+    throw new Error(`no completion item labelled ${label}`);
+  }
+
+  private async openSuggestions(): Promise<void> {
     await this.focusEditor();
     await this.page.keyboard.press('Control+Space');
-    const rows = this.page.locator('.suggest-widget.visible .monaco-list-row');
-    await rows.first().waitFor({ state: 'visible' });
+    await this.page.locator('.suggest-widget.visible .monaco-list-row').first().waitFor({ state: 'visible' });
     // Let the language server's items arrive (the widget refreshes in place).
     await this.page.waitForTimeout(500);
-    return rows.evaluateAll((els) => els.map((e) => ({
+  }
+
+  private async visibleSuggestions(): Promise<CompletionItem[]> {
+    return this.page.locator('.suggest-widget.visible .monaco-list-row').evaluateAll((els) => els.map((e) => ({
       label: ((e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? '').trim(),
       aria: e.getAttribute('aria-label') ?? '',
     })));
-  }
-
-  /** Accepts the open completion list's item with this label (a click, as a user does). */
-  async acceptCompletion(label: string): Promise<void> {
-    await this.page.locator('.suggest-widget.visible .monaco-list-row', {
-      has: this.page.locator('.label-name', { hasText: label }),
-    }).first().click();
-    await this.page.locator('.suggest-widget.visible').waitFor({ state: 'hidden' });
   }
 
   /** Types into the active editor. */
