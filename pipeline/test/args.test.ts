@@ -1,0 +1,34 @@
+import * as assert from 'node:assert/strict';
+import { parseArgs, UsageError } from '../src/args';
+
+describe('makeimg command line', () => {
+  it('defaults to build with no img_dir_base', () => {
+    assert.deepEqual(parseArgs([]), { command: 'build', json: false, files: [], imgDirBase: undefined });
+  });
+
+  it('takes img_dir_base, --json and --directory in any order, with or without =', () => {
+    const a = parseArgs(['--json', '/out', '--directory', '/src']);
+    assert.deepEqual([a.command, a.json, a.imgDirBase, a.directory], ['build', true, '/out', '/src']);
+    assert.equal(parseArgs(['build', '--directory=/p']).directory, '/p');
+    assert.equal(parseArgs(['-C', '/q']).directory, '/q');
+  });
+
+  it('knows check, lint FILES, --help and --version', () => {
+    assert.equal(parseArgs(['check', 'out']).command, 'check');
+    assert.deepEqual(parseArgs(['lint', 'a/image.sh', '--help']), { command: 'lint', json: false, files: ['a/image.sh', '--help'] });
+    assert.equal(parseArgs(['--help']).command, 'help');
+    assert.equal(parseArgs(['-V']).command, 'version');
+  });
+
+  it('takes SOURCE_DATE_EPOCH from the option first, then the environment', () => {
+    assert.equal(parseArgs([], { SOURCE_DATE_EPOCH: '12' }).sourceDateEpoch, 12);
+    assert.equal(parseArgs(['--source-date-epoch', '34'], { SOURCE_DATE_EPOCH: '12' }).sourceDateEpoch, 34);
+  });
+
+  it('rejects unknown options, extra arguments, missing values and bad epochs', () => {
+    assert.throws(() => parseArgs(['--force']), UsageError);
+    assert.throws(() => parseArgs(['a', 'b']), /too many arguments/);
+    assert.throws(() => parseArgs(['--directory']), /needs a value/);
+    assert.throws(() => parseArgs([], { SOURCE_DATE_EPOCH: 'yesterday' }), /SOURCE_DATE_EPOCH/);
+  });
+});

@@ -1,0 +1,54 @@
+/** `makeimg check`: static rules plus the confined evaluation, and the resolved paths; nothing is built. */
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { EXIT } from '../../shared/events';
+import { project, requireRoot, Scratch, tinyProject } from './support/projects';
+import { runMakeimg } from './support/run-makeimg';
+
+describe('makeimg check', function () {
+  this.timeout(30_000);
+  let scratch: Scratch;
+  before(async () => {
+    requireRoot();
+    scratch = await Scratch.create();
+  });
+  after(async () => scratch?.remove());
+
+  it('validates a good image.sh and prints the resolved paths without building', async () => {
+    const src = await tinyProject(scratch, 'tiny.tar.xz');
+    const base = path.join(await scratch.dir('out'), 'images');
+    const r = await runMakeimg(['check', '--directory', src, base]);
+    assert.equal(r.code, EXIT.OK, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^img_path: +${path.join(base, 'tiny.tar.xz')}$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^img_dir: +${path.join(base, 'tiny')}$`, 'm'));
+    assert.match(r.stdout, /^do_postinstall: line \d+$/m);
+    assert.match(r.stdout, /^preinstall: files\/motd -> etc\/motd$/m);
+    assert.match(r.stdout, /image.sh is valid/);
+    assert.equal(existsSync(base), false);
+  });
+
+  it('reports problems of the confined evaluation and the static rules with exit 2', async () => {
+    const src = await project(scratch, 'img_name=x.tar.gz\npreinstall_files_src=(a b)\npreinstall_files_dst=(a)\n');
+    const r = await runMakeimg(['check', '--json', '--directory', src]);
+    assert.equal(r.code, EXIT.INVALID);
+    const report = JSON.parse(r.stdout) as { ok: boolean; problems: { message: string }[]; findings: { code: string }[] };
+    assert.equal(report.ok, false);
+    const problems = report.problems.map((p) => p.message).join('\n');
+    assert.match(problems, /do_install\(\) is not defined/);
+    assert.match(problems, /preinstall_files_src has 2 element\(s\) but preinstall_files_dst has 1/);
+    assert.ok(report.findings.length > 0, 'the language server rules found something too');
+  });
+
+  it('wires makeimg lint FILES to the language server rules, and answers --version', async () => {
+    const good = path.join(await tinyProject(scratch, 'tiny.tar'), 'image.sh');
+    const bad = path.join(await project(scratch, 'img_name=x.tar\n'), 'image.sh');
+    const ok = await runMakeimg(['lint', good]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const r = await runMakeimg(['lint', good, bad]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout + r.stderr, new RegExp(`${bad}:\\d+:\\d+: error MKIMG\\d+`));
+    const v = await runMakeimg(['--version']);
+    assert.match(v.stdout, /^makeimg \d+\.\d+\.\d+\n$/);
+  });
+});
