@@ -40,6 +40,12 @@ export class BuildStatusBar implements vscode.Disposable {
     this.hideTimer = setTimeout(() => this.item.hide(), RESULT_VISIBLE_MS);
   }
 
+  /** Drops the last build's result, so nobody mistakes it for the next build's. */
+  clear(): void {
+    this.clearTimer();
+    this.item.hide();
+  }
+
   dispose(): void {
     this.clearTimer();
     this.item.dispose();

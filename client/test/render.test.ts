@@ -63,6 +63,10 @@ describe('client build rendering', () => {
     const r = new TerminalRenderer();
     assert.equal(r.outcome({ kind: 'built', result: { type: 'result', ok: true, ms: 1 } }), '');
     assert.match(stripAnsi(r.outcome({ kind: 'dismissed' })), /authentication dialog was dismissed\.\r\n$/);
+    assert.equal(stripAnsi(r.outcome({ kind: 'cancelled', kept: [] })), 'Build cancelled\r\n', 'no result line yet: say it');
+    r.event({ type: 'result', ok: false, cancelled: true, ms: 1000, kept: ['/p/img/x'] });
+    assert.equal(r.outcome({ kind: 'cancelled', kept: ['/p/img/x'] }), '', 'the result line said it already');
+    assert.match(stripAnsi(r.outcome({ kind: 'failed', message: 'do_install failed (exit 1)' })), /^Build failed: do_install failed/);
   });
 
   it('output channel lines carry no colour and skip progress', () => {

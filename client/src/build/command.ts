@@ -27,6 +27,7 @@ export async function buildImage(controller: BuildController, log: vscode.LogOut
     if (choice === CANCEL_BUILD) running.cancel();
     return;
   }
+  controller.prepare();
   const uri = await findImageFile(arg);
   if (!uri) return;
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());

@@ -132,6 +132,11 @@ export class BuildController implements vscode.Disposable {
     return running;
   }
 
+  /** A build was asked for: the last build's result leaves the status bar now, not when the task starts. */
+  prepare(): void {
+    if (!this.current) this.status.clear();
+  }
+
   /** Cancels the running build; false when none runs. */
   cancel(): boolean {
     if (!this.current) return false;

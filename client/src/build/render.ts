@@ -60,6 +60,8 @@ export class TerminalRenderer {
   /** An archive percentage line is open and must be ended before other output. */
   private progressOpen = false;
   private lastPercent = -1;
+  /** The pipeline's result line was printed (it already says built/cancelled). */
+  private resultShown = false;
 
   event(e: BuildEvent): string {
     switch (e.type) {
@@ -77,6 +79,7 @@ export class TerminalRenderer {
       case 'error':
         return this.line(ansi.boldRed(`✗ ${e.message}${place(e)}`));
       case 'result':
+        this.resultShown = true;
         if (e.ok) {
           const size = e.bytes === undefined ? '' : ` (${formatBytes(e.bytes)})`;
           return this.line(ansi.green(`✓ Built ${e.imgPath ?? 'the image'}${size} in ${formatDuration(e.ms)}`));
@@ -94,8 +97,8 @@ export class TerminalRenderer {
 
   /** The closing line: how the build ended, coloured by outcome. */
   outcome(outcome: BuildOutcome): string {
-    // A successful result was already printed with its size and time.
-    if (outcome.kind === 'built') return '';
+    // The result line already said it, with size or what was kept, and the time.
+    if (outcome.kind === 'built' || (outcome.kind === 'cancelled' && this.resultShown)) return '';
     const colour = outcome.kind === 'cancelled' ? ansi.yellow : ansi.boldRed;
     return this.line(colour(describeOutcome(outcome)));
   }
