@@ -1,0 +1,127 @@
+/**
+ * The bundled server over the real protocol (JSON-RPC over stdio): open,
+ * incremental edits, settings, close. Needs `node scripts/bundle.mjs`.
+ */
+import assert from 'node:assert/strict';
+import { LspTestClient, summarize } from './support/lsp-client';
+
+const GOOD = [
+  'img_name=base.tar.zst', // 1
+  'preinstall_files_src=(pacman.conf mirrorlist)', // 2
+  'preinstall_files_dst=(etc/pacman.conf etc/pacman.d/mirrorlist)', // 3
+  '', // 4
+  'do_install() {', // 5
+  '    pacstrap -c "$img_dir" base', // 6
+  '}', // 7
+  '', // 8
+  'do_postinstall() {', // 9
+  '    systemctl enable systemd-networkd', // 10
+  '}', // 11
+  '',
+].join('\n');
+
+describe('language server over stdio (dist/server.js)', function () {
+  this.timeout(20_000);
+  let client: LspTestClient;
+
+  before(async () => {
+    client = await LspTestClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  it('publishes no diagnostics for a correct image.sh', async () => {
+    client.open('file:///p/good/image.sh', GOOD);
+    const published = await client.diagnostics('file:///p/good/image.sh', 1);
+    assert.deepEqual(published.diagnostics, []);
+  });
+
+  it('reports a length mismatch on both arrays with related information', async () => {
+    const uri = 'file:///p/pairs/image.sh';
+    client.open(uri, GOOD.replace('(pacman.conf mirrorlist)', '(pacman.conf mirrorlist extra.conf)'));
+    const { diagnostics } = await client.diagnostics(uri, 1);
+    assert.deepEqual(summarize(diagnostics), ['MKIMG004@2', 'MKIMG004@3']);
+    const [onSrc, onDst] = diagnostics;
+    assert.equal(onSrc.severity, 1);
+    assert.equal(onSrc.source, 'makeimg');
+    assert.deepEqual(onSrc.range, { start: { line: 1, character: 45 }, end: { line: 1, character: 55 } });
+    assert.match(onSrc.message, /preinstall_files_src has 3 elements but preinstall_files_dst has 2: "extra.conf" \(element 3/);
+    assert.deepEqual(onSrc.relatedInformation?.[0].location, {
+      uri,
+      range: { start: { line: 2, character: 21 }, end: { line: 2, character: 62 } },
+    });
+    assert.deepEqual(onDst.relatedInformation?.[0].location.range, onSrc.range);
+  });
+
+  it('follows incremental edits: a typo appears and disappears', async () => {
+    const uri = 'file:///p/edit/image.sh';
+    client.open(uri, GOOD);
+    assert.deepEqual((await client.diagnostics(uri, 1)).diagnostics, []);
+    // "do_install" -> "do_instal" (delete one "l" on line 5).
+    client.change(uri, 2, [{ range: { start: { line: 4, character: 9 }, end: { line: 4, character: 10 } }, text: '' }]);
+    const broken = await client.diagnostics(uri, 2);
+    assert.deepEqual(summarize(broken.diagnostics), ['MKIMG003@1', 'MKIMG008@5']);
+    assert.equal(broken.diagnostics[1].message, '"do_instal" is not a makeimg hook, so it never runs. Did you mean "do_install"?');
+    assert.deepEqual(broken.diagnostics[1].range, { start: { line: 4, character: 0 }, end: { line: 4, character: 9 } });
+    // Two changes in one notification: put the "l" back, then break the suffix on line 1.
+    client.change(uri, 3, [
+      { range: { start: { line: 4, character: 9 }, end: { line: 4, character: 9 } }, text: 'l' },
+      { range: { start: { line: 0, character: 14 }, end: { line: 0, character: 22 } }, text: 'tgz' },
+    ]);
+    const suffix = await client.diagnostics(uri, 3);
+    assert.deepEqual(summarize(suffix.diagnostics), ['MKIMG002@1']);
+    assert.deepEqual(suffix.diagnostics[0].range, { start: { line: 0, character: 13 }, end: { line: 0, character: 17 } });
+    assert.deepEqual(suffix.diagnostics[0].data, { kind: 'replace', range: suffix.diagnostics[0].range, newText: '.tar.gz' });
+    // A full-text change also works.
+    client.change(uri, 4, [{ text: GOOD }]);
+    assert.deepEqual((await client.diagnostics(uri, 4)).diagnostics, []);
+  });
+
+  it('reports do_postinstall using $img_dir through a helper, with the call chain', async () => {
+    const uri = 'file:///p/post/image.sh';
+    const text = GOOD.replace('    systemctl enable systemd-networkd', '    setup') + 'setup() {\n    cp x "$img_dir/etc"\n}\n';
+    client.open(uri, text);
+    const { diagnostics } = await client.diagnostics(uri, 1);
+    assert.deepEqual(summarize(diagnostics), ['MKIMG009@13']);
+    assert.deepEqual(
+      diagnostics[0].relatedInformation?.map((r) => [r.location.range.start.line + 1, r.message]),
+      [
+        [9, 'do_postinstall runs inside the new rootfs'],
+        [10, 'do_postinstall calls setup here'],
+      ],
+    );
+  });
+
+  it('clears the diagnostics of a closed document', async () => {
+    const uri = 'file:///p/close/image.sh';
+    client.open(uri, 'echo no hooks here\n');
+    assert.deepEqual(summarize((await client.diagnostics(uri, 1)).diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
+    client.close(uri);
+    assert.deepEqual((await client.clearedDiagnostics(uri)).diagnostics, []);
+  });
+
+  it('answers an unknown request with an error and keeps running', async () => {
+    await assert.rejects(client.connection.sendRequest('makeimg/noSuchMethod', {}));
+    client.open('file:///p/after/image.sh', GOOD);
+    assert.deepEqual((await client.diagnostics('file:///p/after/image.sh', 1)).diagnostics, []);
+  });
+});
+
+describe('language server settings (workspace/configuration)', function () {
+  this.timeout(20_000);
+
+  it('leaves out disabled rules and caps the number of problems, and re-reads on change', async () => {
+    const client = await LspTestClient.start({ settings: { disabledRules: ['MKIMG001'], maxNumberOfProblems: 100 } });
+    try {
+      const uri = 'file:///p/settings/image.sh';
+      client.open(uri, 'img_dir=/x\nsrc_dir=/y\n');
+      assert.deepEqual(summarize((await client.diagnostics(uri, 1)).diagnostics), ['MKIMG003@1', 'MKIMG010@1', 'MKIMG010@2']);
+      client.changeSettings({ disabledRules: [], maxNumberOfProblems: 2 });
+      const next = await client.diagnostics(uri);
+      assert.deepEqual(summarize(next.diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
+    } finally {
+      await client.stop();
+    }
+  });
+});
