@@ -5,11 +5,13 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { IMAGE_SUFFIXES } from '../../shared/contract';
 import { archiveImage, OutputExistsError } from '../src/archive';
-import { compressorFor } from '../src/compressors';
+import { publishWithoutOverwrite, temporaryPathFor } from '../src/archive-output';
+import { COMPRESSOR_ARGS, compressorFor } from '../src/compressors';
 import {
   buildRootfsTree,
   childPidsNamed,
@@ -220,6 +222,24 @@ describe('archive stage (real tar and compressors)', function () {
     }
   });
 
+  it('passes on what tar warns about when it succeeds (a socket is skipped)', async () => {
+    const root = path.join(work, 'with-socket');
+    await fs.mkdir(root);
+    await fs.writeFile(path.join(root, 'file'), 'x');
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(root, 'control.sock'), resolve));
+    try {
+      const warnings: string[] = [];
+      const out = path.join(work, 'with-socket.tar.zst');
+      await archiveImage({ sourceDir: root, outputPath: out, signal: never, onWarning: (w) => warnings.push(w) });
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /control\.sock: socket ignored/);
+      assert.deepEqual(run('tar', ['-tf', out]).trim().split('\n').sort(), ['./', './file']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('reports bad input clearly before writing anything', async () => {
     const outDir = await fs.mkdtemp(path.join(work, 'bad-'));
     await assert.rejects(
@@ -246,6 +266,32 @@ describe('archive stage (real tar and compressors)', function () {
   });
 });
 
+describe('publishing the finished archive', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-publish-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives the temporary file its final name', async () => {
+    const tmp = temporaryPathFor(path.join(dir, 'a.tar'));
+    await fs.writeFile(tmp, 'archive');
+    await publishWithoutOverwrite(tmp, path.join(dir, 'a.tar'));
+    assert.deepEqual(await fs.readdir(dir), ['a.tar']);
+    assert.equal(await fs.readFile(path.join(dir, 'a.tar'), 'utf8'), 'archive');
+  });
+  it('never replaces a file that appeared at the final name meanwhile', async () => {
+    const out = path.join(dir, 'a.tar');
+    const tmp = temporaryPathFor(out);
+    await fs.writeFile(tmp, 'archive');
+    await fs.writeFile(out, 'someone else');
+    await assert.rejects(publishWithoutOverwrite(tmp, out), OutputExistsError);
+    assert.equal(await fs.readFile(out, 'utf8'), 'someone else');
+  });
+});
+
 describe('compressor choice', () => {
   let bin: string;
   before(async () => {
@@ -261,6 +307,9 @@ describe('compressor choice', () => {
     assert.equal(compressorFor('/x/a.tar.gz', bin)?.name, 'gzip');
     await provide('pigz');
     assert.deepEqual(compressorFor('/x/a.tar.gz', bin), { name: 'pigz', program: path.join(bin, 'pigz'), args: ['-n', '-c'] });
+  });
+  it('knows the command line of every compressor the contract names', () => {
+    for (const s of IMAGE_SUFFIXES) for (const c of s.compressors) assert.ok(COMPRESSOR_ARGS[c], `${s.suffix}: ${c}`);
   });
   it('uses no compressor for .tar and says what to install when none is found', () => {
     assert.equal(compressorFor('/x/a.tar', bin), undefined);

@@ -1,0 +1,158 @@
+/**
+ * Benchmark of the archive stage: archiveImage (GNU tar streamed into a
+ * multi-threaded compressor) against the original makeimg approach (tar to a
+ * .tar file, then compress that file), for .tar.gz and .tar.zst, on the same
+ * rootfs-like tree (~300 MB of binaries, libraries, Python and docs copied from
+ * this host once into a temporary directory and reused by later runs).
+ *
+ * Run as root: node --import tsx bench/archive.ts [--runs N] [--megabytes M]
+ * Page cache is warm for every variant (the tree is read once first).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { promises as fs, existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { archiveImage } from '../pipeline/src/archive';
+import { tarArguments, tarEnvironment } from '../pipeline/src/archive-tar';
+import { treeContentBytes } from '../pipeline/src/archive-tree-size';
+import { findOnPath } from '../pipeline/src/compressors';
+
+/** Host directories the tree is copied from, with how many MB each may contribute. */
+const SOURCES: readonly [string, number][] = [
+  ['/usr/bin', 70],
+  ['/usr/lib/x86_64-linux-gnu', 150],
+  ['/usr/lib/python3.11', 50],
+  ['/usr/share/doc', 15],
+  ['/usr/share/man', 15],
+];
+
+interface Options {
+  runs: number;
+  megabytes: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { runs: 3, megabytes: 300 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
+    else if (argv[i] === '--megabytes') opts.megabytes = Number(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  return opts;
+}
+
+/** Copy whole entries of each source (sorted, so every machine with the same files gets the same tree) up to its budget. */
+async function generateTree(root: string, megabytes: number): Promise<void> {
+  const marker = path.join(root, `.complete-${megabytes}`);
+  if (existsSync(marker)) return;
+  await fs.rm(root, { recursive: true, force: true });
+  const scale = megabytes / SOURCES.reduce((n, [, mb]) => n + mb, 0);
+  for (const [source, mb] of SOURCES) {
+    if (!existsSync(source)) continue;
+    let budget = mb * scale * 1024 * 1024;
+    const dest = path.join(root, source);
+    await fs.mkdir(dest, { recursive: true });
+    for (const name of (await fs.readdir(source)).sort()) {
+      const from = path.join(source, name);
+      const st = await fs.lstat(from);
+      const size = st.isDirectory() ? await treeContentBytes(from) : st.isFile() ? st.size : 0;
+      if (size > budget) continue;
+      execFileSync('cp', ['-a', from, dest]);
+      budget -= size;
+    }
+  }
+  await fs.writeFile(marker, '');
+}
+
+/** Seconds a function takes. */
+async function seconds(fn: () => Promise<unknown> | unknown): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** The original way: tar writes a .tar file (same tar flags), then the compressor turns that file into the image. */
+function tarThenCompress(tree: string, outDir: string, compressor: string[], suffix: string): string {
+  const tarFile = path.join(outDir, 'original.tar');
+  const args = tarArguments(tree).map((a) => (a === '--file=-' ? `--file=${tarFile}` : a));
+  const tar = spawnSync('tar', args, { env: tarEnvironment(), stdio: ['ignore', 'ignore', 'inherit'] });
+  if (tar.status !== 0) throw new Error(`tar failed (${tar.status})`);
+  const comp = spawnSync(compressor[0]!, [...compressor.slice(1), tarFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (comp.status !== 0) throw new Error(`${compressor.join(' ')} failed (${comp.status})`);
+  return tarFile + suffix.slice('.tar'.length);
+}
+
+interface Variant {
+  label: string;
+  run: (outDir: string) => Promise<string>;
+}
+
+function variantsFor(suffix: '.tar.gz' | '.tar.zst', tree: string): Variant[] {
+  const streamed: Variant = {
+    label: 'archiveImage (tar | compressor, streamed)',
+    run: async (outDir) => {
+      const out = path.join(outDir, `streamed${suffix}`);
+      await archiveImage({ sourceDir: tree, outputPath: out, signal: new AbortController().signal });
+      return out;
+    },
+  };
+  const original = (label: string, cmd: string[]): Variant => ({
+    label,
+    run: async (outDir) => tarThenCompress(tree, outDir, cmd, suffix),
+  });
+  if (suffix === '.tar.gz') {
+    const list = [original('tar file, then gzip (original)', ['gzip', '-n'])];
+    if (findOnPath('pigz')) list.push(original('tar file, then pigz', ['pigz', '-n']));
+    return [...list, streamed];
+  }
+  return [
+    original('tar file, then zstd (original)', ['zstd', '-q', '--rm']),
+    original('tar file, then zstd -T0', ['zstd', '-q', '-T0', '--rm']),
+    streamed,
+  ];
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('run as root (the archive keeps owners and xattrs like a real build)');
+  const opts = parseArgs(process.argv.slice(2));
+  const tree = path.join(os.tmpdir(), 'makeimg-bench-rootfs');
+  const genSeconds = await seconds(() => generateTree(tree, opts.megabytes));
+  const bytes = await treeContentBytes(tree);
+  const files = Number(execFileSync('sh', ['-c', `find "$1" | wc -l`, 'sh', tree], { encoding: 'utf8' }).trim());
+  execFileSync('tar', ['-C', tree, '-cf', '/dev/null', '.']); // warm the page cache
+  console.log(`tree: ${(bytes / 1e6).toFixed(0)} MB in ${files} entries at ${tree} (generated in ${genSeconds.toFixed(1)} s)`);
+  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${tarVersion()}`);
+  console.log(`runs per variant: ${opts.runs}, figure = median wall time\n`);
+
+  for (const suffix of ['.tar.gz', '.tar.zst'] as const) {
+    for (const variant of variantsFor(suffix, tree)) {
+      const times: number[] = [];
+      let size = 0;
+      for (let i = 0; i < opts.runs; i++) {
+        const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-bench-out-'));
+        try {
+          let out = '';
+          times.push(await seconds(async () => (out = await variant.run(outDir))));
+          size = (await fs.stat(out)).size;
+        } finally {
+          await fs.rm(outDir, { recursive: true, force: true });
+        }
+      }
+      times.sort((a, b) => a - b);
+      const median = times[Math.floor(times.length / 2)]!;
+      console.log(
+        `${suffix.padEnd(9)} ${variant.label.padEnd(44)} ${median.toFixed(2).padStart(7)} s  ` +
+          `(min ${times[0]!.toFixed(2)}, max ${times.at(-1)!.toFixed(2)})  ${(size / 1e6).toFixed(1)} MB`,
+      );
+    }
+  }
+}
+
+function tarVersion(): string {
+  return execFileSync('tar', ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? 'tar';
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
