@@ -254,6 +254,20 @@ export class Workbench {
     return text;
   }
 
+  /**
+   * The whole terminal text of a short session: xterm renders only its viewport,
+   * so the panel is maximized while reading (and restored after).
+   */
+  async terminalText(): Promise<string> {
+    await this.runCommand('View: Toggle Maximized Panel');
+    try {
+      await this.page.waitForTimeout(500); // xterm reflows to the new size
+      return (await this.terminalRows()).join('\n');
+    } finally {
+      await this.runCommand('View: Toggle Maximized Panel');
+    }
+  }
+
   /** Names of the open terminals/tasks in the terminal panel's tab list (or its single title). */
   async terminalTitles(): Promise<string[]> {
     return this.page.locator('.terminal-tabs-entry, .single-terminal-tab').allInnerTexts();
