@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STAGES } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
@@ -136,6 +136,8 @@ describe('client build through pkexec (real polkit)', function () {
     for (const f of left) assert.ok(kept.some((k) => k.endsWith(f)), `${f} is left but not reported as kept`);
     const sleepers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`sleep ${marker}`));
     assert.deepEqual(sleepers, [], 'the hook is stopped');
+    const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4]?.startsWith(dir));
+    assert.deepEqual(mounts, [], 'no mounts are left');
   });
 
   it('a user a polkit rule denies gets "not authorized"', async () => {
