@@ -140,6 +140,14 @@ describe('client build through pkexec (real polkit)', function () {
     assert.deepEqual(mounts, [], 'no mounts are left');
   });
 
+  it('invalid input (pipeline exit 2) comes back with the pipeline\'s own message', async () => {
+    const dir = projectFor('makeimg-test', 'do_install() { :; }\n');
+    dirs.push(dir);
+    const run = await runAs('makeimg-test', ['--directory', dir]);
+    assert.equal(run.outcome.kind, 'invalid', JSON.stringify(run.outcome));
+    assert.match(run.outcome.kind === 'invalid' ? run.outcome.message : '', /img_name/);
+  });
+
   it('a user a polkit rule denies gets "not authorized"', async () => {
     const dir = projectFor('makeimg-denied', 'img_name=denied.tar\ndo_install() { :; }\n');
     dirs.push(dir);
