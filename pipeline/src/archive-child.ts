@@ -36,7 +36,9 @@ export function startChild(
   stdio: StdioOptions,
   env?: NodeJS.ProcessEnv,
 ): ArchiveChild {
-  const child = spawn(program, args, { stdio, env });
+  // Own process group: a terminal's Ctrl+C reaches only makeimg, which then aborts and stops us in order
+  // (a cancellation, not a "tar was killed by SIGINT" failure).
+  const child = spawn(program, args, { stdio, env, detached: true });
   let errText = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
