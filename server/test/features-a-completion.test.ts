@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CompletionRequest, InsertTextFormat, type CompletionItem, type CompletionList } from 'vscode-languageserver-protocol';
+import { CompletionRequest, InsertTextFormat, type CompletionItem, type CompletionList, type TextEdit } from 'vscode-languageserver-protocol';
 import { FILE_ARRAY_PAIRS, findHook, IMAGE_SUFFIXES, PROVIDED_VARIABLES, VARIABLES } from '../../shared/contract';
 import { LspTestClient } from './support/lsp-client';
 
@@ -127,7 +127,7 @@ describe('completion (textDocument/completion)', function () {
     const src = FILE_ARRAY_PAIRS[0].src;
     const items = await completeAt(`${src}=(files/hostname files/|`);
     assert.deepEqual(labels(items), ['hostname', 'network/']);
-    assert.deepEqual(items[0].textEdit?.range, { start: { line: 0, character: src.length + 23 }, end: { line: 0, character: src.length + 23 } });
+    assert.deepEqual((items[0].textEdit as TextEdit | undefined)?.range, { start: { line: 0, character: src.length + 23 }, end: { line: 0, character: src.length + 23 } });
     assert.deepEqual(labels(await completeAt(`${src}=(\n  files/hostname\n  files/network/|\n)`)), ['20-wired.network']);
     assert.deepEqual(labels(await completeAt(`${src}=(files/.|)`)), ['.hidden', 'hostname', 'network/']);
   });

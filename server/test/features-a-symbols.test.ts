@@ -17,6 +17,7 @@ import {
   WorkspaceSymbolRequest,
   type DocumentSymbol,
   type SymbolInformation,
+  type WorkspaceSymbol,
 } from 'vscode-languageserver-protocol';
 import { findImageFiles } from '../../server/src/features/workspace-symbols';
 import { LspTestClient } from './support/lsp-client';
@@ -148,7 +149,7 @@ describe('symbols and folding', function () {
     ]);
   });
 
-  const names = (symbols: SymbolInformation[] | null) => (symbols ?? []).map((s) => `${s.containerName}/${s.name}`);
+  const names = (symbols: (SymbolInformation | WorkspaceSymbol)[] | null) => (symbols ?? []).map((s) => `${s.containerName}/${s.name}`);
 
   it('workspace symbols: functions and top-level variables of every image.sh, skipping node_modules and .git', async () => {
     const symbols = (await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: '' })) as SymbolInformation[];

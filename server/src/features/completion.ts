@@ -28,7 +28,8 @@ import {
 import type { AssignmentFact, DocumentFacts, Position } from '../facts';
 import { isLocalDeclaration } from './occurrences';
 import { strictlyInside } from './positions';
-import { enclosingFunction, hooksReaching } from './scope';
+import { hooksReaching } from './calls';
+import { enclosingFunction } from './scope';
 
 export interface CompletionRequest {
   facts: DocumentFacts;

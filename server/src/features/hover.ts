@@ -20,7 +20,8 @@ import {
   type StageName,
   type VariableSpec,
 } from '../../../shared/contract';
-import { reachableFrom, type CommentBlock, type DocumentFacts, type Position, type Range } from '../facts';
+import type { CommentBlock, DocumentFacts, Position, Range } from '../facts';
+import { callChain, callParents } from './calls';
 import { destinationPath, elementText, fileElementAt, partnerOf, sourcePath, type FileElementAt } from './file-pairs';
 import { definitions, symbolAt, type SymbolAt } from './occurrences';
 import { touches, type LineText } from './positions';
@@ -124,7 +125,7 @@ function unavailableHere(facts: DocumentFacts, spec: ProvidedVariableSpec, symbo
   if (symbol.function === null) return undefined;
   for (const hook of HOOKS) {
     if (spec.availableIn.includes(hook.runsIn)) continue;
-    if (!reachableFrom(facts, hook.name).has(symbol.function)) continue;
+    if (!callParents(facts, hook.name).has(symbol.function)) continue;
     const via = symbol.function === hook.name ? '' : ` (called from \`${hook.name}()\`)`;
     return `**Warning:** this use is in \`${symbol.function}()\`${via}, which runs ${PLACE_DOCS[hook.runsIn].title}: $${spec.name} is empty there.`;
   }
@@ -167,8 +168,9 @@ function hookExample(hook: HookSpec): string {
 function whereItRuns(facts: DocumentFacts, name: string): string | undefined {
   const lines: string[] = [];
   for (const hook of HOOKS) {
-    const chain = reachableFrom(facts, hook.name).get(name);
-    if (!chain) continue;
+    const parents = callParents(facts, hook.name);
+    if (!parents.has(name)) continue;
+    const chain = callChain(parents, name);
     const via = [hook.name, ...chain.map((c) => c.name)].join(' -> ');
     lines.push(`**Runs:** ${PLACE_DOCS[hook.runsIn].title} (${via})`);
   }

@@ -1,6 +1,5 @@
-/** Where a position sits: which function body, and where that code runs. */
-import { HOOKS, type HookSpec } from '../../../shared/contract';
-import { reachableFrom, type DocumentFacts, type FunctionFact, type Position } from '../facts';
+/** Where a position sits: which function body. */
+import type { DocumentFacts, FunctionFact, Position } from '../facts';
 import { comparePositions, strictlyInside } from './positions';
 
 /** The innermost function whose body contains the position. */
@@ -11,10 +10,4 @@ export function enclosingFunction(facts: DocumentFacts, position: Position): Fun
     if (!best || comparePositions(f.bodyRange.start, best.bodyRange.start) > 0) best = f;
   }
   return best;
-}
-
-/** The hooks whose run reaches function `name` (the hook itself, or a function it calls). */
-export function hooksReaching(facts: DocumentFacts, name: string | null): HookSpec[] {
-  if (name === null) return [];
-  return HOOKS.filter((h) => reachableFrom(facts, h.name).has(name));
 }

@@ -5,7 +5,8 @@
  */
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import { FILE_ARRAY_PAIRS, findHook, findVariable, HOOKS, STAGE_SPECS, STAGES, type StageName } from '../../../shared/contract';
-import { reachableFrom, type AssignmentFact, type DocumentFacts, type FunctionFact, type Range } from '../facts';
+import type { AssignmentFact, DocumentFacts, FunctionFact, Range } from '../facts';
+import { callParents } from './calls';
 import { destinationPath, elementText, partnerOf } from './file-pairs';
 import { comparePositions, union } from './positions';
 
@@ -50,7 +51,7 @@ export function documentSymbols(facts: DocumentFacts): DocumentSymbol[] {
 
   // Hooks in stage order claim the functions they reach.
   const hooksInOrder = [...HOOKS].sort((x, y) => STAGES.indexOf(x.stage) - STAGES.indexOf(y.stage));
-  const reach = new Map(hooksInOrder.map((h) => [h.name, reachableFrom(facts, h.name)]));
+  const reach = new Map(hooksInOrder.map((h) => [h.name, callParents(facts, h.name)]));
   const functionSymbols: { fact: FunctionFact; symbol: DocumentSymbol }[] = [];
   for (const f of facts.functions) {
     const symbol = functionSymbol(facts, f, hooksInOrder.find((h) => reach.get(h.name)?.has(f.name))?.name);
