@@ -5,12 +5,12 @@
  * ({"type": "makeimg", "directory": "...", "imgDirBase": "..."}).
  */
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { IMAGE_FILE_NAME } from '../../../shared/contract';
 import { TASK_TYPE } from '../../../shared/protocol';
 import type { BuildController, RunningBuild } from './controller';
 import { ansi } from './render';
+import { resolveTaskDirectory, type TaskDirectory } from './taskDirectory';
 
 export interface MakeimgTaskDefinition extends vscode.TaskDefinition {
   type: typeof TASK_TYPE;
@@ -76,13 +76,8 @@ class BuildPseudoterminal implements vscode.Pseudoterminal {
 }
 
 /** The directory a definition builds, or why it cannot. */
-function resolveDirectory(definition: MakeimgTaskDefinition, folder: vscode.WorkspaceFolder | undefined): { directory?: string; problem?: string } {
-  const base = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
-  const given = definition.directory?.trim();
-  const directory = given ? (isAbsolute(given) ? given : base && resolve(base, given)) : base;
-  if (!directory) return { problem: `makeimg: cannot tell which directory to build; set "directory" in the task (absolute path)` };
-  if (!existsSync(join(directory, IMAGE_FILE_NAME))) return { directory, problem: `makeimg: there is no ${IMAGE_FILE_NAME} in ${directory}` };
-  return { directory };
+function resolveDirectory(definition: MakeimgTaskDefinition, folder: vscode.WorkspaceFolder | undefined): TaskDirectory {
+  return resolveTaskDirectory(definition.directory, folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
 }
 
 export function taskName(directory: string | undefined, folder: vscode.WorkspaceFolder | undefined): string {
@@ -138,7 +133,7 @@ export class BuildTaskProvider implements vscode.TaskProvider {
 /** For an image.sh outside any workspace folder: the same pseudoterminal in a plain terminal. */
 export function openBuildTerminal(controller: BuildController, directory: string): vscode.Terminal {
   const name = `makeimg: ${taskName(directory, undefined)}`;
-  const problem = existsSync(join(directory, IMAGE_FILE_NAME)) ? undefined : `makeimg: there is no ${IMAGE_FILE_NAME} in ${directory}`;
+  const { problem } = resolveTaskDirectory(directory, undefined);
   const terminal = vscode.window.createTerminal({ name, pty: new BuildPseudoterminal(controller, directory, undefined, name, problem) });
   terminal.show(true);
   return terminal;
