@@ -3,7 +3,7 @@
  * line and runs build, check or lint. Exit codes: shared/events.ts EXIT.
  */
 import * as path from 'node:path';
-import { EXIT } from '../../shared/events';
+import { encodeEvent, EXIT } from '../../shared/events';
 import { runLint } from '../../server/src/lint';
 import { parseArgs, USAGE, UsageError, type CliArgs } from './args';
 import { watchCancellation } from './cancel';
@@ -47,6 +47,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`makeimg: ${e.message}\n${USAGE}`);
+    if (argv.includes('--json')) {
+      // The editor reads events, not usage text.
+      process.stdout.write(encodeEvent({ type: 'error', message: e.message }));
+      process.stdout.write(encodeEvent({ type: 'result', ok: false, kept: [], ms: 0 }));
+    }
     return EXIT.INVALID;
   }
   switch (args.command) {

@@ -32,6 +32,19 @@ describe('makeimg failure paths (real systemd-nspawn)', function () {
     return { base, r: await runMakeimg(['--json', '--directory', src, base]) };
   }
 
+  it('refuses to run without root, and rejects bad usage, with exit 2 and an error event', async () => {
+    const src = await tinyProject(scratch, 'tiny.tar');
+    const base = path.join(await scratch.dir('out'), 'img');
+    const r = await runMakeimg(['--json', '--directory', src, base], { asUid: 65534 });
+    assert.equal(r.code, EXIT.INVALID, r.stderr);
+    assert.match(errorEvent(r)!.message, /must run as root/);
+    assert.equal(existsSync(base), false);
+    const usage = await runMakeimg(['--json', '--frobnicate']);
+    assert.equal(usage.code, EXIT.INVALID);
+    assert.match(errorEvent(usage)!.message, /unknown option --frobnicate/);
+    assert.match(usage.stderr, /^usage: makeimg/m);
+  });
+
   it('refuses an image.sh without img_name before creating anything (exit 2)', async () => {
     const src = await project(scratch, 'do_install() { mkdir -p "$img_dir/etc"; }\n');
     const { base, r } = await build(src);

@@ -26,10 +26,21 @@ export interface RunningMakeimg {
   waitFor(test: (e: BuildEvent) => boolean): Promise<BuildEvent>;
 }
 
-export function startMakeimg(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningMakeimg {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+export interface MakeimgOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Run as this unprivileged uid (and gid) instead of root. */
+  asUid?: number;
+}
+
+export function startMakeimg(args: string[], opts: MakeimgOptions = {}): RunningMakeimg {
+  const command = [process.execPath, '--import', TSX, CLI, ...args];
+  const argv = opts.asUid === undefined
+    ? command
+    : ['setpriv', `--reuid=${opts.asUid}`, `--regid=${opts.asUid}`, '--clear-groups', ...command];
+  const child = spawn(argv[0]!, argv.slice(1), {
     cwd: opts.cwd ?? REPO,
-    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    env: { ...process.env, NO_COLOR: '1', ...(opts.asUid === undefined ? {} : { HOME: '/tmp' }), ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -74,7 +85,7 @@ export function startMakeimg(args: string[], opts: { cwd?: string; env?: NodeJS.
 }
 
 /** Run to the end; stdin stays open (a closed stdin cancels a --json build). */
-export async function runMakeimg(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<MakeimgResult> {
+export async function runMakeimg(args: string[], opts: MakeimgOptions = {}): Promise<MakeimgResult> {
   const running = startMakeimg(args, opts);
   const result = await running.done;
   running.child.stdin.destroy();
