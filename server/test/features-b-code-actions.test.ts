@@ -109,6 +109,17 @@ describe('quick fixes (textDocument/codeAction)', function () {
     assert.deepEqual(after, []);
   });
 
+  it('prefers renaming a misspelled img_name over adding another one', async () => {
+    const text = 'img_nmae=base.tar.gz\ndo_install() { :; }\n';
+    const { uri, diagnostics } = await open(text);
+    assert.deepEqual(diagnostics.map((d) => d.code), ['MKIMG001', 'MKIMG008']);
+    const actions = await actionsFor(uri, diagnostics);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.isPreferred]),
+      [[`Add ${IMG_NAME_EXAMPLE}`, false], ['Rename "img_nmae" to "img_name"', true]],
+    );
+  });
+
   it('MKIMG008: a misspelled provided variable is renamed at every use at once', async () => {
     const text = 'img_name=a.tar\ndo_install() {\n    mkdir "$img_dri/x"\n    touch "${img_dri}/y"\n}\n';
     const { uri, diagnostics } = await open(text);

@@ -50,8 +50,10 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     if (!action) continue;
     // The two diagnostics of one problem (MKIMG004 on both arrays) share one fix.
     const same = actions.find((a) => a.title === action.title);
+    // "Add img_name" is not the obvious fix when a misspelled img_name exists: renaming that one is.
+    const isPreferred = !(finding.data.kind.startsWith('insert') && finding.related?.length);
     if (same) same.diagnostics?.push(diagnostic);
-    else actions.push({ ...action, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true });
+    else actions.push({ ...action, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred });
   }
   return [...actions, ...shellcheckCodeActions(input.uri, input.diagnostics)];
 }
