@@ -55,6 +55,7 @@ describe('client build rendering', () => {
     const a = r.event({ type: 'progress', stage: 'archive', done: 10, total: 100 });
     assert.match(stripAnsi(a), /^\r {2}archive 10% \(10 B of 100 B\)$/);
     assert.equal(r.event({ type: 'progress', stage: 'archive', done: 10, total: 100 }), '', 'same percent is not repeated');
+    assert.equal(r.event({ type: 'progress', stage: 'archive', done: 0, total: 0 }), '', 'an empty tree has no percentage');
     const done = r.event({ type: 'result', ok: true, imgPath: '/p/img/a.tar.gz', bytes: 2048, ms: 3000 });
     assert.equal(stripAnsi(done), '\r\n✓ Built /p/img/a.tar.gz (2.0 KiB) in 3.0s\r\n');
   });

@@ -70,6 +70,8 @@ export class TerminalRenderer {
       case 'log':
         return this.line(e.text);
       case 'progress': {
+        // Nothing to measure (an empty tree): no percentage to show.
+        if (e.total <= 0) return '';
         const p = percent(e.done, e.total);
         if (p === this.lastPercent) return '';
         this.lastPercent = p;
@@ -164,7 +166,7 @@ export type BuildProgress =
 export function nextProgress(progress: BuildProgress, e: BuildEvent): BuildProgress {
   if (progress.phase === 'cancelling') return progress;
   if (e.type === 'stage' && e.state === 'start') return { phase: 'stage', stage: e.stage, index: e.index, total: e.total };
-  if (e.type === 'progress' && progress.phase === 'stage' && progress.stage === e.stage) {
+  if (e.type === 'progress' && e.total > 0 && progress.phase === 'stage' && progress.stage === e.stage) {
     return { ...progress, percent: percent(e.done, e.total) };
   }
   return progress;
