@@ -111,13 +111,16 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     await s.wb.runCommand(BUILD_COMMAND);
     await waitFor('do_install to run', async () => buildStatus(await s.wb.statusBarItems()), (i) => isRunning(i) && /install \(3\/\d\)/.test(i!.text), 60_000);
     // The sleep inside the container is up: the checks below can see build processes, so they can fail.
-    await waitFor('the build processes', async () => rootProcessesUsing(srcDir), (p) => p.length > 0, 10_000);
+    const running = await waitFor('the build\'s container', async () => rootProcessesUsing(srcDir),
+      (p) => p.some((x) => x.cmdline.startsWith('systemd-nspawn')) && p.some((x) => x.cmdline === 'sleep 60'), 10_000);
+    console.log(`      running before cancel: ${running.map((p) => p.cmdline.split(' ')[0].split('/').pop()).join(', ')}`);
 
     const cancelledAt = Date.now();
     await s.wb.runCommand(CANCEL_COMMAND);
     const status = await waitFor('"cancelled" in the status bar', async () => buildStatus(await s.wb.statusBarItems()),
       (i) => !!i && i.text.includes('cancelled') && !isRunning(i), 20_000);
     const seconds = (Date.now() - cancelledAt) / 1000;
+    console.log(`      status bar said "cancelled" ${seconds.toFixed(1)} s after "makeimg: Cancel Build"`);
     assert.ok(seconds < 5, `the status bar said cancelled after ${seconds.toFixed(1)} s (want < 5 s): ${JSON.stringify(status)}`);
 
     // The status bar confirms once the pipeline exited; nothing of the build may remain.
