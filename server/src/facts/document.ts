@@ -25,14 +25,14 @@ export class FactsBuilder {
     const next = new Map<string, CachedStatement>();
     const fragments: FactsFragment[] = [];
     const root = tree.rootNode;
+    const rootIsError = root.type === 'ERROR';
     for (const statement of root.children) {
       if (!statement) continue;
-      const fragment = this.fragmentFor(statement, text, next);
-      fragments.push(fragment);
+      fragments.push(rootIsError ? extractStatement(statement, true) : this.fragmentFor(statement, text, next));
     }
     this.cache = next;
     // Text that is not bash at all can make the root itself an ERROR node.
-    if (root.type === 'ERROR') fragments.unshift({ ...emptyFragment(), syntaxErrors: [describeError(root)] });
+    if (rootIsError) fragments.unshift({ ...emptyFragment(), syntaxErrors: [describeError(root)] });
     const facts = merge(fragments, root.endPosition.row + 1);
     attachComments(facts, text);
     return facts;

@@ -12,7 +12,7 @@ import type {
   Range,
   UnknownReason,
 } from './model';
-import { describeError, describeMissing } from './syntax-errors';
+import { CLOSING_WORDS, describeError, describeMissing, describeStrayWord } from './syntax-errors';
 import { evaluateWord, rangeOf } from './words';
 
 /** Recording stops here (per statement; the merge caps the total). */
@@ -24,6 +24,8 @@ interface Context {
   loop: boolean;
   subshell: boolean;
   quoted: boolean;
+  /** Inside an ERROR node: its pieces are not statements. */
+  inError?: boolean;
   declaration?: { keyword: DeclarationKeyword; flags: string[]; statement: Node };
 }
 
@@ -69,12 +71,12 @@ export function emptyFragment(): FactsFragment {
   return { assignments: [], functions: [], references: [], commands: [], sources: [], syntaxErrors: [], blocks: [], comments: [] };
 }
 
-/** Facts of one direct child of the program node. */
-export function extractStatement(statement: Node): FactsFragment {
+/** Facts of one direct child of the program node (`inError`: the root itself is an ERROR node). */
+export function extractStatement(statement: Node, inError = false): FactsFragment {
   const fragment = emptyFragment();
   const cursor = statement.walk();
   try {
-    new Extractor(fragment).walk(cursor);
+    new Extractor(fragment, inError).walk(cursor);
   } finally {
     cursor.delete();
   }
@@ -82,13 +84,16 @@ export function extractStatement(statement: Node): FactsFragment {
 }
 
 class Extractor {
-  private readonly stack: Frame[] = [
-    { depth: -1, ctx: { fn: null, conditional: false, loop: false, subshell: false, quoted: false } },
-  ];
+  private readonly stack: Frame[];
   /** Node type at each depth of the current path (parent lookups without wasm calls); the walk starts below the program. */
   private readonly types: string[] = ['program'];
 
-  constructor(private readonly facts: FactsFragment) {}
+  constructor(
+    private readonly facts: FactsFragment,
+    inError: boolean,
+  ) {
+    this.stack = [{ depth: -1, ctx: { fn: null, conditional: false, loop: false, subshell: false, quoted: false, inError } }];
+  }
 
   private get ctx(): Context {
     return this.stack[this.stack.length - 1].ctx;
@@ -136,6 +141,7 @@ class Extractor {
         return false;
       case 'ERROR':
         this.addSyntaxError(() => describeError(cursor.currentNode));
+        this.push(depth, { inError: true });
         return true;
       case 'function_definition':
         this.visitFunction(cursor.currentNode, depth);
@@ -352,6 +358,10 @@ class Extractor {
     if (!nameField || !word) return;
     const evaluated = evaluateWord(word);
     if (evaluated.value === undefined) return;
+    if (!this.ctx.inError && word.type === 'word' && CLOSING_WORDS.has(word.text) && node.namedChildCount === 1) {
+      this.addSyntaxError(() => describeStrayWord(word));
+      return;
+    }
     const ctx = this.ctx;
     const args = node.childrenForFieldName('argument').filter((n): n is Node => n !== null).map(evaluateWord);
     const range = rangeOf(node);

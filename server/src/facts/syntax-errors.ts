@@ -68,7 +68,11 @@ export function describeMissing(node: Node): SyntaxErrorFact {
   const token = node.type;
   const parent = node.parent;
   const construct = parent ? CONSTRUCT_NAME[parent.type] : undefined;
-  const what = node.isNamed ? `a ${token.replace(/_/g, ' ')}` : `"${token}"`;
+  const what = node.isNamed
+    ? `a ${token.replace(/_/g, ' ')}`
+    : ['"', "'", '`'].includes(token)
+      ? `the closing quote (${token})`
+      : `"${token}"`;
   if (parent && construct) {
     const line = parent.startPosition.row + 1;
     return {
@@ -81,7 +85,44 @@ export function describeMissing(node: Node): SyntaxErrorFact {
   return { kind: 'missing', range: rangeOf(node), message: `Syntax error: missing ${what}.` };
 }
 
+/** Reserved words bash only accepts after their opener; tree-sitter parses them as plain commands otherwise. */
+export const CLOSING_WORDS = new Set(['fi', 'done', 'esac', 'then', 'else', 'elif', 'do', '}']);
+
+/** A reserved word used as a command: bash reports "syntax error near unexpected token". */
+export function describeStrayWord(word: Node): SyntaxErrorFact {
+  return {
+    kind: 'error',
+    range: rangeOf(word),
+    message: `Syntax error: unexpected ${quoteToken(word.text)}: nothing open here to close; remove it or add the matching opener.`,
+  };
+}
+
+/** The innermost opener among the direct children of an ERROR node that nothing closes. */
+function unclosedOpener(node: Node): Node | undefined {
+  const open: Node[] = [];
+  for (const child of node.children) {
+    if (!child) continue;
+    const token = child.isNamed ? (child.type === 'command' ? child.text : '') : child.type;
+    if (CLOSER_OF[token] !== undefined && token !== '"' && token !== "'" && token !== '`') {
+      open.push(child);
+    } else if (open.length > 0 && CLOSER_OF[open[open.length - 1].type] === token) {
+      open.pop();
+    }
+  }
+  return open[open.length - 1];
+}
+
 export function describeError(node: Node): SyntaxErrorFact {
+  const opener = unclosedOpener(node);
+  if (opener) {
+    const range = rangeOf(opener);
+    return {
+      kind: 'error',
+      range,
+      message: `Syntax error: "${opener.type}" on line ${opener.startPosition.row + 1} is never closed; add "${CLOSER_OF[opener.type]}".`,
+      openerRange: range,
+    };
+  }
   const leaf = firstLeaf(node);
   const token = leaf.text;
   const range = rangeOf(leaf.text.length > 0 ? leaf : node);

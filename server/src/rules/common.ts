@@ -4,10 +4,11 @@ import { hasUnseenCode } from '../facts';
 
 /**
  * Whether "X is missing" can be said: no `source`/`eval` that could define X,
- * and no unparsable region that could hide it.
+ * and no syntax error (an unparsable region, or an unclosed quote or brace
+ * that swallows the rest of the file, could hide it).
  */
 export function canJudgeAbsence(facts: DocumentFacts): boolean {
-  return !hasUnseenCode(facts) && !facts.syntaxErrors.some((e) => e.kind === 'error');
+  return !hasUnseenCode(facts) && facts.syntaxErrors.length === 0;
 }
 
 /** Assignments that give a script-level variable a value (not `local`, not `X=1 cmd`). */

@@ -1,0 +1,110 @@
+/** Incremental parsing must give exactly the tree a full parse gives, in UTF-16 units. */
+import assert from 'node:assert/strict';
+import { DocumentTree, getParser, parseText, pointAt, rowStarts, type Tree } from '../src/parser';
+
+/** Every node with its type and both index and row/column ranges (toString() has no positions). */
+function dump(tree: Tree): string {
+  const lines: string[] = [];
+  const cursor = tree.walk();
+  for (let depth = 0; ; ) {
+    const s = cursor.startPosition;
+    const e = cursor.endPosition;
+    lines.push(`${depth} ${cursor.nodeType} ${cursor.startIndex}-${cursor.endIndex} ${s.row}:${s.column}-${e.row}:${e.column}`);
+    if (cursor.gotoFirstChild()) {
+      depth++;
+      continue;
+    }
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        cursor.delete();
+        return lines.join('\n');
+      }
+      depth--;
+    }
+  }
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const START = [
+  '# Ünïcödé comment 🚀 with emoji',
+  'img_name="bäse-€.tar.zst"',
+  'preinstall_files_src=(pacman.conf "mirror list" 日本語.conf)',
+  'preinstall_files_dst=(etc/pacman.conf etc/mirrorlist etc/日本語.conf)',
+  'do_install() {',
+  '    pacstrap -c "$img_dir" base 🙂',
+  '    for f in a b; do echo "${f}→$f"; done',
+  '}',
+  '',
+].join('\n');
+
+const PIECES = ['x', ' ', '\n', '"', "'", '{', '}', '(', ')', '$', 'ä', '🚀', '日本', 'do_install() {\n', 'fi\n', '\r\n', '${img_dir}', '# c\n'];
+
+describe('parser', () => {
+  it('incremental reparse equals a full parse after 300 random edits (non-ASCII, surrogate pairs, CRLF)', async () => {
+    const next = random(42);
+    const doc = await DocumentTree.create(START);
+    let text = START;
+    for (let i = 0; i < 300; i++) {
+      // Keep surrogate pairs whole, as an editor does.
+      const clampToCharBoundary = (offset: number) =>
+        offset > 0 && offset < text.length && /[\udc00-\udfff]/.test(text[offset]) ? offset - 1 : offset;
+      const start = clampToCharBoundary(Math.floor(next() * (text.length + 1)));
+      const end = clampToCharBoundary(Math.min(text.length, start + Math.floor(next() * 6)));
+      const newText = next() < 0.3 ? '' : PIECES[Math.floor(next() * PIECES.length)];
+      text = text.slice(0, start) + newText + text.slice(end);
+      doc.applyEdits([{ start, end, newText }]);
+      if (i % 10 === 0 || i === 299) {
+        const full = await parseText(text);
+        try {
+          assert.equal(doc.text, text);
+          assert.equal(dump(doc.tree), dump(full), `tree differs after edit ${i}`);
+          assert.equal(doc.tree.rootNode.endIndex, text.length);
+        } finally {
+          full.delete();
+        }
+      }
+    }
+    doc.dispose();
+  });
+
+  it('several edits applied in order before one reparse', async () => {
+    const doc = await DocumentTree.create('a=1\nb=2\n');
+    doc.applyEdits([
+      { start: 2, end: 3, newText: '"ü"' },
+      { start: 10, end: 10, newText: 'c=(1 2)\n' },
+    ]);
+    assert.equal(doc.text, 'a="ü"\nb=2\nc=(1 2)\n');
+    const full = await parseText(doc.text);
+    assert.equal(dump(doc.tree), dump(full));
+    full.delete();
+    doc.dispose();
+  });
+
+  it('node positions are UTF-16 code units, like LSP positions', async () => {
+    const tree = await parseText('x="🚀ä"; y=1\n');
+    const y = tree.rootNode.child(2);
+    assert.equal(y?.text, 'y=1');
+    assert.deepEqual(y?.startPosition, { row: 0, column: 9 }); // 🚀 is 2 units, ä is 1
+    tree.delete();
+  });
+
+  it('one parser per process', async () => {
+    assert.equal(await getParser(), await getParser());
+  });
+
+  it('rowStarts/pointAt count rows by "\\n" only', () => {
+    const starts = rowStarts('ab\ncd\r\nef\rgh');
+    assert.deepEqual(starts, [0, 3, 7]);
+    assert.deepEqual(pointAt(starts, 8), { row: 2, column: 1 });
+  });
+});
