@@ -1,0 +1,234 @@
+/** Every rule: what it flags (with range and message), and what it must leave alone. */
+import assert from 'node:assert/strict';
+import { analyzeText } from '../src/analysis';
+import { RULES, type Finding } from '../src/rules';
+import { editDistance, nearMiss } from '../src/rules/names';
+
+const BASE = 'img_name=img.tar.gz\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\n';
+
+async function findings(text: string, code: string): Promise<Finding[]> {
+  return (await analyzeText(text)).findings.filter((f) => f.code === code);
+}
+
+/** "line:col-line:col", 1-based, for compact range assertions. */
+function at(f: Finding): string {
+  const { start, end } = f.range;
+  return `${start.line + 1}:${start.character + 1}-${end.line + 1}:${end.character + 1}`;
+}
+
+describe('rules', () => {
+  it('have unique, stable codes: MKIMG001..MKIMG011 first, in order', () => {
+    const codes = RULES.map((r) => r.code);
+    assert.deepEqual(codes.slice(0, 11), Array.from({ length: 11 }, (_, i) => `MKIMG${String(i + 1).padStart(3, '0')}`));
+    assert.equal(new Set(codes).size, codes.length);
+    assert.ok(codes.every((c) => /^MKIMG\d{3}$/.test(c)));
+  });
+
+  it('leave a correct image.sh alone', async () => {
+    assert.deepEqual((await analyzeText(BASE)).findings, []);
+  });
+
+  describe('MKIMG001 img_name missing', () => {
+    it('flags a file without img_name, pointing at a look-alike', async () => {
+      const [f] = await findings('img_nmae=x.tar\ndo_install() { :; }\n', 'MKIMG001');
+      assert.equal(f.severity, 'error');
+      assert.match(f.message, /does not set img_name.*Add a line like `img_name=myimage.tar.gz`/);
+      assert.deepEqual(f.related?.[0].message, '"img_nmae" looks like a misspelling of img_name');
+      assert.deepEqual(f.data, { kind: 'insert-assignment', name: 'img_name', text: 'img_name=myimage.tar.gz' });
+    });
+    it('accepts img_name set conditionally, in a function called at top level, or exported', async () => {
+      assert.deepEqual(await findings('if x; then img_name=a; else img_name=b; fi\ndo_install() { :; }\n', 'MKIMG001'), []);
+      assert.deepEqual(await findings('set_name() { img_name=a.tar; }\nset_name\ndo_install() { :; }\n', 'MKIMG001'), []);
+      assert.deepEqual(await findings('export img_name=a.tar\ndo_install() { :; }\n', 'MKIMG001'), []);
+    });
+    it('does not judge when code it cannot see may set it (source, eval) or the file does not parse', async () => {
+      assert.deepEqual(await findings('source ./common.sh\ndo_install() { :; }\n', 'MKIMG001'), []);
+      assert.deepEqual(await findings('eval "$settings"\ndo_install() { :; }\n', 'MKIMG001'), []);
+      assert.deepEqual(await findings('do_install() {\n  if x; then\n}\n', 'MKIMG001'), []);
+    });
+    it('does not count a local, or a function nobody calls', async () => {
+      assert.equal((await findings('f() { local img_name=x; }\nf\ndo_install() { :; }\n', 'MKIMG001')).length, 1);
+      assert.equal((await findings('never() { img_name=x; }\ndo_install() { :; }\n', 'MKIMG001')).length, 1);
+    });
+  });
+
+  describe('MKIMG002 img_name suffix', () => {
+    it('flags .tgz on the suffix itself, suggesting .tar.gz', async () => {
+      const [f] = await findings(BASE.replace('img.tar.gz', '"img.tgz"'), 'MKIMG002');
+      assert.equal(at(f), '1:14-1:18');
+      assert.match(f.message, /ends in "\.tgz", which makeimg cannot write.*Use "\.tar\.gz"\./);
+      assert.deepEqual(f.data, { kind: 'replace', range: f.range, newText: '.tar.gz' });
+    });
+    it('flags .zip and .tar.lz4 (no suggestion) and an empty name', async () => {
+      assert.match((await findings(BASE.replace('img.tar.gz', 'img.zip'), 'MKIMG002'))[0].message, /Use one of \.tar, \.tar\.gz/);
+      assert.equal((await findings(BASE.replace('img.tar.gz', 'img.tar.lz4'), 'MKIMG002'))[0].data, undefined);
+      assert.match((await findings(BASE.replace('img.tar.gz', ''), 'MKIMG002'))[0].message, /img_name is empty/);
+    });
+    it('judges a dynamic name only when its literal end decides: ${base}.tar.zstd yes, ${base}.gz no', async () => {
+      assert.equal((await findings(BASE.replace('img.tar.gz', '${base}.tar.zstd'), 'MKIMG002')).length, 1);
+      assert.deepEqual(await findings(BASE.replace('img.tar.gz', '${base}.gz'), 'MKIMG002'), []);
+      assert.deepEqual(await findings(BASE.replace('img.tar.gz', '$(name)'), 'MKIMG002'), []);
+    });
+    it('accepts every supported suffix and a plain directory name', async () => {
+      for (const name of ['a.tar', 'a.tar.gz', 'a.tar.bz2', 'a.tar.xz', 'a.tar.zst', 'rootfs', 'my.dir']) {
+        assert.deepEqual(await findings(BASE.replace('img.tar.gz', name), 'MKIMG002'), [], name);
+      }
+    });
+  });
+
+  describe('MKIMG003 do_install missing', () => {
+    it('flags a file without do_install, offering a skeleton and pointing at do_instal', async () => {
+      const [f] = await findings('img_name=a.tar\ndo_instal() { :; }\n', 'MKIMG003');
+      assert.match(f.message, /does not define do_install\(\)/);
+      assert.equal(f.related?.[0].message, '"do_instal" looks like a misspelling of do_install');
+      assert.equal(f.data?.kind, 'insert-function');
+    });
+    it('accepts any definition form; does not judge with source', async () => {
+      assert.deepEqual(await findings('img_name=a\nfunction do_install { :; }\n', 'MKIMG003'), []);
+      assert.deepEqual(await findings('img_name=a\n. ./hooks.sh\n', 'MKIMG003'), []);
+    });
+  });
+
+  describe('MKIMG004 file pair lengths', () => {
+    const pair = (src: string, dst: string) => `${BASE}postinstall_files_src=${src}\npostinstall_files_dst=${dst}\n`;
+    it('flags both arrays, naming counts and the first unpaired element, with related info', async () => {
+      const fs = await findings(pair('(a b c)', '(x y)'), 'MKIMG004');
+      assert.deepEqual(fs.map(at), ['5:28-5:29', '6:23-6:28']);
+      assert.match(fs[0].message, /^postinstall_files_src has 3 elements but postinstall_files_dst has 2: "c" \(element 3 of postinstall_files_src\) has no destination\./);
+      assert.equal(fs[0].related?.[0].message, 'postinstall_files_dst (2 elements)');
+      assert.deepEqual(fs[1].related?.[0].range, fs[0].range);
+      assert.deepEqual(fs[0].data, {
+        kind: 'pair-mismatch', src: 'postinstall_files_src', dst: 'postinstall_files_dst', srcCount: 3, dstCount: 2, shorter: 'postinstall_files_dst', missing: 1,
+      });
+    });
+    it('names a destination without a source the other way round', async () => {
+      const [f] = await findings(pair('(a)', '(x "y z")'), 'MKIMG004');
+      assert.match(f.message, /"y z" \(element 2 of postinstall_files_dst\) has no source/);
+    });
+    it('does not count what it cannot know: globs, unquoted expansions, +=, conditionals, brace expansion', async () => {
+      for (const [src, dst] of [['(*.conf)', '(x)'], ['($files)', '(x)'], ['(a {b,c})', '(x y)'], ['("${all[@]}")', '(x)']]) {
+        assert.deepEqual(await findings(pair(src, dst), 'MKIMG004'), [], src);
+      }
+      assert.deepEqual(await findings(`${pair('(a)', '(x)')}postinstall_files_src+=(b)\n`, 'MKIMG004'), []);
+      assert.deepEqual(await findings(`${BASE}if x; then postinstall_files_src=(a b); fi\npostinstall_files_dst=(x)\n`, 'MKIMG004'), []);
+    });
+    it('counts quoted expansions and command substitutions as one element each', async () => {
+      assert.deepEqual(await findings(pair('("$a" "$(b)")', '(x y)'), 'MKIMG004'), []);
+      assert.equal((await findings(pair('("$a" "$(b)")', '(x)'), 'MKIMG004')).length, 2);
+    });
+  });
+
+  describe('MKIMG005 file pair incomplete', () => {
+    it('flags a src array without its dst array', async () => {
+      const [f] = await findings(`${BASE}preinstall_files_src=(a b)\n`, 'MKIMG005');
+      assert.equal(at(f), '5:1-5:21');
+      assert.match(f.message, /preinstall_files_src is set but preinstall_files_dst is not/);
+      assert.deepEqual(f.data, { kind: 'insert-assignment', name: 'preinstall_files_dst', text: 'preinstall_files_dst=("" "")', after: f.data?.kind === 'insert-assignment' ? f.data.after : undefined });
+    });
+    it('flags a dst array without its src array; accepts both, and does not judge with source', async () => {
+      assert.equal((await findings(`${BASE}preinstall_files_dst=(a)\n`, 'MKIMG005')).length, 1);
+      assert.deepEqual(await findings(`${BASE}preinstall_files_src=(a)\npreinstall_files_dst=(b)\n`, 'MKIMG005'), []);
+      assert.deepEqual(await findings(`${BASE}source ./files.sh\npreinstall_files_src=(a)\n`, 'MKIMG005'), []);
+    });
+  });
+
+  describe('MKIMG006 file array as a string', () => {
+    it('flags a string, explaining that a spaced string stays one element', async () => {
+      const [f] = await findings(`${BASE}preinstall_files_src="a b"\npreinstall_files_dst=(x)\n`, 'MKIMG006');
+      assert.equal(f.severity, 'warning');
+      assert.equal(at(f), '5:22-5:27');
+      assert.match(f.message, /stays ONE element.*preinstall_files_src=\(a b\)/);
+      assert.deepEqual(f.data, { kind: 'replace', range: f.range, newText: '(a b)' });
+    });
+    it('accepts arrays, declare -a and element assignments', async () => {
+      const ok = `${BASE}declare -a preinstall_files_src=(a)\npreinstall_files_dst=(x)\npreinstall_files_dst[0]=y\n`;
+      assert.deepEqual(await findings(ok, 'MKIMG006'), []);
+    });
+  });
+
+  describe('MKIMG007 do_preinstall', () => {
+    it('flags do_preinstall as never run, faded', async () => {
+      const [f] = await findings(`${BASE}do_preinstall() {\n  cp a b\n}\n`, 'MKIMG007');
+      assert.equal(at(f), '5:1-5:14');
+      assert.match(f.message, /has no hook, so do_preinstall never runs/);
+      assert.deepEqual(f.tags, ['unnecessary']);
+    });
+    it('accepts do_preinstall when the script calls it itself', async () => {
+      assert.deepEqual(await findings(BASE.replace('mkdir', 'do_preinstall; mkdir') + 'do_preinstall() { :; }\n', 'MKIMG007'), []);
+    });
+  });
+
+  describe('MKIMG008 near-miss names', () => {
+    it('suggests the hook for do_instal and do_post_install', async () => {
+      const fs = await findings(`${BASE}do_instal() { :; }\ndo_post_install() { :; }\n`, 'MKIMG008');
+      assert.deepEqual(fs.map((f) => f.message), [
+        '"do_instal" is not a makeimg hook, so it never runs. Did you mean "do_install"?',
+        '"do_post_install" is not a makeimg hook, so it never runs. Did you mean "do_postinstall"?',
+      ]);
+      assert.deepEqual(fs[0].data, { kind: 'replace', range: fs[0].range, newText: 'do_install' });
+    });
+    it('suggests variables for img_nmae and postinstall_file_src, and $img_dri', async () => {
+      const fs = await findings(`${BASE}img_nmae=a\npostinstall_file_src=(a)\nx() { echo $img_dri; }\n`, 'MKIMG008');
+      assert.deepEqual(fs.map((f) => [at(f), f.message]), [
+        ['5:1-5:9', '"img_nmae" is not read by makeimg. Did you mean "img_name"?'],
+        ['6:1-6:21', '"postinstall_file_src" is not read by makeimg. Did you mean "postinstall_files_src"?'],
+        ['7:13-7:20', '$img_dri is never set, so it expands to nothing. Did you mean $img_dir?'],
+      ]);
+    });
+    it('leaves user names alone: called helpers, used variables, tmp_dir, do_install_base', async () => {
+      const text = `${BASE}do_instal() { :; }\ndo_install_base() { :; }\ntmp_dir=/tmp\necho "$tmp_dir" $img_dri\nimg_dri=1\n`.replace('mkdir', 'do_instal; mkdir');
+      assert.deepEqual(await findings(text, 'MKIMG008'), []);
+    });
+    it('matching: edit distance with transpositions, length thresholds', () => {
+      assert.equal(editDistance('img_nmae', 'img_name'), 1);
+      assert.equal(nearMiss('tmp_dir', ['img_dir']), undefined);
+      assert.equal(nearMiss('IMG_NAME', ['img_name']), 'img_name');
+      assert.equal(nearMiss('postinstal_files_sr', ['postinstall_files_src']), 'postinstall_files_src');
+    });
+  });
+
+  describe('MKIMG009 build paths in do_postinstall', () => {
+    it('flags $img_dir/$src_dir/$img_path in do_postinstall and functions it calls, with the chain', async () => {
+      const text = `${BASE}do_postinstall() {\n  echo "$img_path"\n  a\n}\na() { b; }\nb() { cp "\${src_dir}/x" /x; }\n`;
+      const fs = await findings(text, 'MKIMG009');
+      assert.deepEqual(fs.map(at), ['6:9-6:18', '10:11-10:21']);
+      assert.match(fs[1].message, /^\$src_dir does not exist inside the new rootfs, where do_postinstall runs \(do_postinstall -> a -> b\)/);
+      assert.deepEqual(fs[1].related?.map((r) => r.message), [
+        'do_postinstall runs inside the new rootfs', 'do_postinstall calls a here', 'a calls b here',
+      ]);
+    });
+    it('leaves do_install, guarded expansions, single quotes and local shadows alone', async () => {
+      const text = `${BASE}do_postinstall() {\n  echo "\${img_dir:-/}" '$img_dir'\n  local src_dir=/srv; echo $src_dir\n}\n`;
+      assert.deepEqual(await findings(text, 'MKIMG009'), []);
+    });
+  });
+
+  describe('MKIMG010 provided variables assigned', () => {
+    it('flags assignments to img_dir, src_dir and img_path', async () => {
+      const fs = await findings(`${BASE}img_dir=/x\nf() { src_dir=/y; }\n`, 'MKIMG010');
+      assert.deepEqual(fs.map(at), ['5:1-5:8', '6:7-6:14']);
+      assert.match(fs[0].message, /makeimg sets \$img_dir itself and overwrites this assignment/);
+    });
+    it('leaves locals and reads alone', async () => {
+      assert.deepEqual(await findings(`${BASE}f() { local img_dir=/x; echo $img_path; }\n`, 'MKIMG010'), []);
+    });
+  });
+
+  describe('MKIMG011 syntax errors', () => {
+    it('says which construct is not closed and where it was opened', async () => {
+      const fs = await findings(`${BASE}do_postinstall() {\n  for x in a; do\n    echo\n}\n`, 'MKIMG011');
+      assert.ok(fs.length >= 1);
+      assert.match(fs.map((f) => f.message).join('\n'), /"do" on line 6 is not closed; add "done"|"for" on line 6 is never closed/);
+    });
+    it('flags a stray closer', async () => {
+      const [f] = await findings(`${BASE}fi\n`, 'MKIMG011');
+      assert.equal(at(f), '5:1-5:3');
+      assert.match(f.message, /unexpected "fi"/);
+    });
+    it('caps the number reported for garbage', async () => {
+      const garbage = Array.from({ length: 3000 }, (_, i) => `${i % 2 ? ')' : '('} ${i % 3 ? '}' : 'esac'} ;; `).join('\n');
+      const fs = await findings(garbage, 'MKIMG011');
+      assert.ok(fs.length <= 101 && fs.length > 0, String(fs.length));
+    });
+  });
+});
