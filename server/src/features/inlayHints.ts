@@ -10,7 +10,11 @@ import { partnerOf } from './file-pairs';
 
 export const NO_DESTINATION_LABEL = '-> no destination';
 
-export function inlayHints(facts: DocumentFacts, range: Range): InlayHint[] {
+const FILE_ARRAYS = new Set(FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst]));
+
+export function inlayHints(allFacts: DocumentFacts, range: Range): InlayHint[] {
+  // Pairing reads only the file arrays' assignments: narrowing to them keeps a long script's hints cheap.
+  const facts = { ...allFacts, assignments: allFacts.assignments.filter((a) => FILE_ARRAYS.has(a.name)) };
   const hints: InlayHint[] = [];
   for (const pair of FILE_ARRAY_PAIRS) {
     for (const assignment of fileArrayAssignments(facts, pair.src)) {
