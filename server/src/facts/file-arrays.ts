@@ -11,6 +11,13 @@ import type { ArrayElementFact, AssignmentFact, DocumentFacts, UnknownReason } f
 /** Reasons an assignment may not run, so the files it names may never be copied. */
 const MAY_NOT_RUN = new Set<UnknownReason>(['conditional', 'loop', 'function']);
 
+const FILE_ARRAY_NAMES = new Set(FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst]));
+
+/** The facts narrowed to the file arrays' assignments: questions about pairing then cost little on a long script. */
+export function fileArrayFacts(facts: DocumentFacts): DocumentFacts {
+  return { ...facts, assignments: facts.assignments.filter((a) => FILE_ARRAY_NAMES.has(a.name)) };
+}
+
 /** Assignments that set a file array of the script (not `local`, not `X=() cmd`, not in a subshell). */
 export function fileArrayAssignments(facts: DocumentFacts, name: string): AssignmentFact[] {
   return facts.assignments.filter(

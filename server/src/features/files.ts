@@ -12,7 +12,7 @@ import {
   type Connection,
   type DocumentLink,
 } from 'vscode-languageserver';
-import { imagePathOf, locateSource, staticSourceElements, type DocumentFacts } from '../facts';
+import { fileArrayFacts, imagePathOf, locateSource, staticSourceElements, type DocumentFacts } from '../facts';
 import { imageDirectoryOf, sourceFilesIn } from '../source-files';
 import { partnerOf } from './file-pairs';
 
@@ -20,7 +20,8 @@ import { partnerOf } from './file-pairs';
 export { imageDirectoryOf };
 
 /** Links from each existing source file element to the file. */
-export function documentLinks(facts: DocumentFacts, uri: string): DocumentLink[] {
+export function documentLinks(allFacts: DocumentFacts, uri: string): DocumentLink[] {
+  const facts = fileArrayFacts(allFacts);
   const directory = imageDirectoryOf(uri);
   if (directory === undefined) return [];
   const files = sourceFilesIn(directory);

@@ -5,16 +5,13 @@
  */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
 import { FILE_ARRAY_PAIRS, IMG_DIR } from '../../../shared/contract';
-import { fileArrayAssignments, imagePathOf, type DocumentFacts } from '../facts';
+import { fileArrayAssignments, fileArrayFacts, imagePathOf, type DocumentFacts } from '../facts';
 import { partnerOf } from './file-pairs';
 
 export const NO_DESTINATION_LABEL = '-> no destination';
 
-const FILE_ARRAYS = new Set(FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst]));
-
 export function inlayHints(allFacts: DocumentFacts, range: Range): InlayHint[] {
-  // Pairing reads only the file arrays' assignments: narrowing to them keeps a long script's hints cheap.
-  const facts = { ...allFacts, assignments: allFacts.assignments.filter((a) => FILE_ARRAYS.has(a.name)) };
+  const facts = fileArrayFacts(allFacts);
   const hints: InlayHint[] = [];
   for (const pair of FILE_ARRAY_PAIRS) {
     for (const assignment of fileArrayAssignments(facts, pair.src)) {
