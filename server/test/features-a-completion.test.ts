@@ -178,10 +178,12 @@ describe('completion (textDocument/completion)', function () {
       },
     ]);
     assert.deepEqual(labels(await completeAt('setup() { :; }\ndo_install() {\n  true && |\n}')), ['setup']);
+    assert.deepEqual(labels(await completeAt('setup() { :; }\ndo_install() {\n  x=$(se|)\n}')), ['setup']);
   });
 
-  it('nothing in comments, arguments and heredocs', async () => {
+  it('nothing in comments, after an escaped \\$, in arguments and heredocs', async () => {
     assert.deepEqual(await completeAt('# $|'), []);
+    assert.deepEqual(await completeAt('x=1\necho "\\$|"'), []);
     assert.deepEqual(await completeAt('setup() { :; }\ndo_install() {\n  echo se|\n}'), []);
     assert.deepEqual(await completeAt('setup() { :; }\ncat <<EOF\nfirst line\nse|\nEOF'), []);
   });

@@ -47,13 +47,14 @@ export const MAX_PATH_ITEMS = 500;
 export const COMPLETION_TRIGGERS = ['$', '{', '=', '.', '/', '('];
 
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
-const VARIABLE_PREFIX = new RegExp(`\\$\\{?(${NAME})?$`);
+// An escaped `\$` is a literal dollar sign.
+const VARIABLE_PREFIX = new RegExp(`(?<!\\\\)\\$\\{?(${NAME})?$`);
 const IMG_NAME_PREFIX = new RegExp(
   `^\\s*(?:(?:export|readonly|declare|typeset)(?:\\s+-\\w+)*\\s+)?${IMG_NAME}=(["']?)([^"'\\s;&|]*)$`,
 );
 const SRC_NAMES = FILE_ARRAY_PAIRS.map((p) => p.src);
 const SRC_ARRAY_PREFIX = new RegExp(`(?:^|[\\s;])(${SRC_NAMES.join('|')})=\\(([^)]*)$`);
-const COMMAND_PREFIX = /(?:^|[;&|]\s*|\b(?:then|do|else|if|elif|while|until)\s+)\s*([A-Za-z_][\w-]*)?$/;
+const COMMAND_PREFIX = /(?:^|[;&|]\s*|\$\(\s*|`\s*|\b(?:then|do|else|if|elif|while|until)\s+)\s*([A-Za-z_][\w-]*)?$/;
 const LINE_START = /^\s*([A-Za-z_][\w-]*)?$/;
 
 export function complete(request: CompletionRequest): CompletionItem[] {
