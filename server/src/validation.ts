@@ -71,8 +71,9 @@ export class Validator {
       (settings) => {
         const document = this.documents.get(uri);
         if (!document || document.version !== version) return; // a newer edit schedules its own run
-        const text = document.tooLarge ? '' : document.textDocument.getText();
-        shellcheck.schedule(uri, version, text, settings.shellcheck, (diagnostics) => {
+        // A document too large to analyse is not given to ShellCheck either (that only clears its findings).
+        const options = document.tooLarge ? { ...settings.shellcheck, enable: false } : settings.shellcheck;
+        shellcheck.schedule(uri, version, document.textDocument.getText(), options, (diagnostics) => {
           if (!this.documents.get(uri)) return;
           this.shellcheckDiagnostics.set(uri, diagnostics);
           this.publish(uri).catch((error: unknown) => this.logError(uri, error, 'shellcheck'));
