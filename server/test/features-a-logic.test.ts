@@ -71,6 +71,15 @@ describe('features: variable scope', () => {
     assert.deepEqual(await occurrenceLines(text, '$x', 1), [0, 2, 4]);
   });
 
+  it('names given to read, mapfile and printf -v are occurrences; option values are not', async () => {
+    const text = ['x=1', 'read -r -p x x', 'mapfile -t -n 3 x', 'printf -v x %s y', 'read -a x', 'printf "%s" x', 'echo "$x"'].join('\n');
+    const { facts } = await analyzeText(text);
+    const symbol = symbolAt(facts, positionOf(text, '$x', 1));
+    assert.ok(symbol);
+    const at = occurrences(facts, symbol).map((o) => `${o.range.start.line}:${o.range.start.character}:${o.role}`);
+    assert.deepEqual(at, ['0:0:write', '1:13:write', '2:16:write', '3:10:write', '4:8:write', '6:7:read']);
+  });
+
   it('function occurrences skip quoted call names (they are not plain renames)', async () => {
     const text = ['f() { :; }', 'f', '"f"'].join('\n');
     assert.deepEqual(await occurrenceLines(text, 'f()'), [0, 1]);

@@ -184,6 +184,18 @@ describe('navigation (definition, references, highlight, rename)', function () {
     );
   });
 
+  it('rename includes names given to builtins (read, printf -v)', async () => {
+    const other = 'file:///nonexistent-makeimg-test/navigation/builtins/image.sh';
+    const text = 'read -r answer\nprintf -v answer "%s!" "$answer"\n';
+    client.open(other, text);
+    const edit = (await client.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: other },
+      position: positionOf(text, '$answer', 1),
+      newName: 'reply',
+    })) as WorkspaceEdit;
+    assert.equal(applyTextEdits(text, textEditsFor(edit, other)), 'read -r reply\nprintf -v reply "%s!" "$reply"\n');
+  });
+
   it('nothing to rename on a plain word: null', async () => {
     assert.equal(await client.connection.sendRequest(PrepareRenameRequest.type, at('bookworm', 0)), null);
   });

@@ -8,7 +8,8 @@
  */
 import { HOOKS, NON_HOOKS } from '../../../shared/contract';
 import type { AssignmentFact, DocumentFacts, Position, Range } from '../facts';
-import { spansExactly, touches } from './positions';
+import { nameArguments } from './name-arguments';
+import { comparePositions, spansExactly, touches } from './positions';
 
 export interface SymbolAt {
   kind: 'variable' | 'function';
@@ -36,6 +37,9 @@ export function symbolAt(facts: DocumentFacts, position: Position): SymbolAt | u
   }
   for (const f of facts.functions) {
     if (touches(f.nameRange, position)) return { kind: 'function', name: f.name, range: f.nameRange, function: f.function };
+  }
+  for (const n of nameArguments(facts)) {
+    if (touches(n.range, position)) return { kind: 'variable', name: n.name, range: n.range, function: n.function };
   }
   const defined = new Set(facts.functions.map((f) => f.name));
   for (const c of facts.commands) {
@@ -74,7 +78,7 @@ export function occurrences(facts: DocumentFacts, symbol: Pick<SymbolAt, 'kind' 
     for (const c of facts.commands) {
       if (c.name === symbol.name && spansExactly(c.nameRange, c.name.length)) found.push({ range: c.nameRange, role: 'read' });
     }
-    return found;
+    return sortByPosition(found);
   }
   const locals = localScopes(facts, symbol.name);
   const visible = (where: string | null) => sameVariableScope(locals, symbol.function, where);
@@ -85,7 +89,15 @@ export function occurrences(facts: DocumentFacts, symbol: Pick<SymbolAt, 'kind' 
   for (const r of facts.references) {
     if (r.name === symbol.name && visible(r.function)) found.push({ range: r.range, role: 'read' });
   }
-  return found;
+  // `read x`, `mapfile x`, `printf -v x` set the variable.
+  for (const n of nameArguments(facts)) {
+    if (n.name === symbol.name && visible(n.function)) found.push({ range: n.range, role: 'write' });
+  }
+  return sortByPosition(found);
+}
+
+function sortByPosition(found: Occurrence[]): Occurrence[] {
+  return found.sort((a, b) => comparePositions(a.range.start, b.range.start));
 }
 
 /** Where the symbol gets defined: function definitions, or the assignments and declarations of the variable. */
