@@ -78,6 +78,10 @@ describe('features: variable scope', () => {
     assert.ok(symbol);
     const at = occurrences(facts, symbol).map((o) => `${o.range.start.line}:${o.range.start.character}:${o.role}`);
     assert.deepEqual(at, ['0:0:write', '1:13:write', '2:16:write', '3:10:write', '4:8:write', '6:7:read']);
+    // Commands named like Object.prototype members are just commands.
+    const odd = 'toString x\nconstructor x\nx=1';
+    const oddFacts = (await analyzeText(odd)).facts;
+    assert.equal(occurrences(oddFacts, { kind: 'variable', name: 'x', function: null }).length, 1);
   });
 
   it('function occurrences skip quoted call names (they are not plain renames)', async () => {

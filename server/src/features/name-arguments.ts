@@ -23,14 +23,14 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function nameArguments(facts: DocumentFacts): NameArgument[] {
   const found: NameArgument[] = [];
   for (const c of facts.commands) {
-    if (c.name in OPTIONS_WITH_VALUE) collect(c, found);
+    if (Object.hasOwn(OPTIONS_WITH_VALUE, c.name)) collect(c, found);
   }
   return found;
 }
 
 function collect(c: CommandFact, found: NameArgument[]): void {
   const takesValue = OPTIONS_WITH_VALUE[c.name];
-  const namesValue = NAME_OPTIONS[c.name] ?? '';
+  const namesValue = Object.hasOwn(NAME_OPTIONS, c.name) ? NAME_OPTIONS[c.name] : '';
   let expectValue: 'skip' | 'name' | undefined;
   const operands: CommandFact['args'] = [];
   const add = (word: CommandFact['args'][number]) => {
