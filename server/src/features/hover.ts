@@ -23,7 +23,7 @@ import {
 import type { CommentBlock, DocumentFacts, Position, Range } from '../facts';
 import { callChain, callParents } from './calls';
 import { destinationPath, elementText, fileElementAt, partnerOf, sourcePath, type FileElementAt } from './file-pairs';
-import { definitions, symbolAt, type SymbolAt } from './occurrences';
+import { definitions, localScopes, symbolAt, type SymbolAt } from './occurrences';
 import { touches, type LineText } from './positions';
 
 const MAX_LINE_CHARS = 160;
@@ -70,14 +70,14 @@ function variableHover(facts: DocumentFacts, symbol: SymbolAt, lineText: LineTex
   const defs = definitions(facts, symbol);
   if (defs.length === 0) return undefined;
   const here = defs.find((d) => touches(d.range, symbol.range.start)) ?? defs[0];
-  const assignment = facts.assignments.find((a) => a.nameRange === here.range);
-  const local = assignment && assignment.function !== null && defs.every((d) => facts.assignments.find((a) => a.nameRange === d.range)?.function === assignment.function);
+  const comment = facts.assignments.find((a) => a.nameRange === here.range)?.comment;
+  const owner = symbol.function !== null && localScopes(facts, symbol.name).has(symbol.function) ? symbol.function : null;
   const others = defs.length - 1;
   const where =
     `Assigned on line ${lineNumber(here.range)}` +
     (others > 0 ? ` and ${others} other place${others === 1 ? '' : 's'}` : '') +
-    (local ? `, local to \`${assignment.function}()\`` : '');
-  return paragraphs(fence(definitionLine(lineText, here.range)), commentText(assignment?.comment), where);
+    (owner !== null ? `, local to \`${owner}()\`` : '');
+  return paragraphs(fence(definitionLine(lineText, here.range)), commentText(comment), where);
 }
 
 function contractVariableHover(facts: DocumentFacts, spec: VariableSpec): string {
