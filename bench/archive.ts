@@ -64,6 +64,16 @@ async function generateTree(root: string, megabytes: number): Promise<void> {
   await fs.writeFile(marker, '');
 }
 
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** CPU seconds (user + system) used so far by this process's finished children (utime/stime of waited-for children). */
+async function childrenCpuSeconds(): Promise<number> {
+  const stat = await fs.readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields after "(comm)": state is #3, cutime #16, cstime #17 (1-based in proc(5)).
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
 /** Seconds a function takes. */
 async function seconds(fn: () => Promise<unknown> | unknown): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -122,27 +132,32 @@ async function main(): Promise<void> {
   execFileSync('tar', ['-C', tree, '-cf', '/dev/null', '.']); // warm the page cache
   console.log(`tree: ${(bytes / 1e6).toFixed(0)} MB in ${files} entries at ${tree} (generated in ${genSeconds.toFixed(1)} s)`);
   console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${tarVersion()}`);
-  console.log(`runs per variant: ${opts.runs}, figure = median wall time\n`);
+  console.log(`runs per variant: ${opts.runs}; medians of wall time and of CPU time (user+sys of tar and compressor)\n`);
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 
   for (const suffix of ['.tar.gz', '.tar.zst'] as const) {
     for (const variant of variantsFor(suffix, tree)) {
       const times: number[] = [];
+      const cpu: number[] = [];
       let size = 0;
       for (let i = 0; i < opts.runs; i++) {
         const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-bench-out-'));
         try {
           let out = '';
+          const cpuBefore = await childrenCpuSeconds();
           times.push(await seconds(async () => (out = await variant.run(outDir))));
+          cpu.push((await childrenCpuSeconds()) - cpuBefore);
           size = (await fs.stat(out)).size;
         } finally {
           await fs.rm(outDir, { recursive: true, force: true });
         }
       }
       times.sort((a, b) => a - b);
-      const median = times[Math.floor(times.length / 2)]!;
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       console.log(
-        `${suffix.padEnd(9)} ${variant.label.padEnd(44)} ${median.toFixed(2).padStart(7)} s  ` +
-          `(min ${times[0]!.toFixed(2)}, max ${times.at(-1)!.toFixed(2)})  ${(size / 1e6).toFixed(1)} MB`,
+        `${suffix.padEnd(9)} ${variant.label.padEnd(44)} ${median(times).toFixed(2).padStart(7)} s wall ` +
+          `(min ${times[0]!.toFixed(2)}, max ${times.at(-1)!.toFixed(2)})  ${median(cpu).toFixed(1).padStart(5)} s CPU  ` +
+          `${(size / 1e6).toFixed(1)} MB`,
       );
     }
   }
