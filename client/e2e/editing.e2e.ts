@@ -37,13 +37,14 @@ describe('e2e: editing image.sh in VS Code', function () {
     const mismatch = problems.find((r) => r.includes(ARRAY_LENGTH_MISMATCH))!;
     assert.match(mismatch, /\b2\b[\s\S]*\b1\b|\b1\b[\s\S]*\b2\b/, `the mismatch error names both counts: ${mismatch}`);
     assert.match(await s.wb.problemCounts(), /Errors: [1-9]/);
+    await s.wb.screenshot(join(resultsDir, 'scenario-1-diagnostics.png'));
+    if (process.env.MAKEIMG_E2E_DOCS_SCREENSHOTS) await s.wb.screenshot(join(docsDir, 'screenshot-diagnostics.png'));
 
     const doc = VARIABLES.find((v) => v.name === IMG_NAME)!.doc;
     const firstSentence = doc.split('. ')[0].replace(/`/g, '');
     const hover = await s.wb.hoverAt(IMG_NAME_LINE, 3);
     assert.ok(hover.replace(/\s+/g, ' ').includes(firstSentence), `hover shows the img_name documentation, got: ${hover}`);
-    await s.wb.screenshot(join(resultsDir, 'scenario-1-diagnostics.png'));
-    if (process.env.MAKEIMG_E2E_DOCS_SCREENSHOTS) await s.wb.screenshot(join(docsDir, 'screenshot-diagnostics.png'));
+    await s.wb.screenshot(join(resultsDir, 'scenario-1-hover.png'));
 
     const fixes = await s.wb.quickFixesAt(DST_LINE, 3);
     const fix = fixes.find((f) => f.includes('preinstall_files_dst') && /destination/i.test(f));
