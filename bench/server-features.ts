@@ -6,21 +6,24 @@
  *   - completion of `$`-variables, command names, img_name suffixes and file
  *     paths, on an unchanged document (facts cached);
  *   - completion right after a keystroke (didChange + completion: the facts
- *     of the new version are rebuilt first), what typing feels like.
+ *     of the new version are rebuilt first), what typing feels like, also on
+ *     examples/debian/image.sh for comparison.
  * Target: p50 under 20 ms. Needs `node scripts/bundle.mjs`.
  *
  * Run: node --import tsx bench/server-features.ts [--requests N]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { CompletionRequest, HoverRequest, type Position } from 'vscode-languageserver-protocol';
 import { FILE_ARRAY_PAIRS } from '../shared/contract';
-import { LspTestClient } from '../server/test/support/lsp-client';
+import { LspTestClient, REPO_ROOT } from '../server/test/support/lsp-client';
 
 const TARGET_LINES = 10_000;
+/** A real, typical image.sh for the typing comparison. */
+const TYPICAL_FILE = join(REPO_ROOT, 'examples', 'debian', 'image.sh');
 
 interface Probe {
   what: string;
@@ -66,6 +69,21 @@ function generate(): { text: string; hovers: Probe[]; completions: Probe[] } {
   return { text: lines.join('\n'), hovers, completions };
 }
 
+/** didChange (one character in, then out again) + completion at the cursor, timed together. */
+async function typingLatency(client: LspTestClient, uri: string, line: number, count: number): Promise<number[]> {
+  const samples: number[] = [];
+  let version = 1;
+  for (let i = 0; i < count; i++) {
+    const insert = i % 2 === 0;
+    const change = { range: { start: { line, character: 4 }, end: { line, character: insert ? 4 : 5 } }, text: insert ? 'h' : '' };
+    const t0 = performance.now();
+    client.change(uri, ++version, [change]);
+    await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character: insert ? 5 : 4 } });
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -81,6 +99,7 @@ async function main(): Promise<void> {
   const rounds = requestsArg > 0 ? Number(process.argv[requestsArg + 1]) : 300;
   const project = mkdtempSync(join(tmpdir(), 'makeimg-bench-features-'));
   mkdirSync(join(project, 'files'));
+  mkdirSync(join(project, 'typical'));
   for (let i = 0; i < 200; i++) writeFileSync(join(project, 'files', `f${i}`), '');
   const uri = pathToFileURL(join(project, 'image.sh')).href;
   const { text, hovers, completions } = generate();
@@ -116,26 +135,20 @@ async function main(): Promise<void> {
       add(`completion: ${c.what}`, cms);
     }
 
-    // Typing: insert one character on the blank line of a helper, then complete there.
-    const typing: number[] = [];
-    let version = 1;
+    // Typing: insert one character at command position, then complete there.
     const typingLine = completions.find((c) => c.what === 'command name')?.position.line ?? 0;
-    for (let i = 0; i < Math.min(rounds, 200); i++) {
-      const change = i % 2 === 0
-        ? { range: { start: { line: typingLine, character: 4 }, end: { line: typingLine, character: 4 } }, text: 'h' }
-        : { range: { start: { line: typingLine, character: 4 }, end: { line: typingLine, character: 5 } }, text: '' };
-      typing.push(
-        await timed(async () => {
-          client.change(uri, ++version, [change]);
-          await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: typingLine, character: 4 + ((i + 1) % 2) } });
-        }),
-      );
-    }
+    const typing = await typingLatency(client, uri, typingLine, Math.min(rounds, 200));
+    const typical = readFileSync(TYPICAL_FILE, 'utf8');
+    const typicalUri = pathToFileURL(join(project, 'typical', 'image.sh')).href;
+    client.open(typicalUri, typical, 1);
+    const typicalLine = Math.max(0, typical.split('\n').findIndex((l) => l.trim() === 'apt-get clean'));
+    const typingTypical = await typingLatency(client, typicalUri, typicalLine, Math.min(rounds, 200));
 
     console.log(`image.sh: ${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KiB; ${rounds} rounds; load average ${load.toFixed(1)} on ${cpus().length} cores`);
     report('hover (all kinds)', hoverAll);
     report('completion (all kinds, unchanged document)', completeAll);
     report('completion right after a keystroke', typing);
+    report(`  same on ${relative(REPO_ROOT, TYPICAL_FILE)} (${typical.split('\n').length} lines)`, typingTypical);
     for (const [key, samples] of [...byKind].sort()) report(`  ${key}`, samples);
   } finally {
     await client.stop();
