@@ -36,14 +36,13 @@ export function documentSymbols(facts: DocumentFacts): DocumentSymbol[] {
   }
   const other: DocumentSymbol[] = [];
 
-  const pairArrays = new Set(FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst]));
   const seenVariables = new Set<string>();
   for (const a of facts.assignments) {
     if (a.function !== null || a.form === 'for-variable' || a.form === 'command-prefix') continue;
     const pair = FILE_ARRAY_PAIRS.find((p) => p.src === a.name || p.dst === a.name);
     if (pair) {
       fileGroups.get(pair.stage)?.symbols.push(arraySymbol(facts, a));
-    } else if (!pairArrays.has(a.name) && !seenVariables.has(a.name)) {
+    } else if (!seenVariables.has(a.name)) {
       seenVariables.add(a.name);
       other.push(variableSymbol(a));
     }
@@ -54,14 +53,11 @@ export function documentSymbols(facts: DocumentFacts): DocumentSymbol[] {
   const reach = new Map(hooksInOrder.map((h) => [h.name, callParents(facts, h.name)]));
   const functionSymbols: { fact: FunctionFact; symbol: DocumentSymbol }[] = [];
   for (const f of facts.functions) {
-    const symbol = functionSymbol(facts, f, hooksInOrder.find((h) => reach.get(h.name)?.has(f.name))?.name);
+    const owner = hooksInOrder.find((h) => reach.get(h.name)?.has(f.name));
+    const symbol = functionSymbol(facts, f, owner?.name);
     const parent = f.function !== null ? innermostContaining(functionSymbols, f.range) : undefined;
-    if (parent) {
-      (parent.children ??= []).push(symbol);
-    } else {
-      const owner = hooksInOrder.find((h) => reach.get(h.name)?.has(f.name));
-      (owner ? (hookGroups.get(owner.name) as Group).symbols : other).push(symbol);
-    }
+    if (parent) (parent.children ??= []).push(symbol);
+    else (owner ? (hookGroups.get(owner.name) as Group).symbols : other).push(symbol);
     functionSymbols.push({ fact: f, symbol });
   }
 

@@ -5,7 +5,7 @@
  * not open are parsed once and cached until their mtime or size changes.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SymbolKind, type CancellationToken, type SymbolInformation } from 'vscode-languageserver';
 import { IMAGE_FILE_NAME } from '../../../shared/contract';
@@ -66,7 +66,7 @@ export class WorkspaceSymbols {
       const uri = pathToFileURL(file.path).href;
       const facts = openFacts(uri) ?? (await this.factsOf(file.path));
       if (!facts) continue;
-      const container = relative(file.root, join(file.path, '..')) || basename(file.root);
+      const container = relative(file.root, dirname(file.path)) || basename(file.root);
       for (const symbol of symbolsOf(facts, uri, container)) {
         if (results.length >= MAX_SYMBOLS) break;
         if (matches(symbol.name, query)) results.push(symbol);
