@@ -265,6 +265,13 @@ export const IMAGE_SUFFIXES: readonly ImageSuffix[] = [
   { suffix: '.tar.zst', description: 'zstd-compressed tar archive (multi-threaded)', compressors: ['zstd'] },
 ];
 
+/** What every archive suffix starts with (`.tar`); without it the rootfs stays a directory. */
+export const ARCHIVE_SUFFIX_PREFIX = IMAGE_SUFFIXES.map((s) => s.suffix).reduce((a, b) => {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return a.slice(0, i);
+});
+
 export type ImageNameKind =
   | { kind: 'archive'; suffix: ImageSuffix; stem: string }
   | { kind: 'directory' }

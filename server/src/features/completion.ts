@@ -14,6 +14,7 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import {
+  ARCHIVE_SUFFIX_PREFIX,
   FILE_ARRAY_PAIRS,
   HOOKS,
   IMAGE_SUFFIXES,
@@ -136,7 +137,7 @@ function variableItems(facts: DocumentFacts, position: Position, typed: string):
 // ---- img_name suffixes ----------------------------------------------------
 
 function suffixItems(position: Position, value: string): CompletionItem[] {
-  const tar = value.indexOf('.tar');
+  const tar = value.indexOf(ARCHIVE_SUFFIX_PREFIX);
   const lastDot = value.lastIndexOf('.');
   const stem = tar > 0 ? value.slice(0, tar) : lastDot > 0 ? value.slice(0, lastDot) : value.startsWith('.') ? '' : value;
   const typed = value.slice(stem.length);

@@ -5,6 +5,7 @@
  */
 import type { Hover } from 'vscode-languageserver';
 import {
+  ARCHIVE_SUFFIX_PREFIX,
   classifyImageName,
   findHook,
   findProvided,
@@ -100,7 +101,7 @@ function imageNameVerdict(facts: DocumentFacts): string | undefined {
     kind.kind === 'archive'
       ? `a ${kind.suffix.description}`
       : kind.kind === 'directory'
-        ? 'a directory (no `.tar*` suffix: the rootfs is not archived)'
+        ? `a directory (no \`${ARCHIVE_SUFFIX_PREFIX}*\` suffix: the rootfs is not archived)`
         : `an unsupported suffix \`${kind.suffix}\`${kind.suggestion ? ` (did you mean \`${kind.suggestion}\`?)` : ''}`;
   return `**This image:** \`${name}\` is ${verdict}.`;
 }
