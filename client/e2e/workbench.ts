@@ -120,10 +120,10 @@ export class Workbench {
     const panel = this.page.locator('.markers-panel');
     if (!(await panel.isVisible())) await this.runCommand('View: Focus Problems');
     await panel.waitFor({ state: 'visible' });
-    // Marker rows only (the tree also has one row per file).
-    return this.page.locator('.markers-panel .monaco-list-row .marker-message-details, .markers-panel .monaco-list-row')
+    // Marker rows only: they have a severity icon (file rows and related-information rows do not).
+    return this.page.locator('.markers-panel .monaco-list-row')
       .evaluateAll((rows) => rows
-        .filter((r) => r.classList.contains('monaco-list-row') && r.querySelector('.marker-icon, .codicon-error, .codicon-warning, .codicon-info'))
+        .filter((r) => r.querySelector('.codicon-error, .codicon-warning, .codicon-info'))
         .map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
   }
 
