@@ -76,13 +76,14 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
   try {
     let tar: ArchiveChild;
     if (compressor) {
-      // Compressor first, so tar's stdout is the compressor's stdin: node never holds the read end.
-      const squeeze = startChild(compressor.name, compressor.program, compressor.args, ['pipe', file.fd, 'pipe']);
-      children.push(squeeze);
-      tar = startChild('tar', tarProgram, tarArgs, ['ignore', squeeze.process.stdin!, 'pipe'], tarEnvironment());
+      // Compressor first, then tar with its stdout on the compressor's stdin: node only ever holds the
+      // write end (which it never reads from), and drops it below.
+      const compress = startChild(compressor.name, compressor.program, compressor.args, ['pipe', file.fd, 'pipe']);
+      children.push(compress);
+      tar = startChild('tar', tarProgram, tarArgs, ['ignore', compress.process.stdin!, 'pipe'], tarEnvironment());
       children.push(tar);
-      // Our copy of the pipe's write end must go, or the compressor never sees end-of-input.
-      squeeze.process.stdin!.destroy();
+      // Our copy of the write end must go, or the compressor never sees end-of-input.
+      compress.process.stdin!.destroy();
     } else {
       tar = startChild('tar', tarProgram, tarArgs, ['ignore', file.fd, 'pipe'], tarEnvironment());
       children.push(tar);
@@ -102,11 +103,11 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
       .filter((f): f is string => f !== undefined);
     if (failures.length > 0) throw new Error(explainFailures(failures, compressor !== undefined));
 
-    if (signal.aborted) throw new ArchiveAbortError(signal.reason);
     // Durable before it gets its name: a crash must not leave a truncated image at $img_path.
     await file.sync();
     const { size } = await file.stat();
     await file.close();
+    if (signal.aborted) throw new ArchiveAbortError(signal.reason);
     await publishWithoutOverwrite(temporaryPath, outputPath);
 
     if (poller && total) {
