@@ -185,6 +185,15 @@ describe('hover (textDocument/hover)', function () {
     );
   });
 
+  it('positions and ranges follow LSP lines when the text has a lone carriage return', async () => {
+    const crUri = 'file:///nonexistent-makeimg-test/hover-cr/image.sh';
+    // LSP counts the lone \r as a line break (4 lines); bash and the facts do not (3 lines).
+    client.open(crUri, 'a=1\rb=2\n# greets\ngreet() { :; }\ngreet');
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: crUri }, position: { line: 4, character: 2 } });
+    assert.deepEqual(hover?.range, { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } });
+    assert.equal(markdown(hover), ['```sh\ngreet() { :; }\n```', 'greets', 'Defined on line 3'].join('\n\n'));
+  });
+
   it('nothing on plain words, commands and whitespace', async () => {
     assert.equal(await hoverAt('debootstrap', 2), null);
     assert.equal(await hoverAt('bookworm', 2), null);
