@@ -80,6 +80,9 @@ export class WorkspaceSymbols {
     if (this.lastScan && this.lastScan.key === key && Date.now() - this.lastScan.at < SCAN_REUSE_MS) return this.lastScan.files;
     const files = await findImageFiles(roots);
     this.lastScan = { key, at: Date.now(), files };
+    // Forget files that are gone or no longer in the workspace.
+    const current = new Set(files.map((f) => f.path));
+    for (const path of this.cache.keys()) if (!current.has(path)) this.cache.delete(path);
     return files;
   }
 
