@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { HoverRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol';
-import { findHook, findProvided, findVariable, PLACE_DOCS, STAGE_SPECS } from '../../shared/contract';
+import { findHook, findProvided, findVariable, NON_HOOKS, PLACE_DOCS, STAGE_SPECS } from '../../shared/contract';
 import { positionOf, rangeOf } from './support/cursor';
 import { LspTestClient } from './support/lsp-client';
 
@@ -182,6 +182,16 @@ describe('hover (textDocument/hover)', function () {
     assert.equal(
       value,
       ['**postinstall_files_src[2]**: `$src_dir/files/extra`', '**No destination:** `postinstall_files_dst` (line 7) has only 2 elements.'].join('\n\n'),
+    );
+  });
+
+  it('a function named like a hook makeimg never runs: says why', async () => {
+    const other = 'file:///nonexistent-makeimg-test/hover-nonhook/image.sh';
+    client.open(other, 'do_preinstall() {\n  :\n}\n');
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 0, character: 3 } });
+    assert.equal(
+      markdown(hover),
+      ['```sh\ndo_preinstall() {\n```', `**Not a makeimg hook:** ${NON_HOOKS[0].reason}`, 'Defined on line 1'].join('\n\n'),
     );
   });
 
