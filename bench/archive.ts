@@ -9,7 +9,7 @@
  * Page cache is warm for every variant (the tree is read once first).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { promises as fs, existsSync } from 'node:fs';
+import { promises as fs, existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { archiveImage } from '../pipeline/src/archive';
@@ -82,19 +82,26 @@ async function seconds(fn: () => Promise<unknown> | unknown): Promise<number> {
 }
 
 /** The original way: tar writes a .tar file (same tar flags), then the compressor turns that file into the image. */
-function tarThenCompress(tree: string, outDir: string, compressor: string[], suffix: string): string {
+function tarThenCompress(tree: string, outDir: string, compressor: string[], suffix: string): Written {
   const tarFile = path.join(outDir, 'original.tar');
   const args = tarArguments(tree).map((a) => (a === '--file=-' ? `--file=${tarFile}` : a));
   const tar = spawnSync('tar', args, { env: tarEnvironment(), stdio: ['ignore', 'ignore', 'inherit'] });
   if (tar.status !== 0) throw new Error(`tar failed (${tar.status})`);
+  const intermediate = statSync(tarFile).size;
   const comp = spawnSync(compressor[0]!, [...compressor.slice(1), tarFile], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (comp.status !== 0) throw new Error(`${compressor.join(' ')} failed (${comp.status})`);
-  return tarFile + suffix.slice('.tar'.length);
+  return { image: tarFile + suffix.slice('.tar'.length), intermediate };
+}
+
+/** The image written, and how many bytes went to disk before it (the intermediate .tar). */
+interface Written {
+  image: string;
+  intermediate: number;
 }
 
 interface Variant {
   label: string;
-  run: (outDir: string) => Promise<string>;
+  run: (outDir: string) => Promise<Written>;
 }
 
 function variantsFor(suffix: '.tar.gz' | '.tar.zst', tree: string): Variant[] {
@@ -103,7 +110,7 @@ function variantsFor(suffix: '.tar.gz' | '.tar.zst', tree: string): Variant[] {
     run: async (outDir) => {
       const out = path.join(outDir, `streamed${suffix}`);
       await archiveImage({ sourceDir: tree, outputPath: out, signal: new AbortController().signal });
-      return out;
+      return { image: out, intermediate: 0 };
     },
   };
   const original = (label: string, cmd: string[]): Variant => ({
@@ -140,14 +147,16 @@ async function main(): Promise<void> {
       const times: number[] = [];
       const cpu: number[] = [];
       let size = 0;
+      let written = 0;
       for (let i = 0; i < opts.runs; i++) {
         const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-bench-out-'));
         try {
-          let out = '';
+          let out: Written = { image: '', intermediate: 0 };
           const cpuBefore = await childrenCpuSeconds();
           times.push(await seconds(async () => (out = await variant.run(outDir))));
           cpu.push((await childrenCpuSeconds()) - cpuBefore);
-          size = (await fs.stat(out)).size;
+          size = (await fs.stat(out.image)).size;
+          written = out.intermediate + size;
         } finally {
           await fs.rm(outDir, { recursive: true, force: true });
         }
@@ -157,7 +166,7 @@ async function main(): Promise<void> {
       console.log(
         `${suffix.padEnd(9)} ${variant.label.padEnd(44)} ${median(times).toFixed(2).padStart(7)} s wall ` +
           `(min ${times[0]!.toFixed(2)}, max ${times.at(-1)!.toFixed(2)})  ${median(cpu).toFixed(1).padStart(5)} s CPU  ` +
-          `${(size / 1e6).toFixed(1)} MB`,
+          `${(size / 1e6).toFixed(1)} MB image, ${(written / 1e6).toFixed(0)} MB written`,
       );
     }
   }
