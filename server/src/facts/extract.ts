@@ -25,8 +25,8 @@ interface Context {
   subshell: boolean;
   quoted: boolean;
   /** Inside an ERROR node: its pieces are not statements. */
-  inError?: boolean;
-  declaration?: { keyword: DeclarationKeyword; flags: string[]; statement: Node };
+  inError: boolean;
+  declaration: { keyword: DeclarationKeyword; flags: string[]; statement: Node } | undefined;
 }
 
 interface Frame {
@@ -76,7 +76,7 @@ export function extractStatement(statement: Node, inError = false): FactsFragmen
   const fragment = emptyFragment();
   const cursor = statement.walk();
   try {
-    new Extractor(fragment, inError).walk(cursor);
+    new Extractor(fragment, inError, statement.hasError).walk(cursor);
   } finally {
     cursor.delete();
   }
@@ -91,8 +91,12 @@ class Extractor {
   constructor(
     private readonly facts: FactsFragment,
     inError: boolean,
+    /** MISSING nodes only exist below a node with errors: skip the per-node check otherwise. */
+    private readonly mayHaveMissing: boolean,
   ) {
-    this.stack = [{ depth: -1, ctx: { fn: null, conditional: false, loop: false, subshell: false, quoted: false, inError } }];
+    // Every field present from the start keeps one object shape (context pushes are frequent).
+    const root: Context = { fn: null, conditional: false, loop: false, subshell: false, quoted: false, inError, declaration: undefined };
+    this.stack = [{ depth: -1, ctx: root }];
   }
 
   private get ctx(): Context {
@@ -125,7 +129,7 @@ class Extractor {
   /** Records facts for the cursor's node; returns whether to walk into its children. */
   private visit(cursor: TreeCursor, depth: number): boolean {
     const type = cursor.nodeType;
-    if (cursor.nodeIsMissing) {
+    if (this.mayHaveMissing && cursor.nodeIsMissing) {
       this.addSyntaxError(() => describeMissing(cursor.currentNode));
       return false;
     }

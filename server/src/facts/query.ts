@@ -22,8 +22,16 @@ export function functionsNamed(facts: DocumentFacts, name: string): FunctionFact
   return facts.functions.filter((f) => f.name === name);
 }
 
-/** caller (null: the top level) -> callee -> first call site. Only calls of functions defined in the document. */
+const callGraphs = new WeakMap<DocumentFacts, Map<string | null, Map<string, CommandFact>>>();
+
+/** caller (null: the top level) -> callee -> first call site. Only calls of functions defined in the document. Computed once per facts object. */
 export function callGraph(facts: DocumentFacts): Map<string | null, Map<string, CommandFact>> {
+  let graph = callGraphs.get(facts);
+  if (!graph) callGraphs.set(facts, (graph = buildCallGraph(facts)));
+  return graph;
+}
+
+function buildCallGraph(facts: DocumentFacts): Map<string | null, Map<string, CommandFact>> {
   const defined = new Set(facts.functions.map((f) => f.name));
   const graph = new Map<string | null, Map<string, CommandFact>>();
   for (const call of facts.commands) {

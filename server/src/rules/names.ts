@@ -24,6 +24,18 @@ const normalize = (name: string): string => name.toLowerCase().replace(/[_-]/g, 
  * Short common names like `tmp_dir` stay clear of `img_dir`.
  */
 export function nearMiss(name: string, candidates: readonly string[]): string | undefined {
+  // Long scripts repeat names a lot; remember answers (bounded, candidates lists are few and constant).
+  const key = `${candidates.join(',')}\u0000${name}`;
+  if (memo.has(key)) return memo.get(key);
+  const answer = computeNearMiss(name, candidates);
+  if (memo.size > 10_000) memo.clear();
+  memo.set(key, answer);
+  return answer;
+}
+
+const memo = new Map<string, string | undefined>();
+
+function computeNearMiss(name: string, candidates: readonly string[]): string | undefined {
   if (candidates.includes(name)) return undefined;
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
