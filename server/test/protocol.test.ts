@@ -125,3 +125,36 @@ describe('language server settings (workspace/configuration)', function () {
     }
   });
 });
+
+describe('language server over node IPC (how VS Code starts it)', function () {
+  this.timeout(20_000);
+
+  it('initializes and publishes diagnostics', async () => {
+    const { spawn } = await import('node:child_process');
+    const { IPCMessageReader, IPCMessageWriter, createProtocolConnection, InitializeRequest, DidOpenTextDocumentNotification, PublishDiagnosticsNotification } =
+      await import('vscode-languageserver-protocol/node');
+    const { BUNDLED_SERVER } = await import('./support/lsp-client');
+    const child = spawn(process.execPath, [BUNDLED_SERVER, '--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    try {
+      const published = new Promise<string[]>((resolve) =>
+        connection.onNotification(PublishDiagnosticsNotification.type, (p) => resolve(p.diagnostics.map((d) => String(d.code)))),
+      );
+      connection.listen();
+      const init = await connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri: null,
+        capabilities: {},
+        initializationOptions: { diagnosticsDelay: 0 },
+      });
+      assert.equal(init.serverInfo?.name, 'makeimg-language-server');
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri: 'file:///ipc/image.sh', languageId: 'makeimg', version: 1, text: 'do_install() { :; }\n' },
+      });
+      assert.deepEqual(await published, ['MKIMG001']);
+    } finally {
+      connection.dispose();
+      child.kill();
+    }
+  });
+});
