@@ -21,8 +21,10 @@ export interface StatusItem {
 
 export interface CompletionItem {
   label: string;
-  /** The whole row's aria label (label, kind, detail). */
+  /** The whole row's aria label (label and description). */
   aria: string;
+  /** The kind shown by the row's icon, e.g. "variable", "snippet", or "text" for word-based guesses. */
+  kind: string;
 }
 
 /** Polls `read` until `accept` holds; on timeout throws with the last value seen. */
@@ -215,6 +217,8 @@ export class Workbench {
     return this.page.locator('.suggest-widget.visible .monaco-list-row').evaluateAll((els) => els.map((e) => ({
       label: ((e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? '').trim(),
       aria: e.getAttribute('aria-label') ?? '',
+      kind: Array.from(e.querySelector('.suggest-icon')?.classList ?? [])
+        .find((c) => c.startsWith('codicon-symbol-'))?.slice('codicon-symbol-'.length) ?? '',
     })));
   }
 
