@@ -67,7 +67,7 @@ describe('e2e: editing image.sh in VS Code', function () {
     // Not a word-based guess (VS Code offers words of other open files when nothing else answers).
     const imgName = items.find((i) => i.label === IMG_NAME && i.kind !== 'text');
     assert.ok(imgName, `img_name is offered by the extension; offered: ${JSON.stringify(items)}`);
-    const skeleton = items.find((i) => /skeleton|image\.sh/i.test(i.label + ' ' + i.aria));
+    const skeleton = items.find((i) => i.kind === 'snippet' && /skeleton/i.test(i.aria));
     assert.ok(skeleton, `a skeleton snippet is offered; offered: ${JSON.stringify(items)}`);
 
     // Accepting it inserts a complete image.sh: img_name and a do_install hook.
