@@ -2,7 +2,7 @@
  * Syntax tree -> DocumentFacts in one iterative walk (a TreeCursor and an
  * explicit context stack: 10,000 nested braces must not overflow the JS stack).
  */
-import type { Node, TreeCursor } from 'web-tree-sitter';
+import type { Language, Node, TreeCursor } from 'web-tree-sitter';
 import type {
   ArrayElementFact,
   AssignmentFact,
@@ -71,12 +71,29 @@ export function emptyFragment(): FactsFragment {
   return { assignments: [], functions: [], references: [], commands: [], sources: [], syntaxErrors: [], blocks: [], comments: [] };
 }
 
+/** Node type names and whether each is named, by type id: one wasm call per node instead of two. */
+interface TypeTable {
+  names: string[];
+  named: boolean[];
+}
+const typeTables = new WeakMap<Language, TypeTable>();
+
+function typeTableOf(language: Language): TypeTable {
+  let table = typeTables.get(language);
+  if (!table) {
+    const names = language.types.map((t, id) => t || (id === 65535 ? 'ERROR' : ''));
+    table = { names, named: names.map((_, id) => language.nodeTypeIsNamed(id)) };
+    typeTables.set(language, table);
+  }
+  return table;
+}
+
 /** Facts of one direct child of the program node (`inError`: the root itself is an ERROR node). */
 export function extractStatement(statement: Node, inError = false): FactsFragment {
   const fragment = emptyFragment();
   const cursor = statement.walk();
   try {
-    new Extractor(fragment, inError, statement.hasError).walk(cursor);
+    new Extractor(fragment, inError, statement.hasError, typeTableOf(statement.tree.language)).walk(cursor);
   } finally {
     cursor.delete();
   }
@@ -93,6 +110,7 @@ class Extractor {
     inError: boolean,
     /** MISSING nodes only exist below a node with errors: skip the per-node check otherwise. */
     private readonly mayHaveMissing: boolean,
+    private readonly typeTable: TypeTable,
   ) {
     // Every field present from the start keeps one object shape (context pushes are frequent).
     const root: Context = { fn: null, conditional: false, loop: false, subshell: false, quoted: false, inError, declaration: undefined };
@@ -105,9 +123,12 @@ class Extractor {
 
   walk(cursor: TreeCursor): void {
     let depth = 1;
+    const { names, named } = this.typeTable;
     for (;;) {
-      this.types[depth] = cursor.nodeType;
-      const descend = this.visit(cursor, depth);
+      const id = cursor.nodeTypeId;
+      const type = names[id] ?? 'ERROR';
+      this.types[depth] = type;
+      const descend = this.visit(cursor, depth, type, named[id] ?? true);
       if (descend && cursor.gotoFirstChild()) {
         depth++;
         continue;
@@ -127,13 +148,12 @@ class Extractor {
   }
 
   /** Records facts for the cursor's node; returns whether to walk into its children. */
-  private visit(cursor: TreeCursor, depth: number): boolean {
-    const type = cursor.nodeType;
+  private visit(cursor: TreeCursor, depth: number, type: string, isNamed: boolean): boolean {
     if (this.mayHaveMissing && cursor.nodeIsMissing) {
       this.addSyntaxError(() => describeMissing(cursor.currentNode));
       return false;
     }
-    if (!cursor.nodeIsNamed) return false;
+    if (!isNamed) return false;
     const blockKind = BLOCK_KIND[type];
     const isFunctionBody = type === 'compound_statement' && this.types[depth - 1] === 'function_definition';
     if (blockKind && !isFunctionBody && cursor.endPosition.row > cursor.startPosition.row) {
