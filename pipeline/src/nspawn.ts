@@ -77,13 +77,18 @@ function bindPath(p: string): string {
   return p.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
 }
 
-/**
- * nspawn's own chatter that means nothing to the user: when /run is not a
- * tmpfs (containers) it refuses, rightly, to rm -rf its propagation
- * directory and says so on every exit.
- */
+const NSPAWN_NOISE = [
+  // When /run is not a tmpfs (containers) nspawn refuses, rightly, to rm -rf
+  // its propagation directory, and says so on every exit.
+  /^Attempted to remove disk file system under "\/run\/systemd\/nspawn\/propagate\/.*", and we can't allow that\.$/,
+  // On cancellation makeimg reports what happened itself.
+  /^Trying to halt container\. Send SIGTERM again to trigger immediate termination\.$/,
+  /^Container makeimg-\d+-\d+ terminated by signal KILL\.$/,
+];
+
+/** nspawn's own chatter that means nothing to the user. */
 export function isNspawnNoise(line: string): boolean {
-  return /^Attempted to remove disk file system under "\/run\/systemd\/nspawn\/propagate\/.*", and we can't allow that\.$/.test(line);
+  return NSPAWN_NOISE.some((re) => re.test(line));
 }
 
 let machineCounter = 0;

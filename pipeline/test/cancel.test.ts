@@ -10,6 +10,14 @@ import { EXIT } from '../../shared/events';
 import { mountCount, processesMatching, project, requireRoot, Scratch } from './support/projects';
 import { errorEvent, resultEvent, startMakeimg } from './support/run-makeimg';
 
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('makeimg cancellation (real systemd-nspawn)', function () {
   this.timeout(60_000);
   let scratch: Scratch;
@@ -40,10 +48,20 @@ do_install()
       const base = await scratch.dir('out');
       const mountsBefore = mountCount();
       const run = startMakeimg(['--json', '--directory', src, base]);
-      await run.waitFor((e) => e.type === 'log' && e.text === 'waiting');
-      assert.equal(processesMatching(`sleep ${marker}`).length, 2, 'the hook is running');
-      cancel(run.child);
-      const r = await run.done;
+      let r;
+      try {
+        await run.waitFor((e) => e.type === 'log' && e.text === 'waiting');
+        // The background sleep may still be between fork and exec: give it a moment.
+        await until(() => processesMatching(`sleep ${marker}`).length === 2);
+        cancel(run.child);
+        r = await run.done;
+      } finally {
+        // A failed assertion must not leave the build running: cancel it the normal way.
+        if (run.child.exitCode === null) {
+          run.child.kill('SIGTERM');
+          await run.done;
+        }
+      }
       assert.equal(r.code, EXIT.CANCELLED, r.stderr);
       const result = resultEvent(r)!;
       assert.equal(result.cancelled, true);

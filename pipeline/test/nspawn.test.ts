@@ -1,6 +1,6 @@
 /** The systemd-nspawn command lines (the confinement itself is exercised by the end-to-end tests). */
 import * as assert from 'node:assert/strict';
-import { CONTROL_MOUNT, NO_SYSTEMD_FLAGS, nspawnArgv } from '../src/nspawn';
+import { CONTROL_MOUNT, isNspawnNoise, NO_SYSTEMD_FLAGS, nspawnArgv } from '../src/nspawn';
 
 describe('makeimg systemd-nspawn command lines', () => {
   const base = { machine: 'm', controlDir: '/tmp/c', command: ['/bin/bash', 'x'] };
@@ -31,5 +31,12 @@ describe('makeimg systemd-nspawn command lines', () => {
   it('escapes colons in bind paths', () => {
     const argv = nspawnArgv({ ...base, place: 'confined-host', srcDir: '/a:b', systemdIsPid1: true });
     assert.ok(argv.includes('--bind-ro=/a\\:b'));
+  });
+
+  it("drops nspawn's own chatter but never a hook's output", () => {
+    assert.ok(isNspawnNoise('Attempted to remove disk file system under "/run/systemd/nspawn/propagate/vm", and we can\'t allow that.'));
+    assert.ok(isNspawnNoise('Container makeimg-12-3 terminated by signal KILL.'));
+    assert.ok(!isNspawnNoise('Container web terminated by signal KILL.'));
+    assert.ok(!isNspawnNoise('I: Retrieving InRelease'));
   });
 });
