@@ -15,13 +15,28 @@ import { Workbench } from './workbench';
 /** The extension's id (publisher.name in package.json). */
 export const EXTENSION_ID = 'makeimg.makeimg';
 
+interface Manifest {
+  contributes?: {
+    languages?: { id: string; aliases?: string[] }[];
+    commands?: { command: string; title: string; category?: string }[];
+  };
+}
+
+function manifest(): Manifest {
+  return JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+}
+
 /** Names VS Code may show for our language in the status bar: its contributed aliases. */
 export function languageDisplayNames(): string[] {
-  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
-    contributes?: { languages?: { id: string; aliases?: string[] }[] };
-  };
-  const language = manifest.contributes?.languages?.find((l) => l.id === LANGUAGE_ID);
+  const language = manifest().contributes?.languages?.find((l) => l.id === LANGUAGE_ID);
   return [LANGUAGE_ID, ...(language?.aliases ?? [])];
+}
+
+/** A contributed command as the command palette lists it ("category: title"). */
+export function commandTitle(id: string): string {
+  const command = manifest().contributes?.commands?.find((c) => c.command === id);
+  if (!command) throw new Error(`package.json contributes no command ${id}`);
+  return command.category ? `${command.category}: ${command.title}` : command.title;
 }
 
 export interface SessionOptions {
