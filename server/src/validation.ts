@@ -10,7 +10,7 @@
  * flicker while typing. `disabledRules` and `maxNumberOfProblems` apply to
  * the merged list.
  */
-import type { Connection, Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver';
 import { runRules } from './analysis';
 import { toDiagnostic } from './diagnostics';
 import { MAX_ANALYZED_CHARS, type DocumentStore, type OpenDocument } from './documents';
@@ -111,7 +111,7 @@ export class Validator {
       return [
         {
           range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          severity: 3,
+          severity: DiagnosticSeverity.Information,
           source: 'makeimg',
           message: `This file is too large to check (${megabytes} million characters; the limit is ${MAX_ANALYZED_CHARS / 1e6} million).`,
         },
