@@ -97,14 +97,16 @@ do_postinstall()
     assert.deepEqual(r.events[r.events.length - 1]!.type, 'result');
   });
 
-  it('prints stage headings and the final path and size for people (no colour off a TTY)', async () => {
+  it('builds into ./img of the project by default, printing stage headings and the final path and size for people', async () => {
+    // img_dir_base inside the read-only $src_dir: $img_dir must still be writable in the confinement.
     const src = await tinyProject(scratch, 'tiny.tar.gz');
-    const base = await scratch.dir('img');
-    const r = await runMakeimg([base], { cwd: src });
+    const r = await runMakeimg([], { cwd: src, env: { HOME: await scratch.dir('home'), SUDO_USER: '', PKEXEC_UID: '' } });
     assert.equal(r.code, 0, r.stderr);
+    const imgPath = path.join(src, 'img', 'tiny.tar.gz');
+    assert.ok(statSync(imgPath).size > 1_000_000);
     assert.match(r.stdout, /^==> \[1\/5\] Resolve$/m);
     assert.match(r.stdout, /^ {4}Install done in \d+/m);
-    assert.match(r.stdout, new RegExp(`^Built ${path.join(base, 'tiny.tar.gz')} \\(\\d+\\.\\d MiB\\) in `, 'm'));
+    assert.match(r.stdout, new RegExp(`^Built ${imgPath} \\(\\d+\\.\\d MiB\\) in `, 'm'));
     assert.doesNotMatch(r.stdout + r.stderr, /\x1b\[/);
   });
 });
