@@ -3,7 +3,7 @@
  * incremental edits, settings, close. Needs `node scripts/bundle.mjs`.
  */
 import assert from 'node:assert/strict';
-import { LspTestClient, summarize } from './support/lsp-client';
+import { LspTestClient, messageOf, summarize } from './support/lsp-client';
 
 const GOOD = [
   'img_name=base.tar.zst', // 1
@@ -46,7 +46,7 @@ describe('language server over stdio (dist/server.js)', function () {
     assert.equal(onSrc.severity, 1);
     assert.equal(onSrc.source, 'makeimg');
     assert.deepEqual(onSrc.range, { start: { line: 1, character: 45 }, end: { line: 1, character: 55 } });
-    assert.match(onSrc.message, /preinstall_files_src has 3 elements but preinstall_files_dst has 2: "extra.conf" \(element 3/);
+    assert.match(messageOf(onSrc), /preinstall_files_src has 3 elements but preinstall_files_dst has 2: "extra.conf" \(element 3/);
     assert.deepEqual(onSrc.relatedInformation?.[0].location, {
       uri,
       range: { start: { line: 2, character: 21 }, end: { line: 2, character: 62 } },
@@ -62,7 +62,7 @@ describe('language server over stdio (dist/server.js)', function () {
     client.change(uri, 2, [{ range: { start: { line: 4, character: 9 }, end: { line: 4, character: 10 } }, text: '' }]);
     const broken = await client.diagnostics(uri, 2);
     assert.deepEqual(summarize(broken.diagnostics), ['MKIMG003@1', 'MKIMG008@5']);
-    assert.equal(broken.diagnostics[1].message, '"do_instal" is not a makeimg hook, so it never runs. Did you mean "do_install"?');
+    assert.equal(messageOf(broken.diagnostics[1]), '"do_instal" is not a makeimg hook, so it never runs. Did you mean "do_install"?');
     assert.deepEqual(broken.diagnostics[1].range, { start: { line: 4, character: 0 }, end: { line: 4, character: 9 } });
     // Two changes in one notification: put the "l" back, then break the suffix on line 1.
     client.change(uri, 3, [

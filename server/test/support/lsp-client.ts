@@ -79,7 +79,9 @@ export class LspTestClient {
     child.stderr.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
     child.on('exit', () => (client.exited = true));
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => client.receive(p));
-    connection.onNotification(LogMessageNotification.type, (p) => client.logs.push(p.message));
+    connection.onNotification(LogMessageNotification.type, (p) => {
+      client.logs.push(p.message);
+    });
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings ?? null));
     connection.onRequest(RegistrationRequest.type, (params) => {
       client.registrations.push(...params.registrations);
@@ -186,6 +188,11 @@ export class LspTestClient {
 
 export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A diagnostic's message as text (LSP 3.18 also allows markup). */
+export function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
 }
 
 /** code and 1-based line of each diagnostic, e.g. "MKIMG004@3", for compact assertions. */
