@@ -4,10 +4,11 @@
  * the container ends, no mount stays behind, nothing is at img_path, exit 130.
  */
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EXIT } from '../../shared/events';
-import { mountCount, processesMatching, project, requireRoot, Scratch } from './support/projects';
+import { mountCount, processesMatching, project, requireRoot, Scratch, tinyProject } from './support/projects';
 import { errorEvent, resultEvent, startMakeimg } from './support/run-makeimg';
 
 async function until(condition: () => boolean, ms = 5000): Promise<void> {
@@ -74,4 +75,27 @@ do_install()
       assert.deepEqual(await fs.readdir(base), ['slow']);
     });
   }
+
+  it('stops the archive stage on SIGTERM: no archive and no temporary file left, $img_dir kept', async () => {
+    // 64 MiB of random data keep xz busy long enough to be interrupted.
+    const src = await tinyProject(scratch, 'big.tar.xz', 'postinstall_files_src+=(random.bin)\npostinstall_files_dst+=(random.bin)');
+    await fs.writeFile(path.join(src, 'random.bin'), randomBytes(64 << 20));
+    const base = await scratch.dir('out');
+    const run = startMakeimg(['--json', '--directory', src, base]);
+    try {
+      await run.waitFor((e) => e.type === 'progress' && e.done > 0);
+      run.child.kill('SIGTERM');
+      const r = await run.done;
+      assert.equal(r.code, EXIT.CANCELLED, r.stderr);
+      assert.equal(errorEvent(r)?.stage, 'archive');
+      assert.deepEqual(resultEvent(r)?.kept, [path.join(base, 'big')]);
+      assert.deepEqual(await fs.readdir(base), ['big'], 'neither big.tar.xz nor a temporary file');
+      assert.deepEqual(processesMatching(`xz .*-T0`).filter((p) => !p.includes('pgrep')), []);
+    } finally {
+      if (run.child.exitCode === null) {
+        run.child.kill('SIGTERM');
+        await run.done;
+      }
+    }
+  });
 });
