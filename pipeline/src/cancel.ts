@@ -1,8 +1,10 @@
 /**
- * Turns SIGINT, SIGTERM and (with --json) EOF on stdin into one AbortSignal.
- * The editor runs makeimg as root through pkexec and cannot signal it; it
- * closes makeimg's stdin instead. stdin is watched only when it is a pipe or
- * socket, so `makeimg --json </dev/null` still builds.
+ * Turns SIGINT, SIGTERM, SIGHUP and (with --json) EOF on stdin into one
+ * AbortSignal. The editor runs makeimg as root through pkexec and cannot
+ * signal it; it closes makeimg's stdin instead. stdin is watched only when it
+ * is a pipe or socket, so `makeimg --json </dev/null` still builds. A reader
+ * that went away (EPIPE on stdout) cancels too, instead of crashing with the
+ * container still running.
  */
 import { fstatSync } from 'node:fs';
 
@@ -30,10 +32,12 @@ export function watchCancellation(opts: { watchStdin: boolean; stdin?: NodeJS.Re
     why = reason;
     controller.abort(new Error(reason));
   };
-  const onSigint = (): void => cancel('SIGINT');
-  const onSigterm = (): void => cancel('SIGTERM');
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const onSignal = (sig: NodeJS.Signals): void => cancel(sig);
+  for (const sig of signals) process.on(sig, onSignal);
+  // Kept after dispose too: later writes to a closed stdout must not crash makeimg.
+  const onStdoutError = (): void => cancel('stdout closed');
+  process.stdout.on('error', onStdoutError);
   const stdin = opts.stdin ?? process.stdin;
   const onEnd = (): void => cancel('stdin closed');
   const watching = opts.watchStdin && (opts.stdin !== undefined || stdinIsStream());
@@ -47,8 +51,7 @@ export function watchCancellation(opts: { watchStdin: boolean; stdin?: NodeJS.Re
     signal: controller.signal,
     reason: () => why,
     dispose() {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
+      for (const sig of signals) process.off(sig, onSignal);
       if (watching) {
         stdin.off('end', onEnd);
         stdin.off('error', onEnd);
