@@ -146,4 +146,13 @@ describe('facts', () => {
     assert.equal(cached.functions[0].name, 'do_instzall');
     doc.dispose();
   });
+
+  it('the statement cache drops a comment that was removed above a reused statement', async () => {
+    const doc = await DocumentTree.create('# Sets the name.\nimg_name=a.tar\n');
+    const builder = new FactsBuilder();
+    assert.equal(builder.build(doc.tree, doc.text).assignments[0].comment?.text, 'Sets the name.');
+    doc.applyEdits([{ start: 0, end: 17, newText: '' }]);
+    assert.equal(builder.build(doc.tree, doc.text).assignments[0].comment, undefined);
+    doc.dispose();
+  });
 });

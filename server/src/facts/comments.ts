@@ -5,8 +5,8 @@
 import { rowStarts } from '../parser';
 import type { CommentBlock, CommentFact, DocumentFacts, Range } from './model';
 
+/** Sets (or clears) `comment` on functions and assignments; facts objects are reused between builds, so stale comments must go. */
 export function attachComments(facts: DocumentFacts, text: string): void {
-  if (facts.comments.length === 0) return;
   const starts = rowStarts(text);
   const isAlone = (line: number, character: number): boolean =>
     text.slice(starts[line], starts[line] + character).trim() === '';
@@ -17,7 +17,6 @@ export function attachComments(facts: DocumentFacts, text: string): void {
       byLine.set(c.range.start.line, c);
     }
   }
-  if (byLine.size === 0) return;
   const blockAbove = (statement: Range): CommentBlock | undefined => {
     const line = statement.start.line;
     if (!isAlone(line, statement.start.character)) return undefined;
@@ -30,12 +29,13 @@ export function attachComments(facts: DocumentFacts, text: string): void {
     };
   };
   for (const f of facts.functions) {
-    const comment = blockAbove(f.range);
+    const comment = byLine.size > 0 ? blockAbove(f.range) : undefined;
     if (comment) f.comment = comment;
+    else delete f.comment;
   }
   for (const a of facts.assignments) {
-    if (a.form !== 'plain' && a.form !== 'declaration') continue;
-    const comment = blockAbove(a.statementRange);
+    const comment = byLine.size > 0 && (a.form === 'plain' || a.form === 'declaration') ? blockAbove(a.statementRange) : undefined;
     if (comment) a.comment = comment;
+    else delete a.comment;
   }
 }
