@@ -41,7 +41,14 @@ export function formatFinding(f: LintFinding): string {
   return `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`;
 }
 
-const USAGE = 'usage: makeimg lint FILE...\n  Checks image.sh files; exits 1 if any has an error, 2 on bad usage or an unreadable file.\n';
+const USAGE =
+  'usage: makeimg lint FILE...\n  Checks image.sh files ("-" reads standard input); exits 1 if any has an error, 2 on bad usage or an unreadable file.\n';
+
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** Exit status: 0 clean or warnings only, 1 any error, 2 usage error or unreadable file. */
 export async function runLint(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -60,13 +67,13 @@ export async function runLint(args: string[], out: NodeJS.WritableStream, err: N
   for (const file of args) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = file === '-' ? await readStandardInput() : await readFile(file, 'utf8');
     } catch (error) {
       err.write(`makeimg lint: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
       status = 2;
       continue;
     }
-    for (const finding of await lintText(text, file)) {
+    for (const finding of await lintText(text, file === '-' ? '<stdin>' : file)) {
       out.write(formatFinding(finding) + '\n');
       if (finding.severity === 'error') errors++;
       else if (finding.severity === 'warning') warnings++;

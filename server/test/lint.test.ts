@@ -1,5 +1,6 @@
 /** The command-line linter: output format, exit status, bad usage. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,15 @@ describe('makeimg lint', () => {
     const r = await run([good, bad]);
     assert.equal(r.status, 1);
     assert.match(r.out, /bad\.sh:1:11: error MKIMG002/);
+  });
+
+  it('reads standard input for "-" (standalone entry lint-main.ts)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'lint-main.ts'), '-'], {
+      input: 'img_name=a.tar.xz\nimg_path=/x\ndo_install() { :; }\n',
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^<stdin>:2:1: warning MKIMG010 /);
   });
 
   it('exits 2 on an unreadable file (after linting the others), no files, or an unknown option', async () => {
