@@ -75,6 +75,8 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     assert.match(rows, /Built .*tiny\.tar\.gz/, 'the task terminal reports the built image');
 
     const image = join(s.workspace, 'tiny', 'img', 'tiny.tar.gz');
+    // The build reports where it put the image (the output channel's file on disk does not wrap lines).
+    await waitFor('the log to name the image', async () => s.server.outputChannel(EXTENSION_ID), (log) => log.includes(`built ${image}`), 10_000);
     assert.ok(existsSync(image), `${image} exists`);
     const members = archiveMembers(image);
     for (const path of ['usr/bin/bash', 'usr/bin/ls', 'etc/motd', 'etc/passwd', 'usr/lib/os-release', 'home/tiny']) {
