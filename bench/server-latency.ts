@@ -59,6 +59,8 @@ async function timeEdits(
   const times: number[] = [];
   let version = 1;
   let seed = 7;
+  let lastLine = 0;
+  let lastEnd = 0;
   for (let i = 0; i < edits; i++) {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     const line = seed % lines.length;
@@ -80,8 +82,6 @@ async function timeEdits(
   client.close(uri);
   return times;
 }
-let lastLine = 0;
-let lastEnd = 0;
 
 async function main(): Promise<void> {
   const large = largeImageSh(10_000);

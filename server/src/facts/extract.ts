@@ -81,7 +81,8 @@ const typeTables = new WeakMap<Language, TypeTable>();
 function typeTableOf(language: Language): TypeTable {
   let table = typeTables.get(language);
   if (!table) {
-    const names = language.types.map((t, id) => t || (id === 65535 ? 'ERROR' : ''));
+    // ERROR nodes have the id 65535, outside this table: the walk maps unknown ids to 'ERROR'.
+    const names = language.types.map((t) => t ?? '');
     table = { names, named: names.map((_, id) => language.nodeTypeIsNamed(id)) };
     typeTables.set(language, table);
   }
