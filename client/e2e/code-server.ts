@@ -114,7 +114,13 @@ export class CodeServer {
 
     // The user who runs code-server must install the extension itself (it owns the folder).
     const install = asUser([bin, ...common, '--install-extension', ownVsix, '--force']);
-    execFileSync(install[0], install.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+    try {
+      execFileSync(install[0], install.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    } catch (e) {
+      rmSync(home, { recursive: true, force: true });
+      const err = e as { stderr?: string; stdout?: string; message: string };
+      throw new Error(`installing ${vsix} into code-server failed: ${err.stderr || err.stdout || err.message}`);
+    }
 
     const port = await freePort();
     const argv = asUser([
@@ -190,9 +196,22 @@ export class CodeServer {
       const timer = new Promise((r) => setTimeout(r, 5000, 'timeout'));
       if ((await Promise.race([exited, timer])) === 'timeout') signalGroup(pid, 'SIGKILL');
     }
-    // Children that outlived the leader (same group) get a last SIGKILL.
-    if (pid !== undefined) signalGroup(pid, 'SIGKILL');
-    rmSync(this.home, { recursive: true, force: true });
+    if (pid !== undefined) {
+      // Children that outlived the leader (same group) get a last SIGKILL; wait until they are
+      // gone, or they could still write into the profile while it is being removed.
+      signalGroup(pid, 'SIGKILL');
+      for (let i = 0; i < 50 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    rmSync(this.home, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
