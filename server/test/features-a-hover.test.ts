@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { HoverRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol';
 import { findHook, findProvided, findVariable, NON_HOOKS, PLACE_DOCS, STAGE_SPECS } from '../../shared/contract';
 import { positionOf, rangeOf } from './support/cursor';
-import { LspTestClient } from './support/lsp-client';
+import { serverForSuite } from './support/suite';
 
 const TEXT = [
   '#!/bin/bash',
@@ -41,19 +41,11 @@ const TEXT = [
 
 describe('hover (textDocument/hover)', function () {
   this.timeout(20_000);
-  let client: LspTestClient;
   const uri = 'file:///nonexistent-makeimg-test/hover/image.sh';
-
-  before(async () => {
-    client = await LspTestClient.start();
-    client.open(uri, TEXT);
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const session = serverForSuite({}, { uri, text: TEXT });
 
   async function hoverAt(needle: string, offset = 0, occurrence = 1): Promise<Hover | null> {
-    return client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(TEXT, needle, offset, occurrence) });
+    return session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(TEXT, needle, offset, occurrence) });
   }
   const markdown = (hover: Hover | null): string => {
     assert.ok(hover, 'expected a hover');
@@ -187,8 +179,8 @@ describe('hover (textDocument/hover)', function () {
 
   it('a function named like a hook makeimg never runs: says why', async () => {
     const other = 'file:///nonexistent-makeimg-test/hover-nonhook/image.sh';
-    client.open(other, 'do_preinstall() {\n  :\n}\n');
-    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 0, character: 3 } });
+    session.client.open(other, 'do_preinstall() {\n  :\n}\n');
+    const hover = await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 0, character: 3 } });
     assert.equal(
       markdown(hover),
       ['```sh\ndo_preinstall() {\n```', `**Not a makeimg hook:** ${NON_HOOKS[0].reason}`, 'Defined on line 1'].join('\n\n'),
@@ -198,8 +190,8 @@ describe('hover (textDocument/hover)', function () {
   it('positions and ranges follow LSP lines when the text has a lone carriage return', async () => {
     const crUri = 'file:///nonexistent-makeimg-test/hover-cr/image.sh';
     // LSP counts the lone \r as a line break (4 lines); bash and the facts do not (3 lines).
-    client.open(crUri, 'a=1\rb=2\n# greets\ngreet() { :; }\ngreet');
-    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: crUri }, position: { line: 4, character: 2 } });
+    session.client.open(crUri, 'a=1\rb=2\n# greets\ngreet() { :; }\ngreet');
+    const hover = await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: crUri }, position: { line: 4, character: 2 } });
     assert.deepEqual(hover?.range, { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } });
     assert.equal(markdown(hover), ['```sh\ngreet() { :; }\n```', 'greets', 'Defined on line 3'].join('\n\n'));
   });
@@ -207,6 +199,6 @@ describe('hover (textDocument/hover)', function () {
   it('nothing on plain words, commands and whitespace', async () => {
     assert.equal(await hoverAt('debootstrap', 2), null);
     assert.equal(await hoverAt('bookworm', 2), null);
-    assert.equal(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 0 } }), null);
+    assert.equal(await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 0 } }), null);
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
 import { findHook, findVariable } from '../../shared/contract';
 import { applyTextEdits, textEditsFor, waitForPublish } from './support/edits';
-import { LspTestClient } from './support/lsp-client';
+import { serverForSuite } from './support/suite';
 
 // A directory that does not exist: the file rules stay silent, as for an unsaved document.
 const BASE = 'file:///nonexistent-makeimg-test/quickfix';
@@ -17,26 +17,19 @@ const IMG_NAME_EXAMPLE = findVariable('img_name')?.example ?? '';
 
 describe('quick fixes (textDocument/codeAction)', function () {
   this.timeout(20_000);
-  let client: LspTestClient;
   let counter = 0;
-
-  before(async () => {
-    client = await LspTestClient.start({ settings: { shellcheck: { enable: false, path: '' } } });
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const session = serverForSuite({ settings: { shellcheck: { enable: false, path: '' } } });
 
   async function open(text: string): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
     const uri = `${BASE}/${++counter}/image.sh`;
-    const since = client.published.length;
-    client.open(uri, text, 1);
-    const { diagnostics } = await waitForPublish(client, uri, (p) => p.version === 1, since);
+    const since = session.client.published.length;
+    session.client.open(uri, text, 1);
+    const { diagnostics } = await waitForPublish(session.client, uri, (p) => p.version === 1, since);
     return { uri, diagnostics };
   }
 
   function actionsFor(uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
-    return client.connection.sendRequest(CodeActionRequest.type, {
+    return session.client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
       range: diagnostics[0].range,
       context: { diagnostics },
@@ -53,9 +46,9 @@ describe('quick fixes (textDocument/codeAction)', function () {
     const [action] = actions;
     assert.equal(action.kind, 'quickfix');
     const fixed = applyTextEdits(text, textEditsFor(action.edit, uri));
-    const since = client.published.length;
-    client.change(uri, 2, [{ text: fixed }]);
-    const after = await waitForPublish(client, uri, (p) => p.version === 2, since);
+    const since = session.client.published.length;
+    session.client.change(uri, 2, [{ text: fixed }]);
+    const after = await waitForPublish(session.client, uri, (p) => p.version === 2, since);
     return { action, fixed, after: after.diagnostics.filter((d) => d.source === 'makeimg') };
   }
 
@@ -193,9 +186,9 @@ describe('quick fixes (textDocument/codeAction)', function () {
     const text = 'img_name=image.tgz\ndo_install() { :; }\n';
     const { uri, diagnostics } = await open(text);
     const stale = diagnostics.filter((d) => d.code === 'MKIMG002');
-    const since = client.published.length;
-    client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# moved\n' }]);
-    await waitForPublish(client, uri, (p) => p.version === 2, since);
+    const since = session.client.published.length;
+    session.client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# moved\n' }]);
+    await waitForPublish(session.client, uri, (p) => p.version === 2, since);
     assert.deepEqual(await actionsFor(uri, stale), []);
   });
 

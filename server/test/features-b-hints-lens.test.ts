@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { CodeLensRequest, InlayHintRequest, type Position } from 'vscode-languageserver-protocol';
 import { COMMANDS } from '../../shared/protocol';
 import { waitForPublish } from './support/edits';
-import { LspTestClient } from './support/lsp-client';
+import { serverForSuite } from './support/suite';
 
 const BASE = 'file:///nonexistent-makeimg-test/hints';
 
@@ -19,24 +19,17 @@ function endOf(lines: string[], line: number, word: string): Position {
 
 describe('inlay hints and code lens', function () {
   this.timeout(20_000);
-  let client: LspTestClient;
-
-  before(async () => {
-    client = await LspTestClient.start({ settings: { shellcheck: { enable: false, path: '' } } });
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const session = serverForSuite({ settings: { shellcheck: { enable: false, path: '' } } });
 
   async function open(name: string, lines: string[]): Promise<string> {
     const uri = `${BASE}/${name}/image.sh`;
-    client.open(uri, lines.join('\n'), 1);
-    await waitForPublish(client, uri, (p) => p.version === 1);
+    session.client.open(uri, lines.join('\n'), 1);
+    await waitForPublish(session.client, uri, (p) => p.version === 1);
     return uri;
   }
 
   const hintsOf = (uri: string, fromLine: number, toLine: number) =>
-    client.connection.sendRequest(InlayHintRequest.type, {
+    session.client.connection.sendRequest(InlayHintRequest.type, {
       textDocument: { uri },
       range: { start: { line: fromLine, character: 0 }, end: { line: toLine, character: 0 } },
     });
@@ -87,7 +80,7 @@ describe('inlay hints and code lens', function () {
 
   it('puts "Build Image" above img_name, running the client command with the document URI', async () => {
     const uri = await open('lens', ['# my image', '', 'img_name=base.tar.zst', 'do_install() { :; }']);
-    assert.deepEqual(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }), [
+    assert.deepEqual(await session.client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }), [
       {
         range: { start: { line: 2, character: 0 }, end: { line: 2, character: 21 } },
         command: { title: 'Build Image', command: COMMANDS.buildImage, arguments: [uri] },
@@ -97,6 +90,6 @@ describe('inlay hints and code lens', function () {
 
   it('has no lens without img_name', async () => {
     const uri = await open('nolens', ['do_install() { :; }']);
-    assert.deepEqual(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }), []);
+    assert.deepEqual(await session.client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }), []);
   });
 });

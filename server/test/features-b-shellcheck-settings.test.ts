@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, type CodeAction, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../shared/protocol';
 import { applyTextEdits, textEditsFor, waitForPublish } from './support/edits';
-import { LspTestClient } from './support/lsp-client';
+import { serverForSuite } from './support/suite';
 
 const TEXT = ['img_name=a.tgz', 'do_install() {', '    mkdir $img_dir/x', '    touch $HOME/y', '}', ''].join('\n');
 
@@ -22,20 +22,13 @@ const hasShellcheck = (p: PublishDiagnosticsParams) => p.diagnostics.some((d) =>
 
 describe('ShellCheck findings and settings', function () {
   this.timeout(20_000);
-  let client: LspTestClient;
   const settings = (changes: Partial<ServerSettings>): ServerSettings => ({ ...DEFAULT_SERVER_SETTINGS, shellcheck: { enable: true, path: '' }, ...changes });
-
-  before(async () => {
-    client = await LspTestClient.start({ settings: settings({}) });
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const session = serverForSuite({ settings: settings({}) });
 
   it('merges ShellCheck findings with makeimg\'s, without its false alarms about img_name and $img_dir', async () => {
     const uri = 'file:///nonexistent-makeimg-test/sc/merge/image.sh';
-    client.open(uri, TEXT, 1);
-    const published = await waitForPublish(client, uri, (p) => p.version === 1 && hasShellcheck(p));
+    session.client.open(uri, TEXT, 1);
+    const published = await waitForPublish(session.client, uri, (p) => p.version === 1 && hasShellcheck(p));
     // Plain shellcheck also reports SC2034 (img_name unused) and SC2154 ($img_dir unassigned).
     assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@3', 'shellcheck:SC2086@4']);
     const sc = published.diagnostics[1];
@@ -45,9 +38,9 @@ describe('ShellCheck findings and settings', function () {
 
   it('offers ShellCheck\'s own fix next to makeimg\'s; applied, the re-check drops that finding', async () => {
     const uri = 'file:///nonexistent-makeimg-test/sc/fix/image.sh';
-    client.open(uri, TEXT, 1);
-    const { diagnostics } = await waitForPublish(client, uri, (p) => p.version === 1 && hasShellcheck(p));
-    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+    session.client.open(uri, TEXT, 1);
+    const { diagnostics } = await waitForPublish(session.client, uri, (p) => p.version === 1 && hasShellcheck(p));
+    const actions = (await session.client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
       range: diagnostics[0].range,
       context: { diagnostics: [diagnostics[0], diagnostics[1]] },
@@ -55,51 +48,51 @@ describe('ShellCheck findings and settings', function () {
     assert.deepEqual(actions.map((a) => a.title), ['Replace ".tgz" with ".tar.gz"', "Apply ShellCheck's fix for SC2086"]);
     const fixed = applyTextEdits(TEXT, textEditsFor(actions[1].edit, uri));
     assert.equal(fixed, TEXT.replace('mkdir $img_dir/x', 'mkdir "$img_dir"/x'));
-    const since = client.published.length;
-    client.change(uri, 2, [{ text: fixed }]);
+    const since = session.client.published.length;
+    session.client.change(uri, 2, [{ text: fixed }]);
     // Earlier ShellCheck findings stay until its next run: a publish without the fixed one is that run's.
-    const after = await waitForPublish(client, uri, (p) => p.version === 2 && !p.diagnostics.some((d) => d.range.start.line === 2), since);
+    const after = await waitForPublish(session.client, uri, (p) => p.version === 2 && !p.diagnostics.some((d) => d.range.start.line === 2), since);
     assert.deepEqual(codes(after.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@4']);
   });
 
   describe('settings (re-read on workspace/didChangeConfiguration)', () => {
     const uri = 'file:///nonexistent-makeimg-test/sc/settings/image.sh';
     before(async () => {
-      client.open(uri, TEXT, 1);
-      await waitForPublish(client, uri, (p) => p.version === 1 && hasShellcheck(p));
+      session.client.open(uri, TEXT, 1);
+      await waitForPublish(session.client, uri, (p) => p.version === 1 && hasShellcheck(p));
     });
 
     it('disabledRules hides makeimg codes and ShellCheck codes alike', async () => {
-      const since = client.published.length;
-      client.changeSettings(settings({ disabledRules: ['MKIMG002', 'SC2086'] }));
-      const published = await waitForPublish(client, uri, () => true, since);
+      const since = session.client.published.length;
+      session.client.changeSettings(settings({ disabledRules: ['MKIMG002', 'SC2086'] }));
+      const published = await waitForPublish(session.client, uri, () => true, since);
       assert.deepEqual(published.diagnostics, []);
     });
 
     it('maxNumberOfProblems caps the merged list, makeimg\'s own first', async () => {
-      const since = client.published.length;
-      client.changeSettings(settings({ maxNumberOfProblems: 2 }));
-      const published = await waitForPublish(client, uri, () => true, since);
+      const since = session.client.published.length;
+      session.client.changeSettings(settings({ maxNumberOfProblems: 2 }));
+      const published = await waitForPublish(session.client, uri, () => true, since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@3']);
     });
 
     it('shellcheck.enable = false drops ShellCheck findings; true brings them back', async () => {
-      let since = client.published.length;
-      client.changeSettings(settings({ shellcheck: { enable: false, path: '' } }));
-      let published = await waitForPublish(client, uri, (p) => !hasShellcheck(p), since);
+      let since = session.client.published.length;
+      session.client.changeSettings(settings({ shellcheck: { enable: false, path: '' } }));
+      let published = await waitForPublish(session.client, uri, (p) => !hasShellcheck(p), since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1']);
-      since = client.published.length;
-      client.changeSettings(settings({}));
-      published = await waitForPublish(client, uri, hasShellcheck, since);
+      since = session.client.published.length;
+      session.client.changeSettings(settings({}));
+      published = await waitForPublish(session.client, uri, hasShellcheck, since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@3', 'shellcheck:SC2086@4']);
     });
 
     it('a shellcheck path that does not exist is not an error: makeimg\'s diagnostics remain, the log says why', async () => {
-      const since = client.published.length;
-      client.changeSettings(settings({ shellcheck: { enable: true, path: '/nonexistent/shellcheck' } }));
-      const published = await waitForPublish(client, uri, (p) => !hasShellcheck(p), since);
+      const since = session.client.published.length;
+      session.client.changeSettings(settings({ shellcheck: { enable: true, path: '/nonexistent/shellcheck' } }));
+      const published = await waitForPublish(session.client, uri, (p) => !hasShellcheck(p), since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1']);
-      assert.ok(client.logs.some((l) => l.includes('ShellCheck is unavailable')), client.logs.join('\n'));
+      assert.ok(session.client.logs.some((l) => l.includes('ShellCheck is unavailable')), session.client.logs.join('\n'));
     });
   });
 
@@ -115,14 +108,14 @@ describe('ShellCheck findings and settings', function () {
       const uri = pathToFileURL(join(directory, 'image.sh')).toString();
       const text = 'img_name=a.tar\npreinstall_files_src=(files/nope)\npreinstall_files_dst=(etc/nope)\ndo_install() { :; }\n';
       writeFileSync(join(directory, 'image.sh'), text);
-      let since = client.published.length;
-      client.changeSettings(settings({ shellcheck: { enable: false, path: '' } }));
-      client.open(uri, text, 1);
-      let published = await waitForPublish(client, uri, (p) => p.version === 1, since);
+      let since = session.client.published.length;
+      session.client.changeSettings(settings({ shellcheck: { enable: false, path: '' } }));
+      session.client.open(uri, text, 1);
+      let published = await waitForPublish(session.client, uri, (p) => p.version === 1, since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG013@2']);
-      since = client.published.length;
-      client.changeSettings(settings({ shellcheck: { enable: false, path: '' }, disabledRules: ['MKIMG013'] }));
-      published = await waitForPublish(client, uri, () => true, since);
+      since = session.client.published.length;
+      session.client.changeSettings(settings({ shellcheck: { enable: false, path: '' }, disabledRules: ['MKIMG013'] }));
+      published = await waitForPublish(session.client, uri, () => true, since);
       assert.deepEqual(published.diagnostics, []);
     });
   });
