@@ -81,60 +81,61 @@ function evaluateUnquotedWord(text: string): Evaluated {
   return known(text.replace(/\\(.)/gs, '$1').replace(/\\$/, ''));
 }
 
+/** Joins the evaluated parts of one word, left to right. */
+class WordParts {
+  private value = '';
+  private tail = '';
+  private isKnown = true;
+  private singleWord = true;
+  private readonly unknown: UnknownReason[] = [];
+
+  literal(text: string): void {
+    this.value += text;
+    this.tail += text;
+  }
+
+  add(part: Evaluated): void {
+    if (!part.singleWord) this.singleWord = false;
+    if (part.value === undefined || part.unknown.length > 0) {
+      this.isKnown = false;
+      this.unknown.push(...part.unknown);
+      this.tail = part.tail;
+    } else {
+      this.literal(part.value);
+    }
+  }
+
+  result(): Evaluated {
+    return { value: this.isKnown ? this.value : undefined, tail: this.tail, singleWord: this.singleWord, unknown: this.unknown };
+  }
+}
+
 function evaluateString(node: Node): Evaluated {
-  let value = '';
-  let tail = '';
-  let isKnown = true;
-  let singleWord = true;
-  const unknown: UnknownReason[] = [];
+  const parts = new WordParts();
   for (const child of node.namedChildren) {
     if (!child) continue;
     if (child.type === 'string_content') {
-      const literal = child.text.replace(/\\([$`"\\\n])/g, (_m, c: string) => (c === '\n' ? '' : c));
-      value += literal;
-      tail += literal;
-      continue;
-    }
-    const part = evaluate(child, true);
-    if (!part.singleWord) singleWord = false;
-    if (part.value === undefined || part.unknown.length > 0) {
-      isKnown = false;
-      unknown.push(...part.unknown);
-      tail = part.tail;
+      parts.literal(child.text.replace(/\\([$`"\\\n])/g, (_m, c: string) => (c === '\n' ? '' : c)));
     } else {
-      value += part.value;
-      tail += part.value;
+      parts.add(evaluate(child, true));
     }
   }
   // An empty "" has no named children; the literal between the quotes is then "".
-  return { value: isKnown ? value : undefined, tail, singleWord, unknown };
+  return parts.result();
 }
 
 function evaluateConcatenation(node: Node, quoted: boolean): Evaluated {
-  let value = '';
-  let tail = '';
-  let isKnown = true;
-  let singleWord = true;
-  const unknown: UnknownReason[] = [];
+  const parts = new WordParts();
   let unquotedLiteral = '';
   for (const child of node.children) {
     if (!child) continue;
-    const part = evaluate(child, quoted);
-    if (child.type === 'word') unquotedLiteral += child.text;
-    else unquotedLiteral += '\u0000';
-    if (!part.singleWord) singleWord = false;
-    if (part.value === undefined || part.unknown.length > 0) {
-      isKnown = false;
-      unknown.push(...part.unknown);
-      tail = part.tail;
-    } else {
-      value += part.value;
-      tail += part.value;
-    }
+    parts.add(evaluate(child, quoted));
+    unquotedLiteral += child.type === 'word' ? child.text : '\u0000';
   }
+  const joined = parts.result();
   // tree-sitter splits `{a,b}` into several words; detect the brace expansion on the joined text.
   if (!quoted && /\{[^{}\u0000]*(,|\.\.)[^{}\u0000]*\}/.test(unquotedLiteral)) {
-    return { tail: '', singleWord: false, unknown: [...unknown, 'brace-expansion'] };
+    return { tail: '', singleWord: false, unknown: [...joined.unknown, 'brace-expansion'] };
   }
-  return { value: isKnown ? value : undefined, tail, singleWord, unknown };
+  return joined;
 }
