@@ -11,14 +11,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { launchBuild } from '../client/src/build/launcher';
 import { logLine, TerminalRenderer } from '../client/src/build/render';
+import { percentile } from './support/stats';
 
 const EVENTS = 200_000;
 const STARTS = 20;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
+const median = (values: number[]): number => percentile(values, 50);
 
 async function throughput(): Promise<void> {
   const writer = `

@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { systemdIsPid1 } from '../pipeline/src/host';
 import { NO_SYSTEMD_FLAGS } from '../pipeline/src/nspawn';
+import { percentile } from './support/stats';
 
 const REPO = path.resolve(__dirname, '..');
 const TINY = path.join(REPO, 'examples/tiny');
@@ -58,9 +59,8 @@ rm -rf "$img"`);
 }
 
 function stats(ms: number[]): string {
-  const s = [...ms].sort((a, b) => a - b);
-  const median = s[Math.floor(s.length / 2)]!;
-  return `median ${median.toFixed(0).padStart(5)} ms   min ${s[0]!.toFixed(0).padStart(5)} ms   max ${s[s.length - 1]!.toFixed(0).padStart(5)} ms`;
+  const f = (x: number) => x.toFixed(0).padStart(5);
+  return `median ${f(percentile(ms, 50))} ms   min ${f(Math.min(...ms))} ms   max ${f(Math.max(...ms))} ms`;
 }
 
 async function time(label: string, n: number, once: (out: string) => void | Promise<void>): Promise<void> {

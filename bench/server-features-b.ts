@@ -24,6 +24,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import { waitForPublish } from '../server/test/support/edits';
 import { LspTestClient } from '../server/test/support/lsp-client';
+import { percentile } from './support/stats';
 
 const LINES = 10_000;
 const SOURCES = 200;
@@ -53,11 +54,6 @@ function generate(): string {
   }
   while (head.length + body.length < LINES) body.push('# end');
   return [...head, ...body].join('\n');
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function timed(run: () => Promise<unknown>): Promise<number[]> {

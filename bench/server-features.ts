@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { CompletionRequest, HoverRequest, type Position } from 'vscode-languageserver-protocol';
 import { FILE_ARRAY_PAIRS } from '../shared/contract';
 import { LspTestClient, REPO_ROOT } from '../server/test/support/lsp-client';
+import { percentile } from './support/stats';
 
 const TARGET_LINES = 10_000;
 /** A real, typical image.sh for the typing comparison. */
@@ -84,14 +85,9 @@ async function typingLatency(client: LspTestClient, uri: string, line: number, c
   return samples;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 function report(name: string, samples: number[]): void {
-  const sorted = [...samples].sort((a, b) => a - b);
   const f = (x: number) => x.toFixed(2).padStart(7);
-  console.log(`${name.padEnd(44)} n=${String(samples.length).padStart(4)}  p50 ${f(percentile(sorted, 50))} ms  p95 ${f(percentile(sorted, 95))} ms  max ${f(sorted[sorted.length - 1])} ms`);
+  console.log(`${name.padEnd(44)} n=${String(samples.length).padStart(4)}  p50 ${f(percentile(samples, 50))} ms  p95 ${f(percentile(samples, 95))} ms  max ${f(Math.max(...samples))} ms`);
 }
 
 async function main(): Promise<void> {

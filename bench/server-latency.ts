@@ -16,11 +16,7 @@ import { FactsBuilder } from '../server/src/facts';
 import { DocumentTree } from '../server/src/parser';
 import { LspTestClient } from '../server/test/support/lsp-client';
 import { largeImageSh, TYPICAL_IMAGE_SH } from './server-fixtures';
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+import { percentile } from './support/stats';
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const summary = (values: number[]) => `p50 ${fmt(percentile(values, 50))}  p95 ${fmt(percentile(values, 95))}  (n=${values.length})`;
