@@ -9,17 +9,12 @@ import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_SUFFIXES, STAGES } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
-import { extract, requireRoot, Scratch, tinyProject } from './support/projects';
+import { extract, Scratch, tinyProject } from './support/projects';
 import { resultEvent, runMakeimg } from './support/run-makeimg';
 
 describe('makeimg build (tiny example, real systemd-nspawn)', function () {
   this.timeout(60_000);
-  let scratch: Scratch;
-  before(async () => {
-    requireRoot();
-    scratch = await Scratch.create();
-  });
-  after(async () => scratch?.remove());
+  const scratch = Scratch.forRootSuite();
 
   for (const { suffix } of IMAGE_SUFFIXES) {
     it(`builds tiny${suffix} that keeps owners, a capability and a hard link`, async () => {

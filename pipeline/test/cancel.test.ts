@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EXIT } from '../../shared/events';
-import { mountCount, processesMatching, project, requireRoot, Scratch, tinyProject } from './support/projects';
+import { mountCount, processesMatching, project, Scratch, tinyProject } from './support/projects';
 import { errorEvent, resultEvent, startMakeimg } from './support/run-makeimg';
 
 async function until(condition: () => boolean, ms = 5000): Promise<void> {
@@ -21,12 +21,7 @@ async function until(condition: () => boolean, ms = 5000): Promise<void> {
 
 describe('makeimg cancellation (real systemd-nspawn)', function () {
   this.timeout(60_000);
-  let scratch: Scratch;
-  before(async () => {
-    requireRoot();
-    scratch = await Scratch.create();
-  });
-  after(async () => scratch?.remove());
+  const scratch = Scratch.forRootSuite();
 
   const ways: [string, (child: ReturnType<typeof startMakeimg>['child']) => void, RegExp][] = [
     ['SIGTERM', (child) => child.kill('SIGTERM'), /SIGTERM/],

@@ -3,17 +3,12 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXIT } from '../../shared/events';
-import { project, requireRoot, Scratch, tinyProject } from './support/projects';
+import { project, Scratch, tinyProject } from './support/projects';
 import { runMakeimg } from './support/run-makeimg';
 
 describe('makeimg check', function () {
   this.timeout(30_000);
-  let scratch: Scratch;
-  before(async () => {
-    requireRoot();
-    scratch = await Scratch.create();
-  });
-  after(async () => scratch?.remove());
+  const scratch = Scratch.forRootSuite();
 
   it('validates a good image.sh and prints the resolved paths without building', async () => {
     const src = await tinyProject(scratch, 'tiny.tar.xz');

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { project, requireRoot, Scratch } from './support/projects';
+import { project, Scratch } from './support/projects';
 import { resultEvent, runMakeimg } from './support/run-makeimg';
 
 const IMAGE_SH = `img_name=bookworm.tar.zst
@@ -26,12 +26,7 @@ do_postinstall()
 
 describe('makeimg real distribution build (debootstrap)', function () {
   this.timeout(600_000);
-  let scratch: Scratch;
-  before(async () => {
-    requireRoot();
-    scratch = await Scratch.create();
-  });
-  after(async () => scratch?.remove());
+  const scratch = Scratch.forRootSuite();
 
   it('builds Debian bookworm minbase with a user created by do_postinstall', async () => {
     const src = await project(scratch, IMAGE_SH);

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EXIT } from '../../shared/events';
-import { project, requireRoot, Scratch, tinyProject } from './support/projects';
+import { project, Scratch, tinyProject } from './support/projects';
 import { errorEvent, resultEvent, runMakeimg } from './support/run-makeimg';
 
 /** Line number (1-based) of the first line of `text` containing `needle`. */
@@ -20,12 +20,7 @@ function lineOf(text: string, needle: string): number {
 
 describe('makeimg failure paths (real systemd-nspawn)', function () {
   this.timeout(60_000);
-  let scratch: Scratch;
-  before(async () => {
-    requireRoot();
-    scratch = await Scratch.create();
-  });
-  after(async () => scratch?.remove());
+  const scratch = Scratch.forRootSuite();
 
   async function build(src: string): Promise<{ base: string; r: Awaited<ReturnType<typeof runMakeimg>> }> {
     const base = path.join(await scratch.dir('out'), 'img');

@@ -2,17 +2,12 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { requireRoot, Scratch, tinyProject } from './support/projects';
+import { Scratch, tinyProject } from './support/projects';
 import { runMakeimg } from './support/run-makeimg';
 
 describe('makeimg reproducible archives', function () {
   this.timeout(60_000);
-  let scratch: Scratch;
-  before(async () => {
-    requireRoot();
-    scratch = await Scratch.create();
-  });
-  after(async () => scratch?.remove());
+  const scratch = Scratch.forRootSuite();
 
   it('builds byte-identical .tar.zst twice with SOURCE_DATE_EPOCH (env and option)', async () => {
     const src = await tinyProject(scratch, 'tiny.tar.zst');

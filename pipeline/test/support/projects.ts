@@ -11,19 +11,35 @@ import { REPO } from './run-makeimg';
 
 export const TINY = path.join(REPO, 'examples/tiny');
 
+/** One temporary directory per test file; `dir()` hands out fresh subdirectories. */
 export class Scratch {
-  private constructor(readonly root: string) {}
-  static async create(): Promise<Scratch> {
-    return new Scratch(await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-test-')));
-  }
+  private root: string | undefined;
   private counter = 0;
+
+  /**
+   * The scratch directory of the enclosing describe() for tests that build
+   * with systemd-nspawn: checks for root and creates the directory before
+   * the first test, removes it after the last.
+   */
+  static forRootSuite(): Scratch {
+    const scratch = new Scratch();
+    before(async () => {
+      requireRoot();
+      scratch.root = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-test-'));
+    });
+    after(async () => scratch.remove());
+    return scratch;
+  }
+
   async dir(name = 'd'): Promise<string> {
+    if (!this.root) throw new Error('the scratch directory exists only while its suite runs');
     const d = path.join(this.root, `${name}-${++this.counter}`);
     await fs.mkdir(d, { recursive: true });
     return d;
   }
+
   async remove(): Promise<void> {
-    await fs.rm(this.root, { recursive: true, force: true });
+    if (this.root) await fs.rm(this.root, { recursive: true, force: true });
   }
 }
 
@@ -67,7 +83,7 @@ export function processesMatching(pattern: string): string[] {
   }
 }
 
-export function requireRoot(): void {
+function requireRoot(): void {
   if (process.geteuid?.() !== 0) {
     throw new Error('these tests build images with systemd-nspawn and must run as root');
   }
