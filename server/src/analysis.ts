@@ -37,13 +37,18 @@ export interface Analysis {
   findings: Finding[];
 }
 
-/** Parse and analyse a whole text (the tree is freed before returning). */
-export async function analyzeText(text: string, options: AnalysisOptions = {}): Promise<Analysis> {
+/** Parse a whole text and extract its facts (the tree is freed before returning). */
+export async function factsOfText(text: string): Promise<DocumentFacts> {
   const tree = await parseText(text);
   try {
-    const facts = extractFacts(tree, text);
-    return { facts, findings: runRules(facts, options) };
+    return extractFacts(tree, text);
   } finally {
     tree.delete();
   }
+}
+
+/** Parse and analyse a whole text. */
+export async function analyzeText(text: string, options: AnalysisOptions = {}): Promise<Analysis> {
+  const facts = await factsOfText(text);
+  return { facts, findings: runRules(facts, options) };
 }

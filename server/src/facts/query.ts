@@ -67,11 +67,6 @@ export function reachableFrom(
   return chains;
 }
 
-/** The assignment certainly runs, and its value is certain. */
-export function isCertain(a: AssignmentFact): boolean {
-  return a.unknown.length === 0;
-}
-
 /**
  * The number of elements an array assignment certainly produces: it runs
  * unconditionally at the top level with `=`, and every element is one word.

@@ -16,9 +16,6 @@ import { fileArrayFacts, imagePathOf, locateSource, staticSourceElements, type D
 import { imageDirectoryOf, sourceFilesIn } from '../source-files';
 import { partnerOf } from './file-pairs';
 
-// Completion of source paths (part A) lists the same directory.
-export { imageDirectoryOf };
-
 /** Links from each existing source file element to the file. */
 export function documentLinks(allFacts: DocumentFacts, uri: string): DocumentLink[] {
   const facts = fileArrayFacts(allFacts);

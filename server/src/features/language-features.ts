@@ -14,11 +14,11 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { fileURLToPath } from 'node:url';
+import { factsOfText } from '../analysis';
 import type { DocumentStore, OpenDocument } from '../documents';
-import { extractFacts, type DocumentFacts } from '../facts';
-import { parseText } from '../parser';
+import type { DocumentFacts } from '../facts';
+import { imageDirectoryOf } from '../source-files';
 import { complete, COMPLETION_TRIGGERS } from './completion';
-import { imageDirectoryOf } from './files';
 import { foldingRanges } from './folding';
 import { hover } from './hover';
 import { definition, documentHighlights, prepareRename, references, rename } from './navigation';
@@ -160,13 +160,4 @@ function mapSymbol(symbol: DocumentSymbol, document: OpenDocument): DocumentSymb
     selectionRange: document.toLspRange(symbol.selectionRange),
     children: symbol.children?.map((child) => mapSymbol(child, document)),
   };
-}
-
-async function factsOfText(text: string): Promise<DocumentFacts> {
-  const tree = await parseText(text);
-  try {
-    return extractFacts(tree, text);
-  } finally {
-    tree.delete();
-  }
 }

@@ -4,12 +4,11 @@
  * to LSP diagnostics. A missing or broken shellcheck is never an error for
  * the user: it is logged once and the document simply gets no findings.
  */
-import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { SETTINGS_SECTION, type ServerSettings } from '../../../shared/protocol';
+import { imageDirectoryOf } from '../source-files';
 import { toDiagnostics } from './convert';
 import { withoutMakeimgFalsePositives } from './filter';
 import { runShellcheck, type RunOutcome } from './runner';
@@ -62,7 +61,8 @@ export class ShellcheckService {
     const executable = executableFrom(settings.path);
     this.scheduler.schedule(uri, version, {
       run: async (signal) => {
-        const outcome = await runShellcheck(text, { executable, cwd: directoryOf(uri), timeoutMs: this.timeoutMs, signal });
+        // In the document's directory, so `source ./lib.sh` and `.shellcheckrc` resolve as they do for the user.
+        const outcome = await runShellcheck(text, { executable, cwd: imageDirectoryOf(uri), timeoutMs: this.timeoutMs, signal });
         return this.diagnosticsFrom(outcome, text, uri, executable);
       },
       deliver: (diagnostics: Diagnostic[]) => publish(diagnostics, version),
@@ -114,15 +114,4 @@ function executableFrom(path: unknown): string {
   const trimmed = typeof path === 'string' ? path.trim() : '';
   if (!trimmed) return DEFAULT_EXECUTABLE;
   return trimmed.startsWith('~/') ? join(homedir(), trimmed.slice(2)) : trimmed;
-}
-
-/** The document's directory, so `source ./lib.sh` and `.shellcheckrc` resolve as they do for the user. */
-function directoryOf(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    const dir = dirname(fileURLToPath(uri));
-    return statSync(dir).isDirectory() ? dir : undefined;
-  } catch {
-    return undefined;
-  }
 }
