@@ -15,6 +15,7 @@ import { pollProgress, type ProgressPoller } from './archive-progress';
 import { tarArguments, tarEnvironment } from './archive-tar';
 import { treeContentBytes } from './archive-tree-size';
 import { compressorFor, findOnPath } from './compressors';
+import { isInside } from './path-inside';
 
 export { OutputExistsError } from './archive-output';
 
@@ -155,9 +156,4 @@ async function openTemporary(temporaryPath: string, outputPath: string): Promise
     }
     throw new Error(`cannot write ${outputPath}: ${(e as Error).message}`);
   }
-}
-
-function isInside(candidate: string, dir: string): boolean {
-  const rel = path.relative(dir, candidate);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }

@@ -8,17 +8,13 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isInside } from './path-inside';
 
 export class CopyRefusedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CopyRefusedError';
   }
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** Absolute, real source path inside srcDir, or a refusal. */
