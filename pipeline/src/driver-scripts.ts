@@ -9,6 +9,7 @@
 import { DO_INSTALL, DO_POSTINSTALL, FILE_ARRAY_PAIRS, HOOKS, IMAGE_FILE_NAME, IMG_NAME, PROVIDED_VARIABLES } from '../../shared/contract';
 import { CONTROL_MOUNT } from './nspawn';
 import { DESCRIPTION_FILE, ERRORS_FILE } from './control-dir';
+import { errTrapScript, NORMALISED_FILE, ORIGINALS_PATH } from './postinstall-lines';
 
 /** Single-quote a string for bash. */
 export function shellQuote(s: string): string {
@@ -45,10 +46,11 @@ function imageFile(srcDir: string): string {
  * Evaluation (resolve stage and `makeimg check`): source image.sh inside the
  * confinement and write a NUL-separated description of it:
  *   scalar NAME SET VALUE | array NAME KIND COUNT ELEMENTS... |
- *   function NAME LINE FILE | definitions TEXT
+ *   function NAME LINE FILE | definitions TEXT | original NAME LINE TEXT
  * DEFINITIONS is `declare -p` of every variable image.sh added or changed
  * (except the provided ones) plus `declare -f` of its functions: what
- * do_postinstall gets inside the rootfs.
+ * do_postinstall gets inside the rootfs; ORIGINAL records are the image.sh
+ * text of plain definitions (see originalDefinitionsSearch).
  */
 export function evaluationScript(srcDir: string): string {
   const out = `${CONTROL_MOUNT}/${DESCRIPTION_FILE}`;
@@ -97,8 +99,67 @@ __makeimg_excluded=" ${excluded.join(' ')} "
   done
   __makeimg_defs+=$(declare -f)
   printf 'definitions\\0%s\\0' "$__makeimg_defs"
+${originalDefinitionsSearch(imageFile(srcDir))}
 } > ${shellQuote(out)}
 `;
+}
+
+/**
+ * Part of the evaluation: for each function image.sh defines in image.sh
+ * itself, bash says on which line its winning definition starts (extdebug
+ * `declare -F`). The original lines from there are taken up to the first
+ * line where they parse, wrapped in a function, into exactly that
+ * definition (same `declare -f` text of the wrapper as for the captured
+ * function): then that text alone is the definition, with nothing of the
+ * top level around it, and do_postinstall can get it at its original lines
+ * (line-mapped errors). Prints `original NAME LINE TEXT` records.
+ *
+ * Runs in a subshell with errexit, ERR traps and alias expansion off (the
+ * rootfs parses with none of them). A start line that is not the start of
+ * a plain definition (eval, a line shared with other code) fails the
+ * comparison; the function then keeps its `declare -f` text.
+ */
+function originalDefinitionsSearch(file: string): string {
+  const norm = `${CONTROL_MOUNT}/${NORMALISED_FILE}`;
+  return `  (
+    set +eu +o pipefail
+    trap - ERR
+    shopt -u expand_aliases
+    shopt -s extdebug
+    exec {__makeimg_out}>&1 >/dev/null 2>&1
+    mapfile -t __makeimg_lines < ${shellQuote(file)}
+    # bash's own rendering of "a function whose body is exactly TEXT"
+    __makeimg_wrapped() {
+      __makeimg_norm=
+      unset -f __makeimg_w
+      eval "__makeimg_w() {
+$1
+}" || return 1
+      declare -f __makeimg_w > ${shellQuote(norm)}
+      IFS= read -r -d '' __makeimg_norm < ${shellQuote(norm)}
+      return 0
+    }
+    mapfile -t __makeimg_fns < <(compgen -A function)
+    for __makeimg_f in "\${__makeimg_fns[@]}"; do
+      case "$__makeimg_f" in __makeimg_*) continue ;; esac
+      __makeimg_d=$(declare -F "$__makeimg_f") || continue
+      read -r _ __makeimg_start __makeimg_file <<<"$__makeimg_d"
+      [[ "$__makeimg_file" == ${shellQuote(file)} ]] || continue
+      __makeimg_wrapped "$(declare -f "$__makeimg_f")" || continue
+      __makeimg_want=$__makeimg_norm
+      __makeimg_text=
+      for (( __makeimg_e = __makeimg_start; __makeimg_e <= \${#__makeimg_lines[@]}; __makeimg_e++ )); do
+        __makeimg_text+=\${__makeimg_lines[__makeimg_e-1]}
+        # A definition ends with } or ); the first complete parse decides.
+        if [[ "\${__makeimg_lines[__makeimg_e-1]}" == *[')}']* ]] && __makeimg_wrapped "$__makeimg_text"; then
+          [[ "$__makeimg_norm" == "$__makeimg_want" ]] &&
+            printf 'original\\0%s\\0%s\\0%s\\0' "$__makeimg_f" "$__makeimg_start" "$__makeimg_text" >&$__makeimg_out
+          break
+        fi
+        __makeimg_text+=$'\\n'
+      done
+    done
+  )`;
 }
 
 /**
@@ -123,11 +184,15 @@ ${DO_INSTALL}
 
 /**
  * do_postinstall inside the new rootfs: the functions and variables image.sh
- * defines (captured by the evaluation), never the provided paths.
+ * defines (captured by the evaluation), never the provided paths; then the
+ * original text of plain definitions at their image.sh lines (when there is
+ * any), so the ERR trap's lines are image.sh's.
  */
-export function postinstallScript(definitions: string): string {
+export function postinstallScript(p: { definitions: string; withOriginals: boolean; errMarker: string }): string {
   return `# makeimg: run ${DO_POSTINSTALL} (generated)
-${definitions}
+${p.definitions}
+${p.withOriginals ? `source ${shellQuote(ORIGINALS_PATH)}` : ''}
+${errTrapScript(p.errMarker)}
 set -eE
 cd /
 ${DO_POSTINSTALL}

@@ -1,7 +1,8 @@
 /**
  * Reads what an image.sh defines, by sourcing it inside the confinement
  * (never on the host): img_name, the file arrays, where the hooks are
- * defined, and the definitions do_postinstall will get.
+ * defined, and the definitions do_postinstall will get (with the original
+ * text of plain definitions, so its failures can name image.sh lines).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import { DESCRIPTION_FILE, DRIVER_FILE, withControlDir, writeDriver } from './co
 import { evaluationScript, SYNTAX_ERROR_STATUS } from './driver-scripts';
 import { CancelledError, InvalidInputError } from './errors';
 import { CONTROL_MOUNT, isNspawnNoise, nspawnArgv, uniqueMachineName } from './nspawn';
+import type { OriginalDefinition } from './postinstall-lines';
 
 export interface ArrayValue {
   /** 'unset': not defined; 'other': defined but not an indexed array. */
@@ -32,13 +34,15 @@ export interface ImageDescription {
   hooks: Record<string, HookLocation>;
   /** `declare -p` / `declare -f` text for do_postinstall. */
   definitions: string;
+  /** Functions whose image.sh text is exactly their definition (line-mapped in do_postinstall). */
+  originals: OriginalDefinition[];
 }
 
 /** Parse the NUL-separated description the evaluation script writes. */
 export function parseDescription(data: Buffer, imageFile: string): ImageDescription {
   const fields = data.toString('utf8').split('\0');
   fields.pop(); // the text ends with a NUL
-  const d: ImageDescription = { imageFile, arrays: {}, hooks: {}, definitions: '' };
+  const d: ImageDescription = { imageFile, arrays: {}, hooks: {}, definitions: '', originals: [] };
   let i = 0;
   const next = (): string => {
     if (i >= fields.length) throw new Error('truncated image description');
@@ -65,6 +69,10 @@ export function parseDescription(data: Buffer, imageFile: string): ImageDescript
       d.hooks[name] = { line, file };
     } else if (tag === 'definitions') {
       d.definitions = next();
+    } else if (tag === 'original') {
+      const name = next();
+      const line = Number(next());
+      d.originals.push({ name, line, text: next() });
     } else {
       throw new Error(`unexpected field in image description: ${tag}`);
     }

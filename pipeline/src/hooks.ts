@@ -3,8 +3,11 @@
  * - do_install in the confined host (image.sh sourced from its real path,
  *   `set -e`, ERR trap): a failure names the image.sh line that failed;
  * - do_postinstall with /bin/bash inside the new rootfs (`systemd-nspawn -D
- *   $img_dir`), with only the functions and variables image.sh defines.
+ *   $img_dir`), with only the functions and variables image.sh defines; a
+ *   failure names the image.sh line when the failing command (or a call
+ *   leading to it) is in a plain definition (postinstall-lines.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DO_INSTALL, DO_POSTINSTALL, type StageName } from '../../shared/contract';
@@ -15,6 +18,7 @@ import { CancelledError, StageFailedError } from './errors';
 import type { ImageDescription } from './evaluate';
 import type { ImagePaths } from './image-paths';
 import { CONTROL_MOUNT, isNspawnNoise, nspawnArgv, uniqueMachineName } from './nspawn';
+import { locateFailure, ORIGINALS_FILE, originalsFile, parseErrReport, type ErrReport } from './postinstall-lines';
 
 export interface HookContext {
   srcDir: string;
@@ -106,7 +110,10 @@ export async function runPostinstall(ctx: HookContext, stage: StageName = 'posti
     );
   }
   await withControlDir(async (controlDir) => {
-    await writeDriver(controlDir, postinstallScript(description.definitions));
+    const originals = originalsFile(description.originals);
+    if (originals !== undefined) await fs.writeFile(path.join(controlDir, ORIGINALS_FILE), originals, { mode: 0o600 });
+    const errMarker = `makeimg-err-${randomBytes(8).toString('hex')}`;
+    await writeDriver(controlDir, postinstallScript({ definitions: description.definitions, withOriginals: originals !== undefined, errMarker }));
     const argv = nspawnArgv({
       place: 'rootfs',
       machine: uniqueMachineName(),
@@ -115,16 +122,29 @@ export async function runPostinstall(ctx: HookContext, stage: StageName = 'posti
       env: ctx.env,
       command: ['/bin/bash', `${CONTROL_MOUNT}/${DRIVER_FILE}`],
     });
+    // The first ERR report is the failing command; later ones are the
+    // subshells and calls it made fail. Reports are not hook output.
+    let firstReport: ErrReport | undefined;
+    const onLine = filterNoise(ctx.onLine);
     const cleanUp = await resolvConfPlaceholder(paths.imgDir);
     let result: ChildResult;
     try {
-      result = await runChild(argv, { signal: ctx.signal, onLine: filterNoise(ctx.onLine) });
+      result = await runChild(argv, {
+        signal: ctx.signal,
+        onLine: (stream, text) => {
+          const report = stream === 'stderr' ? parseErrReport(text, errMarker) : undefined;
+          if (report) firstReport ??= report;
+          else onLine(stream, text);
+        },
+      });
     } finally {
       await cleanUp();
     }
     if (result.aborted) throw new CancelledError(`during ${DO_POSTINSTALL}`);
     if (result.code !== 0) {
-      throw new StageFailedError(`${DO_POSTINSTALL} failed (${describeExit(result)})`, stage, description.imageFile, hook?.line);
+      const failure = locateFailure(firstReport);
+      const where = failure.where ? ` ${failure.where}` : '';
+      throw new StageFailedError(`${DO_POSTINSTALL} failed (${describeExit(result)})${where}`, stage, description.imageFile, failure.line ?? hook?.line);
     }
   });
 }

@@ -1,0 +1,224 @@
+/**
+ * A failing do_postinstall names the image.sh line of the failing command,
+ * with real bash inside a real rootfs (systemd-nspawn -D): one tiny rootfs is
+ * built once, then each image.sh is evaluated (confined, as in a build) and
+ * its do_postinstall run in that rootfs. Also: what the rootfs gets is only
+ * the definitions, never image.sh's top level or the provided paths.
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { DO_POSTINSTALL } from '../../shared/contract';
+import { EXIT } from '../../shared/events';
+import { StageFailedError } from '../src/errors';
+import { evaluateImage } from '../src/evaluate';
+import { runPostinstall } from '../src/hooks';
+import { imagePaths } from '../src/image-paths';
+import { locateFailure, originalsFile, ORIGINALS_PATH, parseErrReport } from '../src/postinstall-lines';
+import { project, Scratch, tinyProject } from './support/projects';
+import { errorEvent, runMakeimg } from './support/run-makeimg';
+
+/** 1-based line of the only line of `text` containing `needle`. */
+function lineOf(text: string, needle: string): number {
+  const lines = text.split('\n');
+  const found = lines.flatMap((l, i) => (l.includes(needle) ? [i + 1] : []));
+  assert.equal(found.length, 1, `${needle} must be on exactly one line`);
+  return found[0]!;
+}
+
+interface PostinstallRun {
+  error?: StageFailedError;
+  stdout: string[];
+  stderr: string[];
+  /** What image.sh's top level printed during the evaluation. */
+  evaluationOutput: string[];
+  /** Functions passed in with their original text. */
+  originals: string[];
+}
+
+describe('do_postinstall failures name the image.sh line (real systemd-nspawn)', function () {
+  this.timeout(60_000);
+  const scratch = Scratch.forRootSuite();
+  let rootfs: string;
+
+  before(async () => {
+    const src = await tinyProject(scratch, 'rootfs');
+    const base = path.join(await scratch.dir('out'), 'img');
+    const r = await runMakeimg(['--json', '--directory', src, base]);
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    rootfs = path.join(base, 'rootfs');
+  });
+
+  /** Evaluate image.sh as a build does, then run its do_postinstall in the prebuilt rootfs. */
+  async function postinstall(imageSh: string): Promise<PostinstallRun> {
+    const srcDir = await project(scratch, imageSh);
+    const signal = new AbortController().signal;
+    const evaluationOutput: string[] = [];
+    const description = await evaluateImage(srcDir, { signal, onLine: (_s, t) => evaluationOutput.push(t) });
+    const run: PostinstallRun = { stdout: [], stderr: [], evaluationOutput, originals: description.originals.map((o) => o.name).sort() };
+    try {
+      await runPostinstall({
+        srcDir,
+        paths: { ...imagePaths(path.dirname(rootfs), path.basename(rootfs)) },
+        description,
+        env: {},
+        signal,
+        onLine: (stream, text) => run[stream].push(text),
+      });
+    } catch (e) {
+      if (!(e instanceof StageFailedError)) throw e;
+      run.error = e;
+    }
+    return run;
+  }
+
+  it('names the failing command inside a helper, and the call chain', async () => {
+    const sh = `img_name=x
+do_install() { :; }
+
+# The hook, brace on its own line.
+do_postinstall()
+{
+    echo start
+    middle          # CALL-MIDDLE
+}
+
+function middle {
+    inner 2>/dev/null   # CALL-INNER (the report survives the hook's own redirection)
+}
+
+inner() {
+    # a comment and a blank line
+
+    echo in-inner
+    ls /no-such-file     # FAILS
+    echo not-reached
+}
+`;
+    const r = await postinstall(sh);
+    assert.ok(r.error, 'do_postinstall must fail');
+    assert.equal(r.error.line, lineOf(sh, '# FAILS'));
+    assert.equal(r.error.file, path.join(path.dirname(r.error.file!), 'image.sh'));
+    assert.equal(
+      r.error.message,
+      `${DO_POSTINSTALL} failed (exit 2) in inner, called from middle at line ${lineOf(sh, 'CALL-INNER')}, ` +
+        `from ${DO_POSTINSTALL} at line ${lineOf(sh, 'CALL-MIDDLE')}`,
+    );
+    assert.deepEqual(r.stdout, ['start', 'in-inner']);
+    assert.ok(!r.stderr.some((l) => l.startsWith('makeimg-err-')), `the trap's report is not hook output: ${r.stderr.join('\n')}`);
+  });
+
+  it('names a failing command of do_postinstall itself, in a command substitution, without a chain', async () => {
+    const sh = `img_name=x
+do_install() { :; }
+do_postinstall() {
+    local v
+    v=$(echo ok)
+    v=$(false)   # FAILS
+    echo "$v"
+}
+`;
+    const r = await postinstall(sh);
+    assert.equal(r.error?.line, lineOf(sh, '# FAILS'));
+    assert.equal(r.error?.message, `${DO_POSTINSTALL} failed (exit 1)`);
+  });
+
+  it('uses the definition that won, and one inside a top-level if', async () => {
+    const sh = `img_name=x
+do_install() { :; }
+helper() {
+    true    # OLD DEFINITION
+}
+if true; then
+    helper() {
+        echo second
+        false   # FAILS
+    }
+fi
+do_postinstall() {
+    helper
+}
+`;
+    const r = await postinstall(sh);
+    assert.equal(r.error?.line, lineOf(sh, '# FAILS'));
+    assert.deepEqual(r.stdout, ['second']);
+  });
+
+  it('falls back to the call site for a function not written as a plain definition', async () => {
+    const sh = `img_name=x
+do_install() { :; }
+eval 'made_by_eval() { false; }'
+one_liner() { false; }; echo TOP-LEVEL-ON-THE-SAME-LINE
+do_postinstall() {
+    made_by_eval   # CALL-EVAL
+}
+`;
+    const r = await postinstall(sh);
+    assert.equal(r.error?.line, lineOf(sh, 'CALL-EVAL'));
+    assert.equal(r.error?.message, `${DO_POSTINSTALL} failed (exit 1) in made_by_eval (line unknown), called from ${DO_POSTINSTALL} at line ${lineOf(sh, 'CALL-EVAL')}`);
+    assert.deepEqual(r.originals, ['do_install', DO_POSTINSTALL]);
+    assert.ok(r.evaluationOutput.includes('TOP-LEVEL-ON-THE-SAME-LINE'), 'the top level ran during the evaluation');
+    assert.ok(!r.stdout.includes('TOP-LEVEL-ON-THE-SAME-LINE'), 'the top level must not run in the rootfs');
+  });
+
+  it('gives the rootfs only the definitions at their lines: no top-level code, no provided paths', async () => {
+    const sh = `img_name=x
+echo TOP-LEVEL-RAN
+greeting=hello
+do_install() { :; }
+do_postinstall() {
+    echo "$greeting \${src_dir-no-src_dir} \${img_dir-no-img_dir} \${img_path-no-img_path}"
+    cat ${ORIGINALS_PATH}
+}
+`;
+    const r = await postinstall(sh);
+    assert.equal(r.error, undefined, r.stderr.join('\n'));
+    assert.equal(r.stdout[0], 'hello no-src_dir no-img_dir no-img_path');
+    const passed = r.stdout.slice(1);
+    const lines = sh.split('\n');
+    // Exactly the two definitions' text at their lines, blank lines elsewhere.
+    const installLine = lineOf(sh, 'do_install() {');
+    const hookLine = lineOf(sh, 'do_postinstall() {');
+    const hookEnd = hookLine + 3;
+    const kept = (n: number): boolean => n === installLine || (n >= hookLine && n <= hookEnd);
+    assert.deepEqual(passed, lines.slice(0, hookEnd).map((l, i) => (kept(i + 1) ? l : '')));
+    assert.ok(r.evaluationOutput.includes('TOP-LEVEL-RAN'));
+    assert.ok(!r.stdout.includes('TOP-LEVEL-RAN'));
+  });
+
+  it('reports the line through the CLI as the error event of the postinstall stage', async () => {
+    const append = `do_postinstall() {
+    echo "root:x:0:0:root:/root:/bin/bash" > /etc/passwd
+    cat /etc/no-such-file   # FAILS
+}`;
+    const src = await tinyProject(scratch, 'cli', append);
+    const base = path.join(await scratch.dir('out'), 'img');
+    const r = await runMakeimg(['--json', '--directory', src, base]);
+    assert.equal(r.code, EXIT.BUILD_FAILED, r.stderr);
+    const e = errorEvent(r)!;
+    const text = await fs.readFile(path.join(src, 'image.sh'), 'utf8');
+    assert.equal(e.stage, 'postinstall');
+    assert.equal(e.file, path.join(src, 'image.sh'));
+    assert.equal(e.line, lineOf(text, '# FAILS'));
+  });
+});
+
+describe('postinstall line mapping (pure logic)', () => {
+  it('places definitions at their lines and leaves out one nested in a definition placed before', () => {
+    const file = originalsFile([
+      { name: 'b', line: 5, text: 'b() {\n  :\n}' },
+      { name: 'a', line: 2, text: 'a() {\n  inner() { :; }\n}' },
+      { name: 'inner', line: 3, text: '  inner() { :; }' },
+    ]);
+    assert.equal(file, '\na() {\n  inner() { :; }\n}\nb() {\n  :\n}\n');
+    assert.equal(originalsFile([]), undefined);
+  });
+
+  it('reads only reports with its marker, and maps only frames in the generated file', () => {
+    assert.equal(parseErrReport('makeimg-err-x\t1', 'makeimg-err-y'), undefined);
+    assert.equal(parseErrReport('plain output', 'm'), undefined);
+    const r = parseErrReport(`m\t1\tinner\t${ORIGINALS_PATH}\t9\tdo_postinstall\t/run/makeimg/driver.sh\t4\tmain\t/run/makeimg/driver.sh\t20`, 'm');
+    assert.deepEqual(locateFailure(r), { line: 9, where: 'in inner, called from do_postinstall' });
+    assert.deepEqual(locateFailure(undefined), { line: undefined, where: '' });
+  });
+});
