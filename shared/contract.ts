@@ -114,6 +114,10 @@ export interface FileArrayPair {
 }
 
 export const IMG_NAME = 'img_name';
+/** The archive suffix of examples, the original README's. */
+export const EXAMPLE_IMAGE_SUFFIX = '.tar.gz';
+/** The img_name value of examples and messages. */
+export const EXAMPLE_IMAGE_NAME = `myimage${EXAMPLE_IMAGE_SUFFIX}`;
 export const DO_INSTALL = 'do_install';
 export const DO_POSTINSTALL = 'do_postinstall';
 /** The variables makeimg provides (see PROVIDED_VARIABLES). */
@@ -137,7 +141,7 @@ export const VARIABLES: readonly VariableSpec[] = [
       'The file name of the final system image, relative to `img_dir_base`. ' +
       'The suffix chooses the archive format: `.tar`, `.tar.gz`, `.tar.bz2`, `.tar.xz` or `.tar.zst`. ' +
       'Without a `.tar*` suffix, makeimg leaves the rootfs as a directory.',
-    example: 'img_name=myimage.tar.gz',
+    example: `${IMG_NAME}=${EXAMPLE_IMAGE_NAME}`,
   },
   {
     name: 'preinstall_files_src',

@@ -5,7 +5,16 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DO_INSTALL, DO_POSTINSTALL, IMAGE_FILE_NAME } from '../../shared/contract';
+import {
+  ARCHIVE_SUFFIX_PREFIX,
+  DO_INSTALL,
+  DO_POSTINSTALL,
+  IMAGE_FILE_NAME,
+  IMG_DIR,
+  IMG_DIR_BASE_KEY,
+  IMG_PATH,
+  SRC_DIR,
+} from '../../shared/contract';
 import { EXIT } from '../../shared/events';
 import { formatFinding, lintText, type LintFinding } from '../../server/src/lint';
 import type { ImgDirBase } from './config';
@@ -82,10 +91,11 @@ export function formatCheckReport(r: CheckReport): string {
   for (const f of r.findings) lines.push(formatFinding(f));
   for (const p of r.problems) lines.push(`${p.file ?? r.imageFile}${p.line ? `:${p.line}` : ''}: ${r.evaluated || !p.file ? 'problem' : 'error'}: ${p.message}`);
   if (r.paths) {
-    lines.push(`src_dir:      ${path.dirname(r.imageFile)}`);
-    lines.push(`img_dir_base: ${r.paths.imgDirBase} (${r.paths.imgDirBaseSource})`);
-    lines.push(`img_path:     ${r.paths.imgPath}${r.paths.archived ? '' : ' (a directory: no .tar suffix)'}`);
-    lines.push(`img_dir:      ${r.paths.imgDir}`);
+    const label = (name: string) => `${name}:`.padEnd(14);
+    lines.push(`${label(SRC_DIR)}${path.dirname(r.imageFile)}`);
+    lines.push(`${label(IMG_DIR_BASE_KEY)}${r.paths.imgDirBase} (${r.paths.imgDirBaseSource})`);
+    lines.push(`${label(IMG_PATH)}${r.paths.imgPath}${r.paths.archived ? '' : ` (a directory: no ${ARCHIVE_SUFFIX_PREFIX} suffix)`}`);
+    lines.push(`${label(IMG_DIR)}${r.paths.imgDir}`);
   }
   if (r.hooks) {
     for (const h of [DO_INSTALL, DO_POSTINSTALL]) {

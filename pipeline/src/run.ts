@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DO_POSTINSTALL, STAGES, type StageName } from '../../shared/contract';
+import { ARCHIVE_SUFFIX_PREFIX, DO_POSTINSTALL, IMG_NAME, STAGES, type StageName } from '../../shared/contract';
 import { EXIT, type BuildEvent } from '../../shared/events';
 import { archiveImage } from './archive';
 import { treeContentBytes } from './archive-tree-size';
@@ -104,7 +104,7 @@ export async function build(o: BuildOptions): Promise<number> {
       });
       await fs.rm(paths.imgDir, { recursive: true, force: true });
     } else {
-      skip('archive', 'img_name has no .tar suffix: the directory is the image');
+      skip('archive', `${IMG_NAME} has no ${ARCHIVE_SUFFIX_PREFIX} suffix: the directory is the image`);
       bytes = await treeContentBytes(paths.imgDir);
     }
     emit({ type: 'result', ok: true, imgPath: paths.imgPath, bytes, ms: Date.now() - started });

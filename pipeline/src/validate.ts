@@ -3,7 +3,7 @@
  * makeimg can produce, do_install defined, file arrays being arrays of equal
  * length in pairs.
  */
-import { classifyImageName, DO_INSTALL, FILE_ARRAY_PAIRS, IMG_NAME } from '../../shared/contract';
+import { classifyImageName, DO_INSTALL, EXAMPLE_IMAGE_NAME, FILE_ARRAY_PAIRS, IMG_NAME } from '../../shared/contract';
 import type { ImageDescription } from './evaluate';
 
 export interface Problem {
@@ -15,7 +15,7 @@ export function validateDescription(d: ImageDescription): Problem[] {
   const problems: Problem[] = [];
   const name = d.imgName;
   if (name === undefined || name === '') {
-    problems.push({ message: `${IMG_NAME} is not set: add e.g. ${IMG_NAME}=myimage.tar.gz to image.sh` });
+    problems.push({ message: `${IMG_NAME} is not set: add e.g. ${IMG_NAME}=${EXAMPLE_IMAGE_NAME} to image.sh` });
   } else if (name.includes('/') || name === '.' || name === '..') {
     problems.push({ message: `${IMG_NAME} must be a file name, not a path: ${JSON.stringify(name)}` });
   } else {

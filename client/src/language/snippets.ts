@@ -2,7 +2,17 @@
  * Snippets for image.sh, generated from the contract: a complete skeleton,
  * img_name with the supported suffixes, each hook, each file array pair.
  */
-import { FILE_ARRAY_PAIRS, HOOKS, IMAGE_SUFFIXES, IMG_NAME, STAGE_SPECS, findVariable } from '../../../shared/contract';
+import {
+  EXAMPLE_IMAGE_SUFFIX,
+  FILE_ARRAY_PAIRS,
+  HOOKS,
+  IMAGE_SUFFIXES,
+  IMG_DIR,
+  IMG_NAME,
+  SRC_DIR,
+  STAGE_SPECS,
+  findVariable,
+} from '../../../shared/contract';
 
 interface Snippet {
   prefix: string | string[];
@@ -15,9 +25,9 @@ export function escapeSnippet(text: string): string {
   return text.replace(/[\\$}]/g, '\\$&');
 }
 
-/** The choices, the original README's `.tar.gz` first. */
+/** The choices, the original README's first. */
 const suffixChoice = () => {
-  const suffixes = IMAGE_SUFFIXES.map((s) => s.suffix).sort((a, b) => Number(b === '.tar.gz') - Number(a === '.tar.gz'));
+  const suffixes = IMAGE_SUFFIXES.map((s) => s.suffix).sort((a, b) => Number(b === EXAMPLE_IMAGE_SUFFIX) - Number(a === EXAMPLE_IMAGE_SUFFIX));
   return `|${suffixes.join(',')}|`;
 };
 
@@ -46,7 +56,7 @@ export function makeimgSnippets(): Record<string, Snippet> {
   snippets['image.sh skeleton'] = {
     prefix: ['image.sh', 'makeimg'],
     body: skeleton,
-    description: 'A complete makeimg image.sh: img_name, the file arrays and the hooks',
+    description: `A complete makeimg image.sh: ${IMG_NAME}, the file arrays and the hooks`,
   };
 
   snippets[IMG_NAME] = {
@@ -64,7 +74,7 @@ export function makeimgSnippets(): Record<string, Snippet> {
     snippets[prefix] = {
       prefix,
       body: [`${pair.src}=(\${1:file})`, `${pair.dst}=(\${2:path/in/image})`, '$0'],
-      description: `${STAGE_SPECS[pair.stage].title}: copy \${src_dir}/src[i] to \${img_dir}/dst[i]`,
+      description: `${STAGE_SPECS[pair.stage].title}: copy \${${SRC_DIR}}/src[i] to \${${IMG_DIR}}/dst[i]`,
     };
   }
   return snippets;

@@ -20,6 +20,11 @@ export function lineOf(range: Range): number {
   return range.start.line + 1;
 }
 
+/** "a, b or c" */
+export function alternatives(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
 /** `"text"` shortened for messages. */
 export function quote(text: string, max = 40): string {
   const oneLine = text.replace(/\s+/g, ' ');

@@ -1,4 +1,5 @@
 /** MKIMG012: a *_files_src element points outside the image.sh directory (or is that directory itself). */
+import { SRC_DIR } from '../../../shared/contract';
 import { locateSource, staticSourceElements } from '../facts';
 import { quote } from './common';
 import type { Rule, RuleFinding } from './types';
@@ -23,7 +24,7 @@ export const fileSourceOutside: Rule = {
       findings.push({
         range: source.element.range,
         message:
-          `${quote(source.path)} ${how}, but ${source.pair.src} is read relative to $src_dir (the image.sh directory), ` +
+          `${quote(source.path)} ${how}, but ${source.pair.src} is read relative to $${SRC_DIR} (the image.sh directory), ` +
           `the only project files the confined build can see. Copy the file into this directory and list it by its relative path.`,
       });
     }

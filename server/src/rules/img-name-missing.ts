@@ -1,5 +1,5 @@
 /** MKIMG001: image.sh must set img_name. */
-import { findVariable, IMG_NAME, VARIABLES } from '../../../shared/contract';
+import { EXAMPLE_IMAGE_NAME, IMG_NAME, VARIABLES } from '../../../shared/contract';
 import { topLevelAssignmentsTo } from '../facts';
 import { canJudgeAbsence } from './common';
 import { nearMiss } from './names';
@@ -8,10 +8,10 @@ import { DOCUMENT_START, type Rule } from './types';
 export const imgNameMissing: Rule = {
   code: 'MKIMG001',
   severity: 'error',
-  title: 'img_name is not set',
+  title: `${IMG_NAME} is not set`,
   check({ facts }) {
     if (!canJudgeAbsence(facts) || topLevelAssignmentsTo(facts, IMG_NAME).length > 0) return [];
-    const example = findVariable(IMG_NAME)?.example ?? `${IMG_NAME}=image.tar.gz`;
+    const example = `${IMG_NAME}=${EXAMPLE_IMAGE_NAME}`;
     const lookalike = facts.assignments.find((a) => nearMiss(a.name, VARIABLES.map((v) => v.name)) === IMG_NAME);
     // Set only where makeimg cannot see it: in a function the top level never calls, or as a local.
     const hidden = facts.assignments.find((a) => a.name === IMG_NAME);

@@ -1,5 +1,5 @@
 /** MKIMG002: img_name must end in a suffix makeimg can write (or none: a directory). */
-import { classifyImageName, IMAGE_SUFFIXES, IMG_NAME, type ImageNameKind } from '../../../shared/contract';
+import { classifyImageName, EXAMPLE_IMAGE_NAME, IMAGE_SUFFIXES, IMG_NAME, type ImageNameKind } from '../../../shared/contract';
 import type { Range, WordFact } from '../facts';
 import { globalAssignments, quote } from './common';
 import type { Rule, RuleFinding } from './types';
@@ -9,7 +9,7 @@ const SUPPORTED = IMAGE_SUFFIXES.map((s) => s.suffix).join(', ');
 export const imgNameSuffix: Rule = {
   code: 'MKIMG002',
   severity: 'error',
-  title: 'img_name is empty or has an unsupported suffix',
+  title: `${IMG_NAME} is empty or has an unsupported suffix`,
   check({ facts }) {
     const findings: RuleFinding[] = [];
     for (const a of globalAssignments(facts, IMG_NAME)) {
@@ -18,7 +18,7 @@ export const imgNameSuffix: Rule = {
       if (word.value === '') {
         findings.push({
           range: a.range,
-          message: `${IMG_NAME} is empty; give the image a file name such as myimage.tar.gz (or a plain name for a directory).`,
+          message: `${IMG_NAME} is empty; give the image a file name such as ${EXAMPLE_IMAGE_NAME} (or a plain name for a directory).`,
         });
         continue;
       }

@@ -1,5 +1,6 @@
 /** MKIMG010: $src_dir, $img_dir and $img_path are set by makeimg; assigning them has no effect. */
 import { PROVIDED_VARIABLES } from '../../../shared/contract';
+import { alternatives } from './common';
 import type { Rule, RuleFinding } from './types';
 
 const PROVIDED = new Set(PROVIDED_VARIABLES.map((v) => v.name));
@@ -7,7 +8,7 @@ const PROVIDED = new Set(PROVIDED_VARIABLES.map((v) => v.name));
 export const providedAssigned: Rule = {
   code: 'MKIMG010',
   severity: 'warning',
-  title: '$src_dir, $img_dir or $img_path assigned in image.sh',
+  title: `${alternatives([...PROVIDED].map((name) => `$${name}`))} assigned in image.sh`,
   check({ facts }) {
     const findings: RuleFinding[] = [];
     for (const a of facts.assignments) {

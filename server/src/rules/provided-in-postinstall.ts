@@ -1,14 +1,16 @@
 /** MKIMG009: do_postinstall (and what it calls) runs inside the new rootfs, where $src_dir/$img_dir/$img_path do not exist. */
-import { DO_POSTINSTALL, PROVIDED_VARIABLES } from '../../../shared/contract';
+import { DO_INSTALL, DO_POSTINSTALL, FILE_ARRAY_PAIRS, PROVIDED_VARIABLES } from '../../../shared/contract';
 import { functionsNamed, reachableFrom } from '../facts';
+import { alternatives } from './common';
 import type { RelatedInfo, Rule, RuleFinding } from './types';
 
 const ROOTFS_MISSING = new Set(PROVIDED_VARIABLES.filter((v) => !v.availableIn.includes('rootfs')).map((v) => v.name));
+const POSTINSTALL_FILES = FILE_ARRAY_PAIRS.find((p) => p.stage === 'postinstall')!;
 
 export const providedInPostinstall: Rule = {
   code: 'MKIMG009',
   severity: 'error',
-  title: 'do_postinstall (or a function it calls) uses $src_dir, $img_dir or $img_path',
+  title: `${DO_POSTINSTALL} (or a function it calls) uses ${alternatives([...ROOTFS_MISSING].map((name) => `$${name}`))}`,
   check({ facts }) {
     const hook = functionsNamed(facts, DO_POSTINSTALL)[0];
     if (!hook) return [];
@@ -27,7 +29,7 @@ export const providedInPostinstall: Rule = {
         range: r.expansionRange,
         message:
           `$${r.name} does not exist inside the new rootfs, where ${DO_POSTINSTALL} runs${via}: it expands to nothing there. ` +
-          `Copy files in with postinstall_files_src/postinstall_files_dst, or do this step in do_install.`,
+          `Copy files in with ${POSTINSTALL_FILES.src}/${POSTINSTALL_FILES.dst}, or do this step in ${DO_INSTALL}.`,
         related,
       });
     }
