@@ -17,14 +17,13 @@ export class OpenDocument {
   private documentTree: DocumentTree | undefined;
   private readonly factsBuilder = new FactsBuilder();
   private cachedFacts: { version: number; facts: DocumentFacts } | undefined;
-  private loneCarriageReturn: boolean;
+  /** Facts line starts of a version, computed on the first position conversion (not per keystroke). */
+  private cachedRowStarts: { version: number; starts: number[] | undefined } | undefined;
 
   constructor(
     private readonly parser: Parser,
     public textDocument: TextDocument,
-  ) {
-    this.loneCarriageReturn = /\r(?!\n)/.test(textDocument.getText());
-  }
+  ) {}
 
   get uri(): string {
     return this.textDocument.uri;
@@ -55,7 +54,6 @@ export class OpenDocument {
     }
     // A document that grew past the limit drops its tree; one that shrank gets a fresh one on demand.
     if (this.tooLarge) this.disposeTree();
-    this.loneCarriageReturn = /\r(?!\n)/.test(this.textDocument.getText());
   }
 
   /** The syntax tree of the current version (undefined when too large). Do not delete it. */
@@ -77,22 +75,33 @@ export class OpenDocument {
 
   /** A facts range as an LSP range of this document. */
   toLspRange(range: Range): Range {
-    if (!this.loneCarriageReturn) return range;
-    const starts = rowStarts(this.textDocument.getText());
+    const starts = this.factsRowStarts();
+    if (!starts) return range;
     const at = (p: Range['start']) => this.textDocument.positionAt((starts[p.line] ?? Number.MAX_SAFE_INTEGER) + p.character);
     return { start: at(range.start), end: at(range.end) };
   }
 
   /** An LSP position of this document as a facts position (the inverse of toLspRange). */
   toFactsPosition(position: Range['start']): Range['start'] {
-    if (!this.loneCarriageReturn) return position;
-    const point = pointAt(rowStarts(this.textDocument.getText()), this.textDocument.offsetAt(position));
+    const starts = this.factsRowStarts();
+    if (!starts) return position;
+    const point = pointAt(starts, this.textDocument.offsetAt(position));
     return { line: point.row, character: point.column };
   }
 
   dispose(): void {
     this.disposeTree();
     this.cachedFacts = undefined;
+    this.cachedRowStarts = undefined;
+  }
+
+  /** Offsets where the facts' lines start, or undefined when they are LSP's lines too (no lone '\r'). */
+  private factsRowStarts(): number[] | undefined {
+    if (this.cachedRowStarts?.version !== this.version) {
+      const text = this.textDocument.getText();
+      this.cachedRowStarts = { version: this.version, starts: /\r(?!\n)/.test(text) ? rowStarts(text) : undefined };
+    }
+    return this.cachedRowStarts.starts;
   }
 
   private disposeTree(): void {
