@@ -5,6 +5,7 @@
  * the container and its mount namespace), SIGKILL if it lingers.
  */
 import { spawn } from 'node:child_process';
+import { LineSplitter } from '../../shared/lines';
 
 export type Stream = 'stdout' | 'stderr';
 
@@ -23,23 +24,6 @@ export interface RunChildOptions {
   killAfterMs?: number;
 }
 
-/** Splits a byte stream into lines; the last partial line is flushed at the end. */
-function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
-  let pending = '';
-  return {
-    push(chunk) {
-      pending += chunk.toString('utf8');
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const l of lines) emit(l.replace(/\r$/, ''));
-    },
-    end() {
-      if (pending) emit(pending);
-      pending = '';
-    },
-  };
-}
-
 export function runChild(argv: string[], opts: RunChildOptions): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     if (opts.signal.aborted) {
@@ -47,8 +31,8 @@ export function runChild(argv: string[], opts: RunChildOptions): Promise<ChildRe
       return;
     }
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const out = lineSplitter((l) => opts.onLine('stdout', l));
-    const err = lineSplitter((l) => opts.onLine('stderr', l));
+    const out = new LineSplitter((l) => opts.onLine('stdout', l));
+    const err = new LineSplitter((l) => opts.onLine('stderr', l));
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     let aborted = false;
@@ -66,8 +50,8 @@ export function runChild(argv: string[], opts: RunChildOptions): Promise<ChildRe
     child.on('close', (code, sig) => {
       opts.signal.removeEventListener('abort', stop);
       if (killTimer) clearTimeout(killTimer);
-      out.end();
-      err.end();
+      out.flush();
+      err.flush();
       resolve({ code: code ?? undefined, signal: sig ?? undefined, aborted });
     });
   });

@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { decodeEvent, type BuildEvent, type ErrorEvent, type ResultEvent } from '../../../shared/events';
-import { LineSplitter } from './lines';
+import { LineSplitter } from '../../../shared/lines';
 import { classifyOutcome, type BuildOutcome } from './outcome';
 
 export interface LaunchOptions {

@@ -1,4 +1,9 @@
-/** Splits a byte stream into text lines; the last partial line is held until more arrives or flush(). */
+/**
+ * Splits a byte stream into UTF-8 text lines (a character split across
+ * chunks stays whole; a trailing '\r' is dropped); the last partial line is
+ * held until more arrives or flush(). Reads the pipeline's event stream and
+ * the hooks' output alike.
+ */
 export class LineSplitter {
   private pending = '';
   private readonly decoder = new TextDecoder();
