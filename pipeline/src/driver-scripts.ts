@@ -66,6 +66,9 @@ for __makeimg_n in "\${__makeimg_names[@]}"; do
   __makeimg_before[$__makeimg_n]=$(declare -p "$__makeimg_n" 2>/dev/null)
 done
 source ${shellQuote(imageFile(srcDir))}
+# Shell options image.sh sets for itself (set -euo pipefail) must not stop the description.
+set +euo pipefail
+trap - ERR
 __makeimg_excluded=" ${excluded.join(' ')} "
 {
   printf 'scalar\\0%s\\0%s\\0%s\\0' ${IMG_NAME} "\${${IMG_NAME}+set}" "\${${IMG_NAME}-}"
@@ -108,22 +111,21 @@ ${originalDefinitionsSearch(imageFile(srcDir))}
  * Part of the evaluation: for each function image.sh defines in image.sh
  * itself, bash says on which line its winning definition starts (extdebug
  * `declare -F`). The original lines from there are taken up to the first
- * line where they parse, wrapped in a function, into exactly that
- * definition (same `declare -f` text of the wrapper as for the captured
- * function): then that text alone is the definition, with nothing of the
+ * possible closing line (the first line, or a `}`/`)` line indented no
+ * deeper) where they parse, wrapped in a function; they are used only if
+ * that is exactly the captured definition (same `declare -f` text of the
+ * wrapper): then that text alone is the definition, with nothing of the
  * top level around it, and do_postinstall can get it at its original lines
  * (line-mapped errors). Prints `original NAME LINE TEXT` records.
  *
- * Runs in a subshell with errexit, ERR traps and alias expansion off (the
- * rootfs parses with none of them). A start line that is not the start of
+ * Runs in a subshell with alias expansion off (the rootfs does not have
+ * image.sh's aliases). A start line that is not the start of
  * a plain definition (eval, a line shared with other code) fails the
  * comparison; the function then keeps its `declare -f` text.
  */
 function originalDefinitionsSearch(file: string): string {
   const norm = `${CONTROL_MOUNT}/${NORMALISED_FILE}`;
   return `  (
-    set +eu +o pipefail
-    trap - ERR
     shopt -u expand_aliases
     shopt -s extdebug
     exec {__makeimg_out}>&1 >/dev/null 2>&1
@@ -142,16 +144,25 @@ $1
     mapfile -t __makeimg_fns < <(compgen -A function)
     for __makeimg_f in "\${__makeimg_fns[@]}"; do
       case "$__makeimg_f" in __makeimg_*) continue ;; esac
-      __makeimg_d=$(declare -F "$__makeimg_f") || continue
-      read -r _ __makeimg_start __makeimg_file <<<"$__makeimg_d"
+      # (through the scratch file: a command substitution forks per function)
+      declare -F "$__makeimg_f" > ${shellQuote(norm)} || continue
+      read -r _ __makeimg_start __makeimg_file < ${shellQuote(norm)}
       [[ "$__makeimg_file" == ${shellQuote(file)} ]] || continue
-      __makeimg_wrapped "$(declare -f "$__makeimg_f")" || continue
+      declare -f "$__makeimg_f" > ${shellQuote(norm)}
+      IFS= read -r -d '' __makeimg_d < ${shellQuote(norm)}
+      __makeimg_wrapped "$__makeimg_d" || continue
       __makeimg_want=$__makeimg_norm
       __makeimg_text=
+      __makeimg_indent=\${__makeimg_lines[__makeimg_start-1]%%[![:space:]]*}
       for (( __makeimg_e = __makeimg_start; __makeimg_e <= \${#__makeimg_lines[@]}; __makeimg_e++ )); do
-        __makeimg_text+=\${__makeimg_lines[__makeimg_e-1]}
-        # A definition ends with } or ); the first complete parse decides.
-        if [[ "\${__makeimg_lines[__makeimg_e-1]}" == *[')}']* ]] && __makeimg_wrapped "$__makeimg_text"; then
+        __makeimg_l=\${__makeimg_lines[__makeimg_e-1]}
+        __makeimg_text+=$__makeimg_l
+        # Where a definition can end: its first line, or a line starting with
+        # } or ) indented no deeper than that. The first complete parse decides.
+        __makeimg_li=\${__makeimg_l%%[![:space:]]*}
+        if { (( __makeimg_e == __makeimg_start )) ||
+             { (( \${#__makeimg_li} <= \${#__makeimg_indent} )) && [[ "\${__makeimg_l:\${#__makeimg_li}:1}" == [')}'] ]]; }; } &&
+           __makeimg_wrapped "$__makeimg_text"; then
           [[ "$__makeimg_norm" == "$__makeimg_want" ]] &&
             printf 'original\\0%s\\0%s\\0%s\\0' "$__makeimg_f" "$__makeimg_start" "$__makeimg_text" >&$__makeimg_out
           break

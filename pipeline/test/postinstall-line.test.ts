@@ -109,7 +109,9 @@ inner() {
   });
 
   it('names a failing command of do_postinstall itself, in a command substitution, without a chain', async () => {
-    const sh = `img_name=x
+    // image.sh's own shell options must not disturb the evaluation.
+    const sh = `set -euo pipefail
+img_name=x
 do_install() { :; }
 do_postinstall() {
     local v
@@ -149,7 +151,12 @@ do_postinstall() {
 do_install() { :; }
 eval 'made_by_eval() { false; }'
 one_liner() { false; }; echo TOP-LEVEL-ON-THE-SAME-LINE
+shopt -s expand_aliases
+alias say=echo
+# Its text says "say", its definition (aliases expand when parsed) "echo".
+uses_alias() { say from-alias; }
 do_postinstall() {
+    uses_alias
     made_by_eval   # CALL-EVAL
 }
 `;
@@ -157,6 +164,7 @@ do_postinstall() {
     assert.equal(r.error?.line, lineOf(sh, 'CALL-EVAL'));
     assert.equal(r.error?.message, `${DO_POSTINSTALL} failed (exit 1) in made_by_eval (line unknown), called from ${DO_POSTINSTALL} at line ${lineOf(sh, 'CALL-EVAL')}`);
     assert.deepEqual(r.originals, ['do_install', DO_POSTINSTALL]);
+    assert.deepEqual(r.stdout, ['from-alias']);
     assert.ok(r.evaluationOutput.includes('TOP-LEVEL-ON-THE-SAME-LINE'), 'the top level ran during the evaluation');
     assert.ok(!r.stdout.includes('TOP-LEVEL-ON-THE-SAME-LINE'), 'the top level must not run in the rootfs');
   });
