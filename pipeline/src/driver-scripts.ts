@@ -147,7 +147,7 @@ $1
       # (through the scratch file: a command substitution forks per function)
       declare -F "$__makeimg_f" > ${shellQuote(norm)} || continue
       read -r _ __makeimg_start __makeimg_file < ${shellQuote(norm)}
-      [[ "$__makeimg_file" == ${shellQuote(file)} ]] || continue
+      [[ "$__makeimg_file" == ${shellQuote(file)} && "$__makeimg_start" =~ ^[1-9][0-9]*$ ]] || continue
       declare -f "$__makeimg_f" > ${shellQuote(norm)}
       IFS= read -r -d '' __makeimg_d < ${shellQuote(norm)}
       __makeimg_wrapped "$__makeimg_d" || continue
