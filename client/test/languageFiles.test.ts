@@ -8,9 +8,10 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_ARRAY_PAIRS, HOOKS, IMAGE_SUFFIXES, PROVIDED_VARIABLES, VARIABLES } from '../../shared/contract';
+import { escapeSnippet } from '../../shared/snippet-syntax';
 import { GENERATED_FILES, renderGenerated } from '../src/language/generate';
 import { GRAMMAR_SCOPE, SCOPES } from '../src/language/grammar';
-import { escapeSnippet, makeimgSnippets } from '../src/language/snippets';
+import { makeimgSnippets } from '../src/language/snippets';
 import { loadTokenizer, vscodeDirectory, type Tokenizer } from './support/vscodeTextmate';
 
 const ROOT = join(__dirname, '..', '..');

@@ -13,16 +13,12 @@ import {
   STAGE_SPECS,
   findVariable,
 } from '../../../shared/contract';
+import { escapeSnippet } from '../../../shared/snippet-syntax';
 
 interface Snippet {
   prefix: string | string[];
   body: string[];
   description: string;
-}
-
-/** Literal text inside a snippet: `$`, `}` and `\` would otherwise be syntax. */
-export function escapeSnippet(text: string): string {
-  return text.replace(/[\\$}]/g, '\\$&');
 }
 
 /** The choices, the original README's first. */

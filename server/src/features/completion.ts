@@ -26,6 +26,7 @@ import {
   type HookSpec,
   type VariableSpec,
 } from '../../../shared/contract';
+import { escapeSnippet } from '../../../shared/snippet-syntax';
 import type { AssignmentFact, DocumentFacts, Position } from '../facts';
 import { isLocalDeclaration } from './occurrences';
 import { strictlyInside } from './positions';
@@ -223,10 +224,6 @@ function contractItems(facts: DocumentFacts, range: Range): CompletionItem[] {
     if (!defined.has(h.name)) items.push(hookSnippet(h, range, VARIABLES.length + i));
   });
   return items;
-}
-
-function escapeSnippet(text: string): string {
-  return text.replace(/[\\$}]/g, (c) => `\\${c}`);
 }
 
 function variableSnippet(v: VariableSpec, assigned: Set<string>, range: Range, order: number): CompletionItem {
