@@ -6,6 +6,7 @@
  */
 import { STAGE_SPECS } from '../../shared/contract';
 import { encodeEvent, type BuildEvent } from '../../shared/events';
+import { inBinaryUnits } from '../../shared/units';
 
 export type EventSink = (e: BuildEvent) => void;
 
@@ -16,14 +17,8 @@ export function jsonRenderer(out: NodeJS.WritableStream): EventSink {
 }
 
 export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
+  const { value, unit } = inBinaryUnits(n);
+  return unit === 'B' ? `${n} B` : `${value.toFixed(1)} ${unit}`;
 }
 
 export function formatDuration(ms: number): string {

@@ -5,6 +5,7 @@
  */
 import { STAGE_SPECS, type StageName } from '../../../shared/contract';
 import type { BuildEvent, StageEvent } from '../../../shared/events';
+import { inBinaryUnits } from '../../../shared/units';
 import { describeOutcome, type BuildOutcome } from './outcome';
 
 const ESC = '\x1b[';
@@ -23,14 +24,8 @@ export const ansi = {
 const CLEAR_LINE = `\r${ESC}2K`;
 
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  const { value, unit } = inBinaryUnits(bytes);
+  return unit === 'B' ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
 }
 
 export function formatDuration(ms: number): string {

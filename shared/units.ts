@@ -1,0 +1,14 @@
+/** Sizes for people; the CLI and the editor each round them their own way. */
+
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** `bytes` in the largest binary unit that keeps the value at least 1 (bytes below 1 KiB stay in B). */
+export function inBinaryUnits(bytes: number): { value: number; unit: (typeof BINARY_UNITS)[number] } {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BINARY_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return { value, unit: BINARY_UNITS[unit] };
+}
