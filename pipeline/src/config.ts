@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE, DEFAULT_IMG_DIR_BASE, IMG_DIR_BASE_KEY } from '../../shared/contract';
+import { expandHome } from '../../shared/paths';
 
 export interface InvokingUser {
   name?: string;
@@ -74,13 +75,6 @@ export function parseConfig(text: string): string | undefined {
     if (m && m[1] === IMG_DIR_BASE_KEY) value = unquote(m[2]!.trim());
   }
   return value || undefined;
-}
-
-/** `~` and `~/x` mean the invoking user's home, not root's. */
-function expandHome(p: string, home: string): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/')) return path.join(home, p.slice(2));
-  return p;
 }
 
 export function resolveImgDirBase(

@@ -6,7 +6,8 @@
  * pkexec clears the environment, so ELECTRON_RUN_AS_NODE (which makes VS Code's
  * own Electron binary behave as plain node) is passed through /usr/bin/env.
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { expandHome } from '../../../shared/paths';
 
 /** pkexec without its text-mode agent: authentication goes through the desktop's polkit agent. */
 export const DEFAULT_PRIVILEGE_COMMAND: readonly string[] = ['pkexec', '--disable-internal-agent'];
@@ -20,7 +21,7 @@ export interface BuildArgvInput {
   pipelineScript: string;
   /** The directory that contains image.sh (absolute). */
   directory: string;
-  /** img_dir_base; relative paths are taken relative to `directory`, as the CLI does; `~/` is `homeDirectory`. */
+  /** img_dir_base; relative paths are taken relative to `directory`, as the CLI does; `~` is `homeDirectory`. */
   imgDirBase?: string;
   /** The invoking user's home (the privileged process would read `~` as root's). */
   homeDirectory?: string;
@@ -39,8 +40,7 @@ export function buildArgv(input: BuildArgvInput): string[] {
   const base = input.imgDirBase?.trim();
   // Made absolute so it can never be read as an option, and means the same under any cwd.
   if (base) {
-    const expanded = base.startsWith('~/') && input.homeDirectory ? join(input.homeDirectory, base.slice(2)) : base;
-    argv.push(resolve(input.directory, expanded));
+    argv.push(resolve(input.directory, input.homeDirectory ? expandHome(base, input.homeDirectory) : base));
   }
   return argv;
 }

@@ -5,8 +5,8 @@
  * the user: it is logged once and the document simply gets no findings.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
+import { expandHome } from '../../../shared/paths';
 import { SETTINGS_SECTION, type ServerSettings } from '../../../shared/protocol';
 import { imageDirectoryOf } from '../source-files';
 import { toDiagnostics } from './convert';
@@ -113,5 +113,5 @@ export class ShellcheckService {
 function executableFrom(path: unknown): string {
   const trimmed = typeof path === 'string' ? path.trim() : '';
   if (!trimmed) return DEFAULT_EXECUTABLE;
-  return trimmed.startsWith('~/') ? join(homedir(), trimmed.slice(2)) : trimmed;
+  return expandHome(trimmed, homedir());
 }
