@@ -89,6 +89,20 @@ export class OpenDocument {
     return { line: point.row, character: point.column };
   }
 
+  /** The text of a facts line, without its line break ('' past the end). */
+  lineText(line: number): string {
+    const starts = this.factsRowStarts();
+    if (!starts) {
+      // Facts lines are LSP lines here, and TextDocument keeps its line offsets up to date with each edit.
+      const text = this.textDocument.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+      return line >= 0 && line < this.textDocument.lineCount ? text.replace(/\r?\n$/, '') : '';
+    }
+    if (line < 0 || line >= starts.length) return '';
+    const text = this.textDocument.getText();
+    const end = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
+    return text.slice(starts[line], end).replace(/\r$/, '');
+  }
+
   dispose(): void {
     this.disposeTree();
     this.cachedFacts = undefined;

@@ -147,10 +147,9 @@ export class LanguageFeatures {
   }
 }
 
-/** Lines of the document as the facts count them ('\n' only), split once per request and only if needed. */
+/** Lines of the document as the facts count them ('\n' only). */
 function lineTextOf(document: OpenDocument): LineText {
-  let lines: string[] | undefined;
-  return (line) => (lines ??= document.textDocument.getText().split('\n'))[line]?.replace(/\r$/, '') ?? '';
+  return (line) => document.lineText(line);
 }
 
 function mapSymbol(symbol: DocumentSymbol, document: OpenDocument): DocumentSymbol {
