@@ -31,6 +31,14 @@ describe('documents', () => {
     store.close('file:///d/cr.sh');
   });
 
+  it('reads facts lines (split at LF only, CR of CRLF dropped), also after an edit and with a lone CR', () => {
+    const doc = store.open('file:///d/lines.sh', 'makeimg', 1, 'a=1\r\nb=2\nc=3');
+    assert.deepEqual([-1, 0, 1, 2, 3].map((l) => doc.lineText(l)), ['', 'a=1', 'b=2', 'c=3', '']);
+    doc.applyChanges([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'x\ry' }], 2);
+    assert.deepEqual([0, 1, 2, 3].map((l) => doc.lineText(l)), ['a=1', 'x\ryb=2', 'c=3', '']);
+    store.close('file:///d/lines.sh');
+  });
+
   it('does not parse documents over the size limit, and parses them again once they shrink', () => {
     const doc = store.open('file:///d/big.sh', 'makeimg', 1, 'x=1\n' + '#'.repeat(MAX_ANALYZED_CHARS));
     assert.equal(doc.tooLarge, true);
