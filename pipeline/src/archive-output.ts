@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { pathExists } from './paths';
 
 /** Marks temporary archives: `.<name>.partial-<pid>-<random>` beside the final path. */
 export const PARTIAL_MARKER = '.partial-';
@@ -20,17 +21,6 @@ export class OutputExistsError extends Error {
   constructor(readonly outputPath: string) {
     super(`${outputPath} already exists; makeimg never overwrites an image (remove or rename it first)`);
     this.name = 'OutputExistsError';
-  }
-}
-
-/** True when something (even a dangling symlink) is at `p`. */
-export async function pathExists(p: string): Promise<boolean> {
-  try {
-    await fs.lstat(p);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
   }
 }
 

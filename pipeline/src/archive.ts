@@ -10,12 +10,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describeFailure, startChild, type ArchiveChild } from './archive-child';
-import { OutputExistsError, pathExists, publishWithoutOverwrite, temporaryPathFor } from './archive-output';
+import { OutputExistsError, publishWithoutOverwrite, temporaryPathFor } from './archive-output';
 import { pollProgress, type ProgressPoller } from './archive-progress';
 import { tarArguments, tarEnvironment } from './archive-tar';
 import { treeContentBytes } from './archive-tree-size';
 import { compressorFor, findOnPath } from './compressors';
-import { isInside } from './path-inside';
+import { isInside, pathExists } from './paths';
 
 export { OutputExistsError } from './archive-output';
 

@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isInside } from './path-inside';
+import { isInside } from './paths';
 
 export class CopyRefusedError extends Error {
   constructor(message: string) {

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { classifyImageName, imageDirFor } from '../../shared/contract';
 import { InvalidInputError } from './errors';
+import { pathExists } from './paths';
 
 export interface ImagePaths {
   imgDirBase: string;
@@ -20,18 +21,9 @@ export function imagePaths(imgDirBase: string, imgName: string): ImagePaths {
   return { imgDirBase, imgPath, imgDir: imageDirFor(imgPath), archived: classifyImageName(imgName).kind === 'archive' };
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.lstat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function refuseExisting(p: ImagePaths): Promise<void> {
   for (const [what, where] of [['image', p.imgPath], ['working directory', p.imgDir]] as const) {
-    if (await exists(where)) {
+    if (await pathExists(where)) {
       throw new InvalidInputError(`the ${what} ${where} already exists; makeimg never overwrites: move or remove it first`);
     }
   }
