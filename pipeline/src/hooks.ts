@@ -18,7 +18,7 @@ import { CancelledError, StageFailedError } from './errors';
 import type { ImageDescription } from './evaluate';
 import type { ImagePaths } from './image-paths';
 import { CONTROL_MOUNT, isNspawnNoise, nspawnArgv, uniqueMachineName } from './nspawn';
-import { locateFailure, ORIGINALS_FILE, originalsFile, parseErrReport, type ErrReport } from './postinstall-lines';
+import { failingReport, locateFailure, ORIGINALS_FILE, originalsFile, parseErrReport, type ErrReport } from './postinstall-lines';
 
 export interface HookContext {
   srcDir: string;
@@ -72,6 +72,9 @@ export async function runInstall(ctx: HookContext): Promise<void> {
   });
 }
 
+/** ERR reports kept from do_postinstall: enough for any call chain. */
+const MAX_REPORTS = 64;
+
 /** True when the image has something to run /bin/bash with. */
 async function hasBash(imgDir: string): Promise<boolean> {
   try {
@@ -122,9 +125,9 @@ export async function runPostinstall(ctx: HookContext, stage: StageName = 'posti
       env: ctx.env,
       command: ['/bin/bash', `${CONTROL_MOUNT}/${DRIVER_FILE}`],
     });
-    // The first ERR report is the failing command; later ones are the
-    // subshells and calls it made fail. Reports are not hook output.
-    let firstReport: ErrReport | undefined;
+    // The ERR trap's reports are not hook output. The last ones decide
+    // (a hook with `set +e` may report many failures it survived).
+    const reports: ErrReport[] = [];
     const onLine = filterNoise(ctx.onLine);
     const cleanUp = await resolvConfPlaceholder(paths.imgDir);
     let result: ChildResult;
@@ -133,8 +136,8 @@ export async function runPostinstall(ctx: HookContext, stage: StageName = 'posti
         signal: ctx.signal,
         onLine: (stream, text) => {
           const report = stream === 'stderr' ? parseErrReport(text, errMarker) : undefined;
-          if (report) firstReport ??= report;
-          else onLine(stream, text);
+          if (!report) onLine(stream, text);
+          else if (reports.push(report) > MAX_REPORTS) reports.shift();
         },
       });
     } finally {
@@ -142,7 +145,7 @@ export async function runPostinstall(ctx: HookContext, stage: StageName = 'posti
     }
     if (result.aborted) throw new CancelledError(`during ${DO_POSTINSTALL}`);
     if (result.code !== 0) {
-      const failure = locateFailure(firstReport);
+      const failure = locateFailure(failingReport(reports));
       const where = failure.where ? ` ${failure.where}` : '';
       throw new StageFailedError(`${DO_POSTINSTALL} failed (${describeExit(result)})${where}`, stage, description.imageFile, failure.line ?? hook?.line);
     }

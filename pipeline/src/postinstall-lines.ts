@@ -60,37 +60,72 @@ export interface Frame {
 
 export interface ErrReport {
   status: number;
+  /** $BASH_SUBSHELL: 0 in the hook's own shell. */
+  subshell: number;
   frames: Frame[];
 }
 
 /**
  * Bash for the ERR trap of the postinstall driver: one line
- * `MARKER<TAB>status(<TAB>func<TAB>file<TAB>line)*` per failing command, on
- * a copy of the original stderr (a hook's own `2>/dev/null` does not hide it).
+ * `MARKER<TAB>status<TAB>subshell(<TAB>func<TAB>file<TAB>line)*` per failing
+ * command, on a copy of the original stderr (a hook's own `2>/dev/null` does
+ * not hide it).
  */
 export function errTrapScript(marker: string): string {
   if (!/^[\w-]+$/.test(marker)) throw new Error(`unsafe ERR report marker: ${marker}`);
   return `exec {__makeimg_report}>&2
 __makeimg_on_err() {
-  local status=$1 line=$2 i frames=
+  local status=$1 line=$2 subshell=$3 i frames=
   for (( i = 1; i < \${#FUNCNAME[@]}; i++ )); do
     if (( i > 1 )); then line=\${BASH_LINENO[i-1]}; fi
     frames+=$'\\t'"\${FUNCNAME[i]}"$'\\t'"\${BASH_SOURCE[i]}"$'\\t'"$line"
   done
-  printf '%s\\t%s%s\\n' ${marker} "$status" "$frames" >&$__makeimg_report
+  printf '%s\\t%s\\t%s%s\\n' ${marker} "$status" "$subshell" "$frames" >&$__makeimg_report
 }
-trap '__makeimg_on_err "$?" "$LINENO"' ERR`;
+trap '__makeimg_on_err "$?" "$LINENO" "$BASH_SUBSHELL"' ERR`;
 }
 
 /** The report of a stderr line written by the trap, or undefined for any other line. */
 export function parseErrReport(text: string, marker: string): ErrReport | undefined {
   const fields = text.split('\t');
-  if (fields[0] !== marker || fields.length < 2) return undefined;
+  if (fields[0] !== marker || fields.length < 3) return undefined;
   const frames: Frame[] = [];
-  for (let i = 2; i + 2 < fields.length; i += 3) {
+  for (let i = 3; i + 2 < fields.length; i += 3) {
     frames.push({ func: fields[i]!, file: fields[i + 1]!, line: Number(fields[i + 2]) });
   }
-  return { status: Number(fields[1]), frames };
+  return { status: Number(fields[1]), subshell: Number(fields[2]), frames };
+}
+
+function sameFrame(a: Frame, b: Frame): boolean {
+  return a.func === b.func && a.file === b.file && a.line === b.line;
+}
+
+/**
+ * Whether `earlier` is the failure that made `later` fail: a command in a
+ * subshell or function called by `later`'s failing command, i.e. `later`'s
+ * stack with more frames inside (or the same stack one subshell deeper).
+ * A report that only shares the function (a failure that did not stop the
+ * hook, like `local v=$(false)`) has another line there and is not.
+ */
+function explains(earlier: ErrReport, later: ErrReport): boolean {
+  const inner = earlier.frames.length - later.frames.length;
+  if (earlier.subshell < later.subshell || inner < 0) return false;
+  if (inner === 0 && earlier.subshell === later.subshell) return false;
+  return later.frames.every((f, k) => sameFrame(earlier.frames[inner + k]!, f));
+}
+
+/**
+ * The report of the command that failed the hook. The trap fires once per
+ * failing command, also in subshells and command substitutions whose failure
+ * the hook ignored; the shell itself stops at its first report, the last
+ * one. From there, the reports just before it that explain it lead to the
+ * innermost failing command.
+ */
+export function failingReport(reports: readonly ErrReport[]): ErrReport | undefined {
+  let i = reports.length - 1;
+  if (i < 0 || reports[i]!.subshell !== 0) return undefined; // the hook ended another way (exit, return)
+  while (i > 0 && explains(reports[i - 1]!, reports[i]!)) i--;
+  return reports[i];
 }
 
 /** Frames inside image.sh code: up to do_postinstall, without makeimg's driver. */
@@ -110,7 +145,7 @@ export interface PostinstallFailure {
   where: string;
 }
 
-/** Where a do_postinstall failure happened, from the first ERR report. */
+/** Where a do_postinstall failure happened, from the report of the failing command. */
 export function locateFailure(r: ErrReport | undefined): PostinstallFailure {
   const frames = r ? hookFrames(r) : [];
   const line = frames.map(mappedLine).find((l) => l !== undefined);

@@ -14,7 +14,7 @@ import { StageFailedError } from '../src/errors';
 import { evaluateImage } from '../src/evaluate';
 import { runPostinstall } from '../src/hooks';
 import { imagePaths } from '../src/image-paths';
-import { locateFailure, originalsFile, ORIGINALS_PATH, parseErrReport } from '../src/postinstall-lines';
+import { failingReport, locateFailure, originalsFile, ORIGINALS_PATH, parseErrReport } from '../src/postinstall-lines';
 import { project, Scratch, tinyProject } from './support/projects';
 import { errorEvent, runMakeimg } from './support/run-makeimg';
 
@@ -114,6 +114,7 @@ inner() {
 img_name=x
 do_install() { :; }
 do_postinstall() {
+    local ignored=$(false)   # a failure the hook survives (local hides it)
     local v
     v=$(echo ok)
     v=$(false)   # FAILS
@@ -123,6 +124,37 @@ do_postinstall() {
     const r = await postinstall(sh);
     assert.equal(r.error?.line, lineOf(sh, '# FAILS'));
     assert.equal(r.error?.message, `${DO_POSTINSTALL} failed (exit 1)`);
+  });
+
+  it('names the failing command of a helper run in a command substitution', async () => {
+    const sh = `img_name=x
+do_install() { :; }
+do_postinstall() {
+    local v
+    v=$(produce)   # CALL
+}
+produce() {
+    echo partial
+    cat /no-such-file   # FAILS
+}
+`;
+    const r = await postinstall(sh);
+    assert.equal(r.error?.line, lineOf(sh, '# FAILS'));
+    assert.equal(r.error?.message, `${DO_POSTINSTALL} failed (exit 1) in produce, called from ${DO_POSTINSTALL} at line ${lineOf(sh, '# CALL')}`);
+  });
+
+  it('names no line but the hook\'s when it ends with exit after surviving a failure', async () => {
+    const sh = `img_name=x
+do_install() { :; }
+do_postinstall() {   # HOOK
+    false || true
+    local ignored=$(false)
+    exit 4
+}
+`;
+    const r = await postinstall(sh);
+    assert.equal(r.error?.line, lineOf(sh, '# HOOK'));
+    assert.equal(r.error?.message, `${DO_POSTINSTALL} failed (exit 4)`);
   });
 
   it('uses the definition that won, and one inside a top-level if', async () => {
@@ -222,11 +254,35 @@ describe('postinstall line mapping (pure logic)', () => {
     assert.equal(originalsFile([]), undefined);
   });
 
+  const DRIVER = '/run/makeimg/driver.sh';
+  /** A report line as the trap writes it: frames as [func, file, line]. */
+  const reportLine = (subshell: number, ...frames: [string, string, number][]): string =>
+    ['m', '1', String(subshell), ...frames.flat().map(String)].join('\t');
+
   it('reads only reports with its marker, and maps only frames in the generated file', () => {
-    assert.equal(parseErrReport('makeimg-err-x\t1', 'makeimg-err-y'), undefined);
+    assert.equal(parseErrReport('makeimg-err-x\t1\t0', 'makeimg-err-y'), undefined);
     assert.equal(parseErrReport('plain output', 'm'), undefined);
-    const r = parseErrReport(`m\t1\tinner\t${ORIGINALS_PATH}\t9\tdo_postinstall\t/run/makeimg/driver.sh\t4\tmain\t/run/makeimg/driver.sh\t20`, 'm');
+    const r = parseErrReport(reportLine(0, ['inner', ORIGINALS_PATH, 9], ['do_postinstall', DRIVER, 4], ['main', DRIVER, 20]), 'm');
     assert.deepEqual(locateFailure(r), { line: 9, where: 'in inner, called from do_postinstall' });
     assert.deepEqual(locateFailure(undefined), { line: undefined, where: '' });
+  });
+
+  it('follows the reports of one failure into subshells and skips failures the hook survived', () => {
+    const parse = (l: string) => parseErrReport(l, 'm')!;
+    const main: [string, string, number] = ['main', DRIVER, 20];
+    const hook = (line: number): [string, string, number] => [DO_POSTINSTALL, ORIGINALS_PATH, line];
+    // v=$(helper) on line 13, helper fails on line 5: as bash reports it.
+    const nested = [
+      parse(reportLine(1, ['helper', ORIGINALS_PATH, 5], hook(13), main)),
+      parse(reportLine(1, hook(13), main)),
+      parse(reportLine(0, hook(13), main)),
+    ];
+    assert.equal(failingReport(nested), nested[0]);
+    // local v=$(false) on line 8 survived; ls fails on line 10.
+    const stale = [parse(reportLine(1, hook(8), main)), parse(reportLine(0, hook(10), main))];
+    assert.equal(failingReport(stale), stale[1]);
+    // The hook ended by exit after a survived failure: no report of its own.
+    assert.equal(failingReport([stale[0]!]), undefined);
+    assert.equal(failingReport([]), undefined);
   });
 });
