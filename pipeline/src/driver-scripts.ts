@@ -3,13 +3,15 @@
  * are generated here (names from the contract, paths quoted), written to the
  * control directory and run as `bash /run/makeimg/driver.sh`.
  *
- * image.sh is sourced from its real path, so bash's BASH_SOURCE/LINENO point
- * into it and the ERR trap can report the failing image.sh line.
+ * For do_install, image.sh is sourced from its real path, so bash's
+ * BASH_SOURCE/LINENO point into it and the ERR trap can report the failing
+ * image.sh line; do_postinstall gets the same from postinstall-lines.ts.
  */
 import { DO_INSTALL, DO_POSTINSTALL, FILE_ARRAY_PAIRS, HOOKS, IMAGE_FILE_NAME, IMG_NAME, PROVIDED_VARIABLES } from '../../shared/contract';
 import { CONTROL_MOUNT } from './nspawn';
-import { DESCRIPTION_FILE, ERRORS_FILE } from './control-dir';
-import { errTrapScript, NORMALISED_FILE, ORIGINALS_PATH } from './postinstall-lines';
+import { DESCRIPTION_FILE } from './control-dir';
+import { errTrapScript } from './err-reports';
+import { NORMALISED_FILE, ORIGINALS_PATH } from './postinstall-lines';
 
 /** Single-quote a string for bash. */
 export function shellQuote(s: string): string {
@@ -174,10 +176,11 @@ $1
 }
 
 /**
- * do_install inside the confinement, with `set -e` and an ERR trap that
- * records "status<TAB>file<TAB>line" of each failing command.
+ * do_install inside the confinement, with `set -eE` and the ERR trap
+ * (err-reports.ts); image.sh is sourced from its real path, so the trap's
+ * frames name its lines.
  */
-export function installScript(p: { srcDir: string; imgDir: string; imgPath: string }): string {
+export function installScript(p: { srcDir: string; imgDir: string; imgPath: string; errMarker: string }): string {
   const provided = providedAssignments(p);
   return `# makeimg: run ${DO_INSTALL} (generated)
 ${provided}
@@ -186,9 +189,8 @@ source ${shellQuote(imageFile(p.srcDir))}
 # makeimg's values win over assignments in image.sh.
 ${provided}
 cd "$src_dir" || exit 90
-__makeimg_on_err() { printf '%s\\t%s\\t%s\\n' "$1" "$2" "$3" >> ${shellQuote(`${CONTROL_MOUNT}/${ERRORS_FILE}`)}; }
+${errTrapScript(p.errMarker)}
 set -eE
-trap '__makeimg_on_err "$?" "\${BASH_SOURCE[0]-}" "$LINENO"' ERR
 ${DO_INSTALL}
 `;
 }

@@ -1,24 +1,24 @@
 /**
- * Runs the two hooks:
- * - do_install in the confined host (image.sh sourced from its real path,
- *   `set -e`, ERR trap): a failure names the image.sh line that failed;
+ * Runs the two hooks, each with `set -eE` and an ERR trap whose reports name
+ * the image.sh line of a failing command and the calls that led to it
+ * (err-reports.ts):
+ * - do_install in the confined host, image.sh sourced from its real path;
  * - do_postinstall with /bin/bash inside the new rootfs (`systemd-nspawn -D
- *   $img_dir`), with only the functions and variables image.sh defines; a
- *   failure names the image.sh line when the failing command (or a call
- *   leading to it) is in a plain definition (postinstall-lines.ts).
+ *   $img_dir`), with only the functions and variables image.sh defines, plain
+ *   definitions at their image.sh lines (postinstall-lines.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DO_INSTALL, DO_POSTINSTALL, type StageName } from '../../shared/contract';
 import { runChild, type ChildResult, type Stream } from './child-process';
-import { DRIVER_FILE, ERRORS_FILE, withControlDir, writeDriver } from './control-dir';
+import { DRIVER_FILE, withControlDir, writeDriver } from './control-dir';
 import { installScript, postinstallScript } from './driver-scripts';
+import { errReportCollector, failingReport, locateFailure, newErrMarker, type ErrReport } from './err-reports';
 import { CancelledError, StageFailedError } from './errors';
 import type { ImageDescription } from './evaluate';
 import type { ImagePaths } from './image-paths';
 import { CONTROL_MOUNT, isNspawnNoise, nspawnArgv, uniqueMachineName } from './nspawn';
-import { failingReport, locateFailure, ORIGINALS_FILE, originalsFile, parseErrReport, type ErrReport } from './postinstall-lines';
+import { ORIGINALS_FILE, ORIGINALS_PATH, originalsFile } from './postinstall-lines';
 
 export interface HookContext {
   srcDir: string;
@@ -40,19 +40,18 @@ function describeExit(r: ChildResult): string {
   return r.code !== undefined ? `exit ${r.code}` : `killed by ${r.signal}`;
 }
 
-/** The first failing command the ERR trap recorded in image.sh itself. */
-export function failingLine(errorsText: string, imageFile: string): number | undefined {
-  for (const line of errorsText.split('\n')) {
-    const [, file, lineNo] = line.split('\t');
-    if (file === imageFile && lineNo && /^\d+$/.test(lineNo)) return Number(lineNo);
-  }
-  return undefined;
+/** The error for a hook that exited non-zero: the failing command's image.sh line when the ERR reports name it. */
+function hookFailed(hook: string, stage: StageName, r: ChildResult, reports: ErrReport[], at: { imageFile: string; bashFile: string; hookLine?: number }): StageFailedError {
+  const failure = locateFailure(failingReport(reports), hook, at.bashFile);
+  const where = failure.where ? ` ${failure.where}` : '';
+  return new StageFailedError(`${hook} failed (${describeExit(r)})${where}`, stage, at.imageFile, failure.line ?? at.hookLine);
 }
 
 export async function runInstall(ctx: HookContext): Promise<void> {
-  const { srcDir, paths } = ctx;
+  const { srcDir, paths, description } = ctx;
   await withControlDir(async (controlDir) => {
-    await writeDriver(controlDir, installScript({ srcDir, imgDir: paths.imgDir, imgPath: paths.imgPath }));
+    const errMarker = newErrMarker();
+    await writeDriver(controlDir, installScript({ srcDir, imgDir: paths.imgDir, imgPath: paths.imgPath, errMarker }));
     const argv = nspawnArgv({
       place: 'confined-host',
       machine: uniqueMachineName(),
@@ -62,18 +61,18 @@ export async function runInstall(ctx: HookContext): Promise<void> {
       env: ctx.env,
       command: ['/bin/bash', `${CONTROL_MOUNT}/${DRIVER_FILE}`],
     });
-    const result = await runChild(argv, { signal: ctx.signal, onLine: filterNoise(ctx.onLine) });
+    const output = errReportCollector(errMarker, filterNoise(ctx.onLine));
+    const result = await runChild(argv, { signal: ctx.signal, onLine: output.onLine });
     if (result.aborted) throw new CancelledError(`during ${DO_INSTALL}`);
     if (result.code === 0) return;
-    const errors = await fs.readFile(path.join(controlDir, ERRORS_FILE), 'utf8').catch(() => '');
-    const file = ctx.description.imageFile;
-    const line = failingLine(errors, file) ?? ctx.description.hooks[DO_INSTALL]?.line;
-    throw new StageFailedError(`${DO_INSTALL} failed (${describeExit(result)})`, 'install', file, line);
+    // The confinement binds $src_dir at its own path: bash knows image.sh by its real name.
+    throw hookFailed(DO_INSTALL, 'install', result, output.reports, {
+      imageFile: description.imageFile,
+      bashFile: description.imageFile,
+      hookLine: description.hooks[DO_INSTALL]?.line,
+    });
   });
 }
-
-/** ERR reports kept from do_postinstall: enough for any call chain. */
-const MAX_REPORTS = 64;
 
 /** True when the image has something to run /bin/bash with. */
 async function hasBash(imgDir: string): Promise<boolean> {
@@ -115,7 +114,7 @@ export async function runPostinstall(ctx: HookContext, stage: StageName = 'posti
   await withControlDir(async (controlDir) => {
     const originals = originalsFile(description.originals);
     if (originals !== undefined) await fs.writeFile(path.join(controlDir, ORIGINALS_FILE), originals, { mode: 0o600 });
-    const errMarker = `makeimg-err-${randomBytes(8).toString('hex')}`;
+    const errMarker = newErrMarker();
     await writeDriver(controlDir, postinstallScript({ definitions: description.definitions, withOriginals: originals !== undefined, errMarker }));
     const argv = nspawnArgv({
       place: 'rootfs',
@@ -125,29 +124,21 @@ export async function runPostinstall(ctx: HookContext, stage: StageName = 'posti
       env: ctx.env,
       command: ['/bin/bash', `${CONTROL_MOUNT}/${DRIVER_FILE}`],
     });
-    // The ERR trap's reports are not hook output. The last ones decide
-    // (a hook with `set +e` may report many failures it survived).
-    const reports: ErrReport[] = [];
-    const onLine = filterNoise(ctx.onLine);
+    const output = errReportCollector(errMarker, filterNoise(ctx.onLine));
     const cleanUp = await resolvConfPlaceholder(paths.imgDir);
     let result: ChildResult;
     try {
-      result = await runChild(argv, {
-        signal: ctx.signal,
-        onLine: (stream, text) => {
-          const report = stream === 'stderr' ? parseErrReport(text, errMarker) : undefined;
-          if (!report) onLine(stream, text);
-          else if (reports.push(report) > MAX_REPORTS) reports.shift();
-        },
-      });
+      result = await runChild(argv, { signal: ctx.signal, onLine: output.onLine });
     } finally {
       await cleanUp();
     }
     if (result.aborted) throw new CancelledError(`during ${DO_POSTINSTALL}`);
     if (result.code !== 0) {
-      const failure = locateFailure(failingReport(reports));
-      const where = failure.where ? ` ${failure.where}` : '';
-      throw new StageFailedError(`${DO_POSTINSTALL} failed (${describeExit(result)})${where}`, stage, description.imageFile, failure.line ?? hook?.line);
+      throw hookFailed(DO_POSTINSTALL, stage, result, output.reports, {
+        imageFile: description.imageFile,
+        bashFile: ORIGINALS_PATH,
+        hookLine: hook?.line,
+      });
     }
   });
 }

@@ -3,18 +3,20 @@
  * with real bash inside a real rootfs (systemd-nspawn -D): one tiny rootfs is
  * built once, then each image.sh is evaluated (confined, as in a build) and
  * its do_postinstall run in that rootfs. Also: what the rootfs gets is only
- * the definitions, never image.sh's top level or the provided paths.
+ * the definitions, never image.sh's top level or the provided paths; and
+ * do_install failures are reported the same way.
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DO_POSTINSTALL } from '../../shared/contract';
+import { DO_INSTALL, DO_POSTINSTALL } from '../../shared/contract';
 import { EXIT } from '../../shared/events';
 import { StageFailedError } from '../src/errors';
 import { evaluateImage } from '../src/evaluate';
-import { runPostinstall } from '../src/hooks';
+import { runInstall, runPostinstall } from '../src/hooks';
 import { imagePaths } from '../src/image-paths';
-import { failingReport, locateFailure, originalsFile, ORIGINALS_PATH, parseErrReport } from '../src/postinstall-lines';
+import { failingReport, locateFailure, parseErrReport } from '../src/err-reports';
+import { originalsFile, ORIGINALS_PATH } from '../src/postinstall-lines';
 import { project, Scratch, tinyProject } from './support/projects';
 import { errorEvent, runMakeimg } from './support/run-makeimg';
 
@@ -226,6 +228,31 @@ do_postinstall() {
     assert.ok(!r.stdout.includes('TOP-LEVEL-RAN'));
   });
 
+  it('reports do_install failures the same way (image.sh sourced from its real path)', async () => {
+    const sh = `img_name=x
+do_install() {
+    local ignored=$(false)
+    prepare   # CALL
+}
+prepare() {
+    mkdir -p "$img_dir/etc"
+    cp /no-such-file "$img_dir/etc/"   # FAILS
+}
+`;
+    const srcDir = await project(scratch, sh);
+    const signal = new AbortController().signal;
+    const description = await evaluateImage(srcDir, { signal });
+    const paths = imagePaths(await scratch.dir('install'), 'x');
+    await fs.mkdir(paths.imgDir);
+    const error = await runInstall({ srcDir, paths, description, env: {}, signal, onLine: () => undefined }).then(
+      () => assert.fail('do_install must fail'),
+      (e: unknown) => e as StageFailedError,
+    );
+    assert.equal(error.line, lineOf(sh, '# FAILS'));
+    assert.equal(error.file, path.join(srcDir, 'image.sh'));
+    assert.equal(error.message, `${DO_INSTALL} failed (exit 1) in prepare, called from ${DO_INSTALL} at line ${lineOf(sh, '# CALL')}`);
+  });
+
   it('reports the line through the CLI as the error event of the postinstall stage', async () => {
     const append = `do_postinstall() {
     echo "root:x:0:0:root:/root:/bin/bash" > /etc/passwd
@@ -263,8 +290,8 @@ describe('postinstall line mapping (pure logic)', () => {
     assert.equal(parseErrReport('makeimg-err-x\t1\t0', 'makeimg-err-y'), undefined);
     assert.equal(parseErrReport('plain output', 'm'), undefined);
     const r = parseErrReport(reportLine(0, ['inner', ORIGINALS_PATH, 9], ['do_postinstall', DRIVER, 4], ['main', DRIVER, 20]), 'm');
-    assert.deepEqual(locateFailure(r), { line: 9, where: 'in inner, called from do_postinstall' });
-    assert.deepEqual(locateFailure(undefined), { line: undefined, where: '' });
+    assert.deepEqual(locateFailure(r, DO_POSTINSTALL, ORIGINALS_PATH), { line: 9, where: 'in inner, called from do_postinstall' });
+    assert.deepEqual(locateFailure(undefined, DO_POSTINSTALL, ORIGINALS_PATH), { line: undefined, where: '' });
   });
 
   it('follows the reports of one failure into subshells and skips failures the hook survived', () => {
