@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { LspTestClient, messageOf, summarize } from './support/lsp-client';
+import { serverForSuite } from './support/suite';
 
 const GOOD = [
   'img_name=base.tar.zst', // 1
@@ -22,25 +23,18 @@ const GOOD = [
 
 describe('language server over stdio (dist/server.js)', function () {
   this.timeout(20_000);
-  let client: LspTestClient;
-
-  before(async () => {
-    client = await LspTestClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const session = serverForSuite();
 
   it('publishes no diagnostics for a correct image.sh', async () => {
-    client.open('file:///p/good/image.sh', GOOD);
-    const published = await client.diagnostics('file:///p/good/image.sh', 1);
+    session.client.open('file:///p/good/image.sh', GOOD);
+    const published = await session.client.diagnostics('file:///p/good/image.sh', 1);
     assert.deepEqual(published.diagnostics, []);
   });
 
   it('reports a length mismatch on both arrays with related information', async () => {
     const uri = 'file:///p/pairs/image.sh';
-    client.open(uri, GOOD.replace('(pacman.conf mirrorlist)', '(pacman.conf mirrorlist extra.conf)'));
-    const { diagnostics } = await client.diagnostics(uri, 1);
+    session.client.open(uri, GOOD.replace('(pacman.conf mirrorlist)', '(pacman.conf mirrorlist extra.conf)'));
+    const { diagnostics } = await session.client.diagnostics(uri, 1);
     assert.deepEqual(summarize(diagnostics), ['MKIMG004@2', 'MKIMG004@3']);
     const [onSrc, onDst] = diagnostics;
     assert.equal(onSrc.severity, 1);
@@ -56,33 +50,33 @@ describe('language server over stdio (dist/server.js)', function () {
 
   it('follows incremental edits: a typo appears and disappears', async () => {
     const uri = 'file:///p/edit/image.sh';
-    client.open(uri, GOOD);
-    assert.deepEqual((await client.diagnostics(uri, 1)).diagnostics, []);
+    session.client.open(uri, GOOD);
+    assert.deepEqual((await session.client.diagnostics(uri, 1)).diagnostics, []);
     // "do_install" -> "do_instal" (delete one "l" on line 5).
-    client.change(uri, 2, [{ range: { start: { line: 4, character: 9 }, end: { line: 4, character: 10 } }, text: '' }]);
-    const broken = await client.diagnostics(uri, 2);
+    session.client.change(uri, 2, [{ range: { start: { line: 4, character: 9 }, end: { line: 4, character: 10 } }, text: '' }]);
+    const broken = await session.client.diagnostics(uri, 2);
     assert.deepEqual(summarize(broken.diagnostics), ['MKIMG003@1', 'MKIMG008@5']);
     assert.equal(messageOf(broken.diagnostics[1]), '"do_instal" is not a makeimg hook, so it never runs. Did you mean "do_install"?');
     assert.deepEqual(broken.diagnostics[1].range, { start: { line: 4, character: 0 }, end: { line: 4, character: 9 } });
     // Two changes in one notification: put the "l" back, then break the suffix on line 1.
-    client.change(uri, 3, [
+    session.client.change(uri, 3, [
       { range: { start: { line: 4, character: 9 }, end: { line: 4, character: 9 } }, text: 'l' },
       { range: { start: { line: 0, character: 14 }, end: { line: 0, character: 22 } }, text: 'tgz' },
     ]);
-    const suffix = await client.diagnostics(uri, 3);
+    const suffix = await session.client.diagnostics(uri, 3);
     assert.deepEqual(summarize(suffix.diagnostics), ['MKIMG002@1']);
     assert.deepEqual(suffix.diagnostics[0].range, { start: { line: 0, character: 13 }, end: { line: 0, character: 17 } });
     assert.deepEqual(suffix.diagnostics[0].data, { kind: 'replace', range: suffix.diagnostics[0].range, newText: '.tar.gz' });
     // A full-text change also works.
-    client.change(uri, 4, [{ text: GOOD }]);
-    assert.deepEqual((await client.diagnostics(uri, 4)).diagnostics, []);
+    session.client.change(uri, 4, [{ text: GOOD }]);
+    assert.deepEqual((await session.client.diagnostics(uri, 4)).diagnostics, []);
   });
 
   it('reports do_postinstall using $img_dir through a helper, with the call chain', async () => {
     const uri = 'file:///p/post/image.sh';
     const text = GOOD.replace('    systemctl enable systemd-networkd', '    setup') + 'setup() {\n    cp x "$img_dir/etc"\n}\n';
-    client.open(uri, text);
-    const { diagnostics } = await client.diagnostics(uri, 1);
+    session.client.open(uri, text);
+    const { diagnostics } = await session.client.diagnostics(uri, 1);
     assert.deepEqual(summarize(diagnostics), ['MKIMG009@13']);
     assert.deepEqual(
       diagnostics[0].relatedInformation?.map((r) => [r.location.range.start.line + 1, r.message]),
@@ -95,16 +89,16 @@ describe('language server over stdio (dist/server.js)', function () {
 
   it('clears the diagnostics of a closed document', async () => {
     const uri = 'file:///p/close/image.sh';
-    client.open(uri, 'echo no hooks here\n');
-    assert.deepEqual(summarize((await client.diagnostics(uri, 1)).diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
-    client.close(uri);
-    assert.deepEqual((await client.clearedDiagnostics(uri)).diagnostics, []);
+    session.client.open(uri, 'echo no hooks here\n');
+    assert.deepEqual(summarize((await session.client.diagnostics(uri, 1)).diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
+    session.client.close(uri);
+    assert.deepEqual((await session.client.clearedDiagnostics(uri)).diagnostics, []);
   });
 
   it('answers an unknown request with an error and keeps running', async () => {
-    await assert.rejects(client.connection.sendRequest('makeimg/noSuchMethod', {}));
-    client.open('file:///p/after/image.sh', GOOD);
-    assert.deepEqual((await client.diagnostics('file:///p/after/image.sh', 1)).diagnostics, []);
+    await assert.rejects(session.client.connection.sendRequest('makeimg/noSuchMethod', {}));
+    session.client.open('file:///p/after/image.sh', GOOD);
+    assert.deepEqual((await session.client.diagnostics('file:///p/after/image.sh', 1)).diagnostics, []);
   });
 });
 
