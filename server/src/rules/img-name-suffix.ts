@@ -1,5 +1,5 @@
 /** MKIMG002: img_name must end in a suffix makeimg can write (or none: a directory). */
-import { classifyImageName, EXAMPLE_IMAGE_NAME, IMAGE_SUFFIXES, IMG_NAME, type ImageNameKind } from '../../../shared/contract';
+import { ARCHIVE_SUFFIX_PREFIX, classifyImageName, EXAMPLE_IMAGE_NAME, IMAGE_SUFFIXES, IMG_NAME, type ImageNameKind } from '../../../shared/contract';
 import type { Range, WordFact } from '../facts';
 import { globalAssignments, quote } from './common';
 import type { Rule, RuleFinding } from './types';
@@ -47,7 +47,7 @@ export const imgNameSuffix: Rule = {
  */
 function classifyTail(tail: string): ImageNameKind | undefined {
   if (tail === '') return undefined;
-  const results = ['x', 'x.', 'x.tar', 'x.tar.'].map((prefix) => classifyImageName(prefix + tail));
+  const results = ['x', 'x.', `x${ARCHIVE_SUFFIX_PREFIX}`, `x${ARCHIVE_SUFFIX_PREFIX}.`].map((prefix) => classifyImageName(prefix + tail));
   const first = JSON.stringify(results[0]);
   return results.every((r) => JSON.stringify(r) === first) ? results[0] : undefined;
 }
