@@ -22,7 +22,7 @@ import {
   processesHolding,
   run,
   type BuiltTree,
-} from './archive-fixture';
+} from './support/archive-fixture';
 
 const EPOCH = 1_700_000_000;
 const never = new AbortController().signal;
