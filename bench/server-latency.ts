@@ -15,7 +15,7 @@ import { analyzeText, runRules } from '../server/src/analysis';
 import { FactsBuilder } from '../server/src/facts';
 import { DocumentTree } from '../server/src/parser';
 import { LspTestClient } from '../server/test/support/lsp-client';
-import { largeImageSh, TYPICAL_IMAGE_SH } from './server-fixtures';
+import { largeImageSh, TYPICAL_IMAGE_SH } from './support/server-fixtures';
 import { percentile } from './support/stats';
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
