@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { LineSplitter } from '../../shared/lines';
+import { signalProcessGroup } from '../../shared/process-group';
 
 export type Stream = 'stdout' | 'stderr';
 
@@ -39,8 +40,8 @@ export function runChild(argv: string[], opts: RunChildOptions): Promise<ChildRe
     let killTimer: NodeJS.Timeout | undefined;
     const stop = (): void => {
       aborted = true;
-      signalGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), opts.killAfterMs ?? 5000);
+      signalProcessGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => signalProcessGroup(child.pid, 'SIGKILL'), opts.killAfterMs ?? 5000);
     };
     opts.signal.addEventListener('abort', stop, { once: true });
     child.on('error', (e) => {
@@ -55,13 +56,4 @@ export function runChild(argv: string[], opts: RunChildOptions): Promise<ChildRe
       resolve({ code: code ?? undefined, signal: sig ?? undefined, aborted });
     });
   });
-}
-
-function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    // already gone
-  }
 }

@@ -5,6 +5,7 @@
  * kills everything it started (a wrapper script's children included).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { signalProcessGroup } from '../../../shared/process-group';
 import { parseJson1, type Json1Comment } from './json1';
 
 export interface RunOptions {
@@ -52,12 +53,7 @@ export function runShellcheck(text: string, options: RunOptions): Promise<RunOut
     };
     // Only called before 'close': the group may outlive its leader (a wrapper's children).
     const killGroup = (): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      if (child.pid !== undefined && !signalProcessGroup(child.pid, 'SIGKILL')) child.kill('SIGKILL');
     };
     const onAbort = (): void => {
       killGroup();
