@@ -1,4 +1,4 @@
-/** Sizes for people; the CLI and the editor each round them their own way. */
+/** Sizes and progress for people; the CLI and the editor each round sizes their own way. */
 
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
@@ -11,4 +11,10 @@ export function inBinaryUnits(bytes: number): { value: number; unit: (typeof BIN
     unit++;
   }
   return { value, unit: BINARY_UNITS[unit] };
+}
+
+/** Whole percent of `done` out of `total`, within 0..100 (0 when there is nothing to measure). */
+export function percent(done: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.max(0, Math.min(100, Math.floor((done / total) * 100)));
 }

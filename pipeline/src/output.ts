@@ -6,7 +6,7 @@
  */
 import { STAGE_SPECS } from '../../shared/contract';
 import { encodeEvent, type BuildEvent } from '../../shared/events';
-import { inBinaryUnits } from '../../shared/units';
+import { inBinaryUnits, percent } from '../../shared/units';
 
 export type EventSink = (e: BuildEvent) => void;
 
@@ -73,8 +73,7 @@ export function humanRenderer(
       case 'progress':
         // Redrawn in place on a terminal; a log file gets no progress noise.
         if (live && e.total > 0) {
-          const pct = Math.floor((e.done / e.total) * 100);
-          out.write(`\r    ${pct}% (${formatBytes(e.done)} of ${formatBytes(e.total)})`);
+          out.write(`\r    ${percent(e.done, e.total)}% (${formatBytes(e.done)} of ${formatBytes(e.total)})`);
           progressShown = true;
         }
         break;

@@ -5,7 +5,7 @@
  */
 import { STAGE_SPECS, type StageName } from '../../../shared/contract';
 import type { BuildEvent, StageEvent } from '../../../shared/events';
-import { inBinaryUnits } from '../../../shared/units';
+import { inBinaryUnits, percent } from '../../../shared/units';
 import { describeOutcome, type BuildOutcome } from './outcome';
 
 const ESC = '\x1b[';
@@ -33,11 +33,6 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   const seconds = Math.round((ms % 60_000) / 1000);
   return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
-}
-
-export function percent(done: number, total: number): number {
-  if (total <= 0) return 0;
-  return Math.max(0, Math.min(100, Math.floor((done / total) * 100)));
 }
 
 function stageTitle(stage: StageName): string {
