@@ -22,7 +22,7 @@ import { affectedByFileChanges, canWatchFiles, documentLinks, watchSourceFiles }
 import { inlayHints } from './features/inlayHints';
 import { LanguageFeatures } from './features/language-features';
 import { ShellcheckService } from './shellcheck';
-import { imageDirectoryOf, sourceFilesFor } from './source-files';
+import { imageDirectoryOf, sourceFilesIn } from './source-files';
 import { getParser } from './parser';
 import { SettingsCache } from './settings';
 import { Validator } from './validation';
@@ -135,14 +135,15 @@ connection.onCodeAction(({ textDocument, context }) => {
   const facts = document?.facts();
   if (!document || !facts) return [];
   const resourceOperations = clientCapabilities.workspace?.workspaceEdit?.resourceOperations ?? [];
+  const directory = imageDirectoryOf(document.uri);
   return codeActions({
     uri: document.uri,
     text: document.textDocument.getText(),
     facts,
     diagnostics: context.diagnostics,
     toLspRange: (range) => document.toLspRange(range),
-    directory: imageDirectoryOf(document.uri),
-    files: sourceFilesFor(document.uri),
+    directory,
+    files: directory === undefined ? undefined : sourceFilesIn(directory),
     canCreateFiles: resourceOperations.includes('create'),
   });
 });
