@@ -337,11 +337,6 @@ export function imageDirFor(imgPath: string): string {
   return c.kind === 'archive' ? c.stem : imgPath;
 }
 
-/** All names a user writes at the top level of image.sh (variables and hooks). */
-export function contractNames(): string[] {
-  return [...VARIABLES.map((v) => v.name), ...HOOKS.map((h) => h.name)];
-}
-
 export function findVariable(name: string): VariableSpec | undefined {
   return VARIABLES.find((v) => v.name === name);
 }

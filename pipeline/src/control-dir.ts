@@ -9,7 +9,6 @@ import * as path from 'node:path';
 
 export const DRIVER_FILE = 'driver.sh';
 export const DESCRIPTION_FILE = 'description';
-export const ERRORS_FILE = 'errors';
 
 export async function withControlDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-'));
