@@ -23,6 +23,9 @@ const REQUIRED = [
   'extension/syntaxes/makeimg.tmLanguage.json',
   'extension/syntaxes/language-configuration.json',
   'extension/snippets/makeimg.json',
+  // the README's screenshots, so the extension's details page shows them
+  'extension/docs/screenshot-diagnostics.png',
+  'extension/docs/screenshot-build.png',
 ];
 
 describe('client VSIX package', function () {
