@@ -11,6 +11,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { join } from 'node:path';
 import { STAGES } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
+import { bundleForOtherUsers } from '../../shared/test/support/bundle-for-user';
 import type { BuildOutcome } from '../src/build/outcome';
 
 const ROOT = join(__dirname, '..', '..');
@@ -29,8 +30,10 @@ function runAs(user: string, args: string[]): Promise<Run> {
   const child = spawn('setpriv', [
     `--reuid=${uid}`, `--regid=${gid}`, '--init-groups',
     'env', '-i', `HOME=${home}`, `USER=${user}`, `LOGNAME=${user}`, `PATH=${process.env.PATH}`,
-    process.execPath, '--import', 'tsx', RUNNER, ...args,
-  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The user may not be able to enter the checkout (CI under /root): run a public bundle.
+    // The pipeline itself runs as root through pkexec, from dist/.
+    process.execPath, bundleForOtherUsers(RUNNER), '--pipeline', join(ROOT, 'dist', 'makeimg.js'), ...args,
+  ], { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));

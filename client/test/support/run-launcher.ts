@@ -4,31 +4,31 @@
  * unprivileged user. Prints one JSON line per event ({"event": ...}) and a
  * last line {"outcome": ...}.
  *
- *   run-launcher.ts --directory DIR [--img-dir-base BASE] [--privilege "pkexec --disable-internal-agent"]
+ *   run-launcher.ts --pipeline DIST/makeimg.js --directory DIR [--img-dir-base BASE] [--privilege "pkexec --disable-internal-agent"]
  *                   [--cancel-on STAGE]
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildArgv, DEFAULT_PRIVILEGE_COMMAND } from '../../src/build/argv';
 import { launchBuild } from '../../src/build/launcher';
 
 const { values } = parseArgs({
   options: {
+    pipeline: { type: 'string' },
     directory: { type: 'string' },
     'img-dir-base': { type: 'string' },
     privilege: { type: 'string' },
     'cancel-on': { type: 'string' },
   },
 });
-if (!values.directory) {
-  process.stderr.write('run-launcher: --directory is required\n');
+if (!values.directory || !values.pipeline) {
+  process.stderr.write('run-launcher: --pipeline and --directory are required\n');
   process.exit(2);
 }
 const privilegeCommand = values.privilege === undefined ? DEFAULT_PRIVILEGE_COMMAND : values.privilege.split(' ').filter(Boolean);
 const argv = buildArgv({
   privilegeCommand,
   nodePath: process.execPath,
-  pipelineScript: join(__dirname, '..', '..', '..', 'dist', 'makeimg.js'),
+  pipelineScript: values.pipeline,
   directory: values.directory,
   imgDirBase: values['img-dir-base'],
 });

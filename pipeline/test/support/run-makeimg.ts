@@ -6,6 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodeEvent, type BuildEvent } from '../../../shared/events';
+import { bundleForOtherUsers } from '../../../shared/test/support/bundle-for-user';
 
 export const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'pipeline/src/cli.ts');
@@ -34,12 +35,15 @@ export interface MakeimgOptions {
 }
 
 export function startMakeimg(args: string[], opts: MakeimgOptions = {}): RunningMakeimg {
-  const command = [process.execPath, '--import', TSX, CLI, ...args];
+  // Another user may not be able to enter the checkout: give them a public bundle.
+  const command = opts.asUid === undefined
+    ? [process.execPath, '--import', TSX, CLI, ...args]
+    : [process.execPath, bundleForOtherUsers(CLI), ...args];
   const argv = opts.asUid === undefined
     ? command
     : ['setpriv', `--reuid=${opts.asUid}`, `--regid=${opts.asUid}`, '--clear-groups', ...command];
   const child = spawn(argv[0]!, argv.slice(1), {
-    cwd: opts.cwd ?? REPO,
+    cwd: opts.cwd ?? (opts.asUid === undefined ? REPO : '/'),
     env: { ...process.env, NO_COLOR: '1', ...(opts.asUid === undefined ? {} : { HOME: '/tmp' }), ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
