@@ -87,10 +87,8 @@ describe('client language files', () => {
 
     before(async function () {
       const dir = vscodeDirectory();
-      if (!dir) {
-        console.log('      (skipped: no cached code-server; scripts/setup-code-server provides VS Code\'s TextMate engine)');
-        this.skip();
-      }
+      // A missing engine fails rather than skipping: scripts/test-all caches code-server first.
+      if (!dir) throw new Error('no cached code-server: run scripts/setup-code-server (it provides VS Code\'s TextMate engine)');
       tokenizer = await loadTokenizer(dir, GRAMMAR_FILE, GRAMMAR_SCOPE);
     });
 

@@ -75,10 +75,8 @@ describe('client build through pkexec (real polkit)', function () {
   const dirs: string[] = [];
 
   before(function () {
-    if (process.getuid?.() !== 0) {
-      // Creating users and polkit rules needs root; CI runs as root.
-      this.skip();
-    }
+    // Creating users and polkit rules needs root; a non-root run fails rather than skipping (CI runs as root).
+    if (process.getuid?.() !== 0) throw new Error('the privilege tests need root (test users, polkit rule, services)');
     assert.ok(existsSync(join(ROOT, 'dist', 'makeimg.js')), 'dist/makeimg.js is missing: run npm run build first');
     execFileSync(join(ROOT, 'scripts', 'start-services'), { stdio: 'inherit' });
     execFileSync(join(ROOT, 'scripts', 'test-users'), { stdio: 'inherit' });
