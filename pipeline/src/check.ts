@@ -21,8 +21,8 @@ import type { ImgDirBase } from './config';
 import { InvalidInputError, isAbortError } from './errors';
 import { isRoot } from './host';
 import { imagePaths, type ImagePaths } from './image-paths';
-import { resolve } from './run';
-import { evaluateImage } from './evaluate';
+import { checkDescription } from './run';
+import { evaluateImage, type ImageDescription } from './evaluate';
 import { filePairs } from './validate';
 
 export interface CheckReport {
@@ -52,33 +52,38 @@ export async function checkImage(srcDir: string, base: ImgDirBase, signal: Abort
   if (!isRoot()) {
     report.problems.push({ message: 'the confined evaluation of image.sh was skipped: it needs root (sudo makeimg check)' });
   } else {
-    try {
-      const r = await resolve({ srcDir, imgDirBase: base.path, signal }, () => undefined);
-      report.evaluated = true;
-      report.paths = { ...r.paths, imgDirBaseSource: base.source };
-      report.hooks = Object.fromEntries(Object.entries(r.description.hooks).map(([k, v]) => [k, v.line]));
-      report.files = (['preinstall', 'postinstall'] as const).flatMap((stage) =>
-        filePairs(r.description, stage).map((p) => ({ stage, ...p })));
-    } catch (e) {
-      if (isAbortError(e)) throw e;
-      const ie = e instanceof InvalidInputError ? e : undefined;
-      report.problems.push({ message: (e as Error).message, file: ie?.file, line: ie?.line });
-      report.ok = false;
-      await describePathsAnyway(report, srcDir, base, signal);
-    }
+    await evaluateAndCheck(report, srcDir, base, signal);
   }
   if (report.findings.some((f) => f.severity === 'error')) report.ok = false;
   return report;
 }
 
-/** After a failed resolve, still show the paths when img_name could be read. */
-async function describePathsAnyway(report: CheckReport, srcDir: string, base: ImgDirBase, signal: AbortSignal): Promise<void> {
+/** The build's resolve stage: one confined evaluation, then the checks; the paths are shown whenever img_name could be read. */
+async function evaluateAndCheck(report: CheckReport, srcDir: string, base: ImgDirBase, signal: AbortSignal): Promise<void> {
+  const problem = (e: unknown): void => {
+    if (isAbortError(e)) throw e;
+    const ie = e instanceof InvalidInputError ? e : undefined;
+    report.problems.push({ message: (e as Error).message, file: ie?.file, line: ie?.line });
+    report.ok = false;
+  };
+  let description: ImageDescription;
   try {
-    const d = await evaluateImage(srcDir, { signal });
-    report.evaluated = true;
-    if (d.imgName && !d.imgName.includes('/')) report.paths = { ...imagePaths(base.path, d.imgName), imgDirBaseSource: base.source };
-  } catch {
-    // the problem is already reported
+    description = await evaluateImage(srcDir, { signal });
+  } catch (e) {
+    problem(e);
+    return;
+  }
+  report.evaluated = true;
+  try {
+    const paths = await checkDescription(description, srcDir, base.path);
+    report.paths = { ...paths, imgDirBaseSource: base.source };
+    report.hooks = Object.fromEntries(Object.entries(description.hooks).map(([k, v]) => [k, v.line]));
+    report.files = (['preinstall', 'postinstall'] as const).flatMap((stage) =>
+      filePairs(description, stage).map((p) => ({ stage, ...p })));
+  } catch (e) {
+    problem(e);
+    const name = description.imgName;
+    if (name && !name.includes('/')) report.paths = { ...imagePaths(base.path, name), imgDirBaseSource: base.source };
   }
 }
 

@@ -127,17 +127,25 @@ export async function build(o: BuildOptions): Promise<number> {
   }
 }
 
-/**
- * Evaluate image.sh confined, validate it, compute the paths, and check
- * everything that can be checked before anything is created.
- */
-export async function resolve(o: { srcDir: string; imgDirBase: string; signal: AbortSignal }, onLine: (s: Stream, t: string) => void): Promise<Resolved> {
+/** Evaluate image.sh confined, then check it (checkDescription) before anything is created. */
+async function resolve(o: { srcDir: string; imgDirBase: string; signal: AbortSignal }, onLine: (s: Stream, t: string) => void): Promise<Resolved> {
   const description = await evaluateImage(o.srcDir, { signal: o.signal, onLine });
+  const paths = await checkDescription(description, o.srcDir, o.imgDirBase);
+  onLine('stdout', `image: ${paths.imgPath}`);
+  if (paths.archived) onLine('stdout', `working directory: ${paths.imgDir}`);
+  return { description, paths };
+}
+
+/**
+ * Validate an evaluated image.sh, compute its paths, and check everything
+ * that can be checked before anything is created.
+ */
+export async function checkDescription(description: ImageDescription, srcDir: string, imgDirBase: string): Promise<ImagePaths> {
   const problems = validateDescription(description);
   if (problems.length > 0) {
     throw new InvalidInputError(problems.map((p) => p.message).join('; '), description.imageFile, problems[0]!.line);
   }
-  const paths = imagePaths(o.imgDirBase, description.imgName!);
+  const paths = imagePaths(imgDirBase, description.imgName!);
   await refuseExisting(paths);
   if (paths.archived) {
     try {
@@ -150,7 +158,7 @@ export async function resolve(o: { srcDir: string; imgDirBase: string; signal: A
   for (const stage of ['preinstall', 'postinstall'] as const) {
     for (const pair of filePairs(description, stage)) {
       try {
-        await resolveSource(o.srcDir, pair.src);
+        await resolveSource(srcDir, pair.src);
         await resolveDestination(paths.imgDir, pair.dst);
       } catch (e) {
         if (e instanceof CopyRefusedError) throw new InvalidInputError(`${stage} copy refused: ${e.message}`, description.imageFile);
@@ -158,9 +166,7 @@ export async function resolve(o: { srcDir: string; imgDirBase: string; signal: A
       }
     }
   }
-  onLine('stdout', `image: ${paths.imgPath}`);
-  if (paths.archived) onLine('stdout', `working directory: ${paths.imgDir}`);
-  return { description, paths };
+  return paths;
 }
 
 async function copyStage(stage: 'preinstall' | 'postinstall', srcDir: string, imgDir: string, pairs: { src: string; dst: string }[], onLine: (s: Stream, t: string) => void): Promise<void> {
