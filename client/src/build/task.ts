@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { join, relative } from 'node:path';
 import { IMAGE_FILE_NAME } from '../../../shared/contract';
+import { EXIT } from '../../../shared/events';
 import { TASK_TYPE } from '../../../shared/protocol';
 import type { BuildController, RunningBuild } from './controller';
 import { ansi } from './render';
@@ -21,11 +22,6 @@ export interface MakeimgTaskDefinition extends vscode.TaskDefinition {
 }
 
 const CTRL_C = '\x03';
-/** Exit codes the terminal reports (the pipeline's own: 0 built, 1 failed, 2 invalid, 130 cancelled). */
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_INVALID = 2;
-const EXIT_CANCELLED = 130;
 
 class BuildPseudoterminal implements vscode.Pseudoterminal {
   private readonly writer = new vscode.EventEmitter<string>();
@@ -46,22 +42,23 @@ class BuildPseudoterminal implements vscode.Pseudoterminal {
     const write = (text: string) => this.writer.fire(text);
     if (this.problem || !this.directory) {
       write(ansi.boldRed(this.problem ?? 'makeimg: no directory to build') + '\r\n');
-      this.closer.fire(EXIT_INVALID);
+      this.closer.fire(EXIT.INVALID);
       return;
     }
     if (!vscode.workspace.isTrusted) {
       write(ansi.boldRed('makeimg: building runs image.sh as root; trust this workspace first.') + '\r\n');
-      this.closer.fire(EXIT_INVALID);
+      this.closer.fire(EXIT.INVALID);
       return;
     }
     this.build = this.controller.start({ directory: this.directory, imgDirBase: this.imgDirBase, terminalName: this.terminalName }, { write });
     if (!this.build) {
-      this.closer.fire(EXIT_FAILED);
+      this.closer.fire(EXIT.BUILD_FAILED);
       return;
     }
     void this.build.done.then((outcome) => {
       this.build = undefined;
-      this.closer.fire(outcome.kind === 'built' ? EXIT_OK : outcome.kind === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED);
+      // The terminal reports the pipeline's own exit codes.
+      this.closer.fire(outcome.kind === 'built' ? EXIT.OK : outcome.kind === 'cancelled' ? EXIT.CANCELLED : EXIT.BUILD_FAILED);
     });
   }
 
