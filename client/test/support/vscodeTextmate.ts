@@ -1,20 +1,29 @@
 /**
  * VS Code's own TextMate engine and shell grammar, from the code-server that
- * the end-to-end tests cache (scripts/setup-code-server). Undefined when that
- * cache is absent; the grammar test then says so and skips.
+ * the end-to-end tests cache (scripts/setup-code-server, which knows where).
+ * Undefined when that cache is absent; the grammar test then fails and says so.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface Tokenizer {
   /** [text, scopes] per token, line by line. */
   tokenize(lines: string[]): [string, string[]][][];
 }
 
+const SETUP_CODE_SERVER = join(__dirname, '..', '..', '..', 'scripts', 'setup-code-server');
+
 export function vscodeDirectory(): string | undefined {
-  const cache = process.env.MAKEIMG_E2E_CACHE ?? (process.getuid?.() === 0 ? '/var/cache/makeimg-e2e' : join(process.env.HOME ?? '', '.cache', 'makeimg-e2e'));
-  const dir = join(cache, 'code-server-4.96.4', 'node_modules', 'code-server', 'lib', 'vscode');
+  let bin: string;
+  try {
+    // --cached: the path of an installed code-server (node_modules/.bin/code-server), never an install.
+    bin = execFileSync(SETUP_CODE_SERVER, ['--cached'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+  const dir = join(dirname(bin), '..', 'code-server', 'lib', 'vscode');
   return existsSync(join(dir, 'node_modules', 'vscode-textmate')) ? dir : undefined;
 }
 
