@@ -53,8 +53,7 @@ export class ShellcheckService {
    * (clearing earlier findings) without running anything.
    */
   schedule(uri: string, version: number, text: string, settings: ShellcheckSettings, publish: PublishShellcheck): void {
-    // Settings arrive from the client untyped: only an explicit `false` disables.
-    if (settings.enable === false) {
+    if (!settings.enable) {
       this.scheduler.schedule(uri, version, { run: async () => [], deliver: (d: Diagnostic[]) => publish(d, version) }, 0);
       return;
     }
@@ -110,8 +109,8 @@ export class ShellcheckService {
 }
 
 /** The configured path; empty means PATH lookup, `~/` is the user's home, relative paths start at the document's directory. */
-function executableFrom(path: unknown): string {
-  const trimmed = typeof path === 'string' ? path.trim() : '';
+function executableFrom(path: string): string {
+  const trimmed = path.trim();
   if (!trimmed) return DEFAULT_EXECUTABLE;
   return expandHome(trimmed, homedir());
 }
