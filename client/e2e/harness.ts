@@ -12,10 +12,9 @@ import { account, chownTree, CodeServer, type Account } from './code-server';
 import { fixturesDir, repoRoot, resultsDir } from './paths';
 import { Workbench } from './workbench';
 
-/** The extension's id (publisher.name in package.json). */
-export const EXTENSION_ID = 'makeimg.makeimg';
-
 interface Manifest {
+  publisher: string;
+  name: string;
   contributes?: {
     languages?: { id: string; aliases?: string[] }[];
     commands?: { command: string; title: string; category?: string }[];
@@ -25,6 +24,9 @@ interface Manifest {
 function manifest(): Manifest {
   return JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
 }
+
+/** The extension's id, as VS Code names it: publisher.name from package.json. */
+export const EXTENSION_ID = (({ publisher, name }) => `${publisher}.${name}`)(manifest());
 
 /** Names VS Code may show for our language in the status bar: its contributed aliases. */
 export function languageDisplayNames(): string[] {
