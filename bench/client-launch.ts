@@ -9,6 +9,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_PRIVILEGE_COMMAND } from '../client/src/build/argv';
 import { launchBuild } from '../client/src/build/launcher';
 import { logLine, TerminalRenderer } from '../client/src/build/render';
 import { percentile } from './support/stats';
@@ -70,7 +71,7 @@ function privilegeOverhead(): void {
   const viaPkexec: number[] = [];
   for (let i = 0; i < STARTS; i++) {
     direct.push(time([...asUser, ...node]));
-    viaPkexec.push(time([...asUser, 'pkexec', '--disable-internal-agent', ...node]));
+    viaPkexec.push(time([...asUser, ...DEFAULT_PRIVILEGE_COMMAND, ...node]));
   }
   console.log(`privilege overhead: node start ${median(direct).toFixed(0)} ms direct, ${median(viaPkexec).toFixed(0)} ms through pkexec ` +
     `(+${(median(viaPkexec) - median(direct)).toFixed(0)} ms; median of ${STARTS})`);
