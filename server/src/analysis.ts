@@ -4,7 +4,7 @@
  */
 import { extractFacts, type DocumentFacts } from './facts';
 import { parseText } from './parser';
-import { RULES, type Finding, type Rule, type SourceFiles } from './rules';
+import { checkRule, RULES, type Finding, type Rule, type SourceFiles } from './rules';
 
 export interface AnalysisOptions {
   /** Rule codes not to run (e.g. "MKIMG010"). */
@@ -22,7 +22,7 @@ export function runRules(facts: DocumentFacts, options: AnalysisOptions = {}): F
   for (const rule of RULES) {
     if (disabled.has(rule.code)) continue;
     try {
-      for (const f of rule.check({ facts, files: options.files })) findings.push({ ...f, code: rule.code, severity: rule.severity });
+      findings.push(...checkRule(rule, { facts, files: options.files }));
     } catch (error) {
       options.onRuleError?.(rule, error);
     }

@@ -20,7 +20,7 @@ import {
 import { DO_POSTINSTALL, findHook } from '../../../shared/contract';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { fileArrayAssignments, type DocumentFacts, type Position, type Range } from '../facts';
-import { findRule, type Finding, type FixData, type SourceFiles } from '../rules';
+import { checkRule, findRule, type Finding, type FixData, type SourceFiles } from '../rules';
 import { shellcheckCodeActions } from '../shellcheck';
 
 export interface CodeActionInput {
@@ -64,9 +64,7 @@ function currentFinding(input: CodeActionInput, diagnostic: Diagnostic, cache: M
   let findings = cache.get(code);
   if (!findings) {
     const rule = findRule(code);
-    findings = rule
-      ? rule.check({ facts: input.facts, files: input.files }).map((f) => ({ ...f, code: rule.code, severity: rule.severity }))
-      : [];
+    findings = rule ? checkRule(rule, { facts: input.facts, files: input.files }) : [];
     cache.set(code, findings);
   }
   return findings.find((f) => sameRange(input.toLspRange(f.range), diagnostic.range));

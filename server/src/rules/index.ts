@@ -12,7 +12,7 @@ import { nonHook } from './non-hook';
 import { providedAssigned } from './provided-assigned';
 import { providedInPostinstall } from './provided-in-postinstall';
 import { syntaxError } from './syntax-error';
-import type { Rule } from './types';
+import type { Finding, Rule, RuleContext } from './types';
 
 export const RULES: readonly Rule[] = [
   imgNameMissing,
@@ -32,6 +32,11 @@ export const RULES: readonly Rule[] = [
 
 export function findRule(code: string): Rule | undefined {
   return RULES.find((r) => r.code === code);
+}
+
+/** Run one rule: its findings with the rule's code and severity. */
+export function checkRule(rule: Rule, ctx: RuleContext): Finding[] {
+  return rule.check(ctx).map((f) => ({ ...f, code: rule.code, severity: rule.severity }));
 }
 
 export type { Finding, FixData, RelatedInfo, Rule, RuleContext, RuleFinding, Severity, SourceFiles } from './types';
