@@ -50,7 +50,7 @@ export function account(name: string): Account {
 }
 
 /** The cached code-server executable; installs it on first use (scripts/setup-code-server). */
-export function codeServerBinary(): string {
+function codeServerBinary(): string {
   if (process.env.MAKEIMG_CODE_SERVER) return process.env.MAKEIMG_CODE_SERVER;
   const out = execFileSync(join(repoRoot, 'scripts/setup-code-server'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const bin = out.trim().split('\n').pop() ?? '';
@@ -59,7 +59,7 @@ export function codeServerBinary(): string {
 }
 
 /** The packaged extension under test (set by client/e2e/run, which packages it). */
-export function vsixPath(): string {
+function vsixPath(): string {
   const vsix = process.env.MAKEIMG_VSIX;
   if (!vsix || !existsSync(vsix)) {
     throw new Error('MAKEIMG_VSIX must name the packaged extension: run the tests with `npm run test:e2e`');

@@ -92,7 +92,7 @@ export function useVSCode(options: SessionOptions): Session {
 }
 
 /** Copies a fixture (and extra folders) into /tmp, owned by `user` when given; returns its path. */
-export function copyFixture(name: string, user?: Account, extraFolders: Record<string, string> = {}): string {
+function copyFixture(name: string, user?: Account, extraFolders: Record<string, string> = {}): string {
   // Named after the fixture: the explorer (and the docs screenshots) show that name.
   const dir = join(mkdtempSync('/tmp/makeimg-e2e-ws.'), name);
   cpSync(join(fixturesDir, name), dir, { recursive: true });

@@ -13,7 +13,7 @@ import { BuildTaskProvider } from './build/task';
 import { createLanguageClient } from './languageClient';
 import { BuildStatusBar } from './statusBar';
 
-export const OUTPUT_CHANNEL_NAME = 'makeimg';
+const OUTPUT_CHANNEL_NAME = 'makeimg';
 
 export class MakeimgContext implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });

@@ -77,7 +77,7 @@ function resolveDirectory(definition: MakeimgTaskDefinition, folder: vscode.Work
   return resolveTaskDirectory(definition.directory, folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
 }
 
-export function taskName(directory: string | undefined, folder: vscode.WorkspaceFolder | undefined): string {
+function taskName(directory: string | undefined, folder: vscode.WorkspaceFolder | undefined): string {
   if (!directory) return 'build';
   const rel = folder ? relative(folder.uri.fsPath, directory) : '';
   return `build ${rel && !rel.startsWith('..') ? rel : rel === '' && folder ? folder.name : directory}`;
