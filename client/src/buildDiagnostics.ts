@@ -13,9 +13,9 @@ export class BuildDiagnostics implements vscode.Disposable {
     if (e.contentChanges.length > 0 && this.collection.has(e.document.uri)) this.collection.delete(e.document.uri);
   });
 
-  /** Adds the error if it names a file and line; returns whether it did. */
-  report(error: ErrorEvent): boolean {
-    if (!error.file || !error.line || error.line < 1) return false;
+  /** Adds the error if it names a file and line (the terminal shows every error anyway). */
+  report(error: ErrorEvent): void {
+    if (!error.file || !error.line || error.line < 1) return;
     const uri = vscode.Uri.file(error.file);
     const line = error.line - 1;
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -25,7 +25,6 @@ export class BuildDiagnostics implements vscode.Disposable {
     const diagnostic = new vscode.Diagnostic(range, error.message, vscode.DiagnosticSeverity.Error);
     diagnostic.source = BUILD_DIAGNOSTIC_SOURCE;
     this.collection.set(uri, [...(this.collection.get(uri) ?? []), diagnostic]);
-    return true;
   }
 
   clear(): void {
