@@ -12,6 +12,11 @@ function isImageFile(uri: vscode.Uri, languageId?: string): boolean {
   return uri.scheme === 'file' && (languageId === LANGUAGE_ID || basename(uri.fsPath) === IMAGE_FILE_NAME);
 }
 
+/** The workspace's image.sh files (at most `limit`), outside node_modules. */
+export function findImageFiles(limit: number): Thenable<vscode.Uri[]> {
+  return vscode.workspace.findFiles(`**/${IMAGE_FILE_NAME}`, '**/node_modules/**', limit);
+}
+
 /** `arg` is what the command was invoked with: a Uri (menus) or a URI string (code lens). */
 export async function findImageFile(arg: unknown): Promise<vscode.Uri | undefined> {
   const given = arg instanceof vscode.Uri ? arg : typeof arg === 'string' && arg ? vscode.Uri.parse(arg) : undefined;
@@ -23,7 +28,7 @@ export async function findImageFile(arg: unknown): Promise<vscode.Uri | undefine
   const active = vscode.window.activeTextEditor?.document;
   if (active && isImageFile(active.uri, active.languageId)) return active.uri;
 
-  const found = await vscode.workspace.findFiles(`**/${IMAGE_FILE_NAME}`, '**/node_modules/**', 200);
+  const found = await findImageFiles(200);
   if (found.length === 0) {
     void vscode.window.showErrorMessage(`makeimg: no ${IMAGE_FILE_NAME} found. Open one, or create it with the "image.sh" snippet.`);
     return undefined;

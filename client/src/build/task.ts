@@ -6,10 +6,10 @@
  */
 import * as vscode from 'vscode';
 import { join, relative } from 'node:path';
-import { IMAGE_FILE_NAME } from '../../../shared/contract';
 import { EXIT } from '../../../shared/events';
 import { TASK_TYPE } from '../../../shared/protocol';
 import type { BuildController, RunningBuild } from './controller';
+import { findImageFiles } from './findImage';
 import { ansi } from './render';
 import { resolveTaskDirectory, type TaskDirectory } from './taskDirectory';
 
@@ -107,7 +107,7 @@ export class BuildTaskProvider implements vscode.TaskProvider {
   constructor(private readonly controller: BuildController) {}
 
   async provideTasks(): Promise<vscode.Task[]> {
-    const files = await vscode.workspace.findFiles(`**/${IMAGE_FILE_NAME}`, '**/node_modules/**', 100);
+    const files = await findImageFiles(100);
     const tasks: vscode.Task[] = [];
     for (const file of files) {
       const folder = vscode.workspace.getWorkspaceFolder(file);
