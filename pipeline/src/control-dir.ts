@@ -6,8 +6,10 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runChild, type ChildResult, type Stream } from './child-process';
+import { CONTROL_MOUNT, isNspawnNoise, nspawnArgv, uniqueMachineName, type NspawnOptions } from './nspawn';
 
-export const DRIVER_FILE = 'driver.sh';
+const DRIVER_FILE = 'driver.sh';
 export const DESCRIPTION_FILE = 'description';
 
 export async function withControlDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
@@ -19,6 +21,29 @@ export async function withControlDir<T>(use: (dir: string) => Promise<T>): Promi
   }
 }
 
-export async function writeDriver(dir: string, script: string): Promise<void> {
-  await fs.writeFile(path.join(dir, DRIVER_FILE), script, { mode: 0o600 });
+/** The container of a driver run: everything nspawn needs but the machine name and command, which runDriver sets. */
+export type DriverContainer = Omit<NspawnOptions, 'machine' | 'command'>;
+
+/**
+ * Writes `script` as the control directory's driver and runs it with bash
+ * in a container of its own (a fresh machine name), nspawn's own chatter
+ * kept out of `onLine`.
+ */
+export async function runDriver(
+  script: string,
+  container: DriverContainer,
+  opts: { signal: AbortSignal; onLine: (stream: Stream, text: string) => void },
+): Promise<ChildResult> {
+  await fs.writeFile(path.join(container.controlDir, DRIVER_FILE), script, { mode: 0o600 });
+  const argv = nspawnArgv({
+    ...container,
+    machine: uniqueMachineName(),
+    command: ['/bin/bash', `${CONTROL_MOUNT}/${DRIVER_FILE}`],
+  });
+  return runChild(argv, {
+    signal: opts.signal,
+    onLine: (stream, text) => {
+      if (!isNspawnNoise(text)) opts.onLine(stream, text);
+    },
+  });
 }

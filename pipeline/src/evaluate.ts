@@ -7,11 +7,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_FILE_NAME } from '../../shared/contract';
-import { runChild, type Stream } from './child-process';
-import { DESCRIPTION_FILE, DRIVER_FILE, withControlDir, writeDriver } from './control-dir';
+import type { Stream } from './child-process';
+import { DESCRIPTION_FILE, runDriver, withControlDir } from './control-dir';
 import { evaluationScript, SYNTAX_ERROR_STATUS } from './driver-scripts';
 import { CancelledError, InvalidInputError } from './errors';
-import { CONTROL_MOUNT, isNspawnNoise, nspawnArgv, uniqueMachineName } from './nspawn';
 import type { OriginalDefinition } from './postinstall-lines';
 
 export interface ArrayValue {
@@ -103,19 +102,10 @@ export async function evaluateImage(srcDir: string, opts: EvaluateOptions): Prom
     throw new InvalidInputError(`no ${IMAGE_FILE_NAME} in ${srcDir}`);
   }
   return withControlDir(async (controlDir) => {
-    await writeDriver(controlDir, evaluationScript(srcDir));
-    const argv = nspawnArgv({
-      place: 'confined-host',
-      machine: uniqueMachineName(),
-      controlDir,
-      srcDir,
-      command: ['/bin/bash', `${CONTROL_MOUNT}/${DRIVER_FILE}`],
-    });
     const stderr: string[] = [];
-    const result = await runChild(argv, {
+    const result = await runDriver(evaluationScript(srcDir), { place: 'confined-host', controlDir, srcDir }, {
       signal: opts.signal,
       onLine: (stream, text) => {
-        if (isNspawnNoise(text)) return;
         if (stream === 'stderr') stderr.push(text);
         opts.onLine?.(stream, text);
       },

@@ -10,14 +10,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DO_INSTALL, DO_POSTINSTALL, type StageName } from '../../shared/contract';
-import { runChild, type ChildResult, type Stream } from './child-process';
-import { DRIVER_FILE, withControlDir, writeDriver } from './control-dir';
+import type { ChildResult, Stream } from './child-process';
+import { runDriver, withControlDir } from './control-dir';
 import { installScript, postinstallScript } from './driver-scripts';
 import { errReportCollector, failingReport, locateFailure, newErrMarker, type ErrReport } from './err-reports';
 import { CancelledError, StageFailedError } from './errors';
 import type { ImageDescription } from './evaluate';
 import type { ImagePaths } from './image-paths';
-import { CONTROL_MOUNT, isNspawnNoise, nspawnArgv, uniqueMachineName } from './nspawn';
 import { ORIGINALS_FILE, ORIGINALS_PATH, originalsFile } from './postinstall-lines';
 
 export interface HookContext {
@@ -28,12 +27,6 @@ export interface HookContext {
   env: Record<string, string>;
   signal: AbortSignal;
   onLine: (stream: Stream, text: string) => void;
-}
-
-function filterNoise(onLine: HookContext['onLine']): HookContext['onLine'] {
-  return (stream, text) => {
-    if (!isNspawnNoise(text)) onLine(stream, text);
-  };
 }
 
 function describeExit(r: ChildResult): string {
@@ -51,18 +44,12 @@ export async function runInstall(ctx: HookContext): Promise<void> {
   const { srcDir, paths, description } = ctx;
   await withControlDir(async (controlDir) => {
     const errMarker = newErrMarker();
-    await writeDriver(controlDir, installScript({ srcDir, imgDir: paths.imgDir, imgPath: paths.imgPath, errMarker }));
-    const argv = nspawnArgv({
-      place: 'confined-host',
-      machine: uniqueMachineName(),
-      controlDir,
-      srcDir,
-      imgDir: paths.imgDir,
-      env: ctx.env,
-      command: ['/bin/bash', `${CONTROL_MOUNT}/${DRIVER_FILE}`],
-    });
-    const output = errReportCollector(errMarker, filterNoise(ctx.onLine));
-    const result = await runChild(argv, { signal: ctx.signal, onLine: output.onLine });
+    const output = errReportCollector(errMarker, ctx.onLine);
+    const result = await runDriver(
+      installScript({ srcDir, imgDir: paths.imgDir, imgPath: paths.imgPath, errMarker }),
+      { place: 'confined-host', controlDir, srcDir, imgDir: paths.imgDir, env: ctx.env },
+      { signal: ctx.signal, onLine: output.onLine },
+    );
     if (result.aborted) throw new CancelledError(`during ${DO_INSTALL}`);
     if (result.code === 0) return;
     // The confinement binds $src_dir at its own path: bash knows image.sh by its real name.
@@ -115,20 +102,15 @@ export async function runPostinstall(ctx: HookContext, stage: StageName = 'posti
     const originals = originalsFile(description.originals);
     if (originals !== undefined) await fs.writeFile(path.join(controlDir, ORIGINALS_FILE), originals, { mode: 0o600 });
     const errMarker = newErrMarker();
-    await writeDriver(controlDir, postinstallScript({ definitions: description.definitions, withOriginals: originals !== undefined, errMarker }));
-    const argv = nspawnArgv({
-      place: 'rootfs',
-      machine: uniqueMachineName(),
-      controlDir,
-      imgDir: paths.imgDir,
-      env: ctx.env,
-      command: ['/bin/bash', `${CONTROL_MOUNT}/${DRIVER_FILE}`],
-    });
-    const output = errReportCollector(errMarker, filterNoise(ctx.onLine));
+    const output = errReportCollector(errMarker, ctx.onLine);
     const cleanUp = await resolvConfPlaceholder(paths.imgDir);
     let result: ChildResult;
     try {
-      result = await runChild(argv, { signal: ctx.signal, onLine: output.onLine });
+      result = await runDriver(
+        postinstallScript({ definitions: description.definitions, withOriginals: originals !== undefined, errMarker }),
+        { place: 'rootfs', controlDir, imgDir: paths.imgDir, env: ctx.env },
+        { signal: ctx.signal, onLine: output.onLine },
+      );
     } finally {
       await cleanUp();
     }
