@@ -12,10 +12,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { promises as fs, existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ARCHIVE_SUFFIX_PREFIX } from '../shared/contract';
 import { archiveImage } from '../pipeline/src/archive';
 import { tarArguments, tarEnvironment } from '../pipeline/src/archive-tar';
 import { treeContentBytes } from '../pipeline/src/archive-tree-size';
 import { findOnPath } from '../pipeline/src/compressors';
+import { percentile } from './support/stats';
 
 /** Host directories the tree is copied from, with how many MB each may contribute. */
 const SOURCES: readonly [string, number][] = [
@@ -90,7 +92,7 @@ function tarThenCompress(tree: string, outDir: string, compressor: string[], suf
   const intermediate = statSync(tarFile).size;
   const comp = spawnSync(compressor[0]!, [...compressor.slice(1), tarFile], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (comp.status !== 0) throw new Error(`${compressor.join(' ')} failed (${comp.status})`);
-  return { image: tarFile + suffix.slice('.tar'.length), intermediate };
+  return { image: tarFile + suffix.slice(ARCHIVE_SUFFIX_PREFIX.length), intermediate };
 }
 
 /** The image written, and how many bytes went to disk before it (the intermediate .tar). */
@@ -162,10 +164,9 @@ async function main(): Promise<void> {
         }
       }
       times.sort((a, b) => a - b);
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       console.log(
-        `${suffix.padEnd(9)} ${variant.label.padEnd(44)} ${median(times).toFixed(2).padStart(7)} s wall ` +
-          `(min ${times[0]!.toFixed(2)}, max ${times.at(-1)!.toFixed(2)})  ${median(cpu).toFixed(1).padStart(5)} s CPU  ` +
+        `${suffix.padEnd(9)} ${variant.label.padEnd(44)} ${percentile(times, 50).toFixed(2).padStart(7)} s wall ` +
+          `(min ${times[0]!.toFixed(2)}, max ${times.at(-1)!.toFixed(2)})  ${percentile(cpu, 50).toFixed(1).padStart(5)} s CPU  ` +
           `${(size / 1e6).toFixed(1)} MB image, ${(written / 1e6).toFixed(0)} MB written`,
       );
     }
