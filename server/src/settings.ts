@@ -36,7 +36,7 @@ export class SettingsCache {
 }
 
 /** Whatever the client sent, completed with defaults; wrong types are ignored. */
-export function normalizeSettings(raw: unknown): ServerSettings {
+function normalizeSettings(raw: unknown): ServerSettings {
   const input = (raw && typeof raw === 'object' ? raw : {}) as Partial<Record<keyof ServerSettings, unknown>>;
   const shellcheck = (input.shellcheck && typeof input.shellcheck === 'object' ? input.shellcheck : {}) as Record<string, unknown>;
   return {

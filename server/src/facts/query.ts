@@ -14,7 +14,7 @@ const VALUE_ONLY_REASONS = new Set<UnknownReason>([
   'escape',
 ]);
 
-export function assignmentsTo(facts: DocumentFacts, name: string): AssignmentFact[] {
+function assignmentsTo(facts: DocumentFacts, name: string): AssignmentFact[] {
   return facts.assignments.filter((a) => a.name === name);
 }
 

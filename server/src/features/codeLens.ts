@@ -8,7 +8,7 @@ import { IMG_NAME } from '../../../shared/contract';
 import { COMMANDS } from '../../../shared/protocol';
 import type { DocumentFacts } from '../facts';
 
-export const BUILD_LENS_TITLE = 'Build Image';
+const BUILD_LENS_TITLE = 'Build Image';
 
 export function codeLenses(facts: DocumentFacts, uri: string): CodeLens[] {
   // The first top-level assignment: the one a reader sees as "the name of this image".

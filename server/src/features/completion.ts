@@ -43,7 +43,7 @@ export interface CompletionRequest {
 }
 
 /** Enough for any real project directory; a huge one must not flood the editor. */
-export const MAX_PATH_ITEMS = 500;
+const MAX_PATH_ITEMS = 500;
 
 /** Characters a client should send completion requests on. */
 export const COMPLETION_TRIGGERS = ['$', '{', '=', '.', '/', '('];

@@ -8,7 +8,7 @@ import { FILE_ARRAY_PAIRS, IMG_DIR } from '../../../shared/contract';
 import { fileArrayAssignments, fileArrayFacts, imagePathOf, type DocumentFacts } from '../facts';
 import { partnerOf } from './file-pairs';
 
-export const NO_DESTINATION_LABEL = '-> no destination';
+const NO_DESTINATION_LABEL = '-> no destination';
 
 export function inlayHints(allFacts: DocumentFacts, range: Range): InlayHint[] {
   const facts = fileArrayFacts(allFacts);

@@ -66,7 +66,7 @@ export function localScopes(facts: DocumentFacts, name: string): Set<string> {
 }
 
 /** Whether a fact in function `where` sees the same variable as the cursor in function `from`. */
-export function sameVariableScope(locals: Set<string>, from: string | null, where: string | null): boolean {
+function sameVariableScope(locals: Set<string>, from: string | null, where: string | null): boolean {
   const owner = from !== null && locals.has(from) ? from : null;
   return owner !== null ? where === owner : where === null || !locals.has(where);
 }

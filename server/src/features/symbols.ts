@@ -19,7 +19,7 @@ interface Group {
   symbols: DocumentSymbol[];
 }
 
-export const OTHER_GROUP = 'Other';
+const OTHER_GROUP = 'Other';
 
 export function documentSymbols(facts: DocumentFacts): DocumentSymbol[] {
   const stagesWithFiles = new Set<StageName>(FILE_ARRAY_PAIRS.map((p) => p.stage));

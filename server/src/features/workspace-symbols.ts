@@ -11,10 +11,10 @@ import { SymbolKind, type CancellationToken, type SymbolInformation } from 'vsco
 import { IMAGE_FILE_NAME } from '../../../shared/contract';
 import type { DocumentFacts } from '../facts';
 
-export const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
-export const MAX_IMAGE_FILES = 200;
-export const MAX_DIRECTORIES = 10_000;
-export const MAX_SYMBOLS = 1000;
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
+const MAX_IMAGE_FILES = 200;
+const MAX_DIRECTORIES = 10_000;
+const MAX_SYMBOLS = 1000;
 /** Larger files are not parsed (as for open documents). */
 const MAX_FILE_BYTES = 1_000_000;
 /** A picker sends a request per keystroke: reuse a scan this young. */

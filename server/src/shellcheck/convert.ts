@@ -28,7 +28,7 @@ const SEVERITY: Record<Json1Level, DiagnosticSeverity> = {
 /** Codes whose finding means "this code does nothing" (editors fade it). */
 const UNNECESSARY_CODES: ReadonlySet<number> = new Set([2034]);
 
-export function shellcheckCode(code: number): string {
+function shellcheckCode(code: number): string {
   return `SC${code}`;
 }
 
@@ -65,7 +65,7 @@ export function toDiagnostics(comments: readonly Json1Comment[], text: string): 
  * quoted twice becomes `"$a""$b"`). Returns undefined when replacements
  * overlap, which an LSP edit list cannot express.
  */
-export function toTextEdits(replacements: readonly Json1Replacement[], positions: PositionMapper): TextEdit[] | undefined {
+function toTextEdits(replacements: readonly Json1Replacement[], positions: PositionMapper): TextEdit[] | undefined {
   if (replacements.length === 0) return undefined;
   const spans = replacements.map((r) => ({
     start: positions.offsetOf(r.line, r.column),

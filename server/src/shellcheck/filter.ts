@@ -23,7 +23,7 @@ function variableOf(comment: Json1Comment): string | undefined {
   return /^([A-Za-z_][A-Za-z0-9_]*) /.exec(comment.message)?.[1];
 }
 
-export function isMakeimgFalsePositive(comment: Json1Comment): boolean {
+function isMakeimgFalsePositive(comment: Json1Comment): boolean {
   if (comment.code === APPEARS_UNUSED) return READ_BY_MAKEIMG.has(variableOf(comment) ?? '');
   if (comment.code === REFERENCED_NOT_ASSIGNED) return PROVIDED_BY_MAKEIMG.has(variableOf(comment) ?? '');
   return false;

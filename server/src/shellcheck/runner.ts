@@ -27,7 +27,7 @@ export type RunOutcome =
   | { kind: 'failed'; reason: string };
 
 /** image.sh is sourced by bash; `-x` follows `source` lines relative to `cwd`. */
-export const SHELLCHECK_ARGS = ['--format=json1', '--shell=bash', '--external-sources', '-'] as const;
+const SHELLCHECK_ARGS = ['--format=json1', '--shell=bash', '--external-sources', '-'] as const;
 
 export function runShellcheck(text: string, options: RunOptions): Promise<RunOutcome> {
   return new Promise((resolve) => {
