@@ -5,6 +5,8 @@
  *   makeimg lint FILE...
  *   makeimg --help | --version
  */
+import { CONFIG_FILE, DEFAULT_IMG_DIR_BASE, IMAGE_FILE_NAME, IMG_DIR_BASE_KEY, SRC_DIR } from '../../shared/contract';
+
 export type Command = 'build' | 'check' | 'lint' | 'help' | 'version';
 
 export interface CliArgs {
@@ -24,18 +26,18 @@ export class UsageError extends Error {
   }
 }
 
-export const USAGE = `usage: makeimg [build] [options] [img_dir_base]
-       makeimg check [options] [img_dir_base]
+export const USAGE = `usage: makeimg [build] [options] [${IMG_DIR_BASE_KEY}]
+       makeimg check [options] [${IMG_DIR_BASE_KEY}]
        makeimg lint FILE...
 
-Builds the rootfs image described by image.sh in the current directory
-(\$src_dir) into img_dir_base (default ./img, or img_dir_base= in
-~/.config/makeimg.conf of the invoking user). Must run as root.
+Builds the rootfs image described by ${IMAGE_FILE_NAME} in the current directory
+(\$${SRC_DIR}) into ${IMG_DIR_BASE_KEY} (default ${DEFAULT_IMG_DIR_BASE}, or ${IMG_DIR_BASE_KEY}= in
+~/${CONFIG_FILE} of the invoking user). Must run as root.
 
 commands:
   build                  build the image (the default)
-  check                  validate image.sh and print the resolved paths, without building
-  lint FILE...           check image.sh files statically (no root needed)
+  check                  validate ${IMAGE_FILE_NAME} and print the resolved paths, without building
+  lint FILE...           check ${IMAGE_FILE_NAME} files statically (no root needed)
 
 options:
   --json                 machine-readable events on stdout, one JSON object per line;
@@ -87,7 +89,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliArgs 
     } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else positional.push(a);
   }
-  if (positional.length > 1) throw new UsageError(`too many arguments: ${positional.join(' ')} (expected at most img_dir_base)`);
+  if (positional.length > 1) throw new UsageError(`too many arguments: ${positional.join(' ')} (expected at most ${IMG_DIR_BASE_KEY})`);
   args.imgDirBase = positional[0];
   if (args.sourceDateEpoch === undefined && env.SOURCE_DATE_EPOCH) {
     args.sourceDateEpoch = epoch(env.SOURCE_DATE_EPOCH, 'SOURCE_DATE_EPOCH');

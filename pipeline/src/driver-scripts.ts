@@ -7,7 +7,18 @@
  * BASH_SOURCE/LINENO point into it and the ERR trap can report the failing
  * image.sh line; do_postinstall gets the same from postinstall-lines.ts.
  */
-import { DO_INSTALL, DO_POSTINSTALL, FILE_ARRAY_PAIRS, HOOKS, IMAGE_FILE_NAME, IMG_NAME, PROVIDED_VARIABLES } from '../../shared/contract';
+import {
+  DO_INSTALL,
+  DO_POSTINSTALL,
+  FILE_ARRAY_PAIRS,
+  HOOKS,
+  IMAGE_FILE_NAME,
+  IMG_DIR,
+  IMG_NAME,
+  IMG_PATH,
+  PROVIDED_VARIABLES,
+  SRC_DIR,
+} from '../../shared/contract';
 import { CONTROL_MOUNT } from './nspawn';
 import { DESCRIPTION_FILE } from './control-dir';
 import { errTrapScript } from './err-reports';
@@ -34,11 +45,14 @@ const SHELL_VARIABLES = [
 ];
 
 function providedAssignments(p: { srcDir: string; imgDir?: string; imgPath?: string }): string {
-  const values: Record<string, string | undefined> = { src_dir: p.srcDir, img_dir: p.imgDir, img_path: p.imgPath };
+  const values: Record<string, string | undefined> = { [SRC_DIR]: p.srcDir, [IMG_DIR]: p.imgDir, [IMG_PATH]: p.imgPath };
   return PROVIDED_VARIABLES.filter((v) => values[v.name] !== undefined)
     .map((v) => `${v.name}=${shellQuote(values[v.name]!)}`)
     .join('\n');
 }
+
+/** The drivers run image.sh code in $src_dir, as the original did. */
+const CD_SRC_DIR = `cd "$${SRC_DIR}" || exit 90`;
 
 function imageFile(srcDir: string): string {
   return `${srcDir.replace(/\/+$/, '')}/${IMAGE_FILE_NAME}`;
@@ -60,7 +74,7 @@ export function evaluationScript(srcDir: string): string {
   const excluded = [...SHELL_VARIABLES, ...PROVIDED_VARIABLES.map((v) => v.name)];
   return `# makeimg: evaluate image.sh (generated)
 ${providedAssignments({ srcDir })}
-cd "$src_dir" || exit 90
+${CD_SRC_DIR}
 bash -n ${shellQuote(imageFile(srcDir))} || exit ${SYNTAX_ERROR_STATUS}
 declare -A __makeimg_before=()
 mapfile -t __makeimg_names < <(compgen -v)
@@ -184,11 +198,11 @@ export function installScript(p: { srcDir: string; imgDir: string; imgPath: stri
   const provided = providedAssignments(p);
   return `# makeimg: run ${DO_INSTALL} (generated)
 ${provided}
-cd "$src_dir" || exit 90
+${CD_SRC_DIR}
 source ${shellQuote(imageFile(p.srcDir))}
 # makeimg's values win over assignments in image.sh.
 ${provided}
-cd "$src_dir" || exit 90
+${CD_SRC_DIR}
 ${errTrapScript(p.errMarker)}
 set -eE
 ${DO_INSTALL}
