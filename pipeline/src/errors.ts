@@ -3,7 +3,6 @@
  * EXIT): bad input or environment (2), a stage that failed (1), a cancelled
  * build (130).
  */
-import type { StageName } from '../../shared/contract';
 import { EXIT } from '../../shared/events';
 
 /** Invalid input or environment: nothing was built, nothing was created. */
@@ -15,10 +14,10 @@ export class InvalidInputError extends Error {
   }
 }
 
-/** A stage of the build failed. */
+/** A stage of the build failed (the build knows which one). */
 export class StageFailedError extends Error {
   readonly exitCode = EXIT.BUILD_FAILED;
-  constructor(message: string, readonly stage: StageName, readonly file?: string, readonly line?: number) {
+  constructor(message: string, readonly file?: string, readonly line?: number) {
     super(message);
     this.name = 'StageFailedError';
   }

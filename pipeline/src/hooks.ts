@@ -9,7 +9,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DO_INSTALL, DO_POSTINSTALL, type StageName } from '../../shared/contract';
+import { DO_INSTALL, DO_POSTINSTALL } from '../../shared/contract';
 import type { ChildResult, Stream } from './child-process';
 import { runDriver, withControlDir } from './control-dir';
 import { installScript, postinstallScript } from './driver-scripts';
@@ -34,10 +34,10 @@ function describeExit(r: ChildResult): string {
 }
 
 /** The error for a hook that exited non-zero: the failing command's image.sh line when the ERR reports name it. */
-function hookFailed(hook: string, stage: StageName, r: ChildResult, reports: ErrReport[], at: { imageFile: string; bashFile: string; hookLine?: number }): StageFailedError {
+function hookFailed(hook: string, r: ChildResult, reports: ErrReport[], at: { imageFile: string; bashFile: string; hookLine?: number }): StageFailedError {
   const failure = locateFailure(failingReport(reports), hook, at.bashFile);
   const where = failure.where ? ` ${failure.where}` : '';
-  return new StageFailedError(`${hook} failed (${describeExit(r)})${where}`, stage, at.imageFile, failure.line ?? at.hookLine);
+  return new StageFailedError(`${hook} failed (${describeExit(r)})${where}`, at.imageFile, failure.line ?? at.hookLine);
 }
 
 export async function runInstall(ctx: HookContext): Promise<void> {
@@ -53,7 +53,7 @@ export async function runInstall(ctx: HookContext): Promise<void> {
     if (result.aborted) throw new CancelledError(`during ${DO_INSTALL}`);
     if (result.code === 0) return;
     // The confinement binds $src_dir at its own path: bash knows image.sh by its real name.
-    throw hookFailed(DO_INSTALL, 'install', result, output.reports, {
+    throw hookFailed(DO_INSTALL, result, output.reports, {
       imageFile: description.imageFile,
       bashFile: description.imageFile,
       hookLine: description.hooks[DO_INSTALL]?.line,
@@ -87,13 +87,12 @@ async function resolvConfPlaceholder(imgDir: string): Promise<() => Promise<void
   };
 }
 
-export async function runPostinstall(ctx: HookContext, stage: StageName = 'postinstall'): Promise<void> {
+export async function runPostinstall(ctx: HookContext): Promise<void> {
   const { paths, description } = ctx;
   const hook = description.hooks[DO_POSTINSTALL];
   if (!(await hasBash(paths.imgDir))) {
     throw new StageFailedError(
       `${DO_POSTINSTALL} runs with /bin/bash inside the image, but ${paths.imgDir} has no /bin/bash: install bash in ${DO_INSTALL}`,
-      stage,
       description.imageFile,
       hook?.line,
     );
@@ -116,7 +115,7 @@ export async function runPostinstall(ctx: HookContext, stage: StageName = 'posti
     }
     if (result.aborted) throw new CancelledError(`during ${DO_POSTINSTALL}`);
     if (result.code !== 0) {
-      throw hookFailed(DO_POSTINSTALL, stage, result, output.reports, {
+      throw hookFailed(DO_POSTINSTALL, result, output.reports, {
         imageFile: description.imageFile,
         bashFile: ORIGINALS_PATH,
         hookLine: hook?.line,

@@ -75,7 +75,7 @@ export async function build(o: BuildOptions): Promise<number> {
 
     const pre = filePairs(description, 'preinstall');
     if (pre.length === 0) skip('preinstall', 'no preinstall files');
-    else await stage('preinstall', () => copyStage('preinstall', o.srcDir, paths.imgDir, pre, logTo('preinstall')));
+    else await stage('preinstall', () => copyStage(o.srcDir, paths.imgDir, pre, logTo('preinstall')));
 
     await stage('install', () => runInstall({ ...hookContext, onLine: logTo('install') }));
 
@@ -84,7 +84,7 @@ export async function build(o: BuildOptions): Promise<number> {
     if (post.length === 0 && !hasHook) skip('postinstall', `no postinstall files and no ${DO_POSTINSTALL}`);
     else {
       await stage('postinstall', async () => {
-        await copyStage('postinstall', o.srcDir, paths.imgDir, post, logTo('postinstall'));
+        await copyStage(o.srcDir, paths.imgDir, post, logTo('postinstall'));
         if (hasHook) await runPostinstall({ ...hookContext, onLine: logTo('postinstall') });
       });
     }
@@ -118,12 +118,11 @@ export async function build(o: BuildOptions): Promise<number> {
       return EXIT.CANCELLED;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    const file = e instanceof InvalidInputError || e instanceof StageFailedError ? e.file : undefined;
-    const line = e instanceof InvalidInputError || e instanceof StageFailedError ? e.line : undefined;
+    const located = e instanceof InvalidInputError || e instanceof StageFailedError ? e : undefined;
     const where = kept.length ? ` (the working directory ${kept[0]} is kept for inspection)` : '';
-    emit({ type: 'error', stage: current, message: err.message + where, file, line });
+    emit({ type: 'error', stage: current, message: err.message + where, file: located?.file, line: located?.line });
     emit({ type: 'result', ok: false, kept, ms: Date.now() - started });
-    return e instanceof InvalidInputError ? EXIT.INVALID : EXIT.BUILD_FAILED;
+    return located?.exitCode ?? EXIT.BUILD_FAILED;
   }
 }
 
@@ -169,11 +168,11 @@ export async function checkDescription(description: ImageDescription, srcDir: st
   return paths;
 }
 
-async function copyStage(stage: 'preinstall' | 'postinstall', srcDir: string, imgDir: string, pairs: { src: string; dst: string }[], onLine: (s: Stream, t: string) => void): Promise<void> {
+async function copyStage(srcDir: string, imgDir: string, pairs: { src: string; dst: string }[], onLine: (s: Stream, t: string) => void): Promise<void> {
   try {
     await copyFiles(srcDir, imgDir, pairs, (p) => onLine('stdout', `copy ${p.src} -> ${path.posix.join('/', p.dst)}`));
   } catch (e) {
-    if (e instanceof CopyRefusedError) throw new StageFailedError(`copy refused: ${e.message}`, stage);
+    if (e instanceof CopyRefusedError) throw new StageFailedError(`copy refused: ${e.message}`);
     throw e;
   }
 }
