@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathExists } from './paths';
 
 /** Marks temporary archives: `.<name>.partial-<pid>-<random>` beside the final path. */
-export const PARTIAL_MARKER = '.partial-';
+const PARTIAL_MARKER = '.partial-';
 
 /** A hidden temporary name in the output's own directory, so the final rename stays on one filesystem. */
 export function temporaryPathFor(outputPath: string): string {

@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 
 /** Bytes read so far by a process, or undefined when the kernel does not say (no task I/O accounting, process gone). */
-export async function bytesReadBy(pid: number): Promise<number | undefined> {
+async function bytesReadBy(pid: number): Promise<number | undefined> {
   try {
     const text = await fs.readFile(`/proc/${pid}/io`, 'utf8');
     const match = /^rchar:\s*(\d+)$/m.exec(text);

@@ -25,7 +25,7 @@ import { errTrapScript } from './err-reports';
 import { NORMALISED_FILE, ORIGINALS_PATH } from './postinstall-lines';
 
 /** Single-quote a string for bash. */
-export function shellQuote(s: string): string {
+function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -38,7 +38,7 @@ export interface ImageDescription {
 }
 
 /** Parse the NUL-separated description the evaluation script writes. */
-export function parseDescription(data: Buffer, imageFile: string): ImageDescription {
+function parseDescription(data: Buffer, imageFile: string): ImageDescription {
   const fields = data.toString('utf8').split('\0');
   fields.pop(); // the text ends with a NUL
   const d: ImageDescription = { imageFile, arrays: {}, hooks: {}, definitions: '', originals: [] };

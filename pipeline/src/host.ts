@@ -11,9 +11,9 @@ export function systemdIsPid1(): boolean {
   return existsSync('/run/systemd/system');
 }
 
-export const REQUIRED_TOOLS = ['systemd-nspawn', 'bash'] as const;
+const REQUIRED_TOOLS = ['systemd-nspawn', 'bash'] as const;
 
-export function missingTools(searchPath = process.env.PATH ?? ''): string[] {
+function missingTools(searchPath = process.env.PATH ?? ''): string[] {
   return REQUIRED_TOOLS.filter((t) => !findOnPath(t, searchPath));
 }
 

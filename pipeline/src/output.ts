@@ -26,7 +26,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** Colour when writing to a terminal, unless NO_COLOR is set (https://no-color.org). */
-export function useColour(stream: NodeJS.WritableStream & { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+function useColour(stream: NodeJS.WritableStream & { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   return Boolean(stream.isTTY) && !env.NO_COLOR;
 }
 
