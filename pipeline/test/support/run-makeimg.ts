@@ -6,6 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodeEvent, type BuildEvent } from '../../../shared/events';
+import { LineSplitter } from '../../../shared/lines';
 import { bundleForOtherUsers } from '../../../shared/test/support/bundle-for-user';
 
 export const REPO = path.resolve(__dirname, '../../..');
@@ -51,23 +52,20 @@ export function startMakeimg(args: string[], opts: MakeimgOptions = {}): Running
   let stderr = '';
   const events: BuildEvent[] = [];
   const waiters: { test: (e: BuildEvent) => boolean; resolve: (e: BuildEvent) => void }[] = [];
-  let pending = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-    pending += c.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    for (const l of lines) {
-      const e = decodeEvent(l);
-      if (!e) continue;
-      events.push(e);
-      for (const w of [...waiters]) {
-        if (w.test(e)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(e);
-        }
+  const lines = new LineSplitter((l) => {
+    const e = decodeEvent(l);
+    if (!e) return;
+    events.push(e);
+    for (const w of [...waiters]) {
+      if (w.test(e)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
       }
     }
+  });
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    lines.push(c);
   });
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const done = new Promise<MakeimgResult>((resolve, reject) => {
