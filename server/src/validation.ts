@@ -75,7 +75,10 @@ export class Validator {
         const options = document.tooLarge ? { ...settings.shellcheck, enable: false } : settings.shellcheck;
         shellcheck.schedule(uri, version, document.textDocument.getText(), options, (diagnostics) => {
           if (!this.documents.get(uri)) return;
+          const previous = this.shellcheckDiagnostics.get(uri) ?? [];
           this.shellcheckDiagnostics.set(uri, diagnostics);
+          // Nothing before and nothing now (e.g. disabled): the rules' own publish already says it all.
+          if (previous.length === 0 && diagnostics.length === 0) return;
           this.publish(uri).catch((error: unknown) => this.logError(uri, error, 'shellcheck'));
         });
       },
