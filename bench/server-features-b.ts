@@ -22,7 +22,6 @@ import {
   InlayHintRequest,
   type Diagnostic,
 } from 'vscode-languageserver-protocol';
-import { waitForPublish } from '../server/test/support/edits';
 import { LspTestClient } from '../server/test/support/lsp-client';
 import { percentile } from './support/stats';
 
@@ -86,7 +85,7 @@ async function main(): Promise<void> {
   });
   try {
     client.open(uri, text, 1);
-    const { diagnostics } = await waitForPublish(client, uri, (p) => p.version === 1, 0, 60_000);
+    const { diagnostics } = await client.publishMatching(uri, (p) => p.version === 1, 0, 60_000);
     const mismatch = diagnostics.filter((d: Diagnostic) => d.code === 'MKIMG004');
     console.log(`image.sh: ${LINES} lines, ${SOURCES + 1} sources; diagnostics: ${diagnostics.map((d) => d.code).join(' ')}`);
 
@@ -123,13 +122,13 @@ async function main(): Promise<void> {
       void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
         changes: [{ uri: pathToFileURL(join(directory, 'files', 'missing.conf')).toString(), type: FileChangeType.Created }],
       });
-      await waitForPublish(client, uri, (p) => !p.diagnostics.some((d) => d.code === 'MKIMG013'), since, 60_000);
+      await client.publishMatching(uri, (p) => !p.diagnostics.some((d) => d.code === 'MKIMG013'), since, 60_000);
       rmSync(join(directory, 'files', 'missing.conf'));
       const again = client.published.length;
       void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
         changes: [{ uri: pathToFileURL(join(directory, 'files', 'missing.conf')).toString(), type: FileChangeType.Deleted }],
       });
-      await waitForPublish(client, uri, (p) => p.diagnostics.some((d) => d.code === 'MKIMG013'), again, 60_000);
+      await client.publishMatching(uri, (p) => p.diagnostics.some((d) => d.code === 'MKIMG013'), again, 60_000);
     });
     report('file created + deleted -> diagnostics (2 events)', watched);
     console.log('(diagnostics are debounced by 200 ms, included in the last figure)');

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
 import { findHook, findVariable } from '../../shared/contract';
-import { applyTextEdits, textEditsFor, waitForPublish } from './support/edits';
+import { applyTextEdits, textEditsFor } from './support/edits';
 import { serverForSuite } from './support/suite';
 
 // A directory that does not exist: the file rules stay silent, as for an unsaved document.
@@ -24,7 +24,7 @@ describe('quick fixes (textDocument/codeAction)', function () {
     const uri = `${BASE}/${++counter}/image.sh`;
     const since = session.client.published.length;
     session.client.open(uri, text, 1);
-    const { diagnostics } = await waitForPublish(session.client, uri, (p) => p.version === 1, since);
+    const { diagnostics } = await session.client.publishMatching(uri, (p) => p.version === 1, since);
     return { uri, diagnostics };
   }
 
@@ -48,7 +48,7 @@ describe('quick fixes (textDocument/codeAction)', function () {
     const fixed = applyTextEdits(text, textEditsFor(action.edit, uri));
     const since = session.client.published.length;
     session.client.change(uri, 2, [{ text: fixed }]);
-    const after = await waitForPublish(session.client, uri, (p) => p.version === 2, since);
+    const after = await session.client.publishMatching(uri, (p) => p.version === 2, since);
     return { action, fixed, after: after.diagnostics.filter((d) => d.source === 'makeimg') };
   }
 
@@ -188,7 +188,7 @@ describe('quick fixes (textDocument/codeAction)', function () {
     const stale = diagnostics.filter((d) => d.code === 'MKIMG002');
     const since = session.client.published.length;
     session.client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# moved\n' }]);
-    await waitForPublish(session.client, uri, (p) => p.version === 2, since);
+    await session.client.publishMatching(uri, (p) => p.version === 2, since);
     assert.deepEqual(await actionsFor(uri, stale), []);
   });
 

@@ -20,7 +20,6 @@ import {
   type Diagnostic,
   type Range,
 } from 'vscode-languageserver-protocol';
-import { waitForPublish } from './support/edits';
 import { delay, LspTestClient } from './support/lsp-client';
 
 const LINES = [
@@ -72,7 +71,7 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
 
   it('warns about a missing source, errors on absolute and ../ sources, and leaves dynamic and conditional ones alone', async () => {
     client.open(uri, TEXT, 1);
-    const { diagnostics } = await waitForPublish(client, uri, (p) => p.version === 1);
+    const { diagnostics } = await client.publishMatching(uri, (p) => p.version === 1);
     assert.deepEqual(brief(diagnostics), [
       { code: 'MKIMG013', severity: 2, range: rangeOf(1, '"files/missing.conf"') },
       { code: 'MKIMG012', severity: 1, range: rangeOf(1, '/etc/hosts') },
@@ -103,7 +102,7 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
   });
 
   it('offers to create a missing source; once created (watched-file event) the warning goes and a link appears', async () => {
-    const { diagnostics } = await waitForPublish(client, uri, (p) => p.version === 1);
+    const { diagnostics } = await client.publishMatching(uri, (p) => p.version === 1);
     const missing = diagnostics.filter((d) => d.code === 'MKIMG013');
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
@@ -123,7 +122,7 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
     void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
       changes: [{ uri: create.uri, type: FileChangeType.Created }],
     });
-    const after = await waitForPublish(client, uri, () => true, since);
+    const after = await client.publishMatching(uri, () => true, since);
     assert.deepEqual(after.diagnostics.map((d) => d.code), ['MKIMG012', 'MKIMG012']);
     const links = await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri } });
     assert.deepEqual(links?.map((l) => [l.range, l.target]), [
@@ -139,14 +138,14 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
     void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
       changes: [{ uri: pathToFileURL(path).toString(), type: FileChangeType.Deleted }],
     });
-    let published = await waitForPublish(client, uri, () => true, since);
+    let published = await client.publishMatching(uri, () => true, since);
     assert.deepEqual(published.diagnostics.map((d) => d.code), ['MKIMG013', 'MKIMG012', 'MKIMG012']);
 
     // A client without file watching: saving the document re-checks.
     writeFileSync(path, 'x');
     since = client.published.length;
     void client.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
-    published = await waitForPublish(client, uri, () => true, since);
+    published = await client.publishMatching(uri, () => true, since);
     assert.deepEqual(published.diagnostics.map((d) => d.code), ['MKIMG012', 'MKIMG012']);
   });
 
@@ -165,14 +164,14 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
     void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
       changes: [{ uri: pathToFileURL(join(directory, 'files')).toString(), type: FileChangeType.Deleted }],
     });
-    const published = await waitForPublish(client, uri, () => true, since);
+    const published = await client.publishMatching(uri, () => true, since);
     assert.deepEqual(published.diagnostics.map((d) => d.code), ['MKIMG013', 'MKIMG013', 'MKIMG012', 'MKIMG012']);
   });
 
   it('does not check files for a document whose directory does not exist (unsaved or remote)', async () => {
     const elsewhere = 'file:///nonexistent-makeimg-test/files/image.sh';
     client.open(elsewhere, TEXT, 1);
-    const { diagnostics } = await waitForPublish(client, elsewhere, (p) => p.version === 1);
+    const { diagnostics } = await client.publishMatching(elsewhere, (p) => p.version === 1);
     assert.deepEqual(diagnostics.map((d) => d.code), ['MKIMG012', 'MKIMG012']);
     assert.deepEqual(await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: elsewhere } }), []);
   });

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { CodeLensRequest, InlayHintRequest, type Position } from 'vscode-languageserver-protocol';
 import { COMMANDS } from '../../shared/protocol';
-import { waitForPublish } from './support/edits';
 import { serverForSuite } from './support/suite';
 
 const BASE = 'file:///nonexistent-makeimg-test/hints';
@@ -24,7 +23,7 @@ describe('inlay hints and code lens', function () {
   async function open(name: string, lines: string[]): Promise<string> {
     const uri = `${BASE}/${name}/image.sh`;
     session.client.open(uri, lines.join('\n'), 1);
-    await waitForPublish(session.client, uri, (p) => p.version === 1);
+    await session.client.publishMatching(uri, (p) => p.version === 1);
     return uri;
   }
 

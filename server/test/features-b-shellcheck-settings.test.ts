@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, type CodeAction, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../shared/protocol';
-import { applyTextEdits, textEditsFor, waitForPublish } from './support/edits';
+import { applyTextEdits, textEditsFor } from './support/edits';
 import { serverForSuite } from './support/suite';
 
 const TEXT = ['img_name=a.tgz', 'do_install() {', '    mkdir $img_dir/x', '    touch $HOME/y', '}', ''].join('\n');
@@ -28,7 +28,7 @@ describe('ShellCheck findings and settings', function () {
   it('merges ShellCheck findings with makeimg\'s, without its false alarms about img_name and $img_dir', async () => {
     const uri = 'file:///nonexistent-makeimg-test/sc/merge/image.sh';
     session.client.open(uri, TEXT, 1);
-    const published = await waitForPublish(session.client, uri, (p) => p.version === 1 && hasShellcheck(p));
+    const published = await session.client.publishMatching(uri, (p) => p.version === 1 && hasShellcheck(p));
     // Plain shellcheck also reports SC2034 (img_name unused) and SC2154 ($img_dir unassigned).
     assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@3', 'shellcheck:SC2086@4']);
     const sc = published.diagnostics[1];
@@ -39,7 +39,7 @@ describe('ShellCheck findings and settings', function () {
   it('offers ShellCheck\'s own fix next to makeimg\'s; applied, the re-check drops that finding', async () => {
     const uri = 'file:///nonexistent-makeimg-test/sc/fix/image.sh';
     session.client.open(uri, TEXT, 1);
-    const { diagnostics } = await waitForPublish(session.client, uri, (p) => p.version === 1 && hasShellcheck(p));
+    const { diagnostics } = await session.client.publishMatching(uri, (p) => p.version === 1 && hasShellcheck(p));
     const actions = (await session.client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
       range: diagnostics[0].range,
@@ -51,7 +51,7 @@ describe('ShellCheck findings and settings', function () {
     const since = session.client.published.length;
     session.client.change(uri, 2, [{ text: fixed }]);
     // Earlier ShellCheck findings stay until its next run: a publish without the fixed one is that run's.
-    const after = await waitForPublish(session.client, uri, (p) => p.version === 2 && !p.diagnostics.some((d) => d.range.start.line === 2), since);
+    const after = await session.client.publishMatching(uri, (p) => p.version === 2 && !p.diagnostics.some((d) => d.range.start.line === 2), since);
     assert.deepEqual(codes(after.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@4']);
   });
 
@@ -59,38 +59,38 @@ describe('ShellCheck findings and settings', function () {
     const uri = 'file:///nonexistent-makeimg-test/sc/settings/image.sh';
     before(async () => {
       session.client.open(uri, TEXT, 1);
-      await waitForPublish(session.client, uri, (p) => p.version === 1 && hasShellcheck(p));
+      await session.client.publishMatching(uri, (p) => p.version === 1 && hasShellcheck(p));
     });
 
     it('disabledRules hides makeimg codes and ShellCheck codes alike', async () => {
       const since = session.client.published.length;
       session.client.changeSettings(settings({ disabledRules: ['MKIMG002', 'SC2086'] }));
-      const published = await waitForPublish(session.client, uri, () => true, since);
+      const published = await session.client.publishMatching(uri, () => true, since);
       assert.deepEqual(published.diagnostics, []);
     });
 
     it('maxNumberOfProblems caps the merged list, makeimg\'s own first', async () => {
       const since = session.client.published.length;
       session.client.changeSettings(settings({ maxNumberOfProblems: 2 }));
-      const published = await waitForPublish(session.client, uri, () => true, since);
+      const published = await session.client.publishMatching(uri, () => true, since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@3']);
     });
 
     it('shellcheck.enable = false drops ShellCheck findings; true brings them back', async () => {
       let since = session.client.published.length;
       session.client.changeSettings(settings({ shellcheck: { enable: false, path: '' } }));
-      let published = await waitForPublish(session.client, uri, (p) => !hasShellcheck(p), since);
+      let published = await session.client.publishMatching(uri, (p) => !hasShellcheck(p), since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1']);
       since = session.client.published.length;
       session.client.changeSettings(settings({}));
-      published = await waitForPublish(session.client, uri, hasShellcheck, since);
+      published = await session.client.publishMatching(uri, hasShellcheck, since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@3', 'shellcheck:SC2086@4']);
     });
 
     it('a shellcheck path that does not exist is not an error: makeimg\'s diagnostics remain, the log says why', async () => {
       const since = session.client.published.length;
       session.client.changeSettings(settings({ shellcheck: { enable: true, path: '/nonexistent/shellcheck' } }));
-      const published = await waitForPublish(session.client, uri, (p) => !hasShellcheck(p), since);
+      const published = await session.client.publishMatching(uri, (p) => !hasShellcheck(p), since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1']);
       assert.ok(session.client.logs.some((l) => l.includes('ShellCheck is unavailable')), session.client.logs.join('\n'));
     });
@@ -111,11 +111,11 @@ describe('ShellCheck findings and settings', function () {
       let since = session.client.published.length;
       session.client.changeSettings(settings({ shellcheck: { enable: false, path: '' } }));
       session.client.open(uri, text, 1);
-      let published = await waitForPublish(session.client, uri, (p) => p.version === 1, since);
+      let published = await session.client.publishMatching(uri, (p) => p.version === 1, since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG013@2']);
       since = session.client.published.length;
       session.client.changeSettings(settings({ shellcheck: { enable: false, path: '' }, disabledRules: ['MKIMG013'] }));
-      published = await waitForPublish(session.client, uri, () => true, since);
+      published = await session.client.publishMatching(uri, () => true, since);
       assert.deepEqual(published.diagnostics, []);
     });
   });

@@ -1,10 +1,8 @@
 /**
  * What an editor does with the server's answers, for protocol tests: apply
- * a WorkspaceEdit's text edits to a document text, and wait for a
- * publishDiagnostics that satisfies a condition.
+ * a WorkspaceEdit's text edits to a document text.
  */
-import type { PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import type { LspTestClient } from './lsp-client';
+import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 /** Apply non-overlapping edits (LSP positions, '\n' line breaks) as a client does: all against the original text. */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
@@ -28,27 +26,4 @@ export function textEditsFor(edit: WorkspaceEdit | undefined, uri: string): Text
     'textDocument' in change && change.textDocument.uri === uri ? change.edits.filter((e): e is TextEdit => 'range' in e) : [],
   );
   return [...fromChanges, ...fromDocumentChanges];
-}
-
-/**
- * The first publish for `uri` (received after `since`, an index into
- * `client.published`) that satisfies `accept`.
- */
-export async function waitForPublish(
-  client: LspTestClient,
-  uri: string,
-  accept: (p: PublishDiagnosticsParams) => boolean,
-  since = 0,
-  timeoutMs = 10_000,
-): Promise<PublishDiagnosticsParams> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = client.published.slice(since).find((p) => p.uri === uri && accept(p));
-    if (found) return found;
-    if (Date.now() > deadline) {
-      const last = client.published.filter((p) => p.uri === uri).pop();
-      throw new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -47,7 +47,6 @@ export interface StartOptions {
 }
 
 interface Waiter {
-  uri: string;
   accept: (p: PublishDiagnosticsParams) => boolean;
   resolve: (p: PublishDiagnosticsParams) => void;
 }
@@ -129,33 +128,40 @@ export class LspTestClient {
 
   /**
    * The diagnostics published for `uri` at `version` (any version when
-   * omitted: the next publish from now on, or the latest already received).
+   * omitted: the next publish from now on).
    */
   diagnostics(uri: string, version?: number, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
-    const accept = (p: PublishDiagnosticsParams) => p.uri === uri && (version === undefined || p.version === version);
-    if (version !== undefined) {
-      const earlier = this.published.find(accept);
-      if (earlier) return Promise.resolve(earlier);
-    }
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = { uri, accept, resolve };
-      this.waiters.push(waiter);
-      setTimeout(() => {
-        if (!this.waiters.includes(waiter)) return;
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no diagnostics for ${uri} (version ${version ?? 'any'}) within ${timeoutMs} ms; stderr: ${this.stderr}`));
-      }, timeoutMs);
-    });
+    if (version === undefined) return this.publishMatching(uri, () => true, this.published.length, timeoutMs);
+    return this.publishMatching(uri, (p) => p.version === version, 0, timeoutMs);
   }
 
   /** Diagnostics published for `uri` when it was closed (no version, empty). */
   clearedDiagnostics(uri: string, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    return this.publishMatching(uri, (p) => p.version === undefined, 0, timeoutMs);
+  }
+
+  /**
+   * The first publish for `uri` that satisfies `accept`, among those from
+   * index `since` of `published` on, waiting for it if it has not come yet.
+   */
+  publishMatching(
+    uri: string,
+    accept: (p: PublishDiagnosticsParams) => boolean,
+    since = 0,
+    timeoutMs = 10_000,
+  ): Promise<PublishDiagnosticsParams> {
+    const matches = (p: PublishDiagnosticsParams) => p.uri === uri && accept(p);
+    const earlier = this.published.slice(since).find(matches);
+    if (earlier) return Promise.resolve(earlier);
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { uri, accept: (p) => p.uri === uri && p.version === undefined, resolve };
-      const earlier = this.published.find(waiter.accept);
-      if (earlier) return resolve(earlier);
+      const waiter: Waiter = { accept: matches, resolve };
       this.waiters.push(waiter);
-      setTimeout(() => reject(new Error(`diagnostics of ${uri} were not cleared`)), timeoutMs);
+      setTimeout(() => {
+        if (!this.waiters.includes(waiter)) return;
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        const last = this.published.filter((p) => p.uri === uri).pop();
+        reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(last)}; stderr: ${this.stderr}`));
+      }, timeoutMs);
     });
   }
 
