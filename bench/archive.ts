@@ -13,10 +13,10 @@ import { promises as fs, existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ARCHIVE_SUFFIX_PREFIX } from '../shared/contract';
-import { archiveImage } from '../pipeline/src/archive';
-import { tarArguments, tarEnvironment } from '../pipeline/src/archive-tar';
-import { treeContentBytes } from '../pipeline/src/archive-tree-size';
-import { findOnPath } from '../pipeline/src/compressors';
+import { archiveImage } from '../pipeline/src/archive/stage';
+import { tarArguments, tarEnvironment } from '../pipeline/src/archive/tar';
+import { treeContentBytes } from '../pipeline/src/archive/tree-size';
+import { findOnPath } from '../pipeline/src/archive/compressors';
 import { percentile } from './support/stats';
 
 /** Host directories the tree is copied from, with how many MB each may contribute. */

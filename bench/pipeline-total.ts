@@ -17,7 +17,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { systemdIsPid1 } from '../pipeline/src/host';
-import { NO_SYSTEMD_FLAGS } from '../pipeline/src/nspawn';
+import { NO_SYSTEMD_FLAGS } from '../pipeline/src/confine/nspawn';
 import { percentile } from './support/stats';
 
 const REPO = path.resolve(__dirname, '..');

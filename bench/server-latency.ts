@@ -11,9 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { analyzeText, runRules } from '../server/src/analysis';
-import { FactsBuilder } from '../server/src/facts';
-import { DocumentTree } from '../server/src/parser';
+import { analyzeText, runRules } from '../analysis/src/analysis';
+import { FactsBuilder } from '../analysis/src/facts';
+import { DocumentTree } from '../analysis/src/parser';
 import { LspTestClient } from '../server/test/support/lsp-client';
 import { largeImageSh, TYPICAL_IMAGE_SH } from './support/server-fixtures';
 import { percentile } from './support/stats';

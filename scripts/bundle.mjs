@@ -33,7 +33,7 @@ const common = {
 mkdirSync(out, { recursive: true });
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: join(out, 'server.js') }),
-  esbuild.build({ ...common, entryPoints: ['pipeline/src/cli.ts'], outfile: join(out, 'makeimg.js'),
+  esbuild.build({ ...common, entryPoints: ['pipeline/src/cli/main.ts'], outfile: join(out, 'makeimg.js'),
     banner: { js: `#!/usr/bin/env node\n${importMetaUrl.banner.js}` } }),
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: join(out, 'extension.js'),
     external: ['vscode'] }),

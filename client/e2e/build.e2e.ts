@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { STAGES, STAGE_SPECS } from '../../shared/contract';
-import { COMMANDS } from '../../shared/protocol';
+import { COMMANDS } from '../../shared/ids-and-settings';
 import { commandTitle, EXTENSION_ID, useVSCode } from './harness';
 import { docsDir, repoRoot, resultsDir } from './paths';
 import { archiveFile, archiveMembers, mountsUnder, processesUsing } from './system';
@@ -17,7 +17,7 @@ import { waitFor, type StatusItem } from './workbench';
 
 const BUILD_COMMAND = commandTitle(COMMANDS.buildImage);
 const CANCEL_COMMAND = commandTitle(COMMANDS.cancelBuild);
-/** The source of a failing hook's diagnostic (issue 5; client/src/buildDiagnostics.ts, which needs 'vscode'). */
+/** The source of a failing hook's diagnostic (issue 5; client/src/build/build-diagnostics.ts, which needs 'vscode'). */
 const BUILD_DIAGNOSTIC_SOURCE = 'makeimg build';
 /** The build's status bar item is the one that says "makeimg: ..." (the language mode says just "makeimg"). */
 const buildStatus = (items: StatusItem[]) => items.find((i) => i.text.startsWith('makeimg:'));

@@ -6,7 +6,7 @@
  * into test-results/, and tears everything down afterwards.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { LANGUAGE_ID } from '../../shared/protocol';
+import { LANGUAGE_ID } from '../../shared/ids-and-settings';
 import { dirname, join } from 'node:path';
 import { account, chownTree, CodeServer, type Account } from './code-server';
 import { fixturesDir, repoRoot, resultsDir } from './paths';

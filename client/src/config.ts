@@ -4,7 +4,7 @@
  * through workspace/configuration.
  */
 import * as vscode from 'vscode';
-import { SETTINGS_SECTION } from '../../shared/protocol';
+import { SETTINGS_SECTION } from '../../shared/ids-and-settings';
 import { DEFAULT_PRIVILEGE_COMMAND } from './build/argv';
 
 export interface BuildSettings {

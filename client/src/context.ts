@@ -5,13 +5,13 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { COMMANDS, TASK_TYPE } from '../../shared/protocol';
-import { BuildDiagnostics } from './buildDiagnostics';
+import { COMMANDS, TASK_TYPE } from '../../shared/ids-and-settings';
+import { BuildDiagnostics } from './build/build-diagnostics';
 import { buildImage, cancelBuild, showBuildLog } from './build/command';
 import { BuildController } from './build/controller';
 import { BuildTaskProvider } from './build/task';
-import { createLanguageClient } from './languageClient';
-import { BuildStatusBar } from './statusBar';
+import { createLanguageClient } from './language-client';
+import { BuildStatusBar } from './build/status-bar';
 
 const OUTPUT_CHANNEL_NAME = 'makeimg';
 

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_FILE_NAME } from '../../shared/contract';
-import { COMMANDS, DEFAULT_SERVER_SETTINGS, LANGUAGE_ID, SETTINGS_SECTION, TASK_TYPE } from '../../shared/protocol';
+import { COMMANDS, DEFAULT_SERVER_SETTINGS, LANGUAGE_ID, SETTINGS_SECTION, TASK_TYPE } from '../../shared/ids-and-settings';
 import { DEFAULT_PRIVILEGE_COMMAND } from '../src/build/argv';
 import { GRAMMAR_SCOPE } from '../src/language/grammar';
 

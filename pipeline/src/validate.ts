@@ -4,7 +4,7 @@
  * length in pairs.
  */
 import { classifyImageName, DO_INSTALL, EXAMPLE_IMAGE_NAME, FILE_ARRAY_PAIRS, IMG_NAME } from '../../shared/contract';
-import type { ImageDescription } from './evaluate';
+import type { ImageDescription } from './stages/evaluate';
 
 export interface Problem {
   message: string;

@@ -9,9 +9,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { IMAGE_SUFFIXES } from '../../shared/contract';
-import { archiveImage, OutputExistsError } from '../src/archive';
-import { publishWithoutOverwrite, temporaryPathFor } from '../src/archive-output';
-import { COMPRESSOR_ARGS, compressorFor } from '../src/compressors';
+import { archiveImage, OutputExistsError } from '../src/archive/stage';
+import { publishWithoutOverwrite, temporaryPathFor } from '../src/archive/output';
+import { COMPRESSOR_ARGS, compressorFor } from '../src/archive/compressors';
 import {
   buildRootfsTree,
   childPidsNamed,

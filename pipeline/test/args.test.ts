@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseArgs, UsageError } from '../src/args';
+import { parseArgs, UsageError } from '../src/cli/args';
 
 describe('makeimg command line', () => {
   it('defaults to build with no img_dir_base', () => {

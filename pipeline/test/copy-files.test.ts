@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { copyFiles, CopyRefusedError, resolveDestination, resolveSource } from '../src/copy-files';
+import { copyFiles, CopyRefusedError, resolveDestination, resolveSource } from '../src/stages/copy-files';
 
 describe('makeimg stage copies', () => {
   let root: string;

@@ -1,6 +1,6 @@
 /** The systemd-nspawn command lines (the confinement itself is exercised by the end-to-end tests). */
 import * as assert from 'node:assert/strict';
-import { CONTROL_MOUNT, isNspawnNoise, NO_SYSTEMD_FLAGS, nspawnArgv } from '../src/nspawn';
+import { CONTROL_MOUNT, isNspawnNoise, NO_SYSTEMD_FLAGS, nspawnArgv } from '../src/confine/nspawn';
 
 describe('makeimg systemd-nspawn command lines', () => {
   const base = { machine: 'm', controlDir: '/tmp/c', command: ['/bin/bash', 'x'] };

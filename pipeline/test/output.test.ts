@@ -1,7 +1,7 @@
 /** The human renderer's formatting rules (the JSON renderer is covered end to end). */
 import * as assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { formatBytes, formatDuration, humanRenderer } from '../src/output';
+import { formatBytes, formatDuration, humanRenderer } from '../src/cli/human-output';
 
 function sink(isTTY: boolean): PassThrough & { isTTY: boolean; text(): string } {
   const s = new PassThrough() as PassThrough & { isTTY: boolean; text(): string };

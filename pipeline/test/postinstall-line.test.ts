@@ -12,11 +12,11 @@ import * as path from 'node:path';
 import { DO_INSTALL, DO_POSTINSTALL } from '../../shared/contract';
 import { EXIT } from '../../shared/events';
 import { StageFailedError } from '../src/errors';
-import { evaluateImage } from '../src/evaluate';
-import { runInstall, runPostinstall } from '../src/hooks';
+import { evaluateImage } from '../src/stages/evaluate';
+import { runInstall, runPostinstall } from '../src/stages/hooks';
 import { imagePaths } from '../src/image-paths';
-import { failingReport, locateFailure, parseErrReport } from '../src/err-reports';
-import { originalsFile, ORIGINALS_PATH } from '../src/postinstall-lines';
+import { failingReport, locateFailure, parseErrReport } from '../src/confine/err-reports';
+import { originalsFile, ORIGINALS_PATH } from '../src/confine/postinstall-lines';
 import { project, Scratch, tinyProject } from './support/projects';
 import { errorEvent, runMakeimg } from './support/run-makeimg';
 

@@ -1,7 +1,7 @@
 /** Findings -> LSP diagnostics. */
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
 import type { OpenDocument } from './documents';
-import type { Finding, Severity } from './rules';
+import type { Finding, Severity } from '../../analysis/src/rules';
 
 /** `source` of every diagnostic from the makeimg rules. */
 export const DIAGNOSTIC_SOURCE = 'makeimg';

@@ -7,8 +7,8 @@
  * '\r'. `toLspRange` converts (a no-op unless the text has a lone '\r').
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import { FactsBuilder, type DocumentFacts, type Range } from './facts';
-import { DocumentTree, pointAt, rowStarts, type Parser, type TextReplacement } from './parser';
+import { FactsBuilder, type DocumentFacts, type Range } from '../../analysis/src/facts';
+import { DocumentTree, pointAt, rowStarts, type Parser, type TextReplacement } from '../../analysis/src/parser';
 
 /** Larger documents are not parsed: parsing and analysis would block the server for seconds. */
 export const MAX_ANALYZED_CHARS = 1_000_000;

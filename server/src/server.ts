@@ -16,14 +16,14 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { DocumentStore } from './documents';
-import { codeActions } from './features/codeActions';
-import { codeLenses } from './features/codeLens';
+import { codeActions } from './features/code-actions';
+import { codeLenses } from './features/code-lens';
 import { affectedByFileChanges, canWatchFiles, documentLinks, watchSourceFiles } from './features/files';
-import { inlayHints } from './features/inlayHints';
+import { inlayHints } from './features/inlay-hints';
 import { LanguageFeatures } from './features/language-features';
 import { ShellcheckService } from './shellcheck';
-import { imageDirectoryOf, sourceFilesIn } from './source-files';
-import { getParser } from './parser';
+import { imageDirectoryOf, sourceFilesIn } from '../../analysis/src/source-files';
+import { getParser } from '../../analysis/src/parser';
 import { SettingsCache } from './settings';
 import { Validator } from './validation';
 

@@ -1,6 +1,6 @@
 /** Server settings per document, read through workspace/configuration and cached until they change. */
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_SERVER_SETTINGS, SETTINGS_SECTION, type ServerSettings } from '../../shared/protocol';
+import { DEFAULT_SERVER_SETTINGS, SETTINGS_SECTION, type ServerSettings } from '../../shared/ids-and-settings';
 
 export class SettingsCache {
   private readonly byUri = new Map<string, Promise<ServerSettings>>();

@@ -11,10 +11,10 @@
  * the merged list.
  */
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver';
-import { runRules } from './analysis';
+import { runRules } from '../../analysis/src/analysis';
 import { toDiagnostic } from './diagnostics';
 import { MAX_ANALYZED_CHARS, type DocumentStore, type OpenDocument } from './documents';
-import { sourceFilesFor } from './source-files';
+import { sourceFilesFor } from '../../analysis/src/source-files';
 import type { SettingsCache } from './settings';
 import type { ShellcheckService } from './shellcheck';
 

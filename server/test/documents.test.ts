@@ -1,7 +1,7 @@
 /** Open documents: LSP changes applied to text, tree and facts; positions with lone CRs; the size limit. */
 import assert from 'node:assert/strict';
 import { DocumentStore, MAX_ANALYZED_CHARS } from '../src/documents';
-import { getParser } from '../src/parser';
+import { getParser } from '../../analysis/src/parser';
 
 describe('documents', () => {
   let store: DocumentStore;

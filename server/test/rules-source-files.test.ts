@@ -1,9 +1,9 @@
 /** Unit tests: source paths (facts/file-arrays.ts) and the file rules MKIMG012/013 with a fake disk. */
 import assert from 'node:assert/strict';
-import { analyzeText } from '../src/analysis';
-import { locateSource, staticSourceElements } from '../src/facts';
-import { indentUnit } from '../src/features/codeActions';
-import type { SourceFiles } from '../src/rules';
+import { analyzeText } from '../../analysis/src/analysis';
+import { locateSource, staticSourceElements } from '../../analysis/src/facts';
+import { indentUnit } from '../src/features/code-actions';
+import type { SourceFiles } from '../../analysis/src/rules';
 
 /** A disk holding exactly `present` (relative paths; a trailing '/' marks a directory). */
 function disk(...present: string[]): SourceFiles {

@@ -3,9 +3,9 @@
  */
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
-import { TASK_TYPE } from '../../../shared/protocol';
+import { TASK_TYPE } from '../../../shared/ids-and-settings';
 import type { BuildController } from './controller';
-import { findImageFile } from './findImage';
+import { findImageFile } from './find-image';
 import { createBuildTask, openBuildTerminal } from './task';
 
 const SHOW_BUILD = 'Show build';

@@ -4,7 +4,7 @@
  * when the privilege command is the problem).
  */
 import * as vscode from 'vscode';
-import { SETTINGS_SECTION } from '../../../shared/protocol';
+import { SETTINGS_SECTION } from '../../../shared/ids-and-settings';
 import { describeOutcome, type BuildOutcome } from './outcome';
 import { formatBytes } from './render';
 

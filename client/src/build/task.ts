@@ -7,11 +7,11 @@
 import * as vscode from 'vscode';
 import { join, relative } from 'node:path';
 import { EXIT } from '../../../shared/events';
-import { TASK_TYPE } from '../../../shared/protocol';
+import { TASK_TYPE } from '../../../shared/ids-and-settings';
 import type { BuildController, RunningBuild } from './controller';
-import { findImageFiles } from './findImage';
+import { findImageFiles } from './find-image';
 import { ansi } from './render';
-import { resolveTaskDirectory, type TaskDirectory } from './taskDirectory';
+import { resolveTaskDirectory, type TaskDirectory } from './task-directory';
 
 export interface MakeimgTaskDefinition extends vscode.TaskDefinition {
   type: typeof TASK_TYPE;

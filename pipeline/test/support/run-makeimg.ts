@@ -1,5 +1,5 @@
 /**
- * Runs the real makeimg CLI (pipeline/src/cli.ts through tsx) as a child
+ * Runs the real makeimg CLI (pipeline/src/cli/main.ts through tsx) as a child
  * process, as the editor and a terminal do, and collects its --json events.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -10,7 +10,7 @@ import { LineSplitter } from '../../../shared/lines';
 import { bundleForOtherUsers } from '../../../shared/test/support/bundle-for-user';
 
 export const REPO = path.resolve(__dirname, '../../..');
-const CLI = path.join(REPO, 'pipeline/src/cli.ts');
+const CLI = path.join(REPO, 'pipeline/src/cli/main.ts');
 const TSX = pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
 
 export interface MakeimgResult {

@@ -4,7 +4,7 @@
  * in the calls, even for long chains of helpers calling helpers.
  */
 import { HOOKS, type HookSpec } from '../../../shared/contract';
-import { callGraph, type CommandFact, type DocumentFacts } from '../facts';
+import { callGraph, type CommandFact, type DocumentFacts } from '../../../analysis/src/facts';
 
 /** Function -> the call that first reaches it from the root (null: the root itself). */
 export type CallParents = Map<string | null, CommandFact | null>;

@@ -27,11 +27,11 @@ import {
   type VariableSpec,
 } from '../../../shared/contract';
 import { escapeSnippet } from '../../../shared/snippet-syntax';
-import type { AssignmentFact, DocumentFacts, Position } from '../facts';
+import type { AssignmentFact, DocumentFacts, Position } from '../../../analysis/src/facts';
 import { isLocalDeclaration } from './occurrences';
 import { strictlyInside } from './positions';
 import { hooksReaching } from './calls';
-import { enclosingFunction } from './scope';
+import { enclosingFunction } from './enclosing-function';
 
 export interface CompletionRequest {
   facts: DocumentFacts;

@@ -5,7 +5,7 @@
  * element up to i exactly one word.
  */
 import { FILE_ARRAY_PAIRS, IMG_DIR, SRC_DIR, type FileArrayPair } from '../../../shared/contract';
-import type { ArrayElementFact, AssignmentFact, DocumentFacts, Position } from '../facts';
+import type { ArrayElementFact, AssignmentFact, DocumentFacts, Position } from '../../../analysis/src/facts';
 import { touches } from './positions';
 
 export interface FileElementAt {

@@ -12,8 +12,8 @@ import {
   type Connection,
   type DocumentLink,
 } from 'vscode-languageserver';
-import { fileArrayFacts, imagePathOf, locateSource, staticSourceElements, type DocumentFacts } from '../facts';
-import { imageDirectoryOf, sourceFilesIn } from '../source-files';
+import { fileArrayFacts, imagePathOf, locateSource, staticSourceElements, type DocumentFacts } from '../../../analysis/src/facts';
+import { imageDirectoryOf, sourceFilesIn } from '../../../analysis/src/source-files';
 import { partnerOf } from './file-pairs';
 
 /** Links from each existing source file element to the file. */

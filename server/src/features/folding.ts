@@ -4,7 +4,7 @@
  * `# region` / `# endregion` markers.
  */
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver';
-import type { BlockFact, DocumentFacts } from '../facts';
+import type { BlockFact, DocumentFacts } from '../../../analysis/src/facts';
 import type { LineText } from './positions';
 
 /** Blocks whose last line holds the closer (`}`, `fi`, `done`, `esac`, `)`): it stays visible. */

@@ -21,7 +21,7 @@ import {
   type StageName,
   type VariableSpec,
 } from '../../../shared/contract';
-import type { CommentBlock, DocumentFacts, Position, Range } from '../facts';
+import type { CommentBlock, DocumentFacts, Position, Range } from '../../../analysis/src/facts';
 import { callChain, callParents } from './calls';
 import { destinationPath, elementText, fileElementAt, partnerOf, sourcePath, type FileElementAt } from './file-pairs';
 import { definitions, localScopes, symbolAt, type SymbolAt } from './occurrences';

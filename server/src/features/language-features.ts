@@ -14,10 +14,10 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { fileURLToPath } from 'node:url';
-import { factsOfText } from '../analysis';
+import { factsOfText } from '../../../analysis/src/analysis';
 import type { DocumentStore, OpenDocument } from '../documents';
-import type { DocumentFacts } from '../facts';
-import { imageDirectoryOf } from '../source-files';
+import type { DocumentFacts } from '../../../analysis/src/facts';
+import { imageDirectoryOf } from '../../../analysis/src/source-files';
 import { complete, COMPLETION_TRIGGERS } from './completion';
 import { foldingRanges } from './folding';
 import { hover } from './hover';

@@ -4,7 +4,7 @@
  * include them, or a rename leaves the script reading a variable nobody sets.
  * (`unset x` is its own node in tree-sitter-bash and not in the facts.)
  */
-import type { CommandFact, DocumentFacts, Range } from '../facts';
+import type { CommandFact, DocumentFacts, Range } from '../../../analysis/src/facts';
 import { spansExactly } from './positions';
 
 /** A variable name given to a builtin that sets it. */

@@ -6,7 +6,7 @@
  */
 import { DocumentHighlightKind, type DocumentHighlight } from 'vscode-languageserver';
 import { findHook, findProvided, findVariable, HOOKS, PROVIDED_VARIABLES, VARIABLES } from '../../../shared/contract';
-import type { DocumentFacts, Position, Range } from '../facts';
+import type { DocumentFacts, Position, Range } from '../../../analysis/src/facts';
 import { definitions, occurrences, symbolAt, type SymbolAt } from './occurrences';
 
 export function definition(facts: DocumentFacts, position: Position): Range[] {

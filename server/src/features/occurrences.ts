@@ -7,7 +7,7 @@
  * the name is the script-level variable. Functions are global.
  */
 import { HOOKS, NON_HOOKS } from '../../../shared/contract';
-import type { AssignmentFact, DocumentFacts, Position, Range } from '../facts';
+import type { AssignmentFact, DocumentFacts, Position, Range } from '../../../analysis/src/facts';
 import { nameArguments } from './name-arguments';
 import { comparePositions, spansExactly, touches } from './positions';
 

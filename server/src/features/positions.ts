@@ -1,5 +1,5 @@
 /** Position and range arithmetic on facts positions (zero-based, UTF-16). */
-import type { Position, Range } from '../facts';
+import type { Position, Range } from '../../../analysis/src/facts';
 
 /** The text of one line of the document (facts line numbers). */
 export type LineText = (line: number) => string;

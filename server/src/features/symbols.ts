@@ -5,7 +5,7 @@
  */
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import { FILE_ARRAY_PAIRS, findHook, findVariable, HOOKS, STAGE_SPECS, STAGES, type StageName } from '../../../shared/contract';
-import type { AssignmentFact, DocumentFacts, FunctionFact, Range } from '../facts';
+import type { AssignmentFact, DocumentFacts, FunctionFact, Range } from '../../../analysis/src/facts';
 import { callParents } from './calls';
 import { destinationPath, elementText, partnerOf } from './file-pairs';
 import { comparePositions, union } from './positions';

@@ -9,7 +9,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SymbolKind, type CancellationToken, type SymbolInformation } from 'vscode-languageserver';
 import { IMAGE_FILE_NAME } from '../../../shared/contract';
-import type { DocumentFacts } from '../facts';
+import type { DocumentFacts } from '../../../analysis/src/facts';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 const MAX_IMAGE_FILES = 200;

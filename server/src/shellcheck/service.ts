@@ -7,8 +7,8 @@
 import { homedir } from 'node:os';
 import type { Diagnostic } from 'vscode-languageserver';
 import { expandHome } from '../../../shared/paths';
-import { SETTINGS_SECTION, type ServerSettings } from '../../../shared/protocol';
-import { imageDirectoryOf } from '../source-files';
+import { SETTINGS_SECTION, type ServerSettings } from '../../../shared/ids-and-settings';
+import { imageDirectoryOf } from '../../../analysis/src/source-files';
 import { toDiagnostics } from './convert';
 import { withoutMakeimgFalsePositives } from './filter';
 import { runShellcheck, type RunOutcome } from './runner';

@@ -32,7 +32,7 @@ import {
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { LANGUAGE_ID, type ServerSettings } from '../../../shared/protocol';
+import { LANGUAGE_ID, type ServerSettings } from '../../../shared/ids-and-settings';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 export const BUNDLED_SERVER = join(REPO_ROOT, 'dist', 'server.js');

@@ -1,0 +1,23 @@
+/**
+ * The language client: starts the bundled server (dist/server.js) over IPC for
+ * image.sh documents. The server pulls the makeimg.* settings through
+ * workspace/configuration; didChangeConfiguration tells it when to re-read.
+ */
+import type * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LANGUAGE_ID, SETTINGS_SECTION } from '../../shared/ids-and-settings';
+
+export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: LANGUAGE_ID }],
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    // One channel for the server's log and every build's log.
+    outputChannel: log,
+  };
+  return new LanguageClient(SETTINGS_SECTION, 'makeimg language server', serverOptions, clientOptions);
+}

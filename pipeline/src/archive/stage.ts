@@ -1,0 +1,159 @@
+/**
+ * The archive stage: $img_dir -> $img_path, compressed by suffix.
+ *
+ * GNU tar writes the stream straight into the compressor through a pipe (no
+ * intermediate .tar on disk); the compressor writes a hidden temporary file
+ * beside $img_path, which gets its final name only once both programs
+ * succeeded, and never replaces an existing file. On failure or abort both
+ * programs are stopped and the temporary file removed.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { describeFailure, startChild, type ArchiveChild } from './child';
+import { OutputExistsError, publishWithoutOverwrite, temporaryPathFor } from './output';
+import { pollProgress, type ProgressPoller } from './progress';
+import { tarArguments, tarEnvironment } from './tar';
+import { treeContentBytes } from './tree-size';
+import { compressorFor, findOnPath } from './compressors';
+import { isInside, pathExists } from '../paths';
+
+export { OutputExistsError } from './output';
+
+export interface ArchiveOptions {
+  /** $img_dir: the finished rootfs. */
+  sourceDir: string;
+  /** $img_path: ends in one of the contract's IMAGE_SUFFIXES. */
+  outputPath: string;
+  /** When set, the same tree always gives byte-identical archives. */
+  sourceDateEpoch?: number;
+  /** Abort: stop tar and the compressor, remove the temporary file, reject with an AbortError. */
+  signal: AbortSignal;
+  /** Tree content bytes archived so far / in total; at most ~10 calls a second, last call done === total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Messages tar printed although it succeeded (e.g. "socket ignored"). */
+  onWarning?: (message: string) => void;
+}
+
+export interface ArchiveResult {
+  /** Size of the archive written. */
+  bytes: number;
+}
+
+/** The error an aborted archive rejects with (`name === 'AbortError'`, like fetch and timers/promises). */
+export class ArchiveAbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor(cause?: unknown) {
+    super('archiving was cancelled', { cause });
+    this.name = 'AbortError';
+  }
+}
+
+export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult> {
+  const { signal } = opts;
+  if (signal.aborted) throw new ArchiveAbortError(signal.reason);
+  const sourceDir = path.resolve(opts.sourceDir);
+  const outputPath = path.resolve(opts.outputPath);
+
+  // Everything that can be wrong with the input is reported before anything is written.
+  const tarArgs = tarArguments(sourceDir, opts.sourceDateEpoch);
+  const compressor = compressorFor(outputPath);
+  const tarProgram = findOnPath('tar');
+  if (!tarProgram) throw new Error('tar not found on PATH: install GNU tar');
+  await checkSourceDir(sourceDir);
+  if (isInside(outputPath, sourceDir)) {
+    throw new Error(`the image ${outputPath} cannot be written inside the tree it archives (${sourceDir})`);
+  }
+  if (await pathExists(outputPath)) throw new OutputExistsError(outputPath);
+
+  const temporaryPath = temporaryPathFor(outputPath);
+  const file = await openTemporary(temporaryPath, outputPath);
+  const children: ArchiveChild[] = [];
+  let poller: ProgressPoller | undefined;
+  const stopAll = (): void => {
+    for (const c of children) void c.stop();
+  };
+  signal.addEventListener('abort', stopAll, { once: true });
+
+  try {
+    let tar: ArchiveChild;
+    if (compressor) {
+      // Compressor first, then tar with its stdout on the compressor's stdin: node only ever holds the
+      // write end (which it never reads from), and drops it below.
+      const compress = startChild(compressor.name, compressor.program, compressor.args, ['pipe', file.fd, 'pipe']);
+      children.push(compress);
+      tar = startChild('tar', tarProgram, tarArgs, ['ignore', compress.process.stdin!, 'pipe'], tarEnvironment());
+      children.push(tar);
+      // Our copy of the write end must go, or the compressor never sees end-of-input.
+      compress.process.stdin!.destroy();
+    } else {
+      tar = startChild('tar', tarProgram, tarArgs, ['ignore', file.fd, 'pipe'], tarEnvironment());
+      children.push(tar);
+    }
+
+    let total: Promise<number> | undefined;
+    if (opts.onProgress && tar.process.pid !== undefined) {
+      poller = pollProgress(tar.process.pid, opts.onProgress);
+      const p = poller;
+      total = treeContentBytes(sourceDir, signal).then((t) => (p.setTotal(t), t));
+    }
+
+    const ends = await Promise.all(children.map((c) => c.ended));
+    if (signal.aborted) throw new ArchiveAbortError(signal.reason);
+    const failures = children
+      .map((c, i) => describeFailure(c, ends[i]!, c === tar ? `archiving ${sourceDir}` : `compressing into ${outputPath}`))
+      .filter((f): f is string => f !== undefined);
+    if (failures.length > 0) throw new Error(explainFailures(failures, compressor !== undefined));
+
+    // Durable before it gets its name: a crash must not leave a truncated image at $img_path.
+    await file.sync();
+    const { size } = await file.stat();
+    await file.close();
+    if (signal.aborted) throw new ArchiveAbortError(signal.reason);
+    await publishWithoutOverwrite(temporaryPath, outputPath);
+
+    if (poller && total) {
+      await total;
+      poller.finish();
+    }
+    const warnings = tar.stderr();
+    if (warnings) opts.onWarning?.(warnings);
+    return { bytes: size };
+  } catch (e) {
+    poller?.stop();
+    await Promise.all(children.map((c) => c.stop()));
+    await file.close().catch(() => undefined);
+    await fs.rm(temporaryPath, { force: true });
+    if (signal.aborted && !(e instanceof ArchiveAbortError)) throw new ArchiveAbortError(signal.reason);
+    throw e;
+  } finally {
+    signal.removeEventListener('abort', stopAll);
+  }
+}
+
+/** When the compressor died, tar's broken pipe is a consequence: name the cause first. */
+function explainFailures(failures: string[], compressed: boolean): string {
+  if (compressed && failures.length === 2) return `${failures[0]}\n(${failures[1]})`;
+  return failures.join('\n');
+}
+
+async function checkSourceDir(sourceDir: string): Promise<void> {
+  let st;
+  try {
+    st = await fs.stat(sourceDir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`the image directory ${sourceDir} does not exist`);
+    throw e;
+  }
+  if (!st.isDirectory()) throw new Error(`the image directory ${sourceDir} is not a directory`);
+}
+
+async function openTemporary(temporaryPath: string, outputPath: string): Promise<fs.FileHandle> {
+  try {
+    return await fs.open(temporaryPath, 'wx', 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`cannot write ${outputPath}: the directory ${path.dirname(outputPath)} does not exist`);
+    }
+    throw new Error(`cannot write ${outputPath}: ${(e as Error).message}`);
+  }
+}

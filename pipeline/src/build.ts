@@ -1,0 +1,178 @@
+/**
+ * The build: resolve -> preinstall -> install -> postinstall -> archive
+ * (shared/contract.ts STAGES), reported as shared/events.ts events. Returns
+ * the exit code. Nothing is created before resolve succeeded; on failure
+ * $img_dir is kept and the result says so; on success it is removed once
+ * archived, as in the original.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ARCHIVE_SUFFIX_PREFIX, DO_POSTINSTALL, IMG_NAME, STAGES, type StageName } from '../../shared/contract';
+import { EXIT, type BuildEvent } from '../../shared/events';
+import { archiveImage } from './archive/stage';
+import { treeContentBytes } from './archive/tree-size';
+import type { Stream } from './child-process';
+import { compressorFor } from './archive/compressors';
+import { copyFiles, CopyRefusedError, resolveDestination, resolveSource } from './stages/copy-files';
+import { CancelledError, InvalidInputError, isAbortError, StageFailedError } from './errors';
+import { evaluateImage, type ImageDescription } from './stages/evaluate';
+import { runInstall, runPostinstall } from './stages/hooks';
+import { checkHost } from './host';
+import { createImageDir, imagePaths, refuseExisting, type ImagePaths } from './image-paths';
+import { filePairs, validateDescription } from './validate';
+
+export interface BuildOptions {
+  srcDir: string;
+  imgDirBase: string;
+  sourceDateEpoch?: number;
+  signal: AbortSignal;
+  emit: (e: BuildEvent) => void;
+  /** Say why a cancellation happened (SIGTERM, stdin closed). */
+  cancelReason?: () => string | undefined;
+}
+
+interface Resolved {
+  description: ImageDescription;
+  paths: ImagePaths;
+}
+
+export async function build(o: BuildOptions): Promise<number> {
+  const started = Date.now();
+  const emit = o.emit;
+  let current: StageName | undefined;
+  let created: ImagePaths | undefined;
+
+  const index = (s: StageName): number => STAGES.indexOf(s) + 1;
+  const total = STAGES.length;
+  const checkCancelled = (): void => {
+    if (o.signal.aborted) throw new CancelledError(o.cancelReason?.() ?? 'cancelled');
+  };
+  const stage = async <T>(name: StageName, run: () => Promise<T>): Promise<T> => {
+    checkCancelled();
+    current = name;
+    emit({ type: 'stage', stage: name, index: index(name), total, state: 'start' });
+    const t0 = Date.now();
+    const result = await run();
+    checkCancelled();
+    emit({ type: 'stage', stage: name, index: index(name), total, state: 'end', ms: Date.now() - t0 });
+    return result;
+  };
+  const skip = (name: StageName, reason: string): void => {
+    checkCancelled();
+    emit({ type: 'stage', stage: name, index: index(name), total, state: 'skip', reason });
+  };
+  const logTo = (name: StageName) => (stream: Stream, text: string): void => {
+    emit({ type: 'log', stage: name, stream, text });
+  };
+  const env: Record<string, string> = o.sourceDateEpoch !== undefined ? { SOURCE_DATE_EPOCH: String(o.sourceDateEpoch) } : {};
+
+  try {
+    checkHost();
+    const { description, paths } = await stage('resolve', () => resolve(o, logTo('resolve')));
+    await createImageDir(paths);
+    created = paths;
+    const hookContext = { srcDir: o.srcDir, paths, description, env, signal: o.signal };
+
+    const pre = filePairs(description, 'preinstall');
+    if (pre.length === 0) skip('preinstall', 'no preinstall files');
+    else await stage('preinstall', () => copyStage(o.srcDir, paths.imgDir, pre, logTo('preinstall')));
+
+    await stage('install', () => runInstall({ ...hookContext, onLine: logTo('install') }));
+
+    const post = filePairs(description, 'postinstall');
+    const hasHook = Boolean(description.hooks[DO_POSTINSTALL]);
+    if (post.length === 0 && !hasHook) skip('postinstall', `no postinstall files and no ${DO_POSTINSTALL}`);
+    else {
+      await stage('postinstall', async () => {
+        await copyStage(o.srcDir, paths.imgDir, post, logTo('postinstall'));
+        if (hasHook) await runPostinstall({ ...hookContext, onLine: logTo('postinstall') });
+      });
+    }
+
+    let bytes: number;
+    if (paths.archived) {
+      bytes = await stage('archive', async () => {
+        const r = await archiveImage({
+          sourceDir: paths.imgDir,
+          outputPath: paths.imgPath,
+          sourceDateEpoch: o.sourceDateEpoch,
+          signal: o.signal,
+          onProgress: (done, all) => emit({ type: 'progress', stage: 'archive', done, total: all }),
+          onWarning: (message) => emit({ type: 'log', stage: 'archive', stream: 'stderr', text: message }),
+        });
+        return r.bytes;
+      });
+      await fs.rm(paths.imgDir, { recursive: true, force: true });
+    } else {
+      skip('archive', `${IMG_NAME} has no ${ARCHIVE_SUFFIX_PREFIX} suffix: the directory is the image`);
+      bytes = await treeContentBytes(paths.imgDir);
+    }
+    emit({ type: 'result', ok: true, imgPath: paths.imgPath, bytes, ms: Date.now() - started });
+    return EXIT.OK;
+  } catch (e) {
+    const kept = created ? [created.imgDir] : [];
+    if (isAbortError(e) || o.signal.aborted) {
+      const why = o.cancelReason?.() ?? (e instanceof CancelledError ? e.why : 'cancelled');
+      emit({ type: 'error', stage: current, message: `cancelled (${why})${kept.length ? `; kept ${kept.join(', ')}` : ''}` });
+      emit({ type: 'result', ok: false, cancelled: true, kept, ms: Date.now() - started });
+      return EXIT.CANCELLED;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    const located = e instanceof InvalidInputError || e instanceof StageFailedError ? e : undefined;
+    const where = kept.length ? ` (the working directory ${kept[0]} is kept for inspection)` : '';
+    emit({ type: 'error', stage: current, message: err.message + where, file: located?.file, line: located?.line });
+    emit({ type: 'result', ok: false, kept, ms: Date.now() - started });
+    return located?.exitCode ?? EXIT.BUILD_FAILED;
+  }
+}
+
+/** Evaluate image.sh confined, then check it (checkDescription) before anything is created. */
+async function resolve(o: { srcDir: string; imgDirBase: string; signal: AbortSignal }, onLine: (s: Stream, t: string) => void): Promise<Resolved> {
+  const description = await evaluateImage(o.srcDir, { signal: o.signal, onLine });
+  const paths = await checkDescription(description, o.srcDir, o.imgDirBase);
+  onLine('stdout', `image: ${paths.imgPath}`);
+  if (paths.archived) onLine('stdout', `working directory: ${paths.imgDir}`);
+  return { description, paths };
+}
+
+/**
+ * Validate an evaluated image.sh, compute its paths, and check everything
+ * that can be checked before anything is created.
+ */
+export async function checkDescription(description: ImageDescription, srcDir: string, imgDirBase: string): Promise<ImagePaths> {
+  const problems = validateDescription(description);
+  if (problems.length > 0) {
+    throw new InvalidInputError(problems.map((p) => p.message).join('; '), description.imageFile, problems[0]!.line);
+  }
+  const paths = imagePaths(imgDirBase, description.imgName!);
+  await refuseExisting(paths);
+  if (paths.archived) {
+    try {
+      compressorFor(paths.imgPath);
+    } catch (e) {
+      throw new InvalidInputError((e as Error).message);
+    }
+  }
+  // Sources and `..` in destinations can be checked now; links inside the image only at copy time.
+  for (const stage of ['preinstall', 'postinstall'] as const) {
+    for (const pair of filePairs(description, stage)) {
+      try {
+        await resolveSource(srcDir, pair.src);
+        await resolveDestination(paths.imgDir, pair.dst);
+      } catch (e) {
+        if (e instanceof CopyRefusedError) throw new InvalidInputError(`${stage} copy refused: ${e.message}`, description.imageFile);
+        throw e;
+      }
+    }
+  }
+  return paths;
+}
+
+async function copyStage(srcDir: string, imgDir: string, pairs: { src: string; dst: string }[], onLine: (s: Stream, t: string) => void): Promise<void> {
+  try {
+    await copyFiles(srcDir, imgDir, pairs, (p) => onLine('stdout', `copy ${p.src} -> ${path.posix.join('/', p.dst)}`));
+  } catch (e) {
+    if (e instanceof CopyRefusedError) throw new StageFailedError(`copy refused: ${e.message}`);
+    throw e;
+  }
+}

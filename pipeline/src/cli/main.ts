@@ -1,0 +1,80 @@
+/**
+ * The `makeimg` program (bundled to dist/makeimg.js): parses the command
+ * line and runs build, check or lint. Exit codes: shared/events.ts EXIT.
+ */
+import * as path from 'node:path';
+import { encodeEvent, EXIT } from '../../../shared/events';
+import { runLint } from '../../../analysis/src/lint';
+import { parseArgs, USAGE, UsageError, type CliArgs } from './args';
+import { watchCancellation } from '../cancel';
+import { checkExitCode, checkImage, formatCheckReport } from './check';
+import { resolveImgDirBase } from '../config';
+import { humanRenderer, jsonRenderer } from './human-output';
+import { build } from '../build';
+import { version } from '../version';
+
+async function runBuildOrCheck(args: CliArgs): Promise<number> {
+  const srcDir = path.resolve(args.directory ?? process.cwd());
+  const base = resolveImgDirBase(args.imgDirBase, srcDir, process.env);
+  const cancellation = watchCancellation({ watchStdin: args.json });
+  try {
+    if (args.command === 'check') {
+      const report = await checkImage(srcDir, base, cancellation.signal);
+      process.stdout.write(args.json ? JSON.stringify(report) + '\n' : formatCheckReport(report));
+      return checkExitCode(report);
+    }
+    const emit = args.json ? jsonRenderer(process.stdout) : humanRenderer(process.stdout, process.stderr, process.env);
+    return await build({
+      srcDir,
+      imgDirBase: base.path,
+      sourceDateEpoch: args.sourceDateEpoch,
+      signal: cancellation.signal,
+      emit,
+      cancelReason: cancellation.reason,
+    });
+  } catch (e) {
+    if (cancellation.signal.aborted) return EXIT.CANCELLED;
+    throw e;
+  } finally {
+    cancellation.dispose();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv, process.env);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`makeimg: ${e.message}\n${USAGE}`);
+    if (argv.includes('--json')) {
+      // The editor reads events, not usage text.
+      process.stdout.write(encodeEvent({ type: 'error', message: e.message }));
+      process.stdout.write(encodeEvent({ type: 'result', ok: false, kept: [], ms: 0 }));
+    }
+    return EXIT.INVALID;
+  }
+  switch (args.command) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return EXIT.OK;
+    case 'version':
+      process.stdout.write(`makeimg ${version()}\n`);
+      return EXIT.OK;
+    case 'lint':
+      return runLint(args.files, process.stdout, process.stderr);
+    default:
+      return runBuildOrCheck(args);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Flush stdout before leaving (it may be a pipe to the editor).
+    process.stdout.write('', () => process.exit(code));
+  },
+  (e: unknown) => {
+    process.stderr.write(`makeimg: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exit(EXIT.BUILD_FAILED);
+  },
+);

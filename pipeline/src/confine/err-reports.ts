@@ -1,0 +1,147 @@
+/**
+ * Where a hook failed. Both hook drivers run with `set -eE` and an ERR trap
+ * that writes, for each failing command, its status, subshell level and
+ * call stack (function, file, line per frame) as a marked line on a copy of
+ * stderr. The host keeps those lines out of the hook's output, picks the
+ * report of the command that stopped the hook and names its image.sh line
+ * and the calls that led to it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Stream } from '../child-process';
+
+/** One function frame of the ERR trap's report, innermost first. */
+export interface Frame {
+  func: string;
+  file: string;
+  /** The failing command's line (innermost frame) or the line of the call to the inner frame. */
+  line: number;
+}
+
+export interface ErrReport {
+  status: number;
+  /** $BASH_SUBSHELL: 0 in the hook's own shell. */
+  subshell: number;
+  frames: Frame[];
+}
+
+/**
+ * Bash for the ERR trap of the hook drivers (set -eE): one line
+ * `MARKER<TAB>status<TAB>subshell(<TAB>func<TAB>file<TAB>line)*` per failing
+ * command, on a copy of the original stderr (a hook's own `2>/dev/null` does
+ * not hide it).
+ */
+export function errTrapScript(marker: string): string {
+  if (!/^[\w-]+$/.test(marker)) throw new Error(`unsafe ERR report marker: ${marker}`);
+  return `exec {__makeimg_report}>&2
+__makeimg_on_err() {
+  local status=$1 line=$2 subshell=$3 i frames=
+  for (( i = 1; i < \${#FUNCNAME[@]}; i++ )); do
+    if (( i > 1 )); then line=\${BASH_LINENO[i-1]}; fi
+    frames+=$'\\t'"\${FUNCNAME[i]}"$'\\t'"\${BASH_SOURCE[i]}"$'\\t'"$line"
+  done
+  printf '%s\\t%s\\t%s%s\\n' ${marker} "$status" "$subshell" "$frames" >&$__makeimg_report
+}
+trap '__makeimg_on_err "$?" "$LINENO" "$BASH_SUBSHELL"' ERR`;
+}
+
+/** The report of a stderr line written by the trap, or undefined for any other line. */
+export function parseErrReport(text: string, marker: string): ErrReport | undefined {
+  const fields = text.split('\t');
+  if (fields[0] !== marker || fields.length < 3) return undefined;
+  const frames: Frame[] = [];
+  for (let i = 3; i + 2 < fields.length; i += 3) {
+    frames.push({ func: fields[i]!, file: fields[i + 1]!, line: Number(fields[i + 2]) });
+  }
+  return { status: Number(fields[1]), subshell: Number(fields[2]), frames };
+}
+
+function sameFrame(a: Frame, b: Frame): boolean {
+  return a.func === b.func && a.file === b.file && a.line === b.line;
+}
+
+/**
+ * Whether `earlier` is the failure that made `later` fail: a command in a
+ * subshell or function called by `later`'s failing command, i.e. `later`'s
+ * stack with more frames inside (or the same stack one subshell deeper).
+ * A report that only shares the function (a failure that did not stop the
+ * hook, like `local v=$(false)`) has another line there and is not.
+ */
+function explains(earlier: ErrReport, later: ErrReport): boolean {
+  const inner = earlier.frames.length - later.frames.length;
+  if (earlier.subshell < later.subshell || inner < 0) return false;
+  if (inner === 0 && earlier.subshell === later.subshell) return false;
+  return later.frames.every((f, k) => sameFrame(earlier.frames[inner + k]!, f));
+}
+
+/**
+ * The report of the command that failed the hook. The trap fires once per
+ * failing command, also in subshells and command substitutions whose failure
+ * the hook ignored; the shell itself stops at its first report, the last
+ * one. From there, the reports just before it that explain it lead to the
+ * innermost failing command.
+ */
+export function failingReport(reports: readonly ErrReport[]): ErrReport | undefined {
+  let i = reports.length - 1;
+  if (i < 0 || reports[i]!.subshell !== 0) return undefined; // the hook ended another way (exit, return)
+  while (i > 0 && explains(reports[i - 1]!, reports[i]!)) i--;
+  return reports[i];
+}
+
+/** Frames inside image.sh code: up to the hook, without makeimg's driver. */
+function hookFrames(r: ErrReport, hook: string): Frame[] {
+  const end = r.frames.findIndex((f) => f.func === hook);
+  return end === -1 ? [] : r.frames.slice(0, end + 1);
+}
+
+export interface HookFailure {
+  /** image.sh line of the failing command, else of the innermost call leading to it that is known. */
+  line?: number;
+  /** e.g. "in helper, called from do_postinstall at line 14"; empty when the command failed in the hook itself. */
+  where: string;
+}
+
+/**
+ * Where a hook failure happened, from the report of the failing command.
+ * `imageFile` is the path under which bash knows image.sh's code: frames in
+ * any other file (makeimg's driver, a file image.sh sources) have no line.
+ */
+export function locateFailure(r: ErrReport | undefined, hook: string, imageFile: string): HookFailure {
+  const mappedLine = (f: Frame): number | undefined =>
+    f.file === imageFile && Number.isInteger(f.line) && f.line > 0 ? f.line : undefined;
+  const frames = r ? hookFrames(r, hook) : [];
+  const line = frames.map(mappedLine).find((l) => l !== undefined);
+  if (frames.length < 2) return { line, where: '' };
+  const callers = frames.slice(1).map((f, i) => {
+    const at = mappedLine(f);
+    return `${i === 0 ? 'called from' : 'from'} ${f.func}${at ? ` at line ${at}` : ''}`;
+  });
+  const inner = `in ${frames[0]!.func}${mappedLine(frames[0]!) === undefined ? ' (line unknown)' : ''}`;
+  return { line, where: [inner, ...callers].join(', ') };
+}
+
+/** A fresh marker for one hook run, so the hook's own output is never taken for a report. */
+export function newErrMarker(): string {
+  return `makeimg-err-${randomBytes(8).toString('hex')}`;
+}
+
+/** ERR reports kept from one hook run: enough for any call chain. */
+const MAX_REPORTS = 64;
+
+/**
+ * Splits a hook's output into its own lines (passed on) and the trap's
+ * reports (kept, never shown).
+ */
+export function errReportCollector(marker: string, onLine: (stream: Stream, text: string) => void): {
+  onLine: (stream: Stream, text: string) => void;
+  reports: ErrReport[];
+} {
+  const reports: ErrReport[] = [];
+  return {
+    reports,
+    onLine: (stream, text) => {
+      const report = stream === 'stderr' ? parseErrReport(text, marker) : undefined;
+      if (!report) onLine(stream, text);
+      else if (reports.push(report) > MAX_REPORTS) reports.shift();
+    },
+  };
+}

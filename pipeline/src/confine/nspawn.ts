@@ -1,0 +1,100 @@
+/**
+ * systemd-nspawn command lines for the two places image.sh code runs
+ * (shared/contract.ts Place):
+ *
+ * - 'confined-host': the host's own tree with `/` volatile (a tmpfs with the
+ *   host's /usr read-only), /etc and $src_dir bound read-only, $img_dir the
+ *   only writable bind. The host network is shared, and the host's /etc
+ *   (resolv.conf, localtime) is visible read-only, so nspawn must not touch
+ *   either: --resolv-conf=off --timezone=off.
+ * - 'rootfs': `-D $img_dir`, the new system. Network is shared; the host's
+ *   resolv.conf is bind-mounted over the image's for the hook's lifetime only
+ *   (bind-host: nothing of the host is copied into the image), and the
+ *   image's timezone is left alone (--timezone=off).
+ *
+ * Both run the command under nspawn's stub init (--as-pid2) so that daemons
+ * a hook starts are reaped, and SIGTERM to nspawn kills the container's PID
+ * 1, which takes every process of the container down with it.
+ */
+import type { Place } from '../../../shared/contract';
+import { systemdIsPid1 } from '../host';
+
+/** Where the control directory (driver scripts, reports) appears in a container. */
+export const CONTROL_MOUNT = '/run/makeimg';
+
+export interface NspawnOptions {
+  place: Place;
+  /** A unique machine name, so concurrent builds never share nspawn state. */
+  machine: string;
+  /** Host directory with the driver script; bound at CONTROL_MOUNT (writable only in the confined host). */
+  controlDir: string;
+  /** $src_dir (confined-host only). */
+  srcDir?: string;
+  /** $img_dir: writable in the confined host, the root in 'rootfs'. Absent while evaluating. */
+  imgDir?: string;
+  env?: Record<string, string>;
+  /** The command to run in the container. */
+  command: string[];
+  /** Override for tests; default: detect. */
+  systemdIsPid1?: boolean;
+}
+
+/** nspawn flags needed when systemd is not PID 1 (containers, CI): no machined, no scope, no journal. */
+export const NO_SYSTEMD_FLAGS = ['--register=no', '--keep-unit', '--link-journal=no'] as const;
+
+export function nspawnArgv(o: NspawnOptions): string[] {
+  const argv = ['systemd-nspawn', '--quiet', '--console=pipe', '--as-pid2', '--kill-signal=SIGKILL', `--machine=${o.machine}`];
+  if (!(o.systemdIsPid1 ?? systemdIsPid1())) argv.push(...NO_SYSTEMD_FLAGS);
+  if (o.place === 'confined-host') {
+    if (!o.srcDir) throw new Error('confined-host needs srcDir');
+    argv.push(
+      '--volatile=yes',
+      '--directory=/',
+      '--bind-ro=/etc',
+      `--bind-ro=${bindPath(o.srcDir)}`,
+      `--chdir=${o.srcDir}`,
+      '--resolv-conf=off',
+      '--timezone=off',
+      `--bind=${bindPath(o.controlDir)}:${CONTROL_MOUNT}`,
+    );
+    if (o.imgDir) argv.push(`--bind=${bindPath(o.imgDir)}`);
+  } else {
+    if (!o.imgDir) throw new Error('rootfs needs imgDir');
+    argv.push(
+      `--directory=${o.imgDir}`,
+      '--resolv-conf=bind-host',
+      '--timezone=off',
+      `--bind-ro=${bindPath(o.controlDir)}:${CONTROL_MOUNT}`,
+    );
+  }
+  for (const [k, v] of Object.entries(o.env ?? {})) argv.push(`--setenv=${k}=${v}`);
+  argv.push('--', ...o.command);
+  return argv;
+}
+
+/** nspawn's --bind syntax splits on ':'; a colon in a path must be escaped. */
+function bindPath(p: string): string {
+  return p.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+}
+
+const NSPAWN_NOISE = [
+  // When /run is not a tmpfs (containers) nspawn refuses, rightly, to rm -rf
+  // its propagation directory, and says so on every exit.
+  /^Attempted to remove disk file system under "\/run\/systemd\/nspawn\/propagate\/.*", and we can't allow that\.$/,
+  // On cancellation makeimg reports what happened itself.
+  /^Trying to halt container\. Send SIGTERM again to trigger immediate termination\.$/,
+  /^Container makeimg-\d+-\d+ terminated by signal KILL\.$/,
+];
+
+/** nspawn's own chatter that means nothing to the user. */
+export function isNspawnNoise(line: string): boolean {
+  return NSPAWN_NOISE.some((re) => re.test(line));
+}
+
+let machineCounter = 0;
+
+/** A machine name unique to this process and call. */
+export function uniqueMachineName(): string {
+  machineCounter += 1;
+  return `makeimg-${process.pid}-${machineCounter}`;
+}

@@ -1,0 +1,130 @@
+/**
+ * Reads what an image.sh defines, by sourcing it inside the confinement
+ * (never on the host): img_name, the file arrays, where the hooks are
+ * defined, and the definitions do_postinstall will get (with the original
+ * text of plain definitions, so its failures can name image.sh lines).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { IMAGE_FILE_NAME } from '../../../shared/contract';
+import type { Stream } from '../child-process';
+import { DESCRIPTION_FILE, runDriver, withControlDir } from '../confine/control-dir';
+import { evaluationScript, SYNTAX_ERROR_STATUS } from '../confine/driver-scripts';
+import { CancelledError, InvalidInputError } from '../errors';
+import type { OriginalDefinition } from '../confine/postinstall-lines';
+
+export interface ArrayValue {
+  /** 'unset': not defined; 'other': defined but not an indexed array. */
+  kind: 'array' | 'unset' | 'other';
+  items: string[];
+}
+
+export interface HookLocation {
+  file: string;
+  /** 1-based line of the definition. */
+  line: number;
+}
+
+export interface ImageDescription {
+  imageFile: string;
+  /** undefined when image.sh does not set it. */
+  imgName?: string;
+  arrays: Record<string, ArrayValue>;
+  hooks: Record<string, HookLocation>;
+  /** `declare -p` / `declare -f` text for do_postinstall. */
+  definitions: string;
+  /** Functions whose image.sh text is exactly their definition (line-mapped in do_postinstall). */
+  originals: OriginalDefinition[];
+}
+
+/** Parse the NUL-separated description the evaluation script writes. */
+function parseDescription(data: Buffer, imageFile: string): ImageDescription {
+  const fields = data.toString('utf8').split('\0');
+  fields.pop(); // the text ends with a NUL
+  const d: ImageDescription = { imageFile, arrays: {}, hooks: {}, definitions: '', originals: [] };
+  let i = 0;
+  const next = (): string => {
+    if (i >= fields.length) throw new Error('truncated image description');
+    return fields[i++]!;
+  };
+  while (i < fields.length) {
+    const tag = next();
+    if (tag === 'scalar') {
+      next(); // the name: only img_name is asked for
+      const set = next() === 'set';
+      const value = next();
+      d.imgName = set ? value : undefined;
+    } else if (tag === 'array') {
+      const name = next();
+      const kind = next() as ArrayValue['kind'];
+      const count = Number(next());
+      const items: string[] = [];
+      for (let k = 0; k < count; k++) items.push(next());
+      d.arrays[name] = { kind, items };
+    } else if (tag === 'function') {
+      const name = next();
+      const line = Number(next());
+      const file = next();
+      d.hooks[name] = { line, file };
+    } else if (tag === 'definitions') {
+      d.definitions = next();
+    } else if (tag === 'original') {
+      const name = next();
+      const line = Number(next());
+      d.originals.push({ name, line, text: next() });
+    } else {
+      throw new Error(`unexpected field in image description: ${tag}`);
+    }
+  }
+  return d;
+}
+
+export interface EvaluateOptions {
+  signal: AbortSignal;
+  /** Output image.sh prints at its top level while being evaluated. */
+  onLine?: (stream: Stream, text: string) => void;
+}
+
+/** Where bash -n said the syntax error is. */
+function syntaxErrorLine(stderr: string[], imageFile: string): number | undefined {
+  for (const l of stderr) {
+    const m = /: line (\d+): /.exec(l);
+    if (m && l.startsWith(imageFile)) return Number(m[1]);
+  }
+  return undefined;
+}
+
+export async function evaluateImage(srcDir: string, opts: EvaluateOptions): Promise<ImageDescription> {
+  const imageFile = path.join(srcDir, IMAGE_FILE_NAME);
+  try {
+    await fs.access(imageFile);
+  } catch {
+    throw new InvalidInputError(`no ${IMAGE_FILE_NAME} in ${srcDir}`);
+  }
+  return withControlDir(async (controlDir) => {
+    const stderr: string[] = [];
+    const result = await runDriver(evaluationScript(srcDir), { place: 'confined-host', controlDir, srcDir }, {
+      signal: opts.signal,
+      onLine: (stream, text) => {
+        if (stream === 'stderr') stderr.push(text);
+        opts.onLine?.(stream, text);
+      },
+    });
+    if (result.aborted) throw new CancelledError('while evaluating image.sh');
+    if (result.code === SYNTAX_ERROR_STATUS) {
+      throw new InvalidInputError(`${IMAGE_FILE_NAME} has a syntax error`, imageFile, syntaxErrorLine(stderr, imageFile));
+    }
+    let data: Buffer;
+    try {
+      data = await fs.readFile(path.join(controlDir, DESCRIPTION_FILE));
+    } catch {
+      const how = result.code !== undefined ? `exit status ${result.code}` : `signal ${result.signal}`;
+      throw new InvalidInputError(
+        `${IMAGE_FILE_NAME} stopped while being evaluated (${how}); its top level must not exit or fail fatally` +
+          (stderr.length ? `: ${stderr[stderr.length - 1]}` : ''),
+        imageFile,
+      );
+    }
+    return parseDescription(data, imageFile);
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * Runs the two hooks, each with `set -eE` and an ERR trap whose reports name
+ * the image.sh line of a failing command and the calls that led to it
+ * (err-reports.ts):
+ * - do_install in the confined host, image.sh sourced from its real path;
+ * - do_postinstall with /bin/bash inside the new rootfs (`systemd-nspawn -D
+ *   $img_dir`), with only the functions and variables image.sh defines, plain
+ *   definitions at their image.sh lines (postinstall-lines.ts).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { DO_INSTALL, DO_POSTINSTALL } from '../../../shared/contract';
+import type { ChildResult, Stream } from '../child-process';
+import { runDriver, withControlDir } from '../confine/control-dir';
+import { installScript, postinstallScript } from '../confine/driver-scripts';
+import { errReportCollector, failingReport, locateFailure, newErrMarker, type ErrReport } from '../confine/err-reports';
+import { CancelledError, StageFailedError } from '../errors';
+import type { ImageDescription } from './evaluate';
+import type { ImagePaths } from '../image-paths';
+import { ORIGINALS_FILE, ORIGINALS_PATH, originalsFile } from '../confine/postinstall-lines';
+
+export interface HookContext {
+  srcDir: string;
+  paths: ImagePaths;
+  description: ImageDescription;
+  /** Extra environment for the hooks (SOURCE_DATE_EPOCH). */
+  env: Record<string, string>;
+  signal: AbortSignal;
+  onLine: (stream: Stream, text: string) => void;
+}
+
+function describeExit(r: ChildResult): string {
+  return r.code !== undefined ? `exit ${r.code}` : `killed by ${r.signal}`;
+}
+
+/** The error for a hook that exited non-zero: the failing command's image.sh line when the ERR reports name it. */
+function hookFailed(hook: string, r: ChildResult, reports: ErrReport[], at: { imageFile: string; bashFile: string; hookLine?: number }): StageFailedError {
+  const failure = locateFailure(failingReport(reports), hook, at.bashFile);
+  const where = failure.where ? ` ${failure.where}` : '';
+  return new StageFailedError(`${hook} failed (${describeExit(r)})${where}`, at.imageFile, failure.line ?? at.hookLine);
+}
+
+export async function runInstall(ctx: HookContext): Promise<void> {
+  const { srcDir, paths, description } = ctx;
+  await withControlDir(async (controlDir) => {
+    const errMarker = newErrMarker();
+    const output = errReportCollector(errMarker, ctx.onLine);
+    const result = await runDriver(
+      installScript({ srcDir, imgDir: paths.imgDir, imgPath: paths.imgPath, errMarker }),
+      { place: 'confined-host', controlDir, srcDir, imgDir: paths.imgDir, env: ctx.env },
+      { signal: ctx.signal, onLine: output.onLine },
+    );
+    if (result.aborted) throw new CancelledError(`during ${DO_INSTALL}`);
+    if (result.code === 0) return;
+    // The confinement binds $src_dir at its own path: bash knows image.sh by its real name.
+    throw hookFailed(DO_INSTALL, result, output.reports, {
+      imageFile: description.imageFile,
+      bashFile: description.imageFile,
+      hookLine: description.hooks[DO_INSTALL]?.line,
+    });
+  });
+}
+
+/** True when the image has something to run /bin/bash with. */
+async function hasBash(imgDir: string): Promise<boolean> {
+  try {
+    // Resolve inside the image: /bin may be a relative link to usr/bin.
+    const stat = await fs.stat(path.join(imgDir, 'bin/bash'));
+    return stat.isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * nspawn's --resolv-conf=bind-host creates an empty /etc/resolv.conf to
+ * mount over when the image has none; remove that placeholder afterwards so
+ * nothing of the build host stays in the image.
+ */
+async function resolvConfPlaceholder(imgDir: string): Promise<() => Promise<void>> {
+  const file = path.join(imgDir, 'etc/resolv.conf');
+  const before = await fs.lstat(file).catch(() => undefined);
+  return async () => {
+    if (before) return;
+    const after = await fs.lstat(file).catch(() => undefined);
+    if (after?.isFile() && after.size === 0) await fs.rm(file);
+  };
+}
+
+export async function runPostinstall(ctx: HookContext): Promise<void> {
+  const { paths, description } = ctx;
+  const hook = description.hooks[DO_POSTINSTALL];
+  if (!(await hasBash(paths.imgDir))) {
+    throw new StageFailedError(
+      `${DO_POSTINSTALL} runs with /bin/bash inside the image, but ${paths.imgDir} has no /bin/bash: install bash in ${DO_INSTALL}`,
+      description.imageFile,
+      hook?.line,
+    );
+  }
+  await withControlDir(async (controlDir) => {
+    const originals = originalsFile(description.originals);
+    if (originals !== undefined) await fs.writeFile(path.join(controlDir, ORIGINALS_FILE), originals, { mode: 0o600 });
+    const errMarker = newErrMarker();
+    const output = errReportCollector(errMarker, ctx.onLine);
+    const cleanUp = await resolvConfPlaceholder(paths.imgDir);
+    let result: ChildResult;
+    try {
+      result = await runDriver(
+        postinstallScript({ definitions: description.definitions, withOriginals: originals !== undefined, errMarker }),
+        { place: 'rootfs', controlDir, imgDir: paths.imgDir, env: ctx.env },
+        { signal: ctx.signal, onLine: output.onLine },
+      );
+    } finally {
+      await cleanUp();
+    }
+    if (result.aborted) throw new CancelledError(`during ${DO_POSTINSTALL}`);
+    if (result.code !== 0) {
+      throw hookFailed(DO_POSTINSTALL, result, output.reports, {
+        imageFile: description.imageFile,
+        bashFile: ORIGINALS_PATH,
+        hookLine: hook?.line,
+      });
+    }
+  });
+}
