@@ -1,7 +1,7 @@
 /** The facts model: what is extracted, and what is marked unknown. */
 import assert from 'node:assert/strict';
 import { analyzeText } from '../src/analysis';
-import { callGraph, FactsBuilder, knownElementCount, reachableFrom, type DocumentFacts, type Range } from '../src/facts';
+import { callChain, callGraph, callParents, FactsBuilder, knownElementCount, type DocumentFacts, type Range } from '../src/facts';
 import { DocumentTree } from '../src/parser';
 
 async function factsOf(text: string): Promise<DocumentFacts> {
@@ -106,9 +106,9 @@ describe('facts', () => {
     const facts = await factsOf('a() { b; }\nb() { if x; then c; fi; }\nc() { :; }\nd() { :; }\ndo_postinstall() { a; }\n');
     const graph = callGraph(facts);
     assert.deepEqual([...(graph.get('a')?.keys() ?? [])], ['b']);
-    const chains = reachableFrom(facts, 'do_postinstall', graph);
-    assert.deepEqual([...chains.keys()].sort(), ['a', 'b', 'c', 'do_postinstall']);
-    assert.deepEqual(chains.get('c')?.map((call) => `${call.function}->${call.name}`), ['do_postinstall->a', 'a->b', 'b->c']);
+    const parents = callParents(facts, 'do_postinstall');
+    assert.deepEqual([...parents.keys()].sort(), ['a', 'b', 'c', 'do_postinstall']);
+    assert.deepEqual(callChain(parents, 'c').map((call) => `${call.function}->${call.name}`), ['do_postinstall->a', 'a->b', 'b->c']);
     assert.equal(facts.commands.find((c) => c.name === 'c')?.conditional, true);
   });
 

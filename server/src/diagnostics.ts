@@ -1,6 +1,5 @@
 /** Findings -> LSP diagnostics. */
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
-import type { OpenDocument } from './documents';
 import type { Finding, Severity } from '../../analysis/src/rules';
 
 /** `source` of every diagnostic from the makeimg rules. */
@@ -13,9 +12,10 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(finding: Finding, document: OpenDocument): Diagnostic {
+/** `finding` is in LSP coordinates already (the facts of an open document are). */
+export function toDiagnostic(finding: Finding, uri: string): Diagnostic {
   const diagnostic: Diagnostic = {
-    range: document.toLspRange(finding.range),
+    range: finding.range,
     severity: SEVERITY[finding.severity],
     code: finding.code,
     source: DIAGNOSTIC_SOURCE,
@@ -23,7 +23,7 @@ export function toDiagnostic(finding: Finding, document: OpenDocument): Diagnost
   };
   if (finding.related?.length) {
     diagnostic.relatedInformation = finding.related.map((r) => ({
-      location: { uri: document.uri, range: document.toLspRange(r.range) },
+      location: { uri, range: r.range },
       message: r.message,
     }));
   }

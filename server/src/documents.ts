@@ -3,12 +3,13 @@
  * (incremental) and facts (rebuilt per version, cached statement by
  * statement). Editor features get everything they need from `OpenDocument`.
  *
- * Positions: facts count lines by '\n' only; LSP also breaks lines at a lone
- * '\r'. `toLspRange` converts (a no-op unless the text has a lone '\r').
+ * Positions: everything an OpenDocument hands out is in LSP coordinates
+ * (see coordinates.ts).
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { FactsBuilder, type DocumentFacts, type Range } from '../../analysis/src/facts';
-import { DocumentTree, pointAt, rowStarts, type Parser, type TextReplacement } from '../../analysis/src/parser';
+import { DocumentTree, type Parser, type TextReplacement } from '../../analysis/src/parser';
+import { inLspCoordinates } from './coordinates';
 
 /** Larger documents are not parsed: parsing and analysis would block the server for seconds. */
 export const MAX_ANALYZED_CHARS = 1_000_000;
@@ -17,8 +18,6 @@ export class OpenDocument {
   private documentTree: DocumentTree | undefined;
   private readonly factsBuilder = new FactsBuilder();
   private cachedFacts: { version: number; facts: DocumentFacts } | undefined;
-  /** Facts line starts of a version, computed on the first position conversion (not per keystroke). */
-  private cachedRowStarts: { version: number; starts: number[] | undefined } | undefined;
 
   constructor(
     private readonly parser: Parser,
@@ -63,59 +62,30 @@ export class OpenDocument {
     return this.documentTree;
   }
 
-  /** Facts of the current version (undefined when too large). */
+  /**
+   * Facts of the current version in LSP coordinates (undefined when too
+   * large); converted once per version, only when the text has a lone '\r'.
+   */
   facts(): DocumentFacts | undefined {
     if (this.cachedFacts?.version === this.version) return this.cachedFacts.facts;
     const documentTree = this.tree();
     if (!documentTree) return undefined;
-    const facts = this.factsBuilder.build(documentTree.tree, documentTree.text);
+    const facts = inLspCoordinates(this.factsBuilder.build(documentTree.tree, documentTree.text), documentTree.text);
     this.cachedFacts = { version: this.version, facts };
     return facts;
   }
 
-  /** A facts range as an LSP range of this document. */
-  toLspRange(range: Range): Range {
-    const starts = this.factsRowStarts();
-    if (!starts) return range;
-    const at = (p: Range['start']) => this.textDocument.positionAt((starts[p.line] ?? Number.MAX_SAFE_INTEGER) + p.character);
-    return { start: at(range.start), end: at(range.end) };
-  }
-
-  /** An LSP position of this document as a facts position (the inverse of toLspRange). */
-  toFactsPosition(position: Range['start']): Range['start'] {
-    const starts = this.factsRowStarts();
-    if (!starts) return position;
-    const point = pointAt(starts, this.textDocument.offsetAt(position));
-    return { line: point.row, character: point.column };
-  }
-
-  /** The text of a facts line, without its line break ('' past the end). */
+  /** The text of an LSP line, without its line break ('' past the end). */
   lineText(line: number): string {
-    const starts = this.factsRowStarts();
-    if (!starts) {
-      // Facts lines are LSP lines here, and TextDocument keeps its line offsets up to date with each edit.
-      const text = this.textDocument.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
-      return line >= 0 && line < this.textDocument.lineCount ? text.replace(/\r?\n$/, '') : '';
-    }
-    if (line < 0 || line >= starts.length) return '';
-    const text = this.textDocument.getText();
-    const end = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
-    return text.slice(starts[line], end).replace(/\r$/, '');
+    if (line < 0 || line >= this.textDocument.lineCount) return '';
+    // TextDocument keeps its line offsets up to date with each edit.
+    const text = this.textDocument.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+    return text.replace(/\r?\n$|\r$/, '');
   }
 
   dispose(): void {
     this.disposeTree();
     this.cachedFacts = undefined;
-    this.cachedRowStarts = undefined;
-  }
-
-  /** Offsets where the facts' lines start, or undefined when they are LSP's lines too (no lone '\r'). */
-  private factsRowStarts(): number[] | undefined {
-    if (this.cachedRowStarts?.version !== this.version) {
-      const text = this.textDocument.getText();
-      this.cachedRowStarts = { version: this.version, starts: /\r(?!\n)/.test(text) ? rowStarts(text) : undefined };
-    }
-    return this.cachedRowStarts.starts;
   }
 
   private disposeTree(): void {

@@ -1,6 +1,6 @@
 /**
- * Debounced diagnostics per document: an edit restarts the document's timer;
- * when it fires, the current version is analysed unless a newer edit or a
+ * Debounced diagnostics per document (a DocumentScheduler): an edit restarts
+ * the document's timer; when it fires, the current version is analysed unless a newer edit or a
  * close came first (settings are read asynchronously, so the version is
  * checked again after that wait).
  *
@@ -17,9 +17,10 @@ import { MAX_ANALYZED_CHARS, type DocumentStore, type OpenDocument } from './doc
 import { sourceFilesFor } from '../../analysis/src/source-files';
 import type { SettingsCache } from './settings';
 import type { ShellcheckService } from './shellcheck';
+import { DocumentScheduler } from './document-scheduler';
 
 export class Validator {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly scheduler: DocumentScheduler;
   /** The rules' diagnostics of the last analysed version, merged again when ShellCheck reports. */
   private readonly ownDiagnostics = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
   private readonly shellcheckDiagnostics = new Map<string, Diagnostic[]>();
@@ -29,27 +30,25 @@ export class Validator {
     private readonly documents: DocumentStore,
     private readonly settings: SettingsCache,
     /** Quiet time after an edit before analysing (ms). */
-    private readonly delayMs: number,
+    delayMs: number,
     private readonly shellcheck?: ShellcheckService,
-  ) {}
-
-  schedule(uri: string, delayMs = this.delayMs): void {
-    this.cancel(uri);
-    const version = this.documents.get(uri)?.version;
-    if (version === undefined) return;
-    this.timers.set(
-      uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        this.validate(uri, version).catch((error: unknown) => this.logError(uri, error));
-      }, delayMs),
-    );
-    this.scheduleShellcheck(uri, version);
+  ) {
+    this.scheduler = new DocumentScheduler(delayMs);
   }
 
-  cancel(uri: string): void {
-    clearTimeout(this.timers.get(uri));
-    this.timers.delete(uri);
+  schedule(uri: string, delayMs?: number): void {
+    const version = this.documents.get(uri)?.version;
+    if (version === undefined) return;
+    this.scheduler.schedule(
+      uri,
+      version,
+      {
+        run: () => this.validate(uri, version),
+        deliver: () => undefined,
+      },
+      delayMs,
+    );
+    this.scheduleShellcheck(uri, version);
   }
 
   scheduleAll(): void {
@@ -58,7 +57,7 @@ export class Validator {
 
   /** The document was closed: stop its work and drop what was kept for it. */
   forget(uri: string): void {
-    this.cancel(uri);
+    this.scheduler.forget(uri);
     this.shellcheck?.forget(uri);
     this.ownDiagnostics.delete(uri);
     this.shellcheckDiagnostics.delete(uri);
@@ -87,11 +86,15 @@ export class Validator {
   }
 
   private async validate(uri: string, version: number): Promise<void> {
-    const settings = await this.settings.get(uri);
-    const document = this.documents.get(uri);
-    if (!document || document.version !== version) return; // closed or edited meanwhile
-    this.ownDiagnostics.set(uri, { version, diagnostics: this.diagnosticsFor(document, settings.disabledRules) });
-    await this.publish(uri);
+    try {
+      const settings = await this.settings.get(uri);
+      const document = this.documents.get(uri);
+      if (!document || document.version !== version) return; // closed or edited meanwhile
+      this.ownDiagnostics.set(uri, { version, diagnostics: this.diagnosticsFor(document, settings.disabledRules) });
+      await this.publish(uri);
+    } catch (error) {
+      this.logError(uri, error);
+    }
   }
 
   /** Send the rules' and ShellCheck's diagnostics of `uri` together (makeimg's first when capped). */
@@ -125,7 +128,7 @@ export class Validator {
       files: sourceFilesFor(document.uri),
       onRuleError: (rule, error) => this.logError(document.uri, error, rule.code),
     });
-    return findings.map((f) => toDiagnostic(f, document));
+    return findings.map((f) => toDiagnostic(f, document.uri));
   }
 
   private logError(uri: string, error: unknown, where = 'analysis'): void {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { FILE_ARRAY_PAIRS } from '../../shared/contract';
 import { analyzeText } from '../../analysis/src/analysis';
-import { callChain, callParents } from '../src/features/calls';
+import { callChain, callParents } from '../../analysis/src/facts';
 import { fileElementAt, partnerOf } from '../src/features/file-pairs';
 import { occurrences, symbolAt } from '../src/features/occurrences';
 import { positionOf } from './support/cursor';

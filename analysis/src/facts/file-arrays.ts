@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import { FILE_ARRAY_PAIRS, type FileArrayPair } from '../../../shared/contract';
 import type { ArrayElementFact, AssignmentFact, DocumentFacts, UnknownReason } from './model';
+import { visibleAssignments } from './query';
 
 /** Reasons an assignment may not run, so the files it names may never be copied. */
 const MAY_NOT_RUN = new Set<UnknownReason>(['conditional', 'loop', 'function']);
@@ -16,18 +17,6 @@ const FILE_ARRAY_NAMES = new Set(FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst])
 /** The facts narrowed to the file arrays' assignments: questions about pairing then cost little on a long script. */
 export function fileArrayFacts(facts: DocumentFacts): DocumentFacts {
   return { ...facts, assignments: facts.assignments.filter((a) => FILE_ARRAY_NAMES.has(a.name)) };
-}
-
-/** Assignments that set a file array of the script (not `local`, not `X=() cmd`, not in a subshell). */
-export function fileArrayAssignments(facts: DocumentFacts, name: string): AssignmentFact[] {
-  return facts.assignments.filter(
-    (a) =>
-      a.name === name &&
-      a.declaration !== 'local' &&
-      a.form !== 'command-prefix' &&
-      a.form !== 'for-variable' &&
-      !a.unknown.includes('subshell'),
-  );
 }
 
 export interface SourceElement {
@@ -44,7 +33,7 @@ export interface SourceElement {
 export function staticSourceElements(facts: DocumentFacts): SourceElement[] {
   const result: SourceElement[] = [];
   for (const pair of FILE_ARRAY_PAIRS) {
-    for (const assignment of fileArrayAssignments(facts, pair.src)) {
+    for (const assignment of visibleAssignments(facts, pair.src)) {
       if (assignment.kind !== 'array') continue;
       const certain = !assignment.unknown.some((r) => MAY_NOT_RUN.has(r));
       for (const element of assignment.elements ?? []) {

@@ -2,4 +2,5 @@
 export * from './model';
 export { extractFacts, FactsBuilder } from './document';
 export * from './query';
+export * from './call-graph';
 export * from './file-arrays';

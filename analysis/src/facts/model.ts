@@ -202,4 +202,10 @@ export interface DocumentFacts {
   comments: CommentFact[];
   /** Number of lines of the document ('\n'-separated). */
   lineCount: number;
+  /**
+   * Set when the positions were converted to an editor's lines (which also
+   * break at a lone '\r'): the script's line (as bash counts it, zero-based)
+   * of each editor line. Messages name the script's lines (see `scriptLineNumber`).
+   */
+  scriptLines?: number[];
 }

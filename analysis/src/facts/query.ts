@@ -1,8 +1,9 @@
 /**
- * Questions rules and features ask of the facts: who calls whom, what is
- * reachable from a hook, which values are certain.
+ * Questions rules and features ask of the facts: which values are certain,
+ * which assignments makeimg sees (who calls whom: call-graph.ts).
  */
-import type { AssignmentFact, CommandFact, DocumentFacts, FunctionFact, UnknownReason } from './model';
+import { callParents } from './call-graph';
+import type { AssignmentFact, DocumentFacts, FunctionFact, Position, UnknownReason } from './model';
 
 /** Reasons that make a value unknown but still leave it one word per element. */
 const VALUE_ONLY_REASONS = new Set<UnknownReason>([
@@ -14,57 +15,24 @@ const VALUE_ONLY_REASONS = new Set<UnknownReason>([
   'escape',
 ]);
 
-function assignmentsTo(facts: DocumentFacts, name: string): AssignmentFact[] {
-  return facts.assignments.filter((a) => a.name === name);
+/**
+ * The assignments makeimg can see: those that leave a value in the shell
+ * that sources image.sh (not `local`, not `X=1 cmd`, not in a subshell or
+ * pipeline). All of them, or those of `name`. Callers narrow further by
+ * what they ask (`a.function === null`, `a.form`, reachability).
+ */
+export function visibleAssignments(facts: DocumentFacts, name?: string): AssignmentFact[] {
+  return facts.assignments.filter(
+    (a) =>
+      (name === undefined || a.name === name) &&
+      a.declaration !== 'local' &&
+      a.form !== 'command-prefix' &&
+      !a.unknown.includes('subshell'),
+  );
 }
 
 export function functionsNamed(facts: DocumentFacts, name: string): FunctionFact[] {
   return facts.functions.filter((f) => f.name === name);
-}
-
-const callGraphs = new WeakMap<DocumentFacts, Map<string | null, Map<string, CommandFact>>>();
-
-/** caller (null: the top level) -> callee -> first call site. Only calls of functions defined in the document. Computed once per facts object. */
-export function callGraph(facts: DocumentFacts): Map<string | null, Map<string, CommandFact>> {
-  let graph = callGraphs.get(facts);
-  if (!graph) callGraphs.set(facts, (graph = buildCallGraph(facts)));
-  return graph;
-}
-
-function buildCallGraph(facts: DocumentFacts): Map<string | null, Map<string, CommandFact>> {
-  const defined = new Set(facts.functions.map((f) => f.name));
-  const graph = new Map<string | null, Map<string, CommandFact>>();
-  for (const call of facts.commands) {
-    if (!defined.has(call.name)) continue;
-    let callees = graph.get(call.function);
-    if (!callees) graph.set(call.function, (callees = new Map()));
-    if (!callees.has(call.name)) callees.set(call.name, call);
-  }
-  return graph;
-}
-
-/**
- * Every function reachable from `root` (a function name, or null for the top
- * level), each with the chain of call sites that reaches it (root itself: []).
- * Breadth-first, so each chain is a shortest one.
- */
-export function reachableFrom(
-  facts: DocumentFacts,
-  root: string | null,
-  graph = callGraph(facts),
-): Map<string | null, CommandFact[]> {
-  const chains = new Map<string | null, CommandFact[]>([[root, []]]);
-  const queue: (string | null)[] = [root];
-  while (queue.length > 0) {
-    const caller = queue.shift() as string | null;
-    const chain = chains.get(caller) ?? [];
-    for (const [callee, site] of graph.get(caller) ?? []) {
-      if (chains.has(callee)) continue;
-      chains.set(callee, [...chain, site]);
-      queue.push(callee);
-    }
-  }
-  return chains;
 }
 
 /**
@@ -81,7 +49,7 @@ export function knownElementCount(a: AssignmentFact): number | undefined {
 /** `source`/`.`/`eval` that may run at the top level: they can define anything. */
 export function hasUnseenCode(facts: DocumentFacts): boolean {
   if (facts.sources.length === 0) return false;
-  const reachable = reachableFrom(facts, null);
+  const reachable = callParents(facts, null);
   return facts.sources.some((s) => reachable.has(s.function));
 }
 
@@ -90,8 +58,11 @@ export function hasUnseenCode(facts: DocumentFacts): boolean {
  * itself, or in a function the top level calls (directly or indirectly).
  */
 export function topLevelAssignmentsTo(facts: DocumentFacts, name: string): AssignmentFact[] {
-  const reachable = reachableFrom(facts, null);
-  return assignmentsTo(facts, name).filter(
-    (a) => a.form !== 'command-prefix' && a.declaration !== 'local' && reachable.has(a.function),
-  );
+  const reachable = callParents(facts, null);
+  return visibleAssignments(facts, name).filter((a) => reachable.has(a.function));
+}
+
+/** The one-based line number of `position` as bash counts lines (what messages name). */
+export function scriptLineNumber(facts: DocumentFacts, position: Position): number {
+  return (facts.scriptLines?.[position.line] ?? position.line) + 1;
 }

@@ -1,6 +1,6 @@
 /** Helpers shared by several rules. */
 import type { AssignmentFact, DocumentFacts, Range } from '../facts';
-import { hasUnseenCode } from '../facts';
+import { hasUnseenCode, scriptLineNumber } from '../facts';
 
 /**
  * Whether "X is missing" can be said: no `source`/`eval` that could define X,
@@ -11,13 +11,9 @@ export function canJudgeAbsence(facts: DocumentFacts): boolean {
   return !hasUnseenCode(facts) && facts.syntaxErrors.length === 0;
 }
 
-/** Assignments that give a script-level variable a value (not `local`, not `X=1 cmd`). */
-export function globalAssignments(facts: DocumentFacts, name: string): AssignmentFact[] {
-  return facts.assignments.filter((a) => a.name === name && a.declaration !== 'local' && a.form !== 'command-prefix');
-}
-
-export function lineOf(range: Range): number {
-  return range.start.line + 1;
+/** The one-based line where `range` starts, as bash counts lines. */
+export function lineOf(facts: DocumentFacts, range: Range): number {
+  return scriptLineNumber(facts, range.start);
 }
 
 /** "a, b or c" */

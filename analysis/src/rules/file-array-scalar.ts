@@ -1,6 +1,6 @@
 /** MKIMG006: the *_files_src/dst variables must be arrays, not strings. */
 import { FILE_ARRAY_PAIRS } from '../../../shared/contract';
-import { globalAssignments } from './common';
+import { visibleAssignments } from '../facts';
 import type { Rule, RuleFinding } from './types';
 
 const FILE_ARRAYS = FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst]);
@@ -12,7 +12,7 @@ export const fileArrayScalar: Rule = {
   check({ facts }) {
     const findings: RuleFinding[] = [];
     for (const name of FILE_ARRAYS) {
-      for (const a of globalAssignments(facts, name)) {
+      for (const a of visibleAssignments(facts, name)) {
         if (a.kind !== 'scalar' || !a.value || a.form === 'for-variable' || a.operator === 'none') continue;
         const text = a.value.text;
         const words = a.value.value?.trim().split(/\s+/) ?? [];

@@ -1,7 +1,7 @@
 /** MKIMG005: a *_files_src array without its *_files_dst array, or the reverse. */
 import { FILE_ARRAY_PAIRS } from '../../../shared/contract';
-import { knownElementCount } from '../facts';
-import { canJudgeAbsence, globalAssignments } from './common';
+import { knownElementCount, visibleAssignments } from '../facts';
+import { canJudgeAbsence } from './common';
 import type { Rule, RuleFinding } from './types';
 
 export const filePairIncomplete: Rule = {
@@ -12,8 +12,8 @@ export const filePairIncomplete: Rule = {
     if (!canJudgeAbsence(facts)) return [];
     const findings: RuleFinding[] = [];
     for (const pair of FILE_ARRAY_PAIRS) {
-      const srcs = globalAssignments(facts, pair.src);
-      const dsts = globalAssignments(facts, pair.dst);
+      const srcs = visibleAssignments(facts, pair.src);
+      const dsts = visibleAssignments(facts, pair.dst);
       if ((srcs.length === 0) === (dsts.length === 0)) continue;
       const [present, missingName, role] = srcs.length > 0 ? [srcs[0], pair.dst, 'destinations'] : [dsts[0], pair.src, 'sources'];
       const count = knownElementCount(present);

@@ -1,7 +1,7 @@
 /** MKIMG004: the src and dst arrays of a stage must have the same number of elements. */
 import { FILE_ARRAY_PAIRS } from '../../../shared/contract';
-import { knownElementCount, type AssignmentFact } from '../facts';
-import { globalAssignments, lineOf, quote } from './common';
+import { knownElementCount, visibleAssignments, type AssignmentFact } from '../facts';
+import { lineOf, quote } from './common';
 import type { Rule, RuleFinding } from './types';
 
 export const filePairLength: Rule = {
@@ -11,8 +11,8 @@ export const filePairLength: Rule = {
   check({ facts }) {
     const findings: RuleFinding[] = [];
     for (const pair of FILE_ARRAY_PAIRS) {
-      const srcs = globalAssignments(facts, pair.src);
-      const dsts = globalAssignments(facts, pair.dst);
+      const srcs = visibleAssignments(facts, pair.src);
+      const dsts = visibleAssignments(facts, pair.dst);
       // Several assignments (or +=, conditionals, globs...) make the final length unknowable.
       if (srcs.length !== 1 || dsts.length !== 1) continue;
       const [src, dst] = [srcs[0], dsts[0]];
@@ -44,7 +44,7 @@ export const filePairLength: Rule = {
       findings.push({
         range: shorter.valueRange ?? shorter.range,
         message: `${counts}: ${unpaired}. ${fix}`,
-        related: [{ range: firstUnpaired.range, message: `first unpaired element of ${longer.name}, line ${lineOf(firstUnpaired.range)}` }],
+        related: [{ range: firstUnpaired.range, message: `first unpaired element of ${longer.name}, line ${lineOf(facts, firstUnpaired.range)}` }],
         data,
       });
     }

@@ -1,7 +1,7 @@
 /** MKIMG002: img_name must end in a suffix makeimg can write (or none: a directory). */
 import { ARCHIVE_SUFFIX_PREFIX, classifyImageName, EXAMPLE_IMAGE_NAME, IMAGE_SUFFIXES, IMG_NAME, type ImageNameKind } from '../../../shared/contract';
-import type { Range, WordFact } from '../facts';
-import { globalAssignments, quote } from './common';
+import { visibleAssignments, type Range, type WordFact } from '../facts';
+import { quote } from './common';
 import type { Rule, RuleFinding } from './types';
 
 const SUPPORTED = IMAGE_SUFFIXES.map((s) => s.suffix).join(', ');
@@ -12,7 +12,7 @@ export const imgNameSuffix: Rule = {
   title: `${IMG_NAME} is empty or has an unsupported suffix`,
   check({ facts }) {
     const findings: RuleFinding[] = [];
-    for (const a of globalAssignments(facts, IMG_NAME)) {
+    for (const a of visibleAssignments(facts, IMG_NAME)) {
       const word = a.value;
       if (!word || a.kind !== 'scalar' || a.operator !== '=') continue;
       if (word.value === '') {

@@ -19,9 +19,10 @@ import {
 } from 'vscode-languageserver';
 import { DO_POSTINSTALL, findHook } from '../../../shared/contract';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
-import { fileArrayAssignments, type DocumentFacts, type Position, type Range } from '../../../analysis/src/facts';
+import { visibleAssignments, type DocumentFacts, type Position, type Range } from '../../../analysis/src/facts';
 import { checkRule, findRule, type Finding, type FixData, type SourceFiles } from '../../../analysis/src/rules';
 import { shellcheckCodeActions } from '../shellcheck';
+import { lspLines } from '../coordinates';
 
 export interface CodeActionInput {
   uri: string;
@@ -30,8 +31,6 @@ export interface CodeActionInput {
   facts: DocumentFacts;
   /** `params.context.diagnostics`. */
   diagnostics: readonly Diagnostic[];
-  /** Facts range -> LSP range of this document. */
-  toLspRange: (range: Range) => LspRange;
   /** The image.sh directory on disk and what is in it (file fixes need both). */
   directory?: string;
   files?: SourceFiles;
@@ -67,7 +66,7 @@ function currentFinding(input: CodeActionInput, diagnostic: Diagnostic, cache: M
     findings = rule ? checkRule(rule, { facts: input.facts, files: input.files }) : [];
     cache.set(code, findings);
   }
-  return findings.find((f) => sameRange(input.toLspRange(f.range), diagnostic.range));
+  return findings.find((f) => sameRange(f.range, diagnostic.range));
 }
 
 type Fix = Pick<CodeAction, 'title' | 'edit'>;
@@ -91,11 +90,11 @@ function replaceFix(input: CodeActionInput, code: string, range: Range, newText:
   const old = textAt(input.text, range);
   if (code === 'MKIMG008') {
     // A misspelled name: rename every occurrence, as a rename would.
-    const edits = occurrencesOf(input.facts, range, old).map((r) => ({ range: input.toLspRange(r), newText }));
+    const edits = occurrencesOf(input.facts, range, old).map((r) => ({ range: r, newText }));
     return { title: `Rename "${old}" to "${newText}"`, edit: editOf(input.uri, edits) };
   }
   const title = code === 'MKIMG006' ? `Write as an array: ${newText}` : `Replace "${old}" with "${newText}"`;
-  return { title, edit: editOf(input.uri, [{ range: input.toLspRange(range), newText }]) };
+  return { title, edit: editOf(input.uri, [{ range: range, newText }]) };
 }
 
 /** The ranges naming the same function (definitions and calls) or the same variable (assignments and expansions). */
@@ -117,21 +116,21 @@ function occurrencesOf(facts: DocumentFacts, at: Range, name: string): Range[] {
 
 /** A missing array of a pair: on the line after its partner, at the partner's indentation. */
 function insertAfterFix(input: CodeActionInput, text: string, name: string, after: Range): Fix {
-  const lines = input.text.split('\n');
+  const lines = lspLines(input.text);
   const line = lines[after.end.line] ?? '';
   const indent = leadingWhitespace(lines[after.start.line] ?? '');
   const at = { line: after.end.line, character: line.length };
   const count = (text.match(/""/g) ?? []).length;
   return {
     title: `Add ${name} with ${count} placeholder ${count === 1 ? 'entry' : 'entries'}`,
-    edit: editOf(input.uri, [{ range: input.toLspRange({ start: at, end: at }), newText: `\n${indent}${text}` }]),
+    edit: editOf(input.uri, [{ range: { start: at, end: at }, newText: `\n${indent}${text}` }]),
   };
 }
 
 /** A missing img_name: above the first statement (and its comment), below the file's header comment. */
 function insertAtTopFix(input: CodeActionInput, text: string): Fix {
   const first = firstStatementLine(input.facts);
-  const lines = input.text.split('\n');
+  const lines = lspLines(input.text);
   const at: Position = { line: first ?? lines.length, character: 0 };
   let newText = `${text}\n`;
   if (first === undefined) {
@@ -139,10 +138,10 @@ function insertAtTopFix(input: CodeActionInput, text: string): Fix {
     const last = lines.length - 1;
     const atEnd = { line: last, character: lines[last].length };
     const prefix = input.text === '' || input.text.endsWith('\n') ? '' : '\n';
-    return { title: `Add ${text}`, edit: editOf(input.uri, [{ range: input.toLspRange({ start: atEnd, end: atEnd }), newText: prefix + newText }]) };
+    return { title: `Add ${text}`, edit: editOf(input.uri, [{ range: { start: atEnd, end: atEnd }, newText: prefix + newText }]) };
   }
   if ((lines[first] ?? '').trim() !== '') newText += '\n';
-  return { title: `Add ${text}`, edit: editOf(input.uri, [{ range: input.toLspRange({ start: at, end: at }), newText }]) };
+  return { title: `Add ${text}`, edit: editOf(input.uri, [{ range: { start: at, end: at }, newText }]) };
 }
 
 /** The line where the first statement begins, with the comment above it unless that comment heads the file. */
@@ -164,31 +163,31 @@ function insertFunctionFix(input: CodeActionInput, name: string): Fix {
   const braceOnOwnLine = braceStyle(input.facts);
   const body = (findHook(name)?.skeleton ?? []).map((line) => `${indent}${line}`);
   const definition = [braceOnOwnLine ? `${name}()\n{` : `${name}() {`, ...body, '}'].join('\n');
-  const lines = input.text.split('\n');
+  const lines = lspLines(input.text);
   const postinstall = input.facts.functions.find((f) => f.name === DO_POSTINSTALL && f.function === null);
   let edit: TextEdit;
   if (postinstall && name !== DO_POSTINSTALL) {
     const at = { line: postinstall.comment?.range.start.line ?? postinstall.range.start.line, character: 0 };
-    edit = { range: input.toLspRange({ start: at, end: at }), newText: `${definition}\n\n` };
+    edit = { range: { start: at, end: at }, newText: `${definition}\n\n` };
   } else {
     const last = lines.length - 1;
     const at = { line: last, character: lines[last].length };
     const trimmed = input.text.replace(/\n+$/, '');
     const separator = trimmed === '' ? '' : input.text.endsWith('\n\n') ? '' : input.text.endsWith('\n') ? '\n' : '\n\n';
-    edit = { range: input.toLspRange({ start: at, end: at }), newText: `${separator}${definition}\n` };
+    edit = { range: { start: at, end: at }, newText: `${separator}${definition}\n` };
   }
   return { title: `Add a ${name}() skeleton`, edit: editOf(input.uri, [edit]) };
 }
 
 /** Append `count` empty entries to the shorter array of a pair, in its layout (one per line or inline). */
 function appendPlaceholdersFix(input: CodeActionInput, arrayName: string, count: number, role: string): Fix | undefined {
-  const assignments = fileArrayAssignments(input.facts, arrayName);
+  const assignments = visibleAssignments(input.facts, arrayName);
   if (assignments.length !== 1 || count <= 0) return undefined;
   const array = assignments[0];
   const value = array.valueRange;
   if (!value || array.kind !== 'array') return undefined;
   const elements = array.elements ?? [];
-  const lines = input.text.split('\n');
+  const lines = lspLines(input.text);
   const last = elements[elements.length - 1];
   let at: Position;
   let separator: string;
@@ -205,7 +204,7 @@ function appendPlaceholdersFix(input: CodeActionInput, arrayName: string, count:
   const newText = separator + placeholders.join(separator || ' ');
   return {
     title: `Append ${count} placeholder ${role}${count === 1 ? '' : 's'} to ${arrayName}`,
-    edit: editOf(input.uri, [{ range: input.toLspRange({ start: at, end: at }), newText }]),
+    edit: editOf(input.uri, [{ range: { start: at, end: at }, newText }]),
   };
 }
 
@@ -245,7 +244,7 @@ function leadingWhitespace(line: string): string {
 }
 
 function textAt(text: string, range: Range): string {
-  const lines = text.split('\n');
+  const lines = lspLines(text);
   if (range.start.line === range.end.line) return (lines[range.start.line] ?? '').slice(range.start.character, range.end.character);
   const parts = lines.slice(range.start.line, range.end.line + 1);
   parts[0] = parts[0].slice(range.start.character);

@@ -6,13 +6,13 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { IMG_NAME } from '../../../shared/contract';
 import { COMMANDS } from '../../../shared/ids-and-settings';
-import type { DocumentFacts } from '../../../analysis/src/facts';
+import { visibleAssignments, type DocumentFacts } from '../../../analysis/src/facts';
 
 const BUILD_LENS_TITLE = 'Build Image';
 
 export function codeLenses(facts: DocumentFacts, uri: string): CodeLens[] {
   // The first top-level assignment: the one a reader sees as "the name of this image".
-  const assignment = facts.assignments.find((a) => a.name === IMG_NAME && a.function === null && a.form === 'plain');
+  const assignment = visibleAssignments(facts, IMG_NAME).find((a) => a.function === null && a.form === 'plain');
   if (!assignment) return [];
   return [
     {

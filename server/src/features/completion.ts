@@ -27,10 +27,9 @@ import {
   type VariableSpec,
 } from '../../../shared/contract';
 import { escapeSnippet } from '../../../shared/snippet-syntax';
-import type { AssignmentFact, DocumentFacts, Position } from '../../../analysis/src/facts';
+import { hooksReaching, type AssignmentFact, type DocumentFacts, type Position } from '../../../analysis/src/facts';
 import { isLocalDeclaration } from './occurrences';
 import { strictlyInside } from './positions';
-import { hooksReaching } from './calls';
 import { enclosingFunction } from './enclosing-function';
 
 export interface CompletionRequest {

@@ -5,7 +5,7 @@
  * element up to i exactly one word.
  */
 import { FILE_ARRAY_PAIRS, IMG_DIR, SRC_DIR, type FileArrayPair } from '../../../shared/contract';
-import type { ArrayElementFact, AssignmentFact, DocumentFacts, Position } from '../../../analysis/src/facts';
+import { visibleAssignments, type ArrayElementFact, type AssignmentFact, type DocumentFacts, type Position } from '../../../analysis/src/facts';
 import { touches } from './positions';
 
 export interface FileElementAt {
@@ -27,15 +27,10 @@ export type Partner =
 
 const ROLES = ['src', 'dst'] as const;
 
-/** Script-level assignments makeimg could see (not `local`, not a command prefix). */
-function scriptAssignments(facts: DocumentFacts, name: string): AssignmentFact[] {
-  return facts.assignments.filter((a) => a.name === name && a.form !== 'command-prefix' && a.declaration !== 'local');
-}
-
 export function fileElementAt(facts: DocumentFacts, position: Position): FileElementAt | undefined {
   for (const pair of FILE_ARRAY_PAIRS) {
     for (const role of ROLES) {
-      for (const assignment of scriptAssignments(facts, pair[role])) {
+      for (const assignment of visibleAssignments(facts, pair[role])) {
         if (!assignment.elements || !assignment.valueRange || !touches(assignment.valueRange, position)) continue;
         const index = assignment.elements.findIndex((e) => touches(e.range, position));
         if (index >= 0) return { pair, role, assignment, index, element: assignment.elements[index] };
@@ -63,11 +58,11 @@ function uncertainty(a: AssignmentFact, index: number): string | undefined {
 /** The element copied with `at` (its destination for a source, its source for a destination). */
 export function partnerOf(facts: DocumentFacts, at: Pick<FileElementAt, 'pair' | 'role' | 'assignment' | 'index'>): Partner {
   const partnerName = at.role === 'src' ? at.pair.dst : at.pair.src;
-  const own = scriptAssignments(facts, at.assignment.name);
+  const own = visibleAssignments(facts, at.assignment.name);
   if (own.length > 1) return { kind: 'unknown', name: partnerName, reason: `${at.assignment.name} is assigned ${own.length} times` };
   const ownDoubt = uncertainty(at.assignment, at.index);
   if (ownDoubt) return { kind: 'unknown', name: partnerName, reason: ownDoubt };
-  const partners = scriptAssignments(facts, partnerName);
+  const partners = visibleAssignments(facts, partnerName);
   if (partners.length === 0) return { kind: 'unassigned', name: partnerName };
   if (partners.length > 1) return { kind: 'unknown', name: partnerName, reason: `${partnerName} is assigned ${partners.length} times` };
   const partner = partners[0];

@@ -21,8 +21,9 @@ import {
   type StageName,
   type VariableSpec,
 } from '../../../shared/contract';
-import type { CommentBlock, DocumentFacts, Position, Range } from '../../../analysis/src/facts';
-import { callChain, callParents } from './calls';
+import { callChain, callParents, scriptLineNumber, type CommentBlock, type DocumentFacts, type Position, type Range } from '../../../analysis/src/facts';
+
+const lineNumber = (facts: DocumentFacts, range: Range): number => scriptLineNumber(facts, range.start);
 import { destinationPath, elementText, fileElementAt, partnerOf, sourcePath, type FileElementAt } from './file-pairs';
 import { definitions, localScopes, symbolAt, type SymbolAt } from './occurrences';
 import { touches, type LineText } from './positions';
@@ -45,7 +46,6 @@ function markdown(value: string, range: Range): Hover {
 
 const paragraphs = (...parts: (string | undefined)[]): string => parts.filter((p) => p !== undefined && p !== '').join('\n\n');
 const fence = (code: string): string => '```sh\n' + code + '\n```';
-const lineNumber = (range: Range): number => range.start.line + 1;
 
 function stageText(stage: StageName): string {
   const spec = STAGE_SPECS[stage];
@@ -75,7 +75,7 @@ function variableHover(facts: DocumentFacts, symbol: SymbolAt, lineText: LineTex
   const owner = symbol.function !== null && localScopes(facts, symbol.name).has(symbol.function) ? symbol.function : null;
   const others = defs.length - 1;
   const where =
-    `Assigned on line ${lineNumber(here.range)}` +
+    `Assigned on line ${lineNumber(facts, here.range)}` +
     (others > 0 ? ` and ${others} other place${others === 1 ? '' : 's'}` : '') +
     (owner !== null ? `, local to \`${owner}()\`` : '');
   return paragraphs(fence(definitionLine(lineText, here.range)), commentText(comment), where);
@@ -146,7 +146,7 @@ function functionHover(facts: DocumentFacts, symbol: SymbolAt, lineText: LineTex
       stageText(hook.stage),
       `**Runs:** ${PLACE_DOCS[hook.runsIn].title}.`,
       fence(hookExample(hook)),
-      here ? paragraphs(commentText(here.comment), `Defined on line ${lineNumber(here.nameRange)}`) : undefined,
+      here ? paragraphs(commentText(here.comment), `Defined on line ${lineNumber(facts, here.nameRange)}`) : undefined,
     );
   }
   const nonHook = NON_HOOKS.find((n) => n.name === symbol.name);
@@ -156,7 +156,7 @@ function functionHover(facts: DocumentFacts, symbol: SymbolAt, lineText: LineTex
     fence(definitionLine(lineText, here.nameRange)),
     nonHook ? `**Not a makeimg hook:** ${nonHook.reason}` : undefined,
     commentText(here.comment),
-    `Defined on line ${lineNumber(here.nameRange)}` + (others > 0 ? ` (and ${others} more time${others === 1 ? '' : 's'})` : ''),
+    `Defined on line ${lineNumber(facts, here.nameRange)}` + (others > 0 ? ` (and ${others} more time${others === 1 ? '' : 's'})` : ''),
     whereItRuns(facts, symbol.name),
   );
 }
@@ -189,7 +189,7 @@ function fileElementHover(facts: DocumentFacts, at: FileElementAt): string {
   switch (partner.kind) {
     case 'element': {
       const [from, to] = at.role === 'src' ? [at.element, partner.element] : [partner.element, at.element];
-      const other = `\`${partnerName}[${partner.index}]\`, line ${lineNumber(partner.element.range)}`;
+      const other = `\`${partnerName}[${partner.index}]\`, line ${lineNumber(facts, partner.element.range)}`;
       body =
         at.role === 'src'
           ? `Copied to \`${destinationPath(to)}\` (${other}) in the ${stage} stage.`
@@ -198,7 +198,7 @@ function fileElementHover(facts: DocumentFacts, at: FileElementAt): string {
     }
     case 'missing':
       body =
-        `**No ${at.role === 'src' ? 'destination' : 'source'}:** \`${partnerName}\` (line ${lineNumber(partner.assignment.nameRange)}) ` +
+        `**No ${at.role === 'src' ? 'destination' : 'source'}:** \`${partnerName}\` (line ${lineNumber(facts, partner.assignment.nameRange)}) ` +
         `has only ${partner.count} element${partner.count === 1 ? '' : 's'}.`;
       break;
     case 'unassigned':

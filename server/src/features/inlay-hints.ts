@@ -5,7 +5,7 @@
  */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
 import { FILE_ARRAY_PAIRS, IMG_DIR } from '../../../shared/contract';
-import { fileArrayAssignments, fileArrayFacts, imagePathOf, type DocumentFacts } from '../../../analysis/src/facts';
+import { visibleAssignments, fileArrayFacts, imagePathOf, type DocumentFacts } from '../../../analysis/src/facts';
 import { partnerOf } from './file-pairs';
 
 const NO_DESTINATION_LABEL = '-> no destination';
@@ -14,7 +14,7 @@ export function inlayHints(allFacts: DocumentFacts, range: Range): InlayHint[] {
   const facts = fileArrayFacts(allFacts);
   const hints: InlayHint[] = [];
   for (const pair of FILE_ARRAY_PAIRS) {
-    for (const assignment of fileArrayAssignments(facts, pair.src)) {
+    for (const assignment of visibleAssignments(facts, pair.src)) {
       (assignment.elements ?? []).forEach((element, index) => {
         const position = element.range.end;
         if (position.line < range.start.line || position.line > range.end.line) return;

@@ -5,8 +5,7 @@
  */
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import { FILE_ARRAY_PAIRS, findHook, findVariable, HOOKS, STAGE_SPECS, STAGES, type StageName } from '../../../shared/contract';
-import type { AssignmentFact, DocumentFacts, FunctionFact, Range } from '../../../analysis/src/facts';
-import { callParents } from './calls';
+import { callParents, visibleAssignments, type AssignmentFact, type DocumentFacts, type FunctionFact, type Range } from '../../../analysis/src/facts';
 import { destinationPath, elementText, partnerOf } from './file-pairs';
 import { comparePositions, union } from './positions';
 
@@ -37,8 +36,8 @@ export function documentSymbols(facts: DocumentFacts): DocumentSymbol[] {
   const other: DocumentSymbol[] = [];
 
   const seenVariables = new Set<string>();
-  for (const a of facts.assignments) {
-    if (a.function !== null || a.form === 'for-variable' || a.form === 'command-prefix') continue;
+  for (const a of visibleAssignments(facts)) {
+    if (a.function !== null || a.form === 'for-variable') continue;
     const pair = FILE_ARRAY_PAIRS.find((p) => p.src === a.name || p.dst === a.name);
     if (pair) {
       fileGroups.get(pair.stage)?.symbols.push(arraySymbol(facts, a));

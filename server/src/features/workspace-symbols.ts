@@ -9,7 +9,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SymbolKind, type CancellationToken, type SymbolInformation } from 'vscode-languageserver';
 import { IMAGE_FILE_NAME } from '../../../shared/contract';
-import type { DocumentFacts } from '../../../analysis/src/facts';
+import { visibleAssignments, type DocumentFacts } from '../../../analysis/src/facts';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 const MAX_IMAGE_FILES = 200;
@@ -105,8 +105,8 @@ export class WorkspaceSymbols {
 function symbolsOf(facts: DocumentFacts, uri: string, containerName: string): SymbolInformation[] {
   const symbols: SymbolInformation[] = [];
   const seen = new Set<string>();
-  for (const a of facts.assignments) {
-    if (a.function !== null || a.form === 'for-variable' || a.form === 'command-prefix' || seen.has(a.name)) continue;
+  for (const a of visibleAssignments(facts)) {
+    if (a.function !== null || a.form === 'for-variable' || seen.has(a.name)) continue;
     seen.add(a.name);
     symbols.push({
       name: a.name,

@@ -12,7 +12,7 @@ import { imageDirectoryOf } from '../../../analysis/src/source-files';
 import { toDiagnostics } from './convert';
 import { withoutMakeimgFalsePositives } from './filter';
 import { runShellcheck, type RunOutcome } from './runner';
-import { DocumentScheduler } from './scheduler';
+import { DocumentScheduler } from '../document-scheduler';
 
 export type ShellcheckSettings = ServerSettings['shellcheck'];
 /** Receives the shellcheck diagnostics of one document version (possibly empty). */

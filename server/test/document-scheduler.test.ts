@@ -3,7 +3,7 @@
  * logic; the real-process behaviour is in shellcheck-service.test.ts).
  */
 import * as assert from 'node:assert/strict';
-import { DocumentScheduler } from '../src/shellcheck/scheduler';
+import { DocumentScheduler } from '../src/document-scheduler';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,7 +23,7 @@ function controlledJob(name: string, log: string[]) {
   return { job, finish: (value: string) => finish(value) };
 }
 
-describe('shellcheck: document scheduler', () => {
+describe('document scheduler', () => {
   let scheduler: DocumentScheduler;
   afterEach(() => scheduler.dispose());
 

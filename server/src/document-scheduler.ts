@@ -2,7 +2,8 @@
  * Per-document debounced jobs where a newer version replaces an older one:
  * scheduling a document cancels its pending timer and aborts its running job,
  * and a result is delivered only if its job is still the document's current
- * one (a result for a stale version is dropped).
+ * one (a result for a stale version is dropped). Used for diagnostics and
+ * for ShellCheck (two instances, each with its own delay).
  */
 
 export interface Job<T> {
