@@ -1,5 +1,6 @@
-// Bundles the three programs into dist/ with esbuild, and puts both .wasm
-// files beside the server (and makeimg CLI) bundles, where parser.ts looks.
+// Bundles the three programs into dist/ with esbuild, and puts the .wasm
+// files (tree-sitter, the bash grammar, shfmt) beside the server (and makeimg
+// CLI) bundles, where analysis/src/wasm-files.ts looks.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,3 +41,4 @@ await Promise.all([
 ]);
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(out, 'tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), join(out, 'tree-sitter-bash.wasm'));
+copyFileSync(require.resolve('sh-syntax/main.wasm'), join(out, 'sh-syntax.wasm'));

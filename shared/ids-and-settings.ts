@@ -26,10 +26,22 @@ export interface ServerSettings {
   disabledRules: string[];
   shellcheck: { enable: boolean; path: string };
   maxNumberOfProblems: number;
+  /** shfmt options for formatting (a file's .editorconfig wins over them). */
+  format: FormatSettings;
+}
+
+/** makeimg.format.*: shfmt's flags -bn, -ci, -sr, -fn, -s (the indentation comes from the editor). */
+export interface FormatSettings {
+  binaryNextLine: boolean;
+  switchCaseIndent: boolean;
+  spaceRedirects: boolean;
+  functionNextLine: boolean;
+  simplify: boolean;
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   disabledRules: [],
   shellcheck: { enable: true, path: 'shellcheck' },
   maxNumberOfProblems: 100,
+  format: { binaryNextLine: false, switchCaseIndent: false, spaceRedirects: false, functionNextLine: false, simplify: false },
 };

@@ -6,9 +6,8 @@
  * (node.startIndex, Point.column), the same unit LSP positions use by
  * default. Rows count '\n' only, so `pointAt` does the same.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Language, Parser, type Edit, type Point, type Tree } from 'web-tree-sitter';
+import { locateWasm } from './wasm-files';
 
 export type { Tree, Node, Point, Parser } from 'web-tree-sitter';
 
@@ -27,17 +26,6 @@ async function loadParser(): Promise<Parser> {
   const parser = new Parser();
   parser.setLanguage(language);
   return parser;
-}
-
-/** Beside the bundle (dist/) first; from node_modules when running from source. */
-function locateWasm(fileName: string, packagePath: string): string {
-  const besideBundle = join(__dirname, fileName);
-  if (existsSync(besideBundle)) return besideBundle;
-  try {
-    return require.resolve(packagePath);
-  } catch {
-    throw new Error(`cannot find ${fileName}: expected it beside the server bundle (${besideBundle}) or in node_modules`);
-  }
 }
 
 /** Parse a whole text into a new tree (the caller deletes it). */

@@ -1,6 +1,6 @@
 /**
  * The packaged extension: `scripts/package-vsix` (vsce package) produces a
- * VSIX that holds the bundles, both .wasm files, grammar, snippets and docs,
+ * VSIX that holds the bundles, the .wasm files (parser, grammar, shfmt), grammar, snippets and docs,
  * and nothing of node_modules, sources, tests or source maps.
  */
 import { strict as assert } from 'node:assert';
@@ -20,6 +20,8 @@ const REQUIRED = [
   'extension/dist/makeimg.js',
   'extension/dist/tree-sitter.wasm',
   'extension/dist/tree-sitter-bash.wasm',
+  // shfmt as WebAssembly: formatting needs no binary
+  'extension/dist/sh-syntax.wasm',
   'extension/syntaxes/makeimg.tmLanguage.json',
   'extension/syntaxes/language-configuration.json',
   'extension/snippets/makeimg.json',
@@ -44,7 +46,7 @@ describe('client VSIX package', function () {
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('holds the bundles, both .wasm files, grammar, snippets, README and LICENSE', () => {
+  it('holds the bundles, the three .wasm files, grammar, snippets, README and LICENSE', () => {
     for (const f of REQUIRED) assert.ok(files.includes(f), `${f} is missing from the VSIX:\n${files.join('\n')}`);
   });
 

@@ -13,9 +13,10 @@ describe('makeimg command line', () => {
     assert.equal(parseArgs(['-C', '/q']).directory, '/q');
   });
 
-  it('knows check, lint FILES, --help and --version', () => {
+  it('knows check, lint FILES, fmt ARGS, --help and --version', () => {
     assert.equal(parseArgs(['check', 'out']).command, 'check');
     assert.deepEqual(parseArgs(['lint', 'a/image.sh', '--help']), { command: 'lint', json: false, files: ['a/image.sh', '--help'] });
+    assert.deepEqual(parseArgs(['fmt', '--check', 'image.sh']), { command: 'fmt', json: false, files: ['--check', 'image.sh'] });
     assert.equal(parseArgs(['--help']).command, 'help');
     assert.equal(parseArgs(['-V']).command, 'version');
   });

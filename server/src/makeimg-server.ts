@@ -11,12 +11,17 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   LSPErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   type CompletionList,
   type Connection,
+  type FormattingOptions,
   type InitializeParams,
+  type Range,
   type ServerCapabilities,
+  type TextEdit,
 } from 'vscode-languageserver/node';
 import { factsOfText } from '../../analysis/src/analysis';
 import type { DocumentFacts } from '../../analysis/src/facts';
@@ -29,6 +34,7 @@ import { codeLenses } from './features/code-lens';
 import { complete, COMPLETION_TRIGGERS } from './features/completion';
 import { affectedByFileChanges, canWatchFiles, documentLinks, watchSourceFiles } from './features/files';
 import { foldingRanges } from './features/folding';
+import { formatDocument } from './features/formatting';
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlay-hints';
 import { definition, documentHighlights, prepareRename, references, rename } from './features/navigation';
@@ -82,6 +88,8 @@ export class MakeimgServer {
       documentHighlightProvider: true,
       documentLinkProvider: { resolveProvider: false },
       documentSymbolProvider: true,
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
       foldingRangeProvider: true,
       hoverProvider: true,
       inlayHintProvider: true,
@@ -194,6 +202,19 @@ export class MakeimgServer {
     c.languages.inlayHint.on(this.onDocument([], ({ range }, { facts }) => inlayHints(facts, range)));
     c.onCodeLens(this.onDocument([], (_, { document, facts }) => codeLenses(facts, document.uri)));
     c.onDocumentLinks(this.onDocument([], (_, { document, facts }) => documentLinks(facts, document.uri)));
+    c.onDocumentFormatting(({ textDocument, options }) => this.format(textDocument.uri, options));
+    c.onDocumentRangeFormatting(({ textDocument, options, range }) => this.format(textDocument.uri, options, range));
+  }
+
+  /** Formatting (shfmt's rules): a syntax error leaves the text alone and says where it is. */
+  private async format(uri: string, options: FormattingOptions, range?: Range): Promise<TextEdit[] | null> {
+    const document = this.documents.get(uri);
+    if (!document || document.tooLarge) return null;
+    const { format } = await this.settings.get(uri);
+    const outcome = await formatDocument(document, options, format, range);
+    // A notification, not window/showMessageRequest: nothing to answer.
+    if (outcome.edits === null) void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: outcome.message });
+    return outcome.edits;
   }
 
   /** A request handler for an open, analysed document; `fallback` for unknown or too-large documents. */

@@ -39,6 +39,9 @@ export class SettingsCache {
 function normalizeSettings(raw: unknown): ServerSettings {
   const input = (raw && typeof raw === 'object' ? raw : {}) as Partial<Record<keyof ServerSettings, unknown>>;
   const shellcheck = (input.shellcheck && typeof input.shellcheck === 'object' ? input.shellcheck : {}) as Record<string, unknown>;
+  const format = (input.format && typeof input.format === 'object' ? input.format : {}) as Record<string, unknown>;
+  const flag = (key: keyof ServerSettings['format']) =>
+    typeof format[key] === 'boolean' ? (format[key] as boolean) : DEFAULT_SERVER_SETTINGS.format[key];
   return {
     disabledRules: Array.isArray(input.disabledRules)
       ? input.disabledRules.filter((c): c is string => typeof c === 'string')
@@ -51,5 +54,12 @@ function normalizeSettings(raw: unknown): ServerSettings {
       typeof input.maxNumberOfProblems === 'number' && input.maxNumberOfProblems >= 0
         ? Math.floor(input.maxNumberOfProblems)
         : DEFAULT_SERVER_SETTINGS.maxNumberOfProblems,
+    format: {
+      binaryNextLine: flag('binaryNextLine'),
+      switchCaseIndent: flag('switchCaseIndent'),
+      spaceRedirects: flag('spaceRedirects'),
+      functionNextLine: flag('functionNextLine'),
+      simplify: flag('simplify'),
+    },
   };
 }

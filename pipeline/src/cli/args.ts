@@ -3,11 +3,12 @@
  *   makeimg [build] [--json] [--directory DIR] [--source-date-epoch N] [img_dir_base]
  *   makeimg check [--json] [--directory DIR] [img_dir_base]
  *   makeimg lint FILE...
+ *   makeimg fmt [-w|--check] FILE...
  *   makeimg --help | --version
  */
 import { CONFIG_FILE, DEFAULT_IMG_DIR_BASE, IMAGE_FILE_NAME, IMG_DIR_BASE_KEY, SRC_DIR } from '../../../shared/contract';
 
-export type Command = 'build' | 'check' | 'lint' | 'help' | 'version';
+export type Command = 'build' | 'check' | 'lint' | 'fmt' | 'help' | 'version';
 
 export interface CliArgs {
   command: Command;
@@ -15,7 +16,7 @@ export interface CliArgs {
   directory?: string;
   imgDirBase?: string;
   sourceDateEpoch?: number;
-  /** Arguments of `makeimg lint`. */
+  /** Arguments of `makeimg lint` and `makeimg fmt`. */
   files: string[];
 }
 
@@ -29,6 +30,7 @@ export class UsageError extends Error {
 export const USAGE = `usage: makeimg [build] [options] [${IMG_DIR_BASE_KEY}]
        makeimg check [options] [${IMG_DIR_BASE_KEY}]
        makeimg lint FILE...
+       makeimg fmt [-w | --check] FILE...
 
 Builds the rootfs image described by ${IMAGE_FILE_NAME} in the current directory
 (\$${SRC_DIR}) into ${IMG_DIR_BASE_KEY} (default ${DEFAULT_IMG_DIR_BASE}, or ${IMG_DIR_BASE_KEY}= in
@@ -38,6 +40,7 @@ commands:
   build                  build the image (the default)
   check                  validate ${IMAGE_FILE_NAME} and print the resolved paths, without building
   lint FILE...           check ${IMAGE_FILE_NAME} files statically (no root needed)
+  fmt FILE...            format ${IMAGE_FILE_NAME} files with shfmt's rules (makeimg fmt --help)
 
 options:
   --json                 machine-readable events on stdout, one JSON object per line;
@@ -59,11 +62,11 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliArgs 
   const args: CliArgs = { command: 'build', json: false, files: [] };
   let rest = argv;
   const first = rest[0];
-  if (first === 'build' || first === 'check' || first === 'lint') {
+  if (first === 'build' || first === 'check' || first === 'lint' || first === 'fmt') {
     args.command = first;
     rest = rest.slice(1);
   }
-  if (args.command === 'lint') {
+  if (args.command === 'lint' || args.command === 'fmt') {
     args.files = rest;
     return args;
   }

@@ -7,6 +7,7 @@ import { encodeEvent, EXIT } from '../../../shared/events';
 import { runLint } from '../../../analysis/src/lint';
 import { parseArgs, USAGE, UsageError, type CliArgs } from './args';
 import { watchCancellation } from '../cancel';
+import { runFmt } from './fmt';
 import { checkExitCode, checkImage, formatCheckReport } from './check';
 import { resolveImgDirBase } from '../config';
 import { humanRenderer, jsonRenderer } from './human-output';
@@ -63,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.OK;
     case 'lint':
       return runLint(args.files, process.stdout, process.stderr);
+    case 'fmt':
+      return runFmt(args.files, process.stdout, process.stderr);
     default:
       return runBuildOrCheck(args);
   }

@@ -4,19 +4,7 @@
  */
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 
-/** Apply non-overlapping edits (LSP positions, '\n' line breaks) as a client does: all against the original text. */
-export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const offset = (p: { line: number; character: number }) =>
-    p.line >= lineStarts.length ? text.length : Math.min(lineStarts[p.line] + p.character, text.length);
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let result = text;
-  for (const edit of sorted) {
-    result = result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end));
-  }
-  return result;
-}
+export { applyTextEdits } from '../../../shared/test/support/text-edits';
 
 /** The text edits a WorkspaceEdit makes to `uri` (from `changes` or `documentChanges`). */
 export function textEditsFor(edit: WorkspaceEdit | undefined, uri: string): TextEdit[] {

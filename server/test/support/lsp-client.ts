@@ -24,6 +24,7 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowMessageNotification,
   ShutdownRequest,
   type ClientCapabilities,
   type Diagnostic,
@@ -56,6 +57,8 @@ export class LspTestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   /** window/logMessage texts (connection.console). */
   readonly logs: string[] = [];
+  /** window/showMessage notifications (what an editor pops up). */
+  readonly messages: { type: number; message: string }[] = [];
   /** client/registerCapability registrations the server made (all accepted). */
   readonly registrations: Registration[] = [];
   stderr = '';
@@ -80,6 +83,9 @@ export class LspTestClient {
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => client.receive(p));
     connection.onNotification(LogMessageNotification.type, (p) => {
       client.logs.push(p.message);
+    });
+    connection.onNotification(ShowMessageNotification.type, (p) => {
+      client.messages.push(p);
     });
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings ?? null));
     connection.onRequest(RegistrationRequest.type, (params) => {
