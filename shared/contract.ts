@@ -118,6 +118,8 @@ export const IMG_NAME = 'img_name';
 export const EXAMPLE_IMAGE_SUFFIX = '.tar.gz';
 /** The img_name value of examples and messages. */
 export const EXAMPLE_IMAGE_NAME = `myimage${EXAMPLE_IMAGE_SUFFIX}`;
+/** The array of image hygiene check codes (shared/image-report.ts IMAGE_CHECKS) a build does not report. */
+export const IMAGE_CHECKS_DISABLE = 'image_checks_disable';
 export const DO_INSTALL = 'do_install';
 export const DO_POSTINSTALL = 'do_postinstall';
 /** The variables makeimg provides (see PROVIDED_VARIABLES). */
@@ -186,6 +188,18 @@ export const VARIABLES: readonly VariableSpec[] = [
       'An array of paths, relative to `$img_dir`, where the elements of `postinstall_files_src` are copied. ' +
       'Must have exactly as many elements as `postinstall_files_src`. Parent directories are created.',
     example: 'postinstall_files_src=(sudoers.d/admin)\npostinstall_files_dst=(etc/sudoers.d/admin)',
+  },
+  {
+    name: IMAGE_CHECKS_DISABLE,
+    kind: 'array',
+    required: false,
+    stage: 'archive',
+    summary: 'Image hygiene checks (MKIMG1xx) not to report',
+    doc:
+      'Codes of the image hygiene checks that makeimg runs on the finished image (machine-id, caches, logs, ' +
+      'SSH host keys...) that this image does not want reported, e.g. `(MKIMG105)` for an image that ships ' +
+      'host keys on purpose. A `# makeimg-disable=CODE,...` comment anywhere in image.sh does the same.',
+    example: 'image_checks_disable=(MKIMG105 MKIMG107)',
   },
 ];
 

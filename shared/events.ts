@@ -5,6 +5,7 @@
  * definition.
  */
 import type { StageName } from './contract';
+import type { ImageReport } from './image-report';
 
 export interface StageEvent {
   type: 'stage';
@@ -58,7 +59,18 @@ export interface ResultEvent {
   kept?: string[];
 }
 
-export type BuildEvent = StageEvent | LogEvent | ProgressEvent | ErrorEvent | ResultEvent;
+/** What the finished image holds and its hygiene findings; after the archive stage, before the result. */
+export interface ReportEvent {
+  type: 'report';
+  /** The image the report describes. */
+  imgPath: string;
+  report: ImageReport;
+  /** image.sh, and the 1-based line of its img_name assignment: where the editor shows the findings. */
+  file?: string;
+  line?: number;
+}
+
+export type BuildEvent = StageEvent | LogEvent | ProgressEvent | ErrorEvent | ReportEvent | ResultEvent;
 
 /** Exit codes of the makeimg program. */
 export const EXIT = {
@@ -79,7 +91,7 @@ export function decodeEvent(line: string): BuildEvent | undefined {
   try {
     const v = JSON.parse(t) as { type?: unknown };
     if (v && typeof v === 'object' && typeof v.type === 'string' &&
-        ['stage', 'log', 'progress', 'error', 'result'].includes(v.type)) {
+        ['stage', 'log', 'progress', 'error', 'report', 'result'].includes(v.type)) {
       return v as BuildEvent;
     }
   } catch {

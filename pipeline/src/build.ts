@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { ARCHIVE_SUFFIX_PREFIX, DO_POSTINSTALL, IMG_NAME, STAGES, type StageName } from '../../shared/contract';
 import { EXIT, type BuildEvent } from '../../shared/events';
 import { archiveImage } from './archive/stage';
-import { treeContentBytes } from './archive/tree-size';
 import type { Stream } from './child-process';
 import { compressorFor } from './archive/compressors';
 import { copyFiles, CopyRefusedError, resolveDestination, resolveSource } from './stages/copy-files';
@@ -20,10 +19,17 @@ import { runInstall, runPostinstall } from './stages/hooks';
 import { checkHost } from './host';
 import { createImageDir, imagePaths, refuseExisting, type ImagePaths } from './image-paths';
 import { filePairs, validateDescription } from './validate';
+import { readHostFacts } from './report/hygiene';
+import { reportSettings } from './report/image-sh-settings';
+import { buildReport } from './report/report';
+import { scanTree } from './report/scan-tree';
+import type { ImageScan } from './report/scan';
 
 export interface BuildOptions {
   srcDir: string;
   imgDirBase: string;
+  /** Fail (exit 1, the image kept) when the report has hygiene findings. */
+  strict?: boolean;
   sourceDateEpoch?: number;
   signal: AbortSignal;
   emit: (e: BuildEvent) => void;
@@ -68,6 +74,8 @@ export async function build(o: BuildOptions): Promise<number> {
 
   try {
     checkHost();
+    // The build host as it is now, to recognise its files in the image later.
+    const host = await readHostFacts();
     const { description, paths } = await stage('resolve', () => resolve(o, logTo('resolve')));
     await createImageDir(paths);
     created = paths;
@@ -89,9 +97,12 @@ export async function build(o: BuildOptions): Promise<number> {
       });
     }
 
+    // The report reads the tree being archived (one walk alongside tar, which also gives the progress total).
     let bytes: number;
+    let scanning: ReturnType<typeof scanTree>;
     if (paths.archived) {
       bytes = await stage('archive', async () => {
+        scanning = scanTree(paths.imgDir, o.signal);
         const r = await archiveImage({
           sourceDir: paths.imgDir,
           outputPath: paths.imgPath,
@@ -99,13 +110,32 @@ export async function build(o: BuildOptions): Promise<number> {
           signal: o.signal,
           onProgress: (done, all) => emit({ type: 'progress', stage: 'archive', done, total: all }),
           onWarning: (message) => emit({ type: 'log', stage: 'archive', stream: 'stderr', text: message }),
+          treeBytes: scanning.then((s) => treeBytesOf(s)),
         });
+        await scanning;
         return r.bytes;
       });
-      await fs.rm(paths.imgDir, { recursive: true, force: true });
     } else {
       skip('archive', `${IMG_NAME} has no ${ARCHIVE_SUFFIX_PREFIX} suffix: the directory is the image`);
-      bytes = await treeContentBytes(paths.imgDir);
+      scanning = scanTree(paths.imgDir, o.signal);
+      bytes = treeBytesOf(await scanning);
+    }
+    const scan = await scanning!;
+    for (const note of scan.notes) emit({ type: 'log', stage: 'archive', stream: 'stderr', text: note });
+    const settings = await reportSettings(description);
+    const report = buildReport(scan, { host, disabled: settings.disabled });
+    emit({ type: 'report', imgPath: paths.imgPath, report, file: description.imageFile, line: settings.imgNameLine });
+    if (paths.archived) await fs.rm(paths.imgDir, { recursive: true, force: true });
+    if (o.strict && report.findings.length > 0) {
+      const codes = [...new Set(report.findings.map((f) => f.code))].join(', ');
+      emit({
+        type: 'error',
+        message: `--strict: the image has ${report.findings.length} hygiene finding(s) (${codes}); ${paths.imgPath} is kept`,
+        file: description.imageFile,
+        line: settings.imgNameLine,
+      });
+      emit({ type: 'result', ok: false, imgPath: paths.imgPath, bytes, kept: [paths.imgPath], ms: Date.now() - started });
+      return EXIT.BUILD_FAILED;
     }
     emit({ type: 'result', ok: true, imgPath: paths.imgPath, bytes, ms: Date.now() - started });
     return EXIT.OK;
@@ -175,4 +205,9 @@ async function copyStage(srcDir: string, imgDir: string, pairs: { src: string; d
     if (e instanceof CopyRefusedError) throw new StageFailedError(`copy refused: ${e.message}`);
     throw e;
   }
+}
+
+/** Content bytes of the regular files, each hard-linked file once: what tar reads. */
+function treeBytesOf(scan: ImageScan): number {
+  return scan.entries.reduce((n, e) => n + (e.type === 'file' ? e.size : 0), 0);
 }

@@ -6,6 +6,7 @@
 import { STAGE_SPECS, type StageName } from '../../../shared/contract';
 import type { BuildEvent, StageEvent } from '../../../shared/events';
 import { inBinaryUnits, percent } from '../../../shared/units';
+import { reportSummary } from '../../../shared/report-text';
 import { describeOutcome, type BuildOutcome } from './outcome';
 
 const ESC = '\x1b[';
@@ -70,6 +71,8 @@ export class TerminalRenderer {
       }
       case 'error':
         return this.line(ansi.boldRed(`✗ ${e.message}${place(e)}`));
+      case 'report':
+        return this.line(reportSummary(e.report, { heading: ansi.bold, dim: ansi.dim, warn: ansi.yellow }).join('\n'));
       case 'result':
         this.resultShown = true;
         if (e.ok) {
@@ -136,6 +139,8 @@ export function logLine(e: BuildEvent): { level: LogLevel; text: string } | unde
       return undefined;
     case 'error':
       return { level: 'error', text: `[build] ${e.message}${place(e)}` };
+    case 'report':
+      return { level: e.report.findings.length ? 'warn' : 'info', text: reportSummary(e.report).map((l) => `[report] ${l}`).join('\n') };
     case 'result':
       if (e.ok) return { level: 'info', text: `[build] built ${e.imgPath ?? ''}${e.bytes === undefined ? '' : ` (${formatBytes(e.bytes)})`} in ${formatDuration(e.ms)}` };
       return { level: e.cancelled ? 'warn' : 'error', text: `[build] ${e.cancelled ? 'cancelled' : 'failed'} after ${formatDuration(e.ms)}${e.kept?.length ? `; kept ${e.kept.join(', ')}` : ''}` };

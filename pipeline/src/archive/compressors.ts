@@ -8,9 +8,11 @@
  * versions in Debian 12: pigz 2.6, xz 5.4, zstd 1.5, lbzip2 2.5, pbzip2 1.1),
  * so SOURCE_DATE_EPOCH builds are byte-identical on any core count.
  */
-import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import { classifyImageName, IMAGE_SUFFIXES } from '../../../shared/contract';
+import { findOnPath } from '../../../shared/find-on-path';
+
+export { findOnPath };
 
 export interface CompressorCommand {
   /** Program name as listed in the contract, e.g. 'pigz'. */
@@ -33,21 +35,6 @@ export const COMPRESSOR_ARGS: Readonly<Record<string, readonly string[]>> = {
   // Any -T >= 1 gives the same frames; only --single-thread would differ.
   zstd: ['-T0', '-q', '-c'],
 };
-
-/** The first executable called `name` on PATH, or undefined. */
-export function findOnPath(name: string, searchPath = process.env.PATH ?? ''): string | undefined {
-  for (const dir of searchPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  return undefined;
-}
 
 /**
  * The compressor for an image path, chosen by its suffix: undefined for a

@@ -32,6 +32,8 @@ export interface ArchiveOptions {
   onProgress?: (done: number, total: number) => void;
   /** Messages tar printed although it succeeded (e.g. "socket ignored"). */
   onWarning?: (message: string) => void;
+  /** The tree's content bytes when the caller walks the tree anyway (the build report); else walked here. */
+  treeBytes?: Promise<number>;
 }
 
 export interface ArchiveResult {
@@ -94,7 +96,7 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
     if (opts.onProgress && tar.process.pid !== undefined) {
       poller = pollProgress(tar.process.pid, opts.onProgress);
       const p = poller;
-      total = treeContentBytes(sourceDir, signal).then((t) => (p.setTotal(t), t));
+      total = (opts.treeBytes ?? treeContentBytes(sourceDir, signal)).then((t) => (p.setTotal(t), t));
     }
 
     const ends = await Promise.all(children.map((c) => c.ended));

@@ -6,7 +6,8 @@
  */
 import { STAGE_SPECS } from '../../../shared/contract';
 import { encodeEvent, type BuildEvent } from '../../../shared/events';
-import { inBinaryUnits, percent } from '../../../shared/units';
+import { formatBytes, percent } from '../../../shared/units';
+import { reportSummary, type Paint } from '../../../shared/report-text';
 
 export type EventSink = (e: BuildEvent) => void;
 
@@ -16,10 +17,7 @@ export function jsonRenderer(out: NodeJS.WritableStream): EventSink {
   };
 }
 
-export function formatBytes(n: number): string {
-  const { value, unit } = inBinaryUnits(n);
-  return unit === 'B' ? `${n} B` : `${value.toFixed(1)} ${unit}`;
-}
+export { formatBytes };
 
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
@@ -40,6 +38,12 @@ interface Styles {
 function styles(colour: boolean): Styles {
   const wrap = (code: string) => (s: string) => (colour ? `\x1b[${code}m${s}\x1b[0m` : s);
   return { heading: wrap('1;36'), dim: wrap('2'), ok: wrap('1;32'), bad: wrap('1;31') };
+}
+
+/** The report's colours on this stream. */
+export function humanPaint(out: NodeJS.WritableStream & { isTTY?: boolean }, env: NodeJS.ProcessEnv): Paint {
+  const s = styles(useColour(out, env));
+  return { heading: s.heading, dim: s.dim, warn: s.bad };
 }
 
 export function humanRenderer(
@@ -83,6 +87,10 @@ export function humanRenderer(
         err.write(e2.bad('makeimg: error: ') + e.message + where + '\n');
         break;
       }
+      case 'report':
+        endProgress();
+        out.write(reportSummary(e.report, humanPaint(out, env)).map((l) => `    ${l}\n`).join(''));
+        break;
       case 'result':
         endProgress();
         if (e.ok) {

@@ -10,7 +10,8 @@ import { watchCancellation } from '../cancel';
 import { runFmt } from './fmt';
 import { checkExitCode, checkImage, formatCheckReport } from './check';
 import { resolveImgDirBase } from '../config';
-import { humanRenderer, jsonRenderer } from './human-output';
+import { humanPaint, humanRenderer, jsonRenderer } from './human-output';
+import { runInspect } from './inspect';
 import { build } from '../build';
 import { version } from '../version';
 
@@ -28,6 +29,7 @@ async function runBuildOrCheck(args: CliArgs): Promise<number> {
     return await build({
       srcDir,
       imgDirBase: base.path,
+      strict: args.strict,
       sourceDateEpoch: args.sourceDateEpoch,
       signal: cancellation.signal,
       emit,
@@ -66,6 +68,21 @@ export async function main(argv: string[]): Promise<number> {
       return runLint(args.files, process.stdout, process.stderr);
     case 'fmt':
       return runFmt(args.files, process.stdout, process.stderr);
+    case 'inspect': {
+      const cancellation = watchCancellation({ watchStdin: false });
+      try {
+        return await runInspect(args.image, {
+          json: args.json,
+          strict: args.strict,
+          out: process.stdout,
+          err: process.stderr,
+          paint: humanPaint(process.stdout, process.env),
+          signal: cancellation.signal,
+        });
+      } finally {
+        cancellation.dispose();
+      }
+    }
     default:
       return runBuildOrCheck(args);
   }

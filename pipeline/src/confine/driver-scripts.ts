@@ -12,6 +12,7 @@ import {
   DO_POSTINSTALL,
   FILE_ARRAY_PAIRS,
   HOOKS,
+  IMAGE_CHECKS_DISABLE,
   IMAGE_FILE_NAME,
   IMG_DIR,
   IMG_NAME,
@@ -70,7 +71,7 @@ function imageFile(srcDir: string): string {
  */
 export function evaluationScript(srcDir: string): string {
   const out = `${CONTROL_MOUNT}/${DESCRIPTION_FILE}`;
-  const arrays = FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst]);
+  const arrays = [...FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst]), IMAGE_CHECKS_DISABLE];
   const excluded = [...SHELL_VARIABLES, ...PROVIDED_VARIABLES.map((v) => v.name)];
   return `# makeimg: evaluate image.sh (generated)
 ${providedAssignments({ srcDir })}

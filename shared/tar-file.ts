@@ -1,0 +1,117 @@
+/**
+ * Reads a `.tar*` image once, front to back, through the decompressor its
+ * suffix names (the contract's IMAGE_SUFFIXES, first one installed), into a
+ * TarStreamReader. Used by `makeimg inspect` and the editor's image file
+ * system; nothing is written to disk.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { classifyImageName, IMAGE_SUFFIXES } from './contract';
+import { findOnPath } from './find-on-path';
+import { TarStreamReader, type TarStreamHandlers } from './tar-stream';
+
+/** Flags that make each program decompress stdin to stdout. */
+const DECOMPRESSOR_ARGS: Readonly<Record<string, readonly string[]>> = {
+  pigz: ['-d', '-c'],
+  gzip: ['-d', '-c'],
+  lbzip2: ['-d', '-c'],
+  pbzip2: ['-d', '-c'],
+  bzip2: ['-d', '-c'],
+  xz: ['-d', '-T0', '-c'],
+  zstd: ['-d', '-q', '-c'],
+};
+
+export interface Decompressor {
+  name: string;
+  program: string;
+  args: string[];
+}
+
+/** The decompressor for an image's suffix; undefined for a plain `.tar`; a clear Error when there is none. */
+export function decompressorFor(imagePath: string, searchPath = process.env.PATH ?? ''): Decompressor | undefined {
+  const kind = classifyImageName(path.basename(imagePath));
+  if (kind.kind !== 'archive') {
+    throw new Error(`${imagePath} is not a tar image (${IMAGE_SUFFIXES.map((s) => s.suffix).join(', ')})`);
+  }
+  const names = kind.suffix.compressors;
+  if (names.length === 0) return undefined;
+  for (const name of names) {
+    const program = findOnPath(name, searchPath);
+    const args = DECOMPRESSOR_ARGS[name];
+    if (program && args) return { name, program, args: [...args] };
+  }
+  throw new Error(`cannot read a ${kind.suffix.suffix} image: install one of ${names.join(', ')}`);
+}
+
+export interface ReadTarOptions {
+  signal?: AbortSignal;
+  /** Checked after every chunk: true stops reading early (the rest of the archive is not needed). */
+  stopWhen?: () => boolean;
+}
+
+/** Stream the whole archive through `handlers`; rejects on a damaged archive or a failing decompressor. */
+export async function readTarFile(imagePath: string, handlers: TarStreamHandlers, opts: ReadTarOptions = {}): Promise<void> {
+  const reader = new TarStreamReader(handlers);
+  const decompressor = decompressorFor(imagePath);
+  const file = await fs.open(imagePath, 'r');
+  try {
+    if (!decompressor) {
+      const stream = createReadStream('', { fd: file.fd, autoClose: false, highWaterMark: 1 << 20, signal: opts.signal });
+      for await (const chunk of stream) {
+        reader.push(chunk as Buffer);
+        if (reader.ended || opts.stopWhen?.()) {
+          stream.destroy();
+          return;
+        }
+      }
+      reader.end();
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(decompressor.program, decompressor.args, { stdio: [file.fd, 'pipe', 'pipe'], signal: opts.signal });
+      const stdout = child.stdout!;
+      const stderrStream = child.stderr!;
+      let stopped = false;
+      let failure: Error | undefined;
+      let stderr = '';
+      const stop = (): void => {
+        stopped = true;
+        stdout.destroy();
+        child.kill('SIGTERM');
+      };
+      stderrStream.setEncoding('utf8');
+      stderrStream.on('data', (c: string) => (stderr = (stderr + c).slice(-4096)));
+      stdout.on('data', (chunk: Buffer) => {
+        if (stopped) return;
+        try {
+          reader.push(chunk);
+        } catch (e) {
+          failure = e as Error;
+          stop();
+          return;
+        }
+        if (reader.ended || opts.stopWhen?.()) stop();
+      });
+      child.on('error', (e) => {
+        if (!stopped) reject(e);
+      });
+      child.on('close', (code, signal) => {
+        if (failure) return reject(failure);
+        if (opts.signal?.aborted) return reject(opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted'));
+        if (stopped) return resolve();
+        if (code !== 0) {
+          return reject(new Error(`${decompressor.name} could not read ${imagePath} (${signal ?? `exit ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
+        }
+        try {
+          reader.end();
+          resolve();
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+    });
+  } finally {
+    await file.close();
+  }
+}
