@@ -2,9 +2,9 @@
  * text -> facts -> findings, without LSP: used by the server, the
  * command-line linter and tests.
  */
-import { extractFacts, type DocumentFacts } from './facts';
+import { encodingOf, extractFacts, type DocumentFacts } from './facts';
 import { parseText } from './parser';
-import { checkRule, RULES, type Finding, type Rule, type SourceFiles } from './rules';
+import { checkRule, ENCODING_RULES, RULES, type Finding, type Rule, type SourceFiles } from './rules';
 
 export interface AnalysisOptions {
   /** Rule codes not to run (e.g. "MKIMG010"). */
@@ -51,4 +51,26 @@ export async function factsOfText(text: string): Promise<DocumentFacts> {
 export async function analyzeText(text: string, options: AnalysisOptions = {}): Promise<Analysis> {
   const facts = await factsOfText(text);
   return { facts, findings: runRules(facts, options) };
+}
+
+/**
+ * The findings about the raw text only (CRLF line endings, byte order mark,
+ * NUL bytes), without parsing: the pipeline refuses such an image.sh with
+ * the editor's words.
+ */
+export function encodingFindings(text: string): Finding[] {
+  const facts: DocumentFacts = {
+    assignments: [],
+    functions: [],
+    references: [],
+    commands: [],
+    sources: [],
+    syntaxErrors: [],
+    syntaxErrorsTruncated: false,
+    blocks: [],
+    comments: [],
+    encoding: encodingOf(text),
+    lineCount: 0,
+  };
+  return ENCODING_RULES.flatMap((rule) => checkRule(rule, { facts }));
 }

@@ -28,15 +28,46 @@ async function loadParser(): Promise<Parser> {
   return parser;
 }
 
-/** Parse a whole text into a new tree (the caller deletes it). */
-export async function parseText(text: string): Promise<Tree> {
-  const parser = await getParser();
-  return parseWith(parser, text, null);
+/** Thrown when a parse takes longer than its budget (the parser is reset; nothing is half-done). */
+export class ParseBudgetExceeded extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`parsing took longer than ${budgetMs} ms`);
+  }
 }
 
-function parseWith(parser: Parser, text: string, oldTree: Tree | null): Tree {
-  const tree = parser.parse(text, oldTree);
-  if (!tree) throw new Error('tree-sitter returned no tree');
+/**
+ * Parse a whole text into a new tree (the caller deletes it). `budgetMs`
+ * bounds the time (ParseBudgetExceeded); without it, the parse may take as
+ * long as the text needs.
+ */
+export async function parseText(text: string, budgetMs?: number): Promise<Tree> {
+  const parser = await getParser();
+  return parseWith(parser, text, null, budgetMs);
+}
+
+/**
+ * tree-sitter-bash's lexer takes NUL for the end of input and recovers from
+ * each one by rescanning: quadratic (16,000 NULs took 15 s). Bash refuses
+ * such files anyway; a space in their place keeps every offset.
+ */
+export function withoutNulBytes(text: string): string {
+  return text.includes('\0') ? text.replace(/\0/g, ' ') : text;
+}
+
+function parseWith(parser: Parser, text: string, oldTree: Tree | null, budgetMs?: number): Tree {
+  let options: { progressCallback: () => boolean } | undefined;
+  if (budgetMs !== undefined) {
+    const deadline = performance.now() + budgetMs;
+    options = { progressCallback: () => performance.now() > deadline };
+  }
+  // The typings say void; returning true cancels the parse (web-tree-sitter 0.25).
+  const tree = parser.parse(withoutNulBytes(text), oldTree, options as Parameters<Parser['parse']>[2]);
+  if (!tree) {
+    // A cancelled parse would resume on the next call, possibly of another text.
+    parser.reset();
+    if (budgetMs !== undefined) throw new ParseBudgetExceeded(budgetMs);
+    throw new Error('tree-sitter returned no tree');
+  }
   return tree;
 }
 
@@ -90,23 +121,29 @@ export class DocumentTree {
   constructor(
     private readonly parser: Parser,
     text: string,
+    /** Longest a (re)parse may take; the `tree` getter then throws ParseBudgetExceeded. */
+    private readonly budgetMs?: number,
   ) {
     this.currentText = text;
   }
 
-  static async create(text: string): Promise<DocumentTree> {
-    return new DocumentTree(await getParser(), text);
+  static async create(text: string, budgetMs?: number): Promise<DocumentTree> {
+    return new DocumentTree(await getParser(), text, budgetMs);
   }
 
   get text(): string {
     return this.currentText;
   }
 
-  /** The up-to-date tree (reparsed incrementally if edits are pending). Do not delete it. */
+  /**
+   * The up-to-date tree (reparsed incrementally if edits are pending). Do
+   * not delete it. Throws ParseBudgetExceeded when the parse takes too long;
+   * the edits stay recorded, so a later access tries again.
+   */
   get tree(): Tree {
     if (this.stale || !this.currentTree) {
       const old = this.currentTree;
-      this.currentTree = parseWith(this.parser, this.currentText, old ?? null);
+      this.currentTree = parseWith(this.parser, this.currentText, old ?? null, this.budgetMs);
       old?.delete();
       this.stale = false;
     }

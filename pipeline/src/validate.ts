@@ -5,6 +5,7 @@
  */
 import { classifyImageName, DO_INSTALL, EXAMPLE_IMAGE_NAME, FILE_ARRAY_PAIRS, IMG_NAME } from '../../shared/contract';
 import type { ImageDescription } from './stages/evaluate';
+import { encodingFindings } from '../../analysis/src/analysis';
 
 export interface Problem {
   message: string;
@@ -41,6 +42,15 @@ export function validateDescription(d: ImageDescription): Problem[] {
     }
   }
   return problems;
+}
+
+/**
+ * What bash trips over in image.sh's raw text before running any of it
+ * (Windows line endings, a byte order mark, NUL bytes): refused at resolve
+ * with the words of the editor's diagnostics (MKIMG014-016).
+ */
+export function validateImageText(text: string): Problem[] {
+  return encodingFindings(text).map((f) => ({ message: `${f.message} (${f.code})`, line: f.range.start.line + 1 }));
 }
 
 /** The src/dst pairs of a stage, as evaluated. */

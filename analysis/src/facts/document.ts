@@ -9,6 +9,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { attachComments } from './comments';
 import { emptyFragment, extractStatement, MAX_SYNTAX_ERRORS, type FactsFragment } from './extract';
 import type { DocumentFacts, Position } from './model';
+import { encodingOf } from './encoding';
 import { describeError } from './syntax-errors';
 
 interface CachedStatement {
@@ -33,7 +34,7 @@ export class FactsBuilder {
     this.cache = next;
     // Text that is not bash at all can make the root itself an ERROR node.
     if (rootIsError) fragments.unshift({ ...emptyFragment(), syntaxErrors: [describeError(root)] });
-    const facts = merge(fragments, root.endPosition.row + 1);
+    const facts = merge(fragments, root.endPosition.row + 1, encodingOf(text));
     attachComments(facts, text);
     return facts;
   }
@@ -60,8 +61,8 @@ export function extractFacts(tree: Tree, text: string): DocumentFacts {
   return new FactsBuilder().build(tree, text);
 }
 
-function merge(fragments: FactsFragment[], lineCount: number): DocumentFacts {
-  const facts: DocumentFacts = { ...emptyFragment(), syntaxErrorsTruncated: false, lineCount };
+function merge(fragments: FactsFragment[], lineCount: number, encoding: DocumentFacts['encoding']): DocumentFacts {
+  const facts: DocumentFacts = { ...emptyFragment(), syntaxErrorsTruncated: false, lineCount, encoding };
   for (const f of fragments) {
     pushAll(facts.assignments, f.assignments);
     pushAll(facts.functions, f.functions);

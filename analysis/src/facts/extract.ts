@@ -65,7 +65,7 @@ const VALUE_CHANGING_FLAGS = /[ilunA]/;
 const GUARD_OPERATORS = new Set([':-', '-', ':=', '=', ':+', '+', ':?', '?']);
 
 /** The facts of one top-level statement (positions absolute, comments above not attached yet). */
-export type FactsFragment = Omit<DocumentFacts, 'lineCount' | 'syntaxErrorsTruncated'>;
+export type FactsFragment = Omit<DocumentFacts, 'lineCount' | 'syntaxErrorsTruncated' | 'encoding'>;
 
 export function emptyFragment(): FactsFragment {
   return { assignments: [], functions: [], references: [], commands: [], sources: [], syntaxErrors: [], blocks: [], comments: [] };

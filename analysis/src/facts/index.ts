@@ -4,3 +4,4 @@ export { extractFacts, FactsBuilder } from './document';
 export * from './query';
 export * from './call-graph';
 export * from './file-arrays';
+export { encodingOf } from './encoding';

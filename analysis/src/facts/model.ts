@@ -17,6 +17,7 @@
  *     syntaxErrors SyntaxErrorFact[] ERROR / MISSING nodes with a readable message
  *     blocks       BlockFact[]       multi-line compound constructs (folding)
  *     comments     CommentFact[]     every comment
+ *     encoding     EncodingFacts     CRLF line endings, byte order mark, NUL bytes
  *
  * Every fact carries `function`: the name of the innermost enclosing function
  * definition, or null at the top level.
@@ -189,6 +190,18 @@ export interface CommentFact {
   range: Range;
 }
 
+/** What bash trips over in the raw text (see facts/encoding.ts). */
+export interface EncodingFacts {
+  /** The text starts with U+FEFF (a UTF-8 byte order mark). */
+  bom: boolean;
+  /** Each '\r\n' line break, from the '\r' to the start of the next line (the first 100,000). */
+  crlf: Range[];
+  crlfCount: number;
+  nulCount: number;
+  /** The first NUL character. */
+  firstNul?: Range;
+}
+
 export interface DocumentFacts {
   assignments: AssignmentFact[];
   functions: FunctionFact[];
@@ -200,6 +213,7 @@ export interface DocumentFacts {
   syntaxErrorsTruncated: boolean;
   blocks: BlockFact[];
   comments: CommentFact[];
+  encoding: EncodingFacts;
   /** Number of lines of the document ('\n'-separated). */
   lineCount: number;
   /**

@@ -1,4 +1,6 @@
 /** The registry of image.sh rules, in code order. Codes are stable: never reuse or renumber one. */
+import { byteOrderMark } from './byte-order-mark';
+import { crlfLineEndings } from './crlf-line-endings';
 import { doInstallMissing } from './do-install-missing';
 import { fileArrayScalar } from './file-array-scalar';
 import { fileSourceMissing } from './file-source-missing';
@@ -9,6 +11,7 @@ import { imgNameMissing } from './img-name-missing';
 import { imgNameSuffix } from './img-name-suffix';
 import { nearMissName } from './near-miss';
 import { nonHook } from './non-hook';
+import { nulBytes } from './nul-bytes';
 import { providedAssigned } from './provided-assigned';
 import { providedInPostinstall } from './provided-in-postinstall';
 import { syntaxError } from './syntax-error';
@@ -28,7 +31,13 @@ export const RULES: readonly Rule[] = [
   syntaxError,
   fileSourceOutside,
   fileSourceMissing,
+  crlfLineEndings,
+  byteOrderMark,
+  nulBytes,
 ];
+
+/** The rules about the raw text (line endings, byte order mark, NUL bytes): the pipeline refuses such an image.sh with their words. */
+export const ENCODING_RULES: readonly Rule[] = [crlfLineEndings, byteOrderMark, nulBytes];
 
 export function findRule(code: string): Rule | undefined {
   return RULES.find((r) => r.code === code);

@@ -22,6 +22,8 @@ export type FixData =
   | { kind: 'replace'; range: Range; newText: string }
   /** A source file that does not exist: create it (`path` is relative to the image.sh directory). */
   | { kind: 'create-file'; path: string }
+  /** Edits that need no other context (CRLF line breaks to LF, removing a byte order mark). */
+  | { kind: 'edits'; title: string; edits: { range: Range; newText: string }[] }
   /** The arrays of a pair differ in length; `shorter` needs `missing` more elements. */
   | { kind: 'pair-mismatch'; src: string; dst: string; srcCount: number; dstCount: number; shorter: string; missing: number };
 

@@ -4,13 +4,14 @@
  * defined, and the definitions do_postinstall will get (with the original
  * text of plain definitions, so its failures can name image.sh lines).
  */
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_FILE_NAME } from '../../../shared/contract';
 import type { Stream } from '../child-process';
 import { DESCRIPTION_FILE, runDriver, withControlDir } from '../confine/control-dir';
 import { evaluationScript, SYNTAX_ERROR_STATUS } from '../confine/driver-scripts';
 import { CancelledError, InvalidInputError } from '../errors';
+import { validateImageText } from '../validate';
 import type { OriginalDefinition } from '../confine/postinstall-lines';
 
 export interface ArrayValue {
@@ -94,13 +95,33 @@ function syntaxErrorLine(stderr: string[], imageFile: string): number | undefine
   return undefined;
 }
 
+/** Larger files (or anything but a regular file) are left to bash alone. */
+const MAX_CHECKED_BYTES = 16 * 1024 * 1024;
+
+/** image.sh's text for the checks before evaluation (undefined: not checked). */
+async function readTextToCheck(imageFile: string): Promise<string | undefined> {
+  // Non-blocking: a FIFO named image.sh must not hang the build here.
+  const handle = await fs.open(imageFile, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size > MAX_CHECKED_BYTES) return undefined;
+    return (await handle.readFile()).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function evaluateImage(srcDir: string, opts: EvaluateOptions): Promise<ImageDescription> {
   const imageFile = path.join(srcDir, IMAGE_FILE_NAME);
+  let text: string | undefined;
   try {
-    await fs.access(imageFile);
+    text = await readTextToCheck(imageFile);
   } catch {
     throw new InvalidInputError(`no ${IMAGE_FILE_NAME} in ${srcDir}`);
   }
+  // Bash would fail on these in ways that name neither the file nor the cause.
+  const [problem] = text === undefined ? [] : validateImageText(text);
+  if (problem) throw new InvalidInputError(problem.message, imageFile, problem.line);
   return withControlDir(async (controlDir) => {
     const stderr: string[] = [];
     const result = await runDriver(evaluationScript(srcDir), { place: 'confined-host', controlDir, srcDir }, {

@@ -83,6 +83,8 @@ function fixFor(input: CodeActionInput, code: string, data: FixData): Fix | unde
       return appendPlaceholdersFix(input, data.shorter, data.missing, data.shorter === data.dst ? 'destination' : 'source');
     case 'create-file':
       return createFileFix(input, data.path);
+    case 'edits':
+      return { title: data.title, edit: editOf(input.uri, data.edits.map((e) => ({ range: e.range, newText: e.newText }))) };
   }
 }
 

@@ -1,0 +1,22 @@
+/** MKIMG016: NUL bytes: bash refuses the file (and the editor checks it with spaces in their place). */
+import { lineOf } from './common';
+import type { Rule } from './types';
+
+export const nulBytes: Rule = {
+  code: 'MKIMG016',
+  severity: 'error',
+  title: 'image.sh contains NUL bytes',
+  check({ facts }) {
+    const { nulCount, firstNul } = facts.encoding;
+    if (nulCount === 0 || !firstNul) return [];
+    const count = nulCount === 1 ? 'a NUL byte' : `${nulCount.toLocaleString('en-US')} NUL bytes`;
+    return [
+      {
+        range: firstNul,
+        message:
+          `image.sh contains ${count} (the first on line ${lineOf(facts, firstNul)}): bash refuses to run a file with NUL bytes. ` +
+          `Is this the right file, or was it saved in another encoding (UTF-16)? The other checks read each NUL as a space.`,
+      },
+    ];
+  },
+};
