@@ -1,7 +1,7 @@
 /** The facts model: what is extracted, and what is marked unknown. */
 import assert from 'node:assert/strict';
 import { analyzeText } from '../src/analysis';
-import { callChain, callGraph, callParents, FactsBuilder, knownElementCount, type DocumentFacts, type Range } from '../src/facts';
+import { callChain, callGraph, callParents, chainText, FactsBuilder, knownElementCount, type DocumentFacts, type Range } from '../src/facts';
 import { DocumentTree } from '../src/parser';
 
 async function factsOf(text: string): Promise<DocumentFacts> {
@@ -109,6 +109,10 @@ describe('facts', () => {
     const parents = callParents(facts, 'do_postinstall');
     assert.deepEqual([...parents.keys()].sort(), ['a', 'b', 'c', 'do_postinstall']);
     assert.deepEqual(callChain(parents, 'c').map((call) => `${call.function}->${call.name}`), ['do_postinstall->a', 'a->b', 'b->c']);
+    assert.equal(parents.get('c')?.depth, 3);
+    assert.equal(parents.get('c')?.first?.name, 'a');
+    assert.equal(chainText('do_postinstall', parents, 'c'), 'do_postinstall -> a -> b -> c');
+    assert.equal(chainText('do_postinstall', parents, 'c', 3), 'do_postinstall -> a -> ... -> b -> c, 3 calls');
     assert.equal(facts.commands.find((c) => c.name === 'c')?.conditional, true);
   });
 

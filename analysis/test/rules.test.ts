@@ -203,6 +203,43 @@ describe('rules', () => {
       const text = `${BASE}do_postinstall() {\n  echo "\${img_dir:-/}" '$img_dir'\n  local src_dir=/srv; echo $src_dir\n}\n`;
       assert.deepEqual(await findings(text, 'MKIMG009'), []);
     });
+    // Issue 11 item 15: bash would not fail in any of these.
+    it("stays silent when a caller's `local img_dir` is what the callee sees (dynamic scoping)", async () => {
+      const text = `${BASE}do_postinstall() {\n  local img_dir=/\n  helper\n}\nhelper() { echo "$img_dir/etc"; }\n`;
+      assert.deepEqual(await findings(text, 'MKIMG009'), []);
+      // Reached another way too, without the local: then it is flagged.
+      const both = `${text}other() { helper; }\ndo_postinstall() {\n  local img_dir=/\n  helper\n  other2\n}\nother2() { helper; }\n`;
+      assert.deepEqual((await findings(both, 'MKIMG009')).map(at), []);
+      const unshadowed = `${BASE}do_postinstall() {\n  local img_dir=/\n  helper\n  plain\n}\nhelper() { echo "$img_dir/etc"; }\nplain() { helper; }\n`;
+      assert.deepEqual((await findings(unshadowed, 'MKIMG009')).map(at), []);
+      const viaPlain = `${BASE}do_postinstall() {\n  plain\n}\nsetter() { local img_dir=/; helper; }\nhelper() { echo "$img_dir/etc"; }\nplain() { helper; setter; }\n`;
+      assert.deepEqual((await findings(viaPlain, 'MKIMG009')).map(at), ['9:18-9:26']);
+    });
+    it('only looks at the last definition of do_postinstall (bash keeps the last one)', async () => {
+      const text = `${BASE}do_postinstall() {\n  cp "$src_dir/x" /x\n  helper\n}\nhelper() { echo "$img_dir"; }\ndo_postinstall() {\n  echo done\n}\n`;
+      assert.deepEqual(await findings(text, 'MKIMG009'), []);
+      const replacedFirst = `${BASE}do_postinstall() { :; }\ndo_postinstall() {\n  cp "$src_dir/x" /x\n}\n`;
+      assert.deepEqual((await findings(replacedFirst, 'MKIMG009')).map(at), ['7:7-7:15']);
+    });
+    it('stays silent after `: "${img_dir:=/}"` assigned it', async () => {
+      const text = `${BASE}do_postinstall() {\n  : "\${img_dir:=/}"\n  mkdir -p "$img_dir/etc"\n}\n`;
+      assert.deepEqual(await findings(text, 'MKIMG009'), []);
+    });
+    // Issue 11 item 14: a chain of 20,000 helpers took 41 s and 2.6 GB, and the message listed all of them.
+    it('a chain of 20,000 functions: linear, and the message shows the first and last links and the count', async function () {
+      this.timeout(120_000);
+      const n = 20_000;
+      const parts = [`${BASE}do_postinstall() { f0; }\n`];
+      for (let i = 0; i < n; i++) parts.push(`f${i}() { f${i + 1}; }\n`);
+      parts.push(`f${n}() { echo "$img_dir"; }\n`);
+      const [f, ...more] = await findings(parts.join(''), 'MKIMG009');
+      assert.equal(more.length, 0);
+      assert.match(f.message, /\(do_postinstall -> f0 -> \.\.\. -> f19999 -> f20000, 20,001 calls\)/);
+      assert.ok(f.message.length < 400, `message of ${f.message.length} characters`);
+      assert.deepEqual(f.related?.map((r) => r.message), [
+        'do_postinstall runs inside the new rootfs', 'do_postinstall calls f0 here', 'f19999 calls f20000 here',
+      ]);
+    });
   });
 
   describe('MKIMG010 provided variables assigned', () => {

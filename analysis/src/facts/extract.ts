@@ -63,6 +63,7 @@ const DECLARATION_KEYWORDS = new Set<string>(['local', 'declare', 'typeset', 're
 /** declare options that transform or redirect the value, so it is not what is written. */
 const VALUE_CHANGING_FLAGS = /[ilunA]/;
 const GUARD_OPERATORS = new Set([':-', '-', ':=', '=', ':+', '+', ':?', '?']);
+const ASSIGNING_OPERATORS = new Set([':=', '=']);
 
 /** The facts of one top-level statement (positions absolute, comments above not attached yet). */
 export type FactsFragment = Omit<DocumentFacts, 'lineCount' | 'syntaxErrorsTruncated' | 'encoding'>;
@@ -310,6 +311,7 @@ class Extractor {
         expansionRange: range,
         form: 'arithmetic',
         guarded: false,
+        assigns: false,
         quoted: ctx.quoted,
         function: ctx.fn,
       });
@@ -359,11 +361,15 @@ class Extractor {
   private visitExpansion(node: Node, braced: boolean): void {
     let nameNode: Node | null = null;
     let guarded = false;
+    let assigns = false;
     for (const child of node.children) {
       if (!child) continue;
       if (!nameNode && (child.type === 'variable_name' || child.type === 'special_variable_name')) nameNode = child;
       else if (!nameNode && child.type === 'subscript') nameNode = child.childForFieldName('name');
-      else if (nameNode && !child.isNamed && GUARD_OPERATORS.has(child.type)) guarded = true;
+      else if (nameNode && !child.isNamed && GUARD_OPERATORS.has(child.type)) {
+        guarded = true;
+        assigns ||= ASSIGNING_OPERATORS.has(child.type);
+      }
     }
     if (!nameNode || nameNode.type !== 'variable_name') return;
     this.facts.references.push({
@@ -372,6 +378,7 @@ class Extractor {
       expansionRange: rangeOf(node),
       form: braced ? 'braced' : 'simple',
       guarded,
+      assigns,
       quoted: this.ctx.quoted,
       function: this.ctx.fn,
     });

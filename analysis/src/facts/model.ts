@@ -144,6 +144,8 @@ export interface ReferenceFact {
   form: 'simple' | 'braced' | 'arithmetic';
   /** `${x:-d}`, `${x-d}`, `${x:=d}`, `${x:+d}`, `${x:?m}`...: the script handles x being unset. */
   guarded: boolean;
+  /** `${x:=d}` / `${x=d}`: also assigns x (when unset or empty). */
+  assigns: boolean;
   /** Inside double quotes or a heredoc. */
   quoted: boolean;
   function: string | null;

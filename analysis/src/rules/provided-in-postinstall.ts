@@ -1,38 +1,57 @@
 /** MKIMG009: do_postinstall (and what it calls) runs inside the new rootfs, where $src_dir/$img_dir/$img_path do not exist. */
 import { DO_INSTALL, DO_POSTINSTALL, FILE_ARRAY_PAIRS, PROVIDED_VARIABLES } from '../../../shared/contract';
-import { callChain, callParents, functionsNamed } from '../facts';
+import { callParents, chainText, functionsNamed, inReplacedDefinition, type DocumentFacts } from '../facts';
 import { alternatives } from './common';
 import type { RelatedInfo, Rule, RuleFinding } from './types';
 
 const ROOTFS_MISSING = new Set(PROVIDED_VARIABLES.filter((v) => !v.availableIn.includes('rootfs')).map((v) => v.name));
 const POSTINSTALL_FILES = FILE_ARRAY_PAIRS.find((p) => p.stage === 'postinstall')!;
 
+/**
+ * Functions that give `name` a value themselves: `local img_dir=/`,
+ * `img_dir=...`, `: "${img_dir:=/}"`. Bash scopes dynamically, so the
+ * functions they call see that value too.
+ */
+function settersOf(facts: DocumentFacts, name: string): Set<string> {
+  const setters = new Set<string>();
+  for (const a of facts.assignments) if (a.name === name && a.function !== null) setters.add(a.function);
+  for (const r of facts.references) if (r.name === name && r.assigns && r.function !== null) setters.add(r.function);
+  return setters;
+}
+
 export const providedInPostinstall: Rule = {
   code: 'MKIMG009',
   severity: 'error',
   title: `${DO_POSTINSTALL} (or a function it calls) uses ${alternatives([...ROOTFS_MISSING].map((name) => `$${name}`))}`,
   check({ facts }) {
-    const hook = functionsNamed(facts, DO_POSTINSTALL)[0];
+    const hooks = functionsNamed(facts, DO_POSTINSTALL);
+    // Only the last definition runs.
+    const hook = hooks.find((h) => !inReplacedDefinition(facts, h.range)) ?? hooks[hooks.length - 1];
     if (!hook) return [];
-    const reached = callParents(facts, DO_POSTINSTALL);
-    // A function that sets the variable itself (e.g. `local img_dir=/`) uses its own value.
-    const setsItself = (fn: string | null, name: string) => facts.assignments.some((a) => a.function === fn && a.name === name);
     const findings: RuleFinding[] = [];
-    for (const r of facts.references) {
-      if (!ROOTFS_MISSING.has(r.name) || r.guarded || r.function === null) continue;
-      if (!reached.has(r.function) || setsItself(r.function, r.name)) continue;
-      const chain = callChain(reached, r.function);
-      const via = chain.length > 0 ? ` (${[DO_POSTINSTALL, ...chain.map((c) => c.name)].join(' -> ')})` : '';
-      const related: RelatedInfo[] = [{ range: hook.nameRange, message: `${DO_POSTINSTALL} runs inside the new rootfs` }];
-      for (const call of chain) related.push({ range: call.nameRange, message: `${call.function ?? 'top level'} calls ${call.name} here` });
-      findings.push({
-        range: r.expansionRange,
-        message:
-          `$${r.name} does not exist inside the new rootfs, where ${DO_POSTINSTALL} runs${via}: it expands to nothing there. ` +
-          `Copy files in with ${POSTINSTALL_FILES.src}/${POSTINSTALL_FILES.dst}, or do this step in ${DO_INSTALL}.`,
-        related,
-      });
+    for (const name of ROOTFS_MISSING) {
+      const references = facts.references.filter((r) => r.name === name && !r.guarded && r.function !== null);
+      if (references.length === 0) continue;
+      const setters = settersOf(facts, name);
+      // Reached without passing through a function that set the variable: it has makeimg's (missing) value.
+      const parents = callParents(facts, DO_POSTINSTALL, setters);
+      for (const r of references) {
+        const reach = parents.get(r.function);
+        if (!reach || setters.has(r.function!) || inReplacedDefinition(facts, r.range)) continue;
+        const via = reach.depth > 0 ? ` (${chainText(DO_POSTINSTALL, parents, r.function!)})` : '';
+        const related: RelatedInfo[] = [{ range: hook.nameRange, message: `${DO_POSTINSTALL} runs inside the new rootfs` }];
+        // The first and the last call of the chain (a chain can be thousands of calls long).
+        const calls = reach.first && reach.site && reach.first !== reach.site ? [reach.first, reach.site] : reach.site ? [reach.site] : [];
+        for (const call of calls) related.push({ range: call.nameRange, message: `${call.function ?? 'top level'} calls ${call.name} here` });
+        findings.push({
+          range: r.expansionRange,
+          message:
+            `$${r.name} does not exist inside the new rootfs, where ${DO_POSTINSTALL} runs${via}: it expands to nothing there. ` +
+            `Copy files in with ${POSTINSTALL_FILES.src}/${POSTINSTALL_FILES.dst}, or do this step in ${DO_INSTALL}.`,
+          related,
+        });
+      }
     }
-    return findings;
+    return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   },
 };

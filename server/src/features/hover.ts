@@ -21,7 +21,7 @@ import {
   type StageName,
   type VariableSpec,
 } from '../../../shared/contract';
-import { callChain, callParents, scriptLineNumber, type CommentBlock, type DocumentFacts, type Position, type Range } from '../../../analysis/src/facts';
+import { callParents, chainText, scriptLineNumber, type CommentBlock, type DocumentFacts, type Position, type Range } from '../../../analysis/src/facts';
 
 const lineNumber = (facts: DocumentFacts, range: Range): number => scriptLineNumber(facts, range.start);
 import { destinationPath, elementText, fileElementAt, partnerOf, sourcePath, type FileElementAt } from './file-pairs';
@@ -171,8 +171,7 @@ function whereItRuns(facts: DocumentFacts, name: string): string | undefined {
   for (const hook of HOOKS) {
     const parents = callParents(facts, hook.name);
     if (!parents.has(name)) continue;
-    const chain = callChain(parents, name);
-    const via = [hook.name, ...chain.map((c) => c.name)].join(' -> ');
+    const via = chainText(hook.name, parents, name);
     lines.push(`**Runs:** ${PLACE_DOCS[hook.runsIn].title} (${via})`);
   }
   return lines.length > 0 ? lines.join('  \n') : undefined;
