@@ -367,4 +367,6 @@ export function findProvided(name: string): ProvidedVariableSpec | undefined {
 export const CONFIG_FILE = '.config/makeimg.conf';
 /** The config key, and the default when neither argument nor config sets it. */
 export const IMG_DIR_BASE_KEY = 'img_dir_base';
+/** The config key of the install cache's directory (`--cache-dir` wins). */
+export const CACHE_DIR_KEY = 'cache_dir';
 export const DEFAULT_IMG_DIR_BASE = './img';

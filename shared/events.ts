@@ -6,6 +6,7 @@
  */
 import type { StageName } from './contract';
 import type { ImageReport } from './image-report';
+import { formatAge, formatBytes } from './units';
 
 export interface StageEvent {
   type: 'stage';
@@ -18,6 +19,17 @@ export interface StageEvent {
   ms?: number;
   /** Why a stage was skipped, on 'skip'. */
   reason?: string;
+  /**
+   * Install stage, when the install cache is on: true when the stage is
+   * restored from the cache instead of running do_install, false when
+   * do_install runs (and its result is saved).
+   */
+  cached?: boolean;
+  /** The cache entry's key (with `cached`). */
+  cacheKey?: string;
+  /** Age of the restored entry in ms, and its size on disk in bytes (with `cached: true`). */
+  cacheAgeMs?: number;
+  cacheBytes?: number;
 }
 
 export interface LogEvent {
@@ -68,6 +80,12 @@ export interface ReportEvent {
   /** image.sh, and the 1-based line of its img_name assignment: where the editor shows the findings. */
   file?: string;
   line?: number;
+}
+
+/** What the install heading adds when the stage is restored from the cache (CLI and editor). */
+export function cachedNote(e: StageEvent): string {
+  if (!e.cached) return '';
+  return ` (cached, built ${formatAge(e.cacheAgeMs ?? 0)}, ${formatBytes(e.cacheBytes ?? 0)}; --no-cache to rebuild)`;
 }
 
 export type BuildEvent = StageEvent | LogEvent | ProgressEvent | ErrorEvent | ReportEvent | ResultEvent;

@@ -13,6 +13,8 @@ export const SETTINGS_SECTION = 'makeimg';
 export const COMMANDS = {
   /** Build the image.sh (argument: the document URI string, optional). */
   buildImage: 'makeimg.buildImage',
+  /** The same, running do_install even when the install cache has it. */
+  buildImageNoCache: 'makeimg.buildImageNoCache',
   cancelBuild: 'makeimg.cancelBuild',
   showLog: 'makeimg.showLog',
 } as const;

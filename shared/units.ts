@@ -13,6 +13,16 @@ export function inBinaryUnits(bytes: number): { value: number; unit: (typeof BIN
   return { value, unit: BINARY_UNITS[unit] };
 }
 
+/** How long ago, for people: "12 s ago", "4 min ago", "3 h ago", "2 days ago". */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  const d = Math.floor(s / 86_400);
+  return `${d} day${d === 1 ? '' : 's'} ago`;
+}
+
 /** Whole percent of `done` out of `total`, within 0..100 (0 when there is nothing to measure). */
 export function percent(done: number, total: number): number {
   if (total <= 0) return 0;

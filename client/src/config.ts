@@ -13,6 +13,8 @@ export interface BuildSettings {
   nodePath: string;
   /** Empty: the pipeline reads ~/.config/makeimg.conf, else ./img. */
   imgDirBase: string;
+  /** makeimg.cache.enable: reuse the install cache (false builds with --no-cache). */
+  cacheEnable: boolean;
 }
 
 export function readBuildSettings(scope?: vscode.Uri): BuildSettings {
@@ -24,5 +26,6 @@ export function readBuildSettings(scope?: vscode.Uri): BuildSettings {
       : [...DEFAULT_PRIVILEGE_COMMAND],
     nodePath: (config.get<string>('nodePath') ?? '').trim(),
     imgDirBase: (config.get<string>('imgDirBase') ?? '').trim(),
+    cacheEnable: config.get<boolean>('cache.enable') ?? true,
   };
 }

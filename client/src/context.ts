@@ -30,6 +30,7 @@ export class MakeimgContext implements vscode.Disposable {
       diagnostics,
       this.controller,
       vscode.commands.registerCommand(COMMANDS.buildImage, (arg?: unknown) => buildImage(this.controller, this.log, arg)),
+      vscode.commands.registerCommand(COMMANDS.buildImageNoCache, (arg?: unknown) => buildImage(this.controller, this.log, arg, true)),
       vscode.commands.registerCommand(COMMANDS.cancelBuild, () => cancelBuild(this.controller)),
       vscode.commands.registerCommand(COMMANDS.showLog, () => showBuildLog(this.controller, this.log)),
       vscode.tasks.registerTaskProvider(TASK_TYPE, new BuildTaskProvider(this.controller)),

@@ -26,6 +26,11 @@ describe('client build argv', () => {
     assert.equal(buildArgv({ ...base, imgDirBase: '~/images', homeDirectory: '/home/u' }).at(-1), '/home/u/images');
   });
 
+  it('adds --no-cache before img_dir_base when asked', () => {
+    assert.deepEqual(buildArgv({ ...base, noCache: true, imgDirBase: '/srv' }).slice(-3), ['/home/u/proj', '--no-cache', '/srv']);
+    assert.ok(!buildArgv({ ...base, noCache: false }).includes('--no-cache'));
+  });
+
   it('keeps paths with spaces and shell characters as single arguments', () => {
     const argv = buildArgv({ ...base, directory: '/home/u/my proj; rm -rf ~' });
     assert.equal(argv[argv.indexOf('--directory') + 1], '/home/u/my proj; rm -rf ~');

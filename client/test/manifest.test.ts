@@ -47,9 +47,15 @@ describe('client extension manifest', () => {
     assert.ok(contributes.menus['editor/title'].some((m: { command: string }) => m.command === COMMANDS.buildImage));
   });
 
-  it('declares the task type with directory and imgDirBase', () => {
+  it('declares the task type with directory, imgDirBase and noCache', () => {
     const task = contributes.taskDefinitions.find((t: { type: string }) => t.type === TASK_TYPE);
-    assert.deepEqual(Object.keys(task.properties).sort(), ['directory', 'imgDirBase']);
+    assert.deepEqual(Object.keys(task.properties).sort(), ['directory', 'imgDirBase', 'noCache']);
+  });
+
+  it('offers Build Image (no cache) and the makeimg.cache.enable setting (on by default)', () => {
+    const command = contributes.commands.find((c: { command: string }) => c.command === COMMANDS.buildImageNoCache);
+    assert.equal(command.title, 'Build Image (no cache)');
+    assert.equal(contributes.configuration.properties[`${SETTINGS_SECTION}.cache.enable`].default, true);
   });
 
   it('contributes every server setting with its default and a description', () => {

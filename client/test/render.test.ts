@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { BuildEvent } from '../../shared/events';
 import {
-  finishedStatusText, formatBytes, formatDuration, logLine, nextProgress, runningStatusText, stripAnsi,
+  finishedStatusText, formatBytes, formatDuration, installCacheLine, logLine, nextProgress, runningStatusText, stripAnsi,
   TerminalRenderer, type BuildProgress,
 } from '../src/build/render';
 
@@ -48,6 +48,16 @@ describe('client build rendering', () => {
     const err = r.event({ type: 'error', stage: 'install', message: 'do_install failed (exit 1)', file: '/p/image.sh', line: 7 });
     assert.ok(err.startsWith('\x1b[1;31m'), 'errors are red');
     assert.equal(stripAnsi(err), '✗ do_install failed (exit 1) (image.sh:7)\r\n');
+  });
+
+  it('says when the install stage came from the cache: terminal heading, log line, status tooltip', () => {
+    const cached = { type: 'stage', stage: 'install', index: 3, total: 5, state: 'start', cached: true, cacheKey: 'k', cacheAgeMs: 4 * 60_000, cacheBytes: 212 * 1024 * 1024 } as const;
+    const note = ' (cached, built 4 min ago, 212 MiB; --no-cache to rebuild)';
+    assert.equal(stripAnsi(new TerminalRenderer().event(cached)), `▶ Install (3/5)${note}\r\n`);
+    assert.equal(logLine(cached)?.text, `[build] install (3/5) started${note}`);
+    assert.equal(installCacheLine(cached), `Install restored from the cache${note}`);
+    assert.equal(installCacheLine({ ...cached, cached: false }), 'Install ran do_install (not cached; saved for the next build)');
+    assert.equal(installCacheLine({ type: 'stage', stage: 'install', index: 3, total: 5, state: 'start' }), undefined);
   });
 
   it('terminal: archive percentage updates one line, ended before the next output', () => {

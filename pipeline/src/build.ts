@@ -7,8 +7,12 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ARCHIVE_SUFFIX_PREFIX, DO_POSTINSTALL, IMG_NAME, STAGES, type StageName } from '../../shared/contract';
-import { EXIT, type BuildEvent } from '../../shared/events';
+import { ARCHIVE_SUFFIX_PREFIX, DO_INSTALL, DO_POSTINSTALL, IMG_NAME, STAGES, type StageName } from '../../shared/contract';
+import { EXIT, type BuildEvent, type StageEvent } from '../../shared/events';
+import { cacheKey } from './cache/key';
+import { enforceLimit, openCache, planInstall, saveInstall, type CacheSettings, type InstallPlan } from './cache/install-cache';
+import type { CacheStore } from './cache/store';
+import { version } from './version';
 import { archiveImage } from './archive/stage';
 import type { Stream } from './child-process';
 import { compressorFor } from './archive/compressors';
@@ -35,6 +39,8 @@ export interface BuildOptions {
   emit: (e: BuildEvent) => void;
   /** Say why a cancellation happened (SIGTERM, stdin closed). */
   cancelReason?: () => string | undefined;
+  /** The install cache; undefined: no cache at all. */
+  cache?: CacheSettings;
 }
 
 interface Resolved {
@@ -53,10 +59,10 @@ export async function build(o: BuildOptions): Promise<number> {
   const checkCancelled = (): void => {
     if (o.signal.aborted) throw new CancelledError(o.cancelReason?.() ?? 'cancelled');
   };
-  const stage = async <T>(name: StageName, run: () => Promise<T>): Promise<T> => {
+  const stage = async <T>(name: StageName, run: () => Promise<T>, extra: Partial<StageEvent> = {}): Promise<T> => {
     checkCancelled();
     current = name;
-    emit({ type: 'stage', stage: name, index: index(name), total, state: 'start' });
+    emit({ type: 'stage', stage: name, index: index(name), total, state: 'start', ...extra });
     const t0 = Date.now();
     const result = await run();
     checkCancelled();
@@ -70,22 +76,63 @@ export async function build(o: BuildOptions): Promise<number> {
   const logTo = (name: StageName) => (stream: Stream, text: string): void => {
     emit({ type: 'log', stage: name, stream, text });
   };
+  const say = (name: StageName) => (text: string): void => logTo(name)('stdout', text);
+  const warn = (name: StageName) => (text: string): void => logTo(name)('stderr', `warning: ${text}`);
   const env: Record<string, string> = o.sourceDateEpoch !== undefined ? { SOURCE_DATE_EPOCH: String(o.sourceDateEpoch) } : {};
+  let store: CacheStore | undefined;
+  let plan = { kind: 'off' } as InstallPlan;
 
   try {
     checkHost();
     // The build host as it is now, to recognise its files in the image later.
     const host = await readHostFacts();
-    const { description, paths } = await stage('resolve', () => resolve(o, logTo('resolve')));
+    const { description, paths } = await stage('resolve', async () => {
+      const r = await resolve(o, logTo('resolve'));
+      if (o.cache) store = await openCache(o.cache, warn('resolve'));
+      if (o.cache && store) {
+        const key = await cacheKey({
+          version: version(),
+          srcDir: o.srcDir,
+          sourceDateEpoch: o.sourceDateEpoch,
+          description: r.description,
+          preinstall: filePairs(r.description, 'preinstall'),
+        });
+        plan = await planInstall(store, key, o.cache, o.signal, say('resolve'));
+      }
+      return r;
+    });
     await createImageDir(paths);
     created = paths;
     const hookContext = { srcDir: o.srcDir, paths, description, env, signal: o.signal };
 
     const pre = filePairs(description, 'preinstall');
-    if (pre.length === 0) skip('preinstall', 'no preinstall files');
-    else await stage('preinstall', () => copyStage(o.srcDir, paths.imgDir, pre, logTo('preinstall')));
-
-    await stage('install', () => runInstall({ ...hookContext, onLine: logTo('install') }));
+    const install = async (): Promise<void> => {
+      await runInstall({ ...hookContext, onLine: logTo('install') });
+      if (plan.kind === 'miss') {
+        await saveInstall(plan, paths.imgDir, { imageFile: description.imageFile, version: version() }, o.signal, say('install'), warn('install'));
+      }
+    };
+    if (plan.kind === 'hit') {
+      const hit = plan;
+      skip('preinstall', pre.length === 0 ? 'no preinstall files' : `restored with the install stage from the cache`);
+      await stage('install', async () => {
+        try {
+          await hit.store.restore(hit.meta, paths.imgDir, o.signal);
+        } catch (e) {
+          if (o.signal.aborted) throw e;
+          // The entry could not be read back: build the stage for real instead.
+          warn('install')(`could not restore the cached install (${(e as Error).message}); running ${DO_INSTALL}`);
+          await emptyDirectory(paths.imgDir);
+          await copyStage(o.srcDir, paths.imgDir, pre, logTo('install'));
+          await runInstall({ ...hookContext, onLine: logTo('install') });
+        }
+      }, { cached: true, cacheKey: hit.meta.key, cacheAgeMs: Date.now() - hit.meta.created, cacheBytes: hit.meta.bytes });
+    } else {
+      if (pre.length === 0) skip('preinstall', 'no preinstall files');
+      else await stage('preinstall', () => copyStage(o.srcDir, paths.imgDir, pre, logTo('preinstall')));
+      await stage('install', install, plan.kind === 'miss' ? { cached: false, cacheKey: plan.key } : {});
+    }
+    if (plan.kind !== 'off') await plan.release?.();
 
     const post = filePairs(description, 'postinstall');
     const hasHook = Boolean(description.hooks[DO_POSTINSTALL]);
@@ -153,7 +200,15 @@ export async function build(o: BuildOptions): Promise<number> {
     emit({ type: 'error', stage: current, message: err.message + where, file: located?.file, line: located?.line });
     emit({ type: 'result', ok: false, kept, ms: Date.now() - started });
     return located?.exitCode ?? EXIT.BUILD_FAILED;
+  } finally {
+    if (plan.kind !== 'off') await plan.release?.();
+    // After each build, failed ones included; cancelled ones stop as soon as they can.
+    if (store && o.cache && !o.signal.aborted) await enforceLimit(store, o.cache, o.signal, () => undefined);
   }
+}
+
+async function emptyDirectory(dir: string): Promise<void> {
+  for (const name of await fs.readdir(dir)) await fs.rm(path.join(dir, name), { recursive: true, force: true });
 }
 
 /** Evaluate image.sh confined, then check it (checkDescription) before anything is created. */

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE, DEFAULT_IMG_DIR_BASE, IMG_DIR_BASE_KEY } from '../../shared/contract';
+import { CACHE_DIR_KEY, CONFIG_FILE, DEFAULT_IMG_DIR_BASE, IMG_DIR_BASE_KEY } from '../../shared/contract';
+import { DEFAULT_CACHE_DIR } from './cache/store';
 import { expandHome } from '../../shared/paths';
 
 export interface InvokingUser {
@@ -63,18 +64,41 @@ function unquote(value: string): string {
 }
 
 /**
- * The `img_dir_base=...` value of a makeimg.conf text (shell-style
- * `key=value` lines, `#` comments, optional quotes), or undefined.
+ * The `key=...` value (default img_dir_base) of a makeimg.conf text
+ * (shell-style `key=value` lines, `#` comments, optional quotes), or undefined.
  */
-export function parseConfig(text: string): string | undefined {
+export function parseConfig(text: string, key = IMG_DIR_BASE_KEY): string | undefined {
   let value: string | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (m && m[1] === IMG_DIR_BASE_KEY) value = unquote(m[2]!.trim());
+    if (m && m[1] === key) value = unquote(m[2]!.trim());
   }
   return value || undefined;
+}
+
+/** The invoking user's makeimg.conf value of `key`, with where it came from. */
+function configValue(key: string, user: InvokingUser): { value?: string; configFile: string } {
+  const configFile = path.join(user.home, CONFIG_FILE);
+  let text: string | undefined;
+  try {
+    text = readFileSync(configFile, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  return { value: text === undefined ? undefined : parseConfig(text, key), configFile };
+}
+
+/**
+ * The install cache's directory: `--cache-dir`, else `cache_dir=` in the
+ * invoking user's makeimg.conf (~ is their home), else /var/cache/makeimg.
+ * Relative paths are relative to the project directory, like img_dir_base.
+ */
+export function resolveCacheDir(argument: string | undefined, srcDir: string, env: NodeJS.ProcessEnv, passwdFile?: string): string {
+  const user = invokingUser(env, passwdFile);
+  const value = argument ?? configValue(CACHE_DIR_KEY, user).value;
+  return value ? path.resolve(srcDir, expandHome(value, user.home)) : DEFAULT_CACHE_DIR;
 }
 
 export function resolveImgDirBase(
@@ -85,14 +109,7 @@ export function resolveImgDirBase(
 ): ImgDirBase {
   const user = invokingUser(env, passwdFile);
   if (argument) return { path: path.resolve(srcDir, expandHome(argument, user.home)), source: 'argument' };
-  const configFile = path.join(user.home, CONFIG_FILE);
-  let text: string | undefined;
-  try {
-    text = readFileSync(configFile, 'utf8');
-  } catch {
-    text = undefined;
-  }
-  const configured = text === undefined ? undefined : parseConfig(text);
+  const { value: configured, configFile } = configValue(IMG_DIR_BASE_KEY, user);
   if (configured) {
     return { path: path.resolve(srcDir, expandHome(configured, user.home)), source: 'config', configFile };
   }

@@ -40,3 +40,21 @@ describe('makeimg command line', () => {
     assert.throws(() => parseArgs([], { SOURCE_DATE_EPOCH: 'yesterday' }), /SOURCE_DATE_EPOCH/);
   });
 });
+
+describe('makeimg command line: the install cache', () => {
+  it('takes --no-cache, --cache-max-age and --cache-dir on build', () => {
+    const a = parseArgs(['--no-cache', '--cache-max-age', '7d', '--cache-dir=/c']);
+    assert.deepEqual([a.command, a.noCache, a.cacheMaxAgeMs, a.cacheDir], ['build', true, 604_800_000, '/c']);
+    assert.throws(() => parseArgs(['--cache-max-age', 'later']), /duration/);
+  });
+
+  it('knows cache list and cache clean with --all, --older-than, --keep-size', () => {
+    assert.equal(parseArgs(['cache', 'list']).cacheAction, 'list');
+    assert.deepEqual(parseArgs(['cache', 'clean', '--all']).clean, { all: true });
+    assert.deepEqual(parseArgs(['cache', 'clean', '--older-than', '2d']).clean, { olderThanMs: 172_800_000 });
+    assert.deepEqual(parseArgs(['cache', 'clean', '--keep-size=1G']).clean, { keepBytes: 1024 ** 3 });
+    assert.throws(() => parseArgs(['cache', 'clean']), /needs --all/);
+    assert.throws(() => parseArgs(['cache']), /list or clean/);
+    assert.throws(() => parseArgs(['--all']), /unknown option/);
+  });
+});

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { invokingUser, parseConfig, resolveImgDirBase } from '../src/config';
+import { invokingUser, parseConfig, resolveCacheDir, resolveImgDirBase } from '../src/config';
 
 describe('makeimg config resolution', () => {
   let root: string;
@@ -13,7 +13,7 @@ describe('makeimg config resolution', () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-config-'));
     aliceHome = path.join(root, 'home/alice');
     await fs.mkdir(path.join(aliceHome, '.config'), { recursive: true });
-    await fs.writeFile(path.join(aliceHome, '.config/makeimg.conf'), '# images\nimg_dir_base="~/images"\n');
+    await fs.writeFile(path.join(aliceHome, '.config/makeimg.conf'), '# images\nimg_dir_base="~/images"\ncache_dir=~/cache\n');
     await fs.mkdir(path.join(root, 'root/.config'), { recursive: true });
     await fs.writeFile(path.join(root, 'root/.config/makeimg.conf'), 'img_dir_base=/root-images\n');
     passwd = path.join(root, 'passwd');
@@ -32,6 +32,12 @@ describe('makeimg config resolution', () => {
     assert.deepEqual([viaSudo.path, viaSudo.source], [path.join(aliceHome, 'images'), 'config']);
     const viaPkexec = resolveImgDirBase(undefined, '/project', { PKEXEC_UID: '1234' }, passwd);
     assert.equal(viaPkexec.path, path.join(aliceHome, 'images'));
+  });
+
+  it('finds the install cache: --cache-dir, else cache_dir= in the config, else /var/cache/makeimg', () => {
+    assert.equal(resolveCacheDir(undefined, '/project', { SUDO_USER: 'alice' }, passwd), path.join(aliceHome, 'cache'));
+    assert.equal(resolveCacheDir('c', '/project', { SUDO_USER: 'alice' }, passwd), '/project/c');
+    assert.equal(resolveCacheDir(undefined, '/project', { HOME: path.join(root, 'nobody') }, passwd), '/var/cache/makeimg');
   });
 
   it('lets the argument win, relative to the project directory', () => {

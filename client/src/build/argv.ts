@@ -1,7 +1,7 @@
 /**
  * The command line of a build, as an argv array (never a shell string): the
  * privilege command, then the pipeline bundle run by a node binary with
- * `--json --directory <dir> [<img_dir_base>]`.
+ * `--json --directory <dir> [--no-cache] [<img_dir_base>]`.
  *
  * pkexec clears the environment, so ELECTRON_RUN_AS_NODE (which makes VS Code's
  * own Electron binary behave as plain node) is passed through /usr/bin/env.
@@ -25,6 +25,8 @@ export interface BuildArgvInput {
   imgDirBase?: string;
   /** The invoking user's home (the privileged process would read `~` as root's). */
   homeDirectory?: string;
+  /** Run do_install even when the install cache has it (and refresh the entry). */
+  noCache?: boolean;
 }
 
 export function buildArgv(input: BuildArgvInput): string[] {
@@ -37,6 +39,7 @@ export function buildArgv(input: BuildArgvInput): string[] {
     input.nodePath, input.pipelineScript,
     '--json', '--directory', input.directory,
   ];
+  if (input.noCache) argv.push('--no-cache');
   const base = input.imgDirBase?.trim();
   // Made absolute so it can never be read as an option, and means the same under any cwd.
   if (base) {

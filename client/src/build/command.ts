@@ -1,5 +1,7 @@
 /**
- * "makeimg: Build Image", "makeimg: Cancel Build" and "makeimg: Show Build Log".
+ * "makeimg: Build Image", "makeimg: Build Image (no cache)" (runs do_install
+ * even when the install cache has it), "makeimg: Cancel Build" and
+ * "makeimg: Show Build Log".
  */
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
@@ -12,7 +14,7 @@ const SHOW_BUILD = 'Show build';
 const CANCEL_BUILD = 'Cancel build';
 const MANAGE_TRUST = 'Manage workspace trust';
 
-export async function buildImage(controller: BuildController, log: vscode.LogOutputChannel, arg?: unknown): Promise<void> {
+export async function buildImage(controller: BuildController, log: vscode.LogOutputChannel, arg?: unknown, noCache = false): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     const choice = await vscode.window.showWarningMessage(
       'makeimg: building runs image.sh as root, so it needs a trusted workspace.', MANAGE_TRUST);
@@ -38,10 +40,10 @@ export async function buildImage(controller: BuildController, log: vscode.LogOut
   const directory = dirname(uri.fsPath);
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   if (!folder) {
-    openBuildTerminal(controller, directory);
+    openBuildTerminal(controller, directory, noCache);
     return;
   }
-  await vscode.tasks.executeTask(createBuildTask(controller, { type: TASK_TYPE, directory }, folder));
+  await vscode.tasks.executeTask(createBuildTask(controller, { type: TASK_TYPE, directory, ...(noCache ? { noCache } : {}) }, folder));
 }
 
 export function cancelBuild(controller: BuildController): void {

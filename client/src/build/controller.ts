@@ -6,14 +6,14 @@
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildEvent } from '../../../shared/events';
+import type { BuildEvent, StageEvent } from '../../../shared/events';
 import type { BuildDiagnostics } from './build-diagnostics';
 import { readBuildSettings } from '../config';
 import type { BuildStatusBar } from './status-bar';
 import { buildArgv } from './argv';
 import { launchBuild, type BuildHandle } from './launcher';
 import { describeOutcome, type BuildOutcome } from './outcome';
-import { logLine, nextProgress, TerminalRenderer, type BuildProgress } from './render';
+import { installCacheLine, logLine, nextProgress, TerminalRenderer, type BuildProgress } from './render';
 import { notifyOutcome } from './notify';
 
 export interface BuildRequest {
@@ -23,6 +23,8 @@ export interface BuildRequest {
   imgDirBase?: string;
   /** The terminal's name, to reveal it later. */
   terminalName: string;
+  /** Build with --no-cache (also when makeimg.cache.enable is off). */
+  noCache?: boolean;
 }
 
 /** Where the terminal text goes (the task's pseudoterminal). */
@@ -70,6 +72,7 @@ export class BuildController implements vscode.Disposable {
         directory: request.directory,
         imgDirBase: request.imgDirBase ?? settings.imgDirBase,
         homeDirectory: homedir(),
+        noCache: request.noCache || !settings.cacheEnable,
       });
     } catch (err) {
       terminal.write(renderer.outcome({ kind: 'invalid', message: (err as Error).message }));
@@ -84,7 +87,9 @@ export class BuildController implements vscode.Disposable {
     this.log.info(`[build] ${request.directory}: ${argv.map(quoteForDisplay).join(' ')}`);
     terminal.write(renderer.note(`makeimg: building ${request.directory}`));
 
+    let installStart: StageEvent | undefined;
     const onEvent = (event: BuildEvent) => {
+      if (event.type === 'stage' && event.stage === 'install' && event.state === 'start') installStart = event;
       terminal.write(renderer.event(event));
       const line = logLine(event);
       if (line) this.log[line.level](line.text);
@@ -112,7 +117,7 @@ export class BuildController implements vscode.Disposable {
     const done = handle.done.then((outcome) => {
       terminal.write(renderer.outcome(outcome));
       this.log[outcome.kind === 'built' ? 'info' : outcome.kind === 'cancelled' ? 'warn' : 'error'](`[build] ${describeOutcome(outcome)}`);
-      this.status.finished(outcome);
+      this.status.finished(outcome, installCacheLine(installStart));
       this.finishUi();
       void notifyOutcome(outcome, this.log);
       return outcome;

@@ -4,7 +4,7 @@
  * so every format is unit-tested.
  */
 import { STAGE_SPECS, type StageName } from '../../../shared/contract';
-import type { BuildEvent, StageEvent } from '../../../shared/events';
+import { cachedNote, type BuildEvent, type StageEvent } from '../../../shared/events';
 import { inBinaryUnits, percent } from '../../../shared/units';
 import { reportSummary } from '../../../shared/report-text';
 import { describeOutcome, type BuildOutcome } from './outcome';
@@ -113,7 +113,7 @@ function stageLine(e: StageEvent): string {
   const title = `${stageTitle(e.stage)} (${e.index}/${e.total})`;
   switch (e.state) {
     case 'start':
-      return ansi.boldCyan(`▶ ${title}`);
+      return ansi.boldCyan(`▶ ${title}`) + ansi.dim(cachedNote(e));
     case 'end':
       return ansi.dim(`  ${stageTitle(e.stage)} done${e.ms === undefined ? '' : ` in ${formatDuration(e.ms)}`}`);
     case 'skip':
@@ -128,7 +128,7 @@ export function logLine(e: BuildEvent): { level: LogLevel; text: string } | unde
   switch (e.type) {
     case 'stage': {
       const title = `${e.stage} (${e.index}/${e.total})`;
-      if (e.state === 'start') return { level: 'info', text: `[build] ${title} started` };
+      if (e.state === 'start') return { level: 'info', text: `[build] ${title} started${cachedNote(e)}` };
       if (e.state === 'end') return { level: 'info', text: `[build] ${title} done${e.ms === undefined ? '' : ` in ${formatDuration(e.ms)}`}` };
       return { level: 'info', text: `[build] ${title} skipped${e.reason ? `: ${e.reason}` : ''}` };
     }
@@ -150,6 +150,14 @@ export function logLine(e: BuildEvent): { level: LogLevel; text: string } | unde
 export function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
+}
+
+/** The status bar tooltip's line about the install stage, from its start event (undefined: no install cache in play). */
+export function installCacheLine(e: StageEvent | undefined): string | undefined {
+  if (e?.cached === undefined) return undefined;
+  return e.cached
+    ? `Install restored from the cache${cachedNote(e)}`
+    : 'Install ran do_install (not cached; saved for the next build)';
 }
 
 /** What the status bar shows while a build runs. */

@@ -29,10 +29,11 @@ export class BuildStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  finished(outcome: BuildOutcome): void {
+  /** `installCache`: whether the install stage was restored from the cache (installCacheLine). */
+  finished(outcome: BuildOutcome, installCache?: string): void {
     this.clearTimer();
     this.item.text = finishedStatusText(outcome);
-    this.item.tooltip = describeOutcome(outcome);
+    this.item.tooltip = installCache ? `${describeOutcome(outcome)}\n${installCache}` : describeOutcome(outcome);
     this.item.backgroundColor = outcome.kind === 'built' || outcome.kind === 'cancelled'
       ? undefined
       : new vscode.ThemeColor('statusBarItem.errorBackground');

@@ -2,7 +2,7 @@
  * The `makeimg` task type: a CustomExecution whose pseudoterminal streams the
  * build. Ctrl+C in the terminal, or closing it, cancels the build. Tasks come
  * from the workspace's image.sh files or from tasks.json
- * ({"type": "makeimg", "directory": "...", "imgDirBase": "..."}).
+ * ({"type": "makeimg", "directory": "...", "imgDirBase": "...", "noCache": true}).
  */
 import * as vscode from 'vscode';
 import { join, relative } from 'node:path';
@@ -19,9 +19,12 @@ export interface MakeimgTaskDefinition extends vscode.TaskDefinition {
   directory?: string;
   /** img_dir_base for this build; overrides makeimg.imgDirBase. */
   imgDirBase?: string;
+  /** Run do_install even when the install cache has it (makeimg --no-cache). */
+  noCache?: boolean;
 }
 
 const CTRL_C = '\x03';
+const NO_CACHE_SUFFIX = ' (no cache)';
 
 class BuildPseudoterminal implements vscode.Pseudoterminal {
   private readonly writer = new vscode.EventEmitter<string>();
@@ -34,6 +37,7 @@ class BuildPseudoterminal implements vscode.Pseudoterminal {
     private readonly controller: BuildController,
     private readonly directory: string | undefined,
     private readonly imgDirBase: string | undefined,
+    private readonly noCache: boolean,
     private readonly terminalName: string,
     private readonly problem: string | undefined,
   ) {}
@@ -50,7 +54,10 @@ class BuildPseudoterminal implements vscode.Pseudoterminal {
       this.closer.fire(EXIT.INVALID);
       return;
     }
-    this.build = this.controller.start({ directory: this.directory, imgDirBase: this.imgDirBase, terminalName: this.terminalName }, { write });
+    this.build = this.controller.start(
+      { directory: this.directory, imgDirBase: this.imgDirBase, noCache: this.noCache, terminalName: this.terminalName },
+      { write },
+    );
     if (!this.build) {
       this.closer.fire(EXIT.BUILD_FAILED);
       return;
@@ -89,12 +96,12 @@ export function createBuildTask(
   scope: vscode.WorkspaceFolder | vscode.TaskScope.Workspace,
 ): vscode.Task {
   const folder = typeof scope === 'object' ? scope : undefined;
-  const name = taskName(resolveDirectory(definition, folder).directory, folder);
+  const name = taskName(resolveDirectory(definition, folder).directory, folder) + (definition.noCache ? NO_CACHE_SUFFIX : '');
   const execution = new vscode.CustomExecution(async (resolved) => {
     // tasks.json variables (${workspaceFolder}, ...) are substituted in `resolved`.
     const def = resolved as MakeimgTaskDefinition;
     const { directory, problem } = resolveDirectory(def, folder);
-    return new BuildPseudoterminal(controller, directory, def.imgDirBase?.trim() || undefined, name, problem);
+    return new BuildPseudoterminal(controller, directory, def.imgDirBase?.trim() || undefined, def.noCache === true, name, problem);
   });
   const task = new vscode.Task(definition, scope, name, TASK_TYPE, execution, []);
   task.group = vscode.TaskGroup.Build;
@@ -128,10 +135,10 @@ export class BuildTaskProvider implements vscode.TaskProvider {
 }
 
 /** For an image.sh outside any workspace folder: the same pseudoterminal in a plain terminal. */
-export function openBuildTerminal(controller: BuildController, directory: string): vscode.Terminal {
-  const name = `makeimg: ${taskName(directory, undefined)}`;
+export function openBuildTerminal(controller: BuildController, directory: string, noCache = false): vscode.Terminal {
+  const name = `makeimg: ${taskName(directory, undefined)}${noCache ? NO_CACHE_SUFFIX : ''}`;
   const { problem } = resolveTaskDirectory(directory, undefined);
-  const terminal = vscode.window.createTerminal({ name, pty: new BuildPseudoterminal(controller, directory, undefined, name, problem) });
+  const terminal = vscode.window.createTerminal({ name, pty: new BuildPseudoterminal(controller, directory, undefined, noCache, name, problem) });
   terminal.show(true);
   return terminal;
 }

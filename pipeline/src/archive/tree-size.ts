@@ -1,43 +1,59 @@
 /**
- * The number of content bytes tar will read from a tree: the apparent size of
- * its regular files, each hard-linked inode counted once (tar stores the
- * other names as links without data). This is the `total` of archive progress.
+ * Sizes of a tree, each hard-linked inode counted once:
+ * - treeContentBytes: the apparent size of its regular files, the bytes tar
+ *   will read (tar stores the other names of a hard link without data); the
+ *   `total` of archive progress;
+ * - treeDiskBytes: the blocks everything in it takes on disk (directories,
+ *   links and holes included), what a copy of it costs (the install cache).
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 
-export async function treeContentBytes(root: string, signal?: AbortSignal): Promise<number> {
+/** Calls `count` once per inode below `root` (not `root` itself); vanished or unreadable entries are skipped. */
+async function walkInodes(root: string, count: (st: Stats) => void, signal?: AbortSignal): Promise<void> {
   const seenLinkedInodes = new Set<string>();
-  let total = 0;
-
   async function visit(dir: string): Promise<void> {
     if (signal?.aborted) return;
     let entries;
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch {
-      return; // vanished or unreadable: tar reports it; progress is best effort
+      return; // vanished or unreadable: best effort
     }
     await Promise.all(
       entries.map(async (entry) => {
         const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) return visit(full);
-        if (!entry.isFile()) return; // symlinks, devices, fifos: no content
+        let st: Stats;
         try {
-          const st = await fs.lstat(full);
-          if (st.nlink > 1) {
-            const key = `${st.dev}:${st.ino}`;
-            if (seenLinkedInodes.has(key)) return;
-            seenLinkedInodes.add(key);
-          }
-          total += st.size;
+          st = await fs.lstat(full);
         } catch {
-          // vanished between readdir and lstat
+          return; // vanished between readdir and lstat
         }
+        if (st.nlink > 1 && !st.isDirectory()) {
+          const key = `${st.dev}:${st.ino}`;
+          if (seenLinkedInodes.has(key)) return;
+          seenLinkedInodes.add(key);
+        }
+        count(st);
+        if (st.isDirectory()) await visit(full);
       }),
     );
   }
-
   await visit(root);
+}
+
+export async function treeContentBytes(root: string, signal?: AbortSignal): Promise<number> {
+  let total = 0;
+  await walkInodes(root, (st) => {
+    if (st.isFile()) total += st.size;
+  }, signal);
+  return total;
+}
+
+export async function treeDiskBytes(root: string, signal?: AbortSignal): Promise<number> {
+  let total = 0;
+  await walkInodes(root, (st) => {
+    total += st.blocks * 512;
+  }, signal);
   return total;
 }

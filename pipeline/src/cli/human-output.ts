@@ -5,7 +5,7 @@
  * final line with the image path and size.
  */
 import { STAGE_SPECS } from '../../../shared/contract';
-import { encodeEvent, type BuildEvent } from '../../../shared/events';
+import { cachedNote, encodeEvent, type BuildEvent } from '../../../shared/events';
 import { formatBytes, percent } from '../../../shared/units';
 import { reportSummary, type Paint } from '../../../shared/report-text';
 
@@ -65,7 +65,7 @@ export function humanRenderer(
         endProgress();
         const title = STAGE_SPECS[e.stage].title;
         const tag = `[${e.index}/${e.total}]`;
-        if (e.state === 'start') out.write(s.heading(`==> ${tag} ${title}`) + '\n');
+        if (e.state === 'start') out.write(s.heading(`==> ${tag} ${title}${cachedNote(e)}`) + '\n');
         else if (e.state === 'end') out.write(s.dim(`    ${title} done in ${formatDuration(e.ms ?? 0)}`) + '\n');
         else out.write(s.dim(`==> ${tag} ${title} skipped${e.reason ? `: ${e.reason}` : ''}`) + '\n');
         break;

@@ -9,7 +9,9 @@ import { parseArgs, USAGE, UsageError, type CliArgs } from './args';
 import { watchCancellation } from '../cancel';
 import { runFmt } from './fmt';
 import { checkExitCode, checkImage, formatCheckReport } from './check';
-import { resolveImgDirBase } from '../config';
+import { resolveCacheDir, resolveImgDirBase } from '../config';
+import { DEFAULT_CACHE_LIMIT } from '../cache/store';
+import { runCacheCommand } from './cache-command';
 import { humanPaint, humanRenderer, jsonRenderer } from './human-output';
 import { runInspect } from './inspect';
 import { build } from '../build';
@@ -34,10 +36,33 @@ async function runBuildOrCheck(args: CliArgs): Promise<number> {
       signal: cancellation.signal,
       emit,
       cancelReason: cancellation.reason,
+      cache: {
+        dir: resolveCacheDir(args.cacheDir, srcDir, process.env),
+        refresh: Boolean(args.noCache),
+        maxAgeMs: args.cacheMaxAgeMs,
+        limitBytes: DEFAULT_CACHE_LIMIT,
+      },
     });
   } catch (e) {
     if (cancellation.signal.aborted) return EXIT.CANCELLED;
     throw e;
+  } finally {
+    cancellation.dispose();
+  }
+}
+
+async function runCache(args: CliArgs): Promise<number> {
+  if (process.geteuid?.() !== 0) {
+    process.stderr.write('makeimg: the install cache belongs to root: run makeimg cache as root\n');
+    return EXIT.INVALID;
+  }
+  const dir = resolveCacheDir(args.cacheDir, process.cwd(), process.env);
+  const cancellation = watchCancellation({ watchStdin: false });
+  try {
+    return await runCacheCommand(args.cacheAction!, { dir, json: args.json, clean: args.clean, signal: cancellation.signal }, process.stdout);
+  } catch (e) {
+    process.stderr.write(`makeimg: install cache ${dir}: ${(e as Error).message}\n`);
+    return EXIT.INVALID;
   } finally {
     cancellation.dispose();
   }
@@ -83,6 +108,8 @@ export async function main(argv: string[]): Promise<number> {
         cancellation.dispose();
       }
     }
+    case 'cache':
+      return runCache(args);
     default:
       return runBuildOrCheck(args);
   }

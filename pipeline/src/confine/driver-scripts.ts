@@ -63,7 +63,10 @@ function imageFile(srcDir: string): string {
  * Evaluation (resolve stage and `makeimg check`): source image.sh inside the
  * confinement and write a NUL-separated description of it:
  *   scalar NAME SET VALUE | array NAME KIND COUNT ELEMENTS... |
- *   function NAME LINE FILE | definitions TEXT | original NAME LINE TEXT
+ *   function NAME LINE FILE | variable NAME DECLARATION | body NAME TEXT |
+ *   definitions TEXT | original NAME LINE TEXT
+ * VARIABLE and BODY records are each variable's `declare -p` and each
+ * function's `declare -f` (the install cache's key is made of them).
  * DEFINITIONS is `declare -p` of every variable image.sh added or changed
  * (except the provided ones) plus `declare -f` of its functions: what
  * do_postinstall gets inside the rootfs; ORIGINAL records are the image.sh
@@ -116,6 +119,12 @@ __makeimg_excluded=" ${excluded.join(' ')} "
     __makeimg_p=$(declare -p "$__makeimg_n" 2>/dev/null) || continue
     [[ "\${__makeimg_before[$__makeimg_n]-}" == "$__makeimg_p" ]] && continue
     __makeimg_defs+="$__makeimg_p"$'\\n'
+    printf 'variable\\0%s\\0%s\\0' "$__makeimg_n" "$__makeimg_p"
+  done
+  mapfile -t __makeimg_fns < <(compgen -A function)
+  for __makeimg_f in "\${__makeimg_fns[@]}"; do
+    case "$__makeimg_f" in __makeimg_*) continue ;; esac
+    printf 'body\\0%s\\0%s\\0' "$__makeimg_f" "$(declare -f "$__makeimg_f")"
   done
   __makeimg_defs+=$(declare -f)
   printf 'definitions\\0%s\\0' "$__makeimg_defs"

@@ -32,6 +32,10 @@ export interface ImageDescription {
   imgName?: string;
   arrays: Record<string, ArrayValue>;
   hooks: Record<string, HookLocation>;
+  /** `declare -p` of each variable image.sh added or changed (not the provided ones), by name. */
+  variables: Record<string, string>;
+  /** `declare -f` of each function image.sh defines, by name. */
+  functions: Record<string, string>;
   /** `declare -p` / `declare -f` text for do_postinstall. */
   definitions: string;
   /** Functions whose image.sh text is exactly their definition (line-mapped in do_postinstall). */
@@ -42,7 +46,7 @@ export interface ImageDescription {
 function parseDescription(data: Buffer, imageFile: string): ImageDescription {
   const fields = data.toString('utf8').split('\0');
   fields.pop(); // the text ends with a NUL
-  const d: ImageDescription = { imageFile, arrays: {}, hooks: {}, definitions: '', originals: [] };
+  const d: ImageDescription = { imageFile, arrays: {}, hooks: {}, variables: {}, functions: {}, definitions: '', originals: [] };
   let i = 0;
   const next = (): string => {
     if (i >= fields.length) throw new Error('truncated image description');
@@ -67,6 +71,12 @@ function parseDescription(data: Buffer, imageFile: string): ImageDescription {
       const line = Number(next());
       const file = next();
       d.hooks[name] = { line, file };
+    } else if (tag === 'variable') {
+      const name = next();
+      d.variables[name] = next();
+    } else if (tag === 'body') {
+      const name = next();
+      d.functions[name] = next();
     } else if (tag === 'definitions') {
       d.definitions = next();
     } else if (tag === 'original') {
