@@ -14,8 +14,26 @@ export interface Job<T> {
 }
 
 interface Slot {
-  timer?: NodeJS.Timeout;
+  /** Stops the pending start (undefined once the job runs). */
+  stopTimer?: () => void;
   abort: AbortController;
+}
+
+/**
+ * Calls `callback` once the work already queued has run: two setImmediate
+ * hops. The LSP connection handles one queued message per setImmediate, so a
+ * burst of notifications that arrived together is handled (and each
+ * reschedules) before a job scheduled with delay 0 starts: they coalesce.
+ */
+function afterQueuedWork(callback: () => void): () => void {
+  let handle = setImmediate(() => (handle = setImmediate(callback)));
+  return () => clearImmediate(handle);
+}
+
+function after(delayMs: number, callback: () => void): () => void {
+  if (delayMs <= 0) return afterQueuedWork(callback);
+  const timer = setTimeout(callback, delayMs);
+  return () => clearTimeout(timer);
 }
 
 export class DocumentScheduler {
@@ -28,7 +46,8 @@ export class DocumentScheduler {
   /**
    * Run `job` for `key` after the debounce delay, replacing whatever was
    * pending or running for it. A version older than the current one is ignored.
-   * `delayMs` overrides the debounce (0: start on the next tick).
+   * `delayMs` overrides the debounce (0: start as soon as the work already
+   * queued, such as the rest of a burst of edits, has run).
    */
   schedule<T>(key: string, version: number, job: Job<T>, delayMs = this.debounceMs): void {
     const newest = this.versions.get(key);
@@ -38,8 +57,8 @@ export class DocumentScheduler {
 
     const slot: Slot = { abort: new AbortController() };
     this.slots.set(key, slot);
-    slot.timer = setTimeout(() => {
-      slot.timer = undefined;
+    slot.stopTimer = after(delayMs, () => {
+      slot.stopTimer = undefined;
       job.run(slot.abort.signal).then(
         (result) => {
           if (this.slots.get(key) !== slot || slot.abort.signal.aborted) return;
@@ -51,7 +70,7 @@ export class DocumentScheduler {
           if (this.slots.get(key) === slot) this.slots.delete(key);
         },
       );
-    }, delayMs);
+    });
   }
 
   /** Stop the pending or running job of `key`, if any; nothing is delivered for it. */
@@ -59,7 +78,7 @@ export class DocumentScheduler {
     const slot = this.slots.get(key);
     if (!slot) return;
     this.slots.delete(key);
-    if (slot.timer) clearTimeout(slot.timer);
+    slot.stopTimer?.();
     slot.abort.abort();
   }
 

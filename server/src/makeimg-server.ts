@@ -44,9 +44,6 @@ import { SettingsCache } from './settings';
 import { ShellcheckService } from './shellcheck';
 import { Validator } from './validation';
 
-/** Default quiet time after an edit before diagnostics (ms); `initializationOptions.diagnosticsDelay` overrides it. */
-const DEFAULT_DIAGNOSTICS_DELAY_MS = 200;
-
 const NO_COMPLETIONS: CompletionList = { isIncomplete: false, items: [] };
 
 /** What a handler of a document request gets: the open document and its facts (LSP coordinates). */
@@ -107,7 +104,7 @@ export class MakeimgServer {
     c.onDidOpenTextDocument(
       this.guarded('didOpen', ({ textDocument: t }) => {
         documents.open(t.uri, t.languageId, t.version, t.text);
-        validator.schedule(t.uri, 0);
+        validator.schedule(t.uri, true);
       }),
     );
     c.onDidChangeTextDocument(
@@ -126,7 +123,7 @@ export class MakeimgServer {
         void c.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
       }),
     );
-    c.onDidSaveTextDocument(this.guarded('didSave', ({ textDocument }) => validator.schedule(textDocument.uri, 0)));
+    c.onDidSaveTextDocument(this.guarded('didSave', ({ textDocument }) => validator.schedule(textDocument.uri, true)));
     c.onDidChangeConfiguration(
       this.guarded('didChangeConfiguration', () => {
         settings.clear();
@@ -256,10 +253,11 @@ export class MakeimgServer {
   }
 }
 
-function diagnosticsDelayOf(params: InitializeParams): number {
+/** `initializationOptions.diagnosticsDelay`: a fixed quiet time after an edit (ms); without it the delay follows the document's cost. */
+function diagnosticsDelayOf(params: InitializeParams): number | undefined {
   const options = (params.initializationOptions ?? {}) as { diagnosticsDelay?: unknown };
   const delay = options.diagnosticsDelay;
-  return typeof delay === 'number' && delay >= 0 ? delay : DEFAULT_DIAGNOSTICS_DELAY_MS;
+  return typeof delay === 'number' && delay >= 0 ? delay : undefined;
 }
 
 function filePaths(uris: readonly string[]): string[] {

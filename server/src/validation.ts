@@ -1,8 +1,13 @@
 /**
- * Debounced diagnostics per document (a DocumentScheduler): an edit restarts
- * the document's timer; when it fires, the current version is analysed unless a newer edit or a
- * close came first (settings are read asynchronously, so the version is
- * checked again after that wait).
+ * Diagnostics per document, as soon as the analysis allows. An edit
+ * (re)schedules the document's analysis (a DocumentScheduler) after a delay
+ * derived from what its last analysis cost (`diagnosticsDelayFor`): a cheap
+ * document is analysed on the next tick, which still coalesces a burst of
+ * didChange notifications that arrive together; an expensive one waits about
+ * as long as an analysis takes, so typing is not slowed by analyses that a
+ * newer keystroke makes useless. `initializationOptions.diagnosticsDelay`
+ * replaces the derived delay. The analysis runs while the document's
+ * settings are fetched; the version is checked again after that wait.
  *
  * ShellCheck runs beside the rules (its own debounce; a newer edit cancels
  * it) and its findings are merged into the same publish when they arrive.
@@ -19,8 +24,21 @@ import type { SettingsCache } from './settings';
 import type { ShellcheckService } from './shellcheck';
 import { DocumentScheduler } from './document-scheduler';
 
+/** An analysis cheaper than this (ms) is run on the next tick after an edit. */
+export const CHEAP_ANALYSIS_MS = 8;
+/** The longest derived delay (ms): even a huge document shows its diagnostics this soon after typing stops. */
+export const MAX_DERIVED_DELAY_MS = 400;
+
+/** The quiet time after an edit for a document whose last analysis took `costMs` (undefined: not analysed yet). */
+export function diagnosticsDelayFor(costMs: number | undefined): number {
+  if (costMs === undefined || costMs < CHEAP_ANALYSIS_MS) return 0;
+  return Math.min(Math.ceil(costMs), MAX_DERIVED_DELAY_MS);
+}
+
 export class Validator {
-  private readonly scheduler: DocumentScheduler;
+  private readonly scheduler = new DocumentScheduler(0);
+  /** What the last analysis of each document cost (ms): facts and rules. */
+  private readonly costs = new Map<string, number>();
   /** The rules' diagnostics of the last analysed version, merged again when ShellCheck reports. */
   private readonly ownDiagnostics = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
   private readonly shellcheckDiagnostics = new Map<string, Diagnostic[]>();
@@ -29,35 +47,28 @@ export class Validator {
     private readonly connection: Connection,
     private readonly documents: DocumentStore,
     private readonly settings: SettingsCache,
-    /** Quiet time after an edit before analysing (ms). */
-    delayMs: number,
+    /** A fixed quiet time after an edit (ms) instead of the derived one. */
+    private readonly fixedDelayMs: number | undefined,
     private readonly shellcheck?: ShellcheckService,
-  ) {
-    this.scheduler = new DocumentScheduler(delayMs);
-  }
+  ) {}
 
-  schedule(uri: string, delayMs?: number): void {
+  /** Analyse `uri` after an edit (or right away: `now`, for open, save and settings changes). */
+  schedule(uri: string, now = false): void {
     const version = this.documents.get(uri)?.version;
     if (version === undefined) return;
-    this.scheduler.schedule(
-      uri,
-      version,
-      {
-        run: () => this.validate(uri, version),
-        deliver: () => undefined,
-      },
-      delayMs,
-    );
+    const delayMs = now ? 0 : (this.fixedDelayMs ?? diagnosticsDelayFor(this.costs.get(uri)));
+    this.scheduler.schedule(uri, version, { run: () => this.validate(uri, version), deliver: () => undefined }, delayMs);
     this.scheduleShellcheck(uri, version);
   }
 
   scheduleAll(): void {
-    for (const d of this.documents.all()) this.schedule(d.uri, 0);
+    for (const d of this.documents.all()) this.schedule(d.uri, true);
   }
 
   /** The document was closed: stop its work and drop what was kept for it. */
   forget(uri: string): void {
     this.scheduler.forget(uri);
+    this.costs.delete(uri);
     this.shellcheck?.forget(uri);
     this.ownDiagnostics.delete(uri);
     this.shellcheckDiagnostics.delete(uri);
@@ -87,10 +98,15 @@ export class Validator {
 
   private async validate(uri: string, version: number): Promise<void> {
     try {
-      const settings = await this.settings.get(uri);
+      const settings = this.settings.get(uri); // asked of the client while the analysis runs
       const document = this.documents.get(uri);
-      if (!document || document.version !== version) return; // closed or edited meanwhile
-      this.ownDiagnostics.set(uri, { version, diagnostics: this.diagnosticsFor(document, settings.disabledRules) });
+      if (!document) return;
+      const started = performance.now();
+      const diagnostics = this.diagnosticsFor(document);
+      this.costs.set(uri, performance.now() - started);
+      const disabled = new Set((await settings).disabledRules);
+      if (this.documents.get(uri)?.version !== version) return; // closed or edited meanwhile
+      this.ownDiagnostics.set(uri, { version, diagnostics: diagnostics.filter((d) => !disabled.has(String(d.code))) });
       await this.publish(uri);
     } catch (error) {
       this.logError(uri, error);
@@ -109,7 +125,8 @@ export class Validator {
     await this.connection.sendDiagnostics({ uri, version: own.version, diagnostics });
   }
 
-  private diagnosticsFor(document: OpenDocument, disabledRules: readonly string[]): Diagnostic[] {
+  /** The diagnostics of every rule (disabled ones are left out by the caller, once the settings are known). */
+  private diagnosticsFor(document: OpenDocument): Diagnostic[] {
     const facts = document.facts();
     if (!facts) {
       const megabytes = (document.textDocument.getText().length / 1e6).toFixed(1);
@@ -124,7 +141,6 @@ export class Validator {
       ];
     }
     const findings = runRules(facts, {
-      disabledRules,
       files: sourceFilesFor(document.uri),
       onRuleError: (rule, error) => this.logError(document.uri, error, rule.code),
     });

@@ -89,6 +89,27 @@ describe('document scheduler', () => {
     assert.deepEqual(log.slice(4), ['run a0', 'deliver a0 result']);
   });
 
+  it('delay 0 starts after the work already queued: a burst handled one message per setImmediate coalesces', async () => {
+    scheduler = new DocumentScheduler(0);
+    const log: string[] = [];
+    const jobs = [1, 2, 3].map((v) => controlledJob(`v${v}`, log));
+    // Like the LSP connection: one queued message per setImmediate, each taking a few ms (apply the edit, reparse).
+    await new Promise<void>((done) => {
+      const handle = (i: number) => {
+        scheduler.schedule('a', i + 1, jobs[i].job, 0);
+        const until = performance.now() + 3;
+        while (performance.now() < until); // the rest of the handler's work
+        if (i + 1 < jobs.length) setImmediate(() => handle(i + 1));
+        else done();
+      };
+      setImmediate(() => handle(0));
+    });
+    await sleep(10);
+    jobs[2].finish('v3 result');
+    await sleep(0);
+    assert.deepEqual(log, ['run v3', 'deliver v3 result']);
+  });
+
   it('dispose cancels pending timers: nothing runs afterwards', async () => {
     scheduler = new DocumentScheduler(20);
     const log: string[] = [];

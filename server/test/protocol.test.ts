@@ -120,6 +120,33 @@ describe('language server settings (workspace/configuration)', function () {
   });
 });
 
+describe('language server diagnostics delay derived from the analysis cost', function () {
+  this.timeout(20_000);
+
+  it('without a fixed diagnosticsDelay, a burst of edits sent together is analysed once, for its last version', async () => {
+    // No initializationOptions.diagnosticsDelay: the delay follows the document's measured cost (next tick for a small file).
+    const client = await LspTestClient.start({ initializationOptions: {} });
+    try {
+      const uri = 'file:///p/burst/image.sh';
+      client.open(uri, 'img_name=a.tar\ndo_install() { :; }\n');
+      await client.diagnostics(uri, 1);
+      const before = client.published.length;
+      const insertX = (version: number) => ({
+        jsonrpc: '2.0',
+        method: 'textDocument/didChange',
+        params: { textDocument: { uri, version }, contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'x' }] },
+      });
+      client.writeRawMessages([2, 3, 4, 5, 6].map((version) => Buffer.from(JSON.stringify(insertX(version)))));
+      const last = await client.diagnostics(uri, 6);
+      assert.ok(summarize(last.diagnostics).includes('MKIMG003@1'), 'xxxxxdo_install is not do_install');
+      // ShellCheck may publish again for version 6; nothing is published for the versions in between.
+      assert.deepEqual([...new Set(client.published.slice(before).map((p) => p.version))], [6]);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
 describe('language server over node IPC (how VS Code starts it)', function () {
   this.timeout(20_000);
 

@@ -173,7 +173,12 @@ export class LspTestClient {
 
   /** Write raw bytes as one LSP message body (to send what JSON.stringify cannot, e.g. invalid UTF-8). */
   writeRawMessage(body: Buffer): void {
-    this.process.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]));
+    this.writeRawMessages([body]);
+  }
+
+  /** Write several message bodies in one write, so they arrive together (a burst of notifications). */
+  writeRawMessages(bodies: Buffer[]): void {
+    this.process.stdin.write(Buffer.concat(bodies.flatMap((body) => [Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body])));
   }
 
   async stop(): Promise<void> {
