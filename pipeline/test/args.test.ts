@@ -3,7 +3,7 @@ import { parseArgs, UsageError } from '../src/cli/args';
 
 describe('makeimg command line', () => {
   it('defaults to build with no img_dir_base', () => {
-    assert.deepEqual(parseArgs([]), { command: 'build', json: false, strict: false, files: [], imgDirBase: undefined });
+    assert.deepEqual(parseArgs([]), { command: 'build', json: false, strict: false, files: [], boot: false, shellCommand: [], imgDirBase: undefined });
   });
 
   it('takes img_dir_base, --json and --directory in any order, with or without =', () => {
@@ -15,8 +15,8 @@ describe('makeimg command line', () => {
 
   it('knows check, lint FILES, fmt ARGS, --help and --version', () => {
     assert.equal(parseArgs(['check', 'out']).command, 'check');
-    assert.deepEqual(parseArgs(['lint', 'a/image.sh', '--help']), { command: 'lint', json: false, strict: false, files: ['a/image.sh', '--help'] });
-    assert.deepEqual(parseArgs(['fmt', '--check', 'image.sh']), { command: 'fmt', json: false, strict: false, files: ['--check', 'image.sh'] });
+    assert.deepEqual(parseArgs(['lint', 'a/image.sh', '--help']), { command: 'lint', json: false, strict: false, files: ['a/image.sh', '--help'], boot: false, shellCommand: [] });
+    assert.deepEqual(parseArgs(['fmt', '--check', 'image.sh']), { command: 'fmt', json: false, strict: false, files: ['--check', 'image.sh'], boot: false, shellCommand: [] });
     assert.equal(parseArgs(['--help']).command, 'help');
     assert.equal(parseArgs(['-V']).command, 'version');
   });
@@ -26,6 +26,14 @@ describe('makeimg command line', () => {
     assert.deepEqual([a.command, a.json, a.image, a.strict], ['inspect', true, 'img/x.tar.zst', false]);
     assert.equal(parseArgs(['build', '--strict']).strict, true);
     assert.throws(() => parseArgs(['inspect']), /inspect takes one IMAGE/);
+  });
+
+  it('knows shell [--boot] [IMAGE] [-- COMMAND]', () => {
+    const a = parseArgs(['shell', 'img/x.tar.zst', '--', 'cat', '/etc/os-release']);
+    assert.deepEqual([a.command, a.image, a.shellCommand, a.boot], ['shell', 'img/x.tar.zst', ['cat', '/etc/os-release'], false]);
+    assert.equal(parseArgs(['shell', '--boot']).boot, true);
+    assert.equal(parseArgs(['shell']).image, undefined);
+    assert.throws(() => parseArgs(['shell', '--boot', 'x', '--', 'ls']), /--boot/);
   });
 
   it('takes SOURCE_DATE_EPOCH from the option first, then the environment', () => {

@@ -11,7 +11,7 @@ import { CACHE_DIR_KEY, CONFIG_FILE, DEFAULT_IMG_DIR_BASE, DO_INSTALL, IMAGE_FIL
 import { parseDuration, parseSize } from '../cache/age';
 import { DEFAULT_CACHE_DIR } from '../cache/store';
 
-export type Command = 'build' | 'check' | 'lint' | 'fmt' | 'inspect' | 'cache' | 'help' | 'version';
+export type Command = 'build' | 'check' | 'lint' | 'fmt' | 'inspect' | 'cache' | 'shell' | 'help' | 'version';
 
 /** What `makeimg cache clean` removes: everything, entries older than D, or the least recently used beyond SIZE. */
 export interface CleanOptions {
@@ -30,7 +30,7 @@ export interface CliArgs {
   strict: boolean;
   /** Arguments of `makeimg lint` and `makeimg fmt`. */
   files: string[];
-  /** The image of `makeimg inspect`. */
+  /** The image of `makeimg inspect` and `makeimg shell`. */
   image?: string;
   /** --no-cache: run do_install and refresh its cache entry. */
   noCache?: true;
@@ -39,6 +39,10 @@ export interface CliArgs {
   /** `makeimg cache list|clean`. */
   cacheAction?: 'list' | 'clean';
   clean?: CleanOptions;
+  /** `makeimg shell --boot`. */
+  boot: boolean;
+  /** `makeimg shell IMAGE -- COMMAND...`. */
+  shellCommand: string[];
 }
 
 export class UsageError extends Error {
@@ -54,6 +58,7 @@ export const USAGE = `usage: makeimg [build] [options] [${IMG_DIR_BASE_KEY}]
        makeimg fmt [-w | --check] FILE...
        makeimg inspect [--json] [--strict] IMAGE
        makeimg cache list | clean [--all | --older-than D | --keep-size SIZE]
+       makeimg shell [--boot] [IMAGE] [-- COMMAND...]
 
 Builds the rootfs image described by ${IMAGE_FILE_NAME} in the current directory
 (\$${SRC_DIR}) into ${IMG_DIR_BASE_KEY} (default ${DEFAULT_IMG_DIR_BASE}, or ${IMG_DIR_BASE_KEY}= in
@@ -68,6 +73,8 @@ commands:
   cache list             the install cache's entries: key, ${IMAGE_FILE_NAME}, size, age, last use
   cache clean            remove entries: --all, --older-than D (e.g. 7d), --keep-size SIZE
                          (e.g. 5G: least recently used out first)
+  shell [IMAGE]          a shell (or COMMAND) inside the image (default: this project's), in systemd-nspawn;
+                         nothing is written to the image; --boot boots its init
 
 options:
   --json                 machine-readable events on stdout, one JSON object per line;
@@ -103,10 +110,10 @@ function duration(value: string, from: string): number {
 }
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliArgs {
-  const args: CliArgs = { command: 'build', json: false, strict: false, files: [] };
+  const args: CliArgs = { command: 'build', json: false, strict: false, files: [], boot: false, shellCommand: [] };
   let rest = argv;
   const first = rest[0];
-  if (first === 'build' || first === 'check' || first === 'lint' || first === 'fmt' || first === 'inspect' || first === 'cache') {
+  if (first === 'build' || first === 'check' || first === 'lint' || first === 'fmt' || first === 'inspect' || first === 'cache' || first === 'shell') {
     args.command = first;
     rest = rest.slice(1);
   }
@@ -131,12 +138,14 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliArgs 
       return v;
     };
     if (a === '--') {
-      positional.push(...rest.slice(i + 1));
+      if (args.command === 'shell') args.shellCommand = rest.slice(i + 1);
+      else positional.push(...rest.slice(i + 1));
       break;
     } else if (a === '-h' || a === '--help') args.command = 'help';
     else if (a === '-V' || a === '--version') args.command = 'version';
     else if (a === '--json') args.json = true;
     else if (a === '--strict') args.strict = true;
+    else if (a === '--boot' && args.command === 'shell') args.boot = true;
     else if (a === '-C' || a === '--directory' || a.startsWith('--directory=')) args.directory = value('--directory');
     else if (a === '--source-date-epoch' || a.startsWith('--source-date-epoch=')) {
       args.sourceDateEpoch = epoch(value('--source-date-epoch'), '--source-date-epoch');
@@ -156,6 +165,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliArgs 
   }
   if (args.command === 'inspect') {
     if (positional.length !== 1) throw new UsageError('inspect takes one IMAGE (a .tar* file or a directory image)');
+    args.image = positional[0];
+    return args;
+  }
+  if (args.command === 'shell') {
+    if (positional.length > 1) throw new UsageError('shell takes at most one IMAGE; put a command after --');
+    if (args.boot && args.shellCommand.length > 0) throw new UsageError('shell --boot runs the image\'s init, not a command');
     args.image = positional[0];
     return args;
   }

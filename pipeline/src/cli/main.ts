@@ -14,6 +14,7 @@ import { DEFAULT_CACHE_LIMIT } from '../cache/store';
 import { runCacheCommand } from './cache-command';
 import { humanPaint, humanRenderer, jsonRenderer } from './human-output';
 import { runInspect } from './inspect';
+import { runShell } from './shell';
 import { build } from '../build';
 import { version } from '../version';
 
@@ -68,6 +69,32 @@ async function runCache(args: CliArgs): Promise<number> {
   }
 }
 
+/** `makeimg shell`: the given image, else the one this project's image.sh builds. */
+async function runShellCommand(args: CliArgs): Promise<number> {
+  let image = args.image;
+  if (!image) {
+    const srcDir = path.resolve(args.directory ?? process.cwd());
+    const base = resolveImgDirBase(args.imgDirBase, srcDir, process.env);
+    const cancellation = watchCancellation({ watchStdin: false });
+    try {
+      const report = await checkImage(srcDir, base, cancellation.signal);
+      image = report.paths?.imgPath;
+      if (!image) {
+        process.stderr.write(`makeimg shell: no image given and none found for ${srcDir}: ${report.problems.map((p) => p.message).join('; ')}\n`);
+        return EXIT.INVALID;
+      }
+    } finally {
+      cancellation.dispose();
+    }
+  }
+  try {
+    return await runShell(image, { boot: args.boot, command: args.shellCommand, err: process.stderr });
+  } catch (e) {
+    process.stderr.write(`makeimg shell: ${(e as Error).message}\n`);
+    return EXIT.INVALID;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   let args: CliArgs;
   try {
@@ -110,6 +137,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'cache':
       return runCache(args);
+    case 'shell':
+      return runShellCommand(args);
     default:
       return runBuildOrCheck(args);
   }

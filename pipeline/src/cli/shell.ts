@@ -1,0 +1,117 @@
+/**
+ * `makeimg shell [--boot] [IMAGE] [-- COMMAND...]`: a shell (bash when the
+ * image has it, else sh) or COMMAND inside a built image, in systemd-nspawn
+ * with the confinement of the postinstall hook (the image is the root, the
+ * host's DNS bound for the session only, the host's timezone left alone).
+ * Nothing reaches the image: a directory image runs under a volatile overlay
+ * (writes vanish at exit); an archive is extracted into a private temporary
+ * directory that is removed when the shell ends, however it ends (exit,
+ * SIGHUP from a closed terminal, SIGTERM). `--boot` boots the image's init.
+ */
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { classifyImageName } from '../../../shared/contract';
+import { EXIT } from '../../../shared/events';
+import { NO_SYSTEMD_FLAGS, uniqueMachineName } from '../confine/nspawn';
+import { checkHost, systemdIsPid1 } from '../host';
+import { findOnPath } from '../archive/compressors';
+
+export interface ShellOptions {
+  boot: boolean;
+  /** Run this instead of an interactive shell. */
+  command: string[];
+  err: NodeJS.WritableStream;
+}
+
+/** Where extracted images live while a shell runs (removed afterwards). */
+export const SHELL_DIR_PREFIX = 'makeimg-shell-';
+
+async function shellIn(root: string): Promise<string> {
+  for (const candidate of ['/bin/bash', '/usr/bin/bash']) {
+    try {
+      await fs.access(path.join(root, candidate));
+      return candidate;
+    } catch {
+      // not there
+    }
+  }
+  return '/bin/sh';
+}
+
+function run(argv: string[], stdio: 'inherit' | 'pipe'): { done: Promise<number>; stop: (sig: NodeJS.Signals) => void } {
+  const child = spawn(argv[0]!, argv.slice(1), { stdio });
+  const done = new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  return { done, stop: (sig) => child.kill(sig) };
+}
+
+export function shellNspawnArgv(o: { root: string; ephemeral: boolean; boot: boolean; interactive: boolean; command: string[] }): string[] {
+  const argv = ['systemd-nspawn', '--quiet', `--machine=${uniqueMachineName()}`, `--directory=${o.root}`];
+  if (!systemdIsPid1()) argv.push(...NO_SYSTEMD_FLAGS);
+  // The postinstall hook's rules: the host's DNS bound for the session only, the image's timezone kept.
+  argv.push('--resolv-conf=bind-host', '--timezone=off', `--console=${o.interactive ? 'interactive' : 'pipe'}`);
+  if (o.ephemeral) argv.push('--volatile=overlay');
+  if (o.boot) argv.push('--boot');
+  else argv.push('--', ...o.command);
+  return argv;
+}
+
+export async function runShell(image: string, o: ShellOptions): Promise<number> {
+  checkHost();
+  const imagePath = path.resolve(image);
+  let st;
+  try {
+    st = await fs.stat(imagePath);
+  } catch {
+    o.err.write(`makeimg shell: ${imagePath}: no such image\n`);
+    return EXIT.INVALID;
+  }
+  const archived = !st.isDirectory();
+  if (archived && classifyImageName(path.basename(imagePath)).kind !== 'archive') {
+    o.err.write(`makeimg shell: ${imagePath} is neither a directory image nor a .tar* archive\n`);
+    return EXIT.INVALID;
+  }
+
+  let stopping: NodeJS.Signals | undefined;
+  let current: ReturnType<typeof run> | undefined;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    stopping = sig;
+    current?.stop('SIGTERM');
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  // An interactive nspawn owns the terminal: Ctrl+C goes to the container, not to us.
+  for (const sig of signals) process.on(sig, onSignal);
+  let temporary: string | undefined;
+  try {
+    let root = imagePath;
+    if (archived) {
+      temporary = await fs.mkdtemp(path.join(tmpdir(), SHELL_DIR_PREFIX));
+      o.err.write(`makeimg shell: extracting ${imagePath} into ${temporary} (removed when the shell ends)\n`);
+      const tar = findOnPath('tar');
+      if (!tar) throw new Error('tar not found on PATH');
+      current = run([tar, '--extract', `--file=${imagePath}`, `--directory=${temporary}`, '--numeric-owner', '--same-permissions', '--xattrs', '--xattrs-include=*', '--acls'], 'inherit');
+      const code = await current.done;
+      if (stopping) return EXIT.CANCELLED;
+      if (code !== 0) {
+        o.err.write(`makeimg shell: could not extract ${imagePath} (tar exit ${code})\n`);
+        return EXIT.BUILD_FAILED;
+      }
+      root = temporary;
+    }
+    const command = o.command.length > 0 ? o.command : [await shellIn(root)];
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    current = run(shellNspawnArgv({ root, ephemeral: !archived, boot: o.boot, interactive, command }), 'inherit');
+    const code = await current.done;
+    return stopping ? EXIT.CANCELLED : code;
+  } finally {
+    for (const sig of signals) process.off(sig, onSignal);
+    if (temporary) {
+      await fs.rm(temporary, { recursive: true, force: true });
+      o.err.write(`makeimg shell: removed ${temporary}\n`);
+    }
+  }
+}
