@@ -1,11 +1,14 @@
 /**
- * Benchmark of the archive stage: archiveImage (GNU tar streamed into a
- * multi-threaded compressor) against the original makeimg approach (tar to a
- * .tar file, then compress that file), for .tar.gz and .tar.zst, on the same
+ * Benchmark of the archive stage: archiveImage (GNU tar streamed into the
+ * compressor the pipeline picks) against the original makeimg approach (tar
+ * to a .tar file, then compress that file with the format's program and its
+ * defaults), for all five formats, runs interleaved, on the same
  * rootfs-like tree (~300 MB of binaries, libraries, Python and docs copied from
  * this host once into a temporary directory and reused by later runs).
  *
  * Run as root: node --import tsx bench/archive.ts [--runs N] [--megabytes M]
+ *   [--formats tar,tar.gz,tar.bz2,tar.xz,tar.zst] [--xz-study]
+ * --xz-study adds xz with other thread counts, block size and memory limit.
  * Page cache is warm for every variant (the tree is read once first).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -31,12 +34,17 @@ const SOURCES: readonly [string, number][] = [
 interface Options {
   runs: number;
   megabytes: number;
+  formats: Suffix[];
+  /** Also run xz with other thread counts, block sizes and memory limits. */
+  xzStudy: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { runs: 3, megabytes: 300 };
+  const opts: Options = { runs: 3, megabytes: 300, formats: [...SUFFIXES], xzStudy: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
+    else if (argv[i] === '--formats') opts.formats = argv[++i]!.split(',').map((f) => (f.startsWith('.') ? f : `.${f}`) as Suffix);
+    else if (argv[i] === '--xz-study') opts.xzStudy = true;
     else if (argv[i] === '--megabytes') opts.megabytes = Number(argv[++i]);
     else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -83,13 +91,14 @@ async function seconds(fn: () => Promise<unknown> | unknown): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-/** The original way: tar writes a .tar file (same tar flags), then the compressor turns that file into the image. */
-function tarThenCompress(tree: string, outDir: string, compressor: string[], suffix: string): Written {
+/** The original way: tar writes a .tar file (same tar flags), then the compressor (if any) turns that file into the image. */
+function tarThenCompress(tree: string, outDir: string, compressor: string[] | undefined, suffix: string): Written {
   const tarFile = path.join(outDir, 'original.tar');
   const args = tarArguments(tree).map((a) => (a === '--file=-' ? `--file=${tarFile}` : a));
   const tar = spawnSync('tar', args, { env: tarEnvironment(), stdio: ['ignore', 'ignore', 'inherit'] });
   if (tar.status !== 0) throw new Error(`tar failed (${tar.status})`);
   const intermediate = statSync(tarFile).size;
+  if (!compressor) return { image: tarFile, intermediate: 0 };
   const comp = spawnSync(compressor[0]!, [...compressor.slice(1), tarFile], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (comp.status !== 0) throw new Error(`${compressor.join(' ')} failed (${comp.status})`);
   return { image: tarFile + suffix.slice(ARCHIVE_SUFFIX_PREFIX.length), intermediate };
@@ -106,29 +115,60 @@ interface Variant {
   run: (outDir: string) => Promise<Written>;
 }
 
-function variantsFor(suffix: '.tar.gz' | '.tar.zst', tree: string): Variant[] {
-  const streamed: Variant = {
-    label: 'archiveImage (tar | compressor, streamed)',
+type Suffix = '.tar' | '.tar.gz' | '.tar.bz2' | '.tar.xz' | '.tar.zst';
+const SUFFIXES: readonly Suffix[] = ['.tar', '.tar.gz', '.tar.bz2', '.tar.xz', '.tar.zst'];
+
+/** The original makeimg's compressor per format, run on the .tar file it wrote (defaults: one thread). */
+const ORIGINAL: Record<Suffix, string[] | undefined> = {
+  '.tar': undefined,
+  '.tar.gz': ['gzip', '-n'],
+  '.tar.bz2': ['bzip2'],
+  '.tar.xz': ['xz'],
+  '.tar.zst': ['zstd', '-q', '--rm'],
+};
+
+/** tar streamed into `compressor` by a shell pipe: the archive stage's shape with other compressor flags. */
+function streamedWith(tree: string, compressor: string[], suffix: Suffix): Variant {
+  return {
+    label: `tar | ${compressor.join(' ')}`,
     run: async (outDir) => {
-      const out = path.join(outDir, `streamed${suffix}`);
-      await archiveImage({ sourceDir: tree, outputPath: out, signal: new AbortController().signal });
+      const out = path.join(outDir, `variant${suffix}`);
+      const tar = ['tar', ...tarArguments(tree)].map((a) => `'${a}'`).join(' ');
+      const r = spawnSync('bash', ['-c', `set -o pipefail; ${tar} | ${compressor.join(' ')} > '${out}'`], {
+        env: { ...process.env, ...tarEnvironment() },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      if (r.status !== 0) throw new Error(`${compressor.join(' ')} failed (${r.status})`);
       return { image: out, intermediate: 0 };
     },
   };
-  const original = (label: string, cmd: string[]): Variant => ({
-    label,
-    run: async (outDir) => tarThenCompress(tree, outDir, cmd, suffix),
-  });
-  if (suffix === '.tar.gz') {
-    const list = [original('tar file, then gzip (original)', ['gzip', '-n'])];
-    if (findOnPath('pigz')) list.push(original('tar file, then pigz', ['pigz', '-n']));
-    return [...list, streamed];
+}
+
+function variantsFor(suffix: Suffix, tree: string, xzStudy: boolean): Variant[] {
+  const streamed: Variant = {
+    label: 'makeimg: archiveImage, streamed',
+    run: async (outDir) => {
+      const out = path.join(outDir, `streamed${suffix}`);
+      // With progress, as in a build (tar's /proc/PID/io polled every 100 ms).
+      await archiveImage({ sourceDir: tree, outputPath: out, signal: new AbortController().signal, onProgress: () => undefined });
+      return { image: out, intermediate: 0 };
+    },
+  };
+  const originalCommand = ORIGINAL[suffix];
+  const original: Variant = {
+    label: `tar file, then ${originalCommand?.[0] ?? 'nothing'} (original)`,
+    run: async (outDir) => tarThenCompress(tree, outDir, originalCommand, suffix),
+  };
+  const list = [original, streamed];
+  if (suffix === '.tar.xz' && xzStudy) {
+    list.push(
+      streamedWith(tree, ['xz', '-T1', '-c'], suffix),
+      streamedWith(tree, ['xz', '-T0', '-c'], suffix),
+      streamedWith(tree, ['xz', '-T0', '--block-size=8MiB', '-c'], suffix),
+      streamedWith(tree, ['xz', '-T0', '--memlimit-compress=100%', '-c'], suffix),
+    );
   }
-  return [
-    original('tar file, then zstd (original)', ['zstd', '-q', '--rm']),
-    original('tar file, then zstd -T0', ['zstd', '-q', '-T0', '--rm']),
-    streamed,
-  ];
+  return list;
 }
 
 async function main(): Promise<void> {
@@ -144,28 +184,32 @@ async function main(): Promise<void> {
   console.log(`runs per variant: ${opts.runs}; medians of wall time and of CPU time (user+sys of tar and compressor)\n`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 
-  for (const suffix of ['.tar.gz', '.tar.zst'] as const) {
-    for (const variant of variantsFor(suffix, tree)) {
-      const times: number[] = [];
-      const cpu: number[] = [];
-      let size = 0;
-      let written = 0;
-      for (let i = 0; i < opts.runs; i++) {
+  for (const suffix of opts.formats) {
+    if (!SUFFIXES.includes(suffix)) throw new Error(`unknown format ${suffix}`);
+    // Interleaved runs (original, makeimg, original, ...): load changes hit every variant alike.
+    const variants = variantsFor(suffix, tree, opts.xzStudy);
+    const results = variants.map(() => ({ times: [] as number[], cpu: [] as number[], size: 0, written: 0 }));
+    for (let i = 0; i < opts.runs; i++) {
+      for (const [v, variant] of variants.entries()) {
+        const res = results[v]!;
         const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-bench-out-'));
         try {
           let out: Written = { image: '', intermediate: 0 };
           const cpuBefore = await childrenCpuSeconds();
-          times.push(await seconds(async () => (out = await variant.run(outDir))));
-          cpu.push((await childrenCpuSeconds()) - cpuBefore);
-          size = (await fs.stat(out.image)).size;
-          written = out.intermediate + size;
+          res.times.push(await seconds(async () => (out = await variant.run(outDir))));
+          res.cpu.push((await childrenCpuSeconds()) - cpuBefore);
+          res.size = (await fs.stat(out.image)).size;
+          res.written = out.intermediate + res.size;
         } finally {
           await fs.rm(outDir, { recursive: true, force: true });
         }
       }
+    }
+    for (const [v, variant] of variants.entries()) {
+      const { times, cpu, size, written } = results[v]!;
       times.sort((a, b) => a - b);
       console.log(
-        `${suffix.padEnd(9)} ${variant.label.padEnd(44)} ${percentile(times, 50).toFixed(2).padStart(7)} s wall ` +
+        `${suffix.padEnd(9)} ${variant.label.padEnd(46)} ${percentile(times, 50).toFixed(2).padStart(7)} s wall ` +
           `(min ${times[0]!.toFixed(2)}, max ${times.at(-1)!.toFixed(2)})  ${percentile(cpu, 50).toFixed(1).padStart(5)} s CPU  ` +
           `${(size / 1e6).toFixed(1)} MB image, ${(written / 1e6).toFixed(0)} MB written`,
       );

@@ -14,6 +14,7 @@ import { EXIT } from '../../shared/events';
 import { extract, project, Scratch, tinyProject } from './support/projects';
 import { resultEvent, runMakeimg, startMakeimg, type MakeimgResult } from './support/run-makeimg';
 import { differences, treeListing } from './support/tree-listing';
+import { CacheStore } from '../src/cache/store';
 
 const EPOCH = '1700000000';
 
@@ -191,6 +192,26 @@ do_install()
     assert.match(original.get('socket')!, /mode=14/);
     assert.deepEqual(differences(original, await treeListing(path.join(cacheDir, 'entries', key!, 'tree'))), []);
     assert.deepEqual(differences(original, await treeListing(path.join(warm.base, 'fidelity'))), []);
+  });
+
+  it('refuses a cache directory a user could swap (user-owned parent, symlink, open mode); the build goes on without it', async () => {
+    const userDir = await scratch.dir('user');
+    await fs.chown(userDir, 1000, 1000);
+    await assert.rejects(CacheStore.open(path.join(userDir, 'cache')), /can be changed by a user other than root/);
+    const real = path.join(await scratch.dir('real'), 'c');
+    const link = path.join(await scratch.dir('link'), 'c');
+    await fs.mkdir(real, { mode: 0o700 });
+    await fs.symlink(real, link);
+    await assert.rejects(CacheStore.open(link), /not a directory/);
+    const open = path.join(await scratch.dir('open'), 'c');
+    await fs.mkdir(open, { mode: 0o755 });
+    await fs.chmod(open, 0o755);
+    await assert.rejects(CacheStore.open(open), /mode 0700/);
+
+    const src = await project(scratch, 'img_name=plain.tar\ndo_install() { mkdir "$img_dir/etc"; }\n');
+    const { r } = await buildWith(src, path.join(userDir, 'cache'));
+    assert.ok(logs(r).some((l) => /^warning: install cache unusable \(.*can be changed by a user other than root.*\); building without it/.test(l)), logs(r).join('\n'));
+    assert.equal(installStart(r).cached, undefined);
   });
 
   it('never caches a failing do_install', async () => {

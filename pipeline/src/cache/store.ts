@@ -80,6 +80,30 @@ async function copyTree(from: string, to: string, signal: AbortSignal): Promise<
   if (r.code !== 0) throw new Error(stderr.slice(0, 3).join('; ') || `cp failed (${r.code ?? r.signal})`);
 }
 
+/**
+ * Every existing directory from / down to `dir` is a real directory (no
+ * symlink), owned by root, and not writable by others unless sticky (/tmp:
+ * others cannot rename root's entries there).
+ */
+async function checkRootOnlyPath(dir: string): Promise<void> {
+  let current = '/';
+  for (const part of ['', ...dir.split('/').filter(Boolean)]) {
+    current = path.join(current, part);
+    let st;
+    try {
+      st = await fs.lstat(current);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // created below, by root
+      throw e;
+    }
+    if (!st.isDirectory()) throw new CacheUnusableError(`${current} is not a directory (a symbolic link?)`);
+    const sticky = (st.mode & 0o1000) !== 0;
+    if (st.uid !== 0 || ((st.mode & 0o022) !== 0 && !sticky)) {
+      throw new CacheUnusableError(`${current} can be changed by a user other than root: the cache must be on a path only root can change`);
+    }
+  }
+}
+
 export class CacheStore {
   private constructor(readonly dir: string) {}
 
@@ -87,9 +111,13 @@ export class CacheStore {
    * Opens (creating it root-owned 0700) the cache directory. Refuses one
    * that is not a directory owned by root and closed to others: whatever is
    * in it ends up in images (and a configured path such as /etc is not
-   * filled with cache folders).
+   * filled with cache folders). Every directory above it must be one that
+   * only root can change, or a user could swap the cache for a link to
+   * root's files between the checks and a restore.
    */
   static async open(dir: string): Promise<CacheStore> {
+    dir = path.resolve(dir);
+    await checkRootOnlyPath(path.dirname(dir));
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const st = await fs.lstat(dir);
     if (!st.isDirectory()) throw new CacheUnusableError(`${dir} is not a directory`);
