@@ -17,7 +17,15 @@ export const COMMANDS = {
   buildImageNoCache: 'makeimg.buildImageNoCache',
   cancelBuild: 'makeimg.cancelBuild',
   showLog: 'makeimg.showLog',
+  /** Open a built image as a read-only folder (argument: its path or Uri, optional). */
+  openImage: 'makeimg.openImage',
+  /** A shell inside a built image (argument: its path or Uri, optional). */
+  openShell: 'makeimg.openShell',
+  showReport: 'makeimg.showReport',
 } as const;
+
+/** URI scheme of a built image opened read-only in the editor (makeimg: Open Image). */
+export const IMAGE_SCHEME = 'makeimg-image';
 
 /** Task type contributed by the client (tasks.json: {"type": "makeimg"}). */
 export const TASK_TYPE = 'makeimg';

@@ -12,6 +12,7 @@ import { BuildController } from './build/controller';
 import { BuildTaskProvider } from './build/task';
 import { createLanguageClient } from './language-client';
 import { BuildStatusBar } from './build/status-bar';
+import { ImageFeatures } from './image/image-commands';
 
 const OUTPUT_CHANNEL_NAME = 'makeimg';
 
@@ -25,7 +26,16 @@ export class MakeimgContext implements vscode.Disposable {
     const status = new BuildStatusBar();
     const diagnostics = new BuildDiagnostics();
     this.controller = new BuildController(extension.extensionPath, this.log, status, diagnostics);
+    const images = new ImageFeatures(extension.extensionPath, this.log);
+    this.controller.listeners.push({
+      started: () => images.buildStarted(),
+      report: (event) => {
+        images.reportArrived(event);
+        status.offerReport(event.report.findings.length);
+      },
+    });
     this.disposables.push(
+      images,
       status,
       diagnostics,
       this.controller,

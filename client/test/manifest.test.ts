@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_FILE_NAME } from '../../shared/contract';
-import { COMMANDS, DEFAULT_SERVER_SETTINGS, LANGUAGE_ID, SETTINGS_SECTION, TASK_TYPE } from '../../shared/ids-and-settings';
+import { COMMANDS, DEFAULT_SERVER_SETTINGS, IMAGE_SCHEME, LANGUAGE_ID, SETTINGS_SECTION, TASK_TYPE } from '../../shared/ids-and-settings';
 import { DEFAULT_PRIVILEGE_COMMAND } from '../src/build/argv';
 import { GRAMMAR_SCOPE } from '../src/language/grammar';
 
@@ -22,12 +22,12 @@ function leafKeys(value: object, prefix = ''): string[] {
 }
 
 describe('client extension manifest', () => {
-  it('engine 1.96 and activation only on the language, commands and task type', () => {
+  it('engine 1.96 and activation only on the language, commands, task type and the image file system', () => {
     assert.equal(pkg.engines.vscode, '^1.96.0');
     assert.equal(pkg.main, './dist/extension.js');
     assert.ok(!pkg.activationEvents.includes('*'));
     for (const event of pkg.activationEvents as string[]) {
-      assert.match(event, new RegExp(`^(onLanguage:${LANGUAGE_ID}|onCommand:${SETTINGS_SECTION}\\.\\w+|onTaskType:${TASK_TYPE})$`));
+      assert.match(event, new RegExp(`^(onLanguage:${LANGUAGE_ID}|onCommand:${SETTINGS_SECTION}\\.\\w+|onTaskType:${TASK_TYPE}|onFileSystem:${IMAGE_SCHEME})$`));
     }
   });
 

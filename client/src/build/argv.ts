@@ -29,16 +29,17 @@ export interface BuildArgvInput {
   noCache?: boolean;
 }
 
-export function buildArgv(input: BuildArgvInput): string[] {
-  for (const [what, path] of [['nodePath', input.nodePath], ['pipelineScript', input.pipelineScript], ['directory', input.directory]] as const) {
+/** The privilege command, then the pipeline bundle under node with `args`. */
+function pipelineArgv(input: { privilegeCommand: readonly string[]; nodePath: string; pipelineScript: string }, args: string[]): string[] {
+  for (const [what, path] of [['nodePath', input.nodePath], ['pipelineScript', input.pipelineScript]] as const) {
     if (!isAbsolute(path)) throw new Error(`${what} must be an absolute path, got "${path}"`);
   }
-  const argv = [
-    ...input.privilegeCommand,
-    '/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1',
-    input.nodePath, input.pipelineScript,
-    '--json', '--directory', input.directory,
-  ];
+  return [...input.privilegeCommand, '/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', input.nodePath, input.pipelineScript, ...args];
+}
+
+export function buildArgv(input: BuildArgvInput): string[] {
+  if (!isAbsolute(input.directory)) throw new Error(`directory must be an absolute path, got "${input.directory}"`);
+  const argv = pipelineArgv(input, ['--json', '--directory', input.directory]);
   if (input.noCache) argv.push('--no-cache');
   const base = input.imgDirBase?.trim();
   // Made absolute so it can never be read as an option, and means the same under any cwd.
@@ -46,6 +47,13 @@ export function buildArgv(input: BuildArgvInput): string[] {
     argv.push(resolve(input.directory, input.homeDirectory ? expandHome(base, input.homeDirectory) : base));
   }
   return argv;
+}
+
+/** `makeimg shell IMAGE` through the build's privilege command (an interactive terminal, no --json). */
+export function shellArgv(input: { privilegeCommand: readonly string[]; nodePath: string; pipelineScript: string; imagePath: string }): string[] {
+  if (!isAbsolute(input.imagePath)) throw new Error(`imagePath must be an absolute path, got "${input.imagePath}"`);
+  // Absolute, so never read as an option.
+  return pipelineArgv(input, ['shell', input.imagePath]);
 }
 
 /** The privilege program's name (argv[0] without directories), for messages. */

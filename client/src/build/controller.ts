@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildEvent, StageEvent } from '../../../shared/events';
+import type { BuildEvent, ReportEvent, StageEvent } from '../../../shared/events';
 import type { BuildDiagnostics } from './build-diagnostics';
 import { readBuildSettings } from '../config';
 import type { BuildStatusBar } from './status-bar';
@@ -40,8 +40,15 @@ export interface RunningBuild {
 
 const BUILDING_CONTEXT_KEY = 'makeimg.building';
 
+/** Who else follows builds (the image features: report Problems, the report view). */
+export interface BuildListener {
+  started(): void;
+  report(event: ReportEvent): void;
+}
+
 export class BuildController implements vscode.Disposable {
   private current: RunningBuild | undefined;
+  readonly listeners: BuildListener[] = [];
   private lastTerminalName: string | undefined;
 
   constructor(
@@ -80,6 +87,7 @@ export class BuildController implements vscode.Disposable {
     }
 
     this.diagnostics.clear();
+    for (const l of this.listeners) l.started();
     let progress: BuildProgress = { phase: 'starting' };
     this.status.running(progress);
     void vscode.commands.executeCommand('setContext', BUILDING_CONTEXT_KEY, true);
@@ -94,6 +102,7 @@ export class BuildController implements vscode.Disposable {
       const line = logLine(event);
       if (line) this.log[line.level](line.text);
       if (event.type === 'error') this.diagnostics.report(event);
+      if (event.type === 'report') for (const l of this.listeners) l.report(event);
       const next = nextProgress(progress, event);
       if (next !== progress) this.status.running((progress = next));
     };

@@ -4,10 +4,12 @@
  * when the privilege command is the problem).
  */
 import * as vscode from 'vscode';
-import { SETTINGS_SECTION } from '../../../shared/ids-and-settings';
+import { COMMANDS, SETTINGS_SECTION } from '../../../shared/ids-and-settings';
 import { describeOutcome, type BuildOutcome } from './outcome';
 import { formatBytes } from './render';
 
+const OPEN_IMAGE = 'Open Image';
+const SHOW_REPORT = 'Show Report';
 const REVEAL = 'Reveal in file manager';
 const COPY_PATH = 'Copy path';
 const SHOW_LOG = 'Show log';
@@ -22,7 +24,9 @@ export async function notifyOutcome(outcome: BuildOutcome, log: vscode.LogOutput
         void vscode.window.showInformationMessage(`makeimg: image built${size}`);
         return;
       }
-      const choice = await vscode.window.showInformationMessage(`makeimg: built ${path}${size}`, REVEAL, COPY_PATH);
+      const choice = await vscode.window.showInformationMessage(`makeimg: built ${path}${size}`, OPEN_IMAGE, SHOW_REPORT, REVEAL, COPY_PATH);
+      if (choice === OPEN_IMAGE) await vscode.commands.executeCommand(COMMANDS.openImage, path);
+      if (choice === SHOW_REPORT) await vscode.commands.executeCommand(COMMANDS.showReport);
       if (choice === REVEAL) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
       if (choice === COPY_PATH) await vscode.env.clipboard.writeText(path);
       return;

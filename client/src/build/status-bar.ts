@@ -15,14 +15,22 @@ const RESULT_VISIBLE_MS = 10_000;
 export class BuildStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('makeimg.build', vscode.StatusBarAlignment.Left, 0);
   private hideTimer: NodeJS.Timeout | undefined;
+  private reportOffered: number | undefined;
 
   constructor() {
     this.item.name = 'makeimg build';
     this.item.command = COMMANDS.showLog;
   }
 
+  /** After a build with a report: clicking shows the report (with the number of findings in the tooltip). */
+  offerReport(findings: number): void {
+    this.reportOffered = findings;
+  }
+
   running(progress: BuildProgress): void {
     this.clearTimer();
+    this.reportOffered = undefined;
+    this.item.command = COMMANDS.showLog;
     this.item.text = runningStatusText(progress);
     this.item.tooltip = 'makeimg is building; click to show the build';
     this.item.backgroundColor = undefined;

@@ -1,101 +1,25 @@
 /**
- * Scans a directory image (or $img_dir while it is archived): lstat of every
- * entry, never following a symlink, hard links reported as tar stores them
- * (the first name found holds the data), sockets left out (tar skips them
- * too), file capabilities from one `getfattr` run over the tree.
+ * Scans a directory image (or $img_dir while it is archived): every entry
+ * (shared/tree-walk.ts), file capabilities from one `getfattr` run over the
+ * tree, and the content of the few files the checks read.
  */
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { EntryType, ImageEntry } from '../../../shared/image-entry';
+import type { ImageEntry } from '../../../shared/image-entry';
+import { walkTree } from '../../../shared/tree-walk';
 import { findOnPath } from '../archive/compressors';
 import { runChild } from '../child-process';
 import { CONTENT_MAX_BYTES, CONTENT_PATHS, type ImageScan } from './scan';
 
-function typeOf(st: import('node:fs').Stats): EntryType | undefined {
-  if (st.isFile()) return 'file';
-  if (st.isDirectory()) return 'directory';
-  if (st.isSymbolicLink()) return 'symlink';
-  if (st.isCharacterDevice()) return 'char';
-  if (st.isBlockDevice()) return 'block';
-  if (st.isFIFO()) return 'fifo';
-  return undefined;
-}
-
-/** Linux dev_t: major in bits 8-19 and 32-43, minor in bits 0-7 and 20-31. */
-function major(rdev: number): number {
-  return ((rdev >>> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff);
-}
-function minor(rdev: number): number {
-  return (rdev & 0xff) | ((rdev >>> 12) & ~0xff);
-}
-
 export async function scanTree(root: string, signal?: AbortSignal): Promise<ImageScan> {
   const rootDir = path.resolve(root);
-  const entries: ImageEntry[] = [];
-  const firstNameOfInode = new Map<string, string>();
   const notes: string[] = [];
-
-  const add = async (full: string, imagePath: string): Promise<boolean> => {
-    let st;
-    try {
-      st = await fs.lstat(full, { bigint: false });
-    } catch {
-      return false; // vanished
-    }
-    const type = typeOf(st);
-    if (!type) return false;
-    const entry: ImageEntry = {
-      path: imagePath,
-      type,
-      mode: st.mode & 0o7777,
-      uid: st.uid,
-      gid: st.gid,
-      size: type === 'file' ? st.size : 0,
-      mtime: Math.floor(st.mtimeMs / 1000),
-    };
-    if (type === 'file' && st.nlink > 1) {
-      const key = `${st.dev}:${st.ino}`;
-      const first = firstNameOfInode.get(key);
-      if (first !== undefined) {
-        entry.type = 'hardlink';
-        entry.size = 0;
-        entry.linkTarget = first;
-      } else firstNameOfInode.set(key, imagePath);
-    }
-    if (type === 'symlink') entry.linkTarget = await fs.readlink(full).catch(() => '');
-    if (type === 'char' || type === 'block') {
-      entry.devMajor = major(st.rdev);
-      entry.devMinor = minor(st.rdev);
-    }
-    entries.push(entry);
-    return type === 'directory';
-  };
-
-  const visit = async (dir: string, imageDir: string): Promise<void> => {
-    if (signal?.aborted) return;
-    let names: string[];
-    try {
-      names = await fs.readdir(dir);
-    } catch {
-      return; // vanished or unreadable: tar reports it
-    }
-    await Promise.all(
-      names.map(async (name) => {
-        const full = path.join(dir, name);
-        const imagePath = imageDir === '/' ? `/${name}` : `${imageDir}/${name}`;
-        if (await add(full, imagePath)) await visit(full, imagePath);
-      }),
-    );
-  };
-
-  const [caps] = await Promise.all([
+  const [caps, entries] = await Promise.all([
     capabilitiesIn(rootDir, signal).catch((e: Error) => {
       notes.push(`file capabilities not read: ${e.message}`);
       return new Map<string, Uint8Array>();
     }),
-    (async () => {
-      if (await add(rootDir, '/')) await visit(rootDir, '/');
-    })(),
+    walkTree(rootDir, signal),
   ]);
   for (const e of entries) {
     const c = e.type === 'file' ? caps.get(e.path) : undefined;

@@ -1,0 +1,142 @@
+/**
+ * The built image in the editor: "makeimg: Open Image" (a read-only folder
+ * in the Explorer), "makeimg: Show Image Report" (the last build's report in
+ * a webview) and "makeimg: Open Shell in Image" (makeimg shell in a terminal,
+ * through the build's privilege command). Reports of builds arrive here and
+ * become Problems on image.sh.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { ReportEvent } from '../../../shared/events';
+import { COMMANDS } from '../../../shared/ids-and-settings';
+import { shellArgv } from '../build/argv';
+import { readBuildSettings } from '../config';
+import { IMAGE_SCHEME, ImageFileSystem, imagePathOf, imageRootUri } from './image-file-system';
+import { reportHtml } from './report-html';
+import { ReportDiagnostics } from './report-diagnostics';
+
+export class ImageFeatures implements vscode.Disposable {
+  readonly fileSystem = new ImageFileSystem();
+  readonly diagnostics = new ReportDiagnostics();
+  private last: ReportEvent | undefined;
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel) {
+    this.disposables = [
+      this.diagnostics,
+      vscode.workspace.registerFileSystemProvider(IMAGE_SCHEME, this.fileSystem, { isReadonly: true, isCaseSensitive: true }),
+      vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/image.sh' }, this.diagnostics, {
+        providedCodeActionKinds: ReportDiagnostics.providedCodeActionKinds,
+      }),
+      vscode.commands.registerCommand(COMMANDS.openImage, (arg?: unknown) => this.openImage(arg)),
+      vscode.commands.registerCommand(COMMANDS.showReport, () => this.showReport()),
+      vscode.commands.registerCommand(COMMANDS.openShell, (arg?: unknown) => this.openShell(arg)),
+    ];
+  }
+
+  /** The image of the last successful build, if any. */
+  get lastImage(): string | undefined {
+    return this.last?.imgPath;
+  }
+
+  buildStarted(): void {
+    this.diagnostics.clear();
+  }
+
+  reportArrived(event: ReportEvent): void {
+    this.last = event;
+    this.fileSystem.forget(event.imgPath);
+    this.diagnostics.show(event);
+    if (this.panel) this.render(this.panel, event);
+  }
+
+  /** The image an argument names: a Uri or path (menus, notification), else the last build's, else the user's pick. */
+  private async pickImage(arg: unknown, purpose: string): Promise<string | undefined> {
+    if (arg instanceof vscode.Uri) return arg.scheme === IMAGE_SCHEME ? imagePathOf(arg) : arg.fsPath;
+    if (typeof arg === 'string' && arg) return arg;
+    if (this.last) return this.last.imgPath;
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: false,
+      openLabel: purpose,
+      title: `makeimg: ${purpose} (a .tar* image or a directory image)`,
+    });
+    return picked?.[0]?.fsPath;
+  }
+
+  async openImage(arg?: unknown): Promise<vscode.Uri | undefined> {
+    const imagePath = await this.pickImage(arg, 'Open Image');
+    if (!imagePath) return undefined;
+    const root = imageRootUri(imagePath);
+    try {
+      const source = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `makeimg: reading ${basename(imagePath)}` },
+        () => this.fileSystem.source(imagePath),
+      );
+      this.log.info(`[image] ${imagePath}: ${source.entryCount} entries indexed`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`makeimg: cannot open ${imagePath}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (!folders.some((f) => f.uri.toString() === root.toString())) {
+      // Appended, never first: changing the first folder would restart the extension host.
+      vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri: root, name: `image: ${basename(imagePath)}` });
+    }
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    return root;
+  }
+
+  async showReport(): Promise<void> {
+    if (!this.last) {
+      void vscode.window.showInformationMessage('makeimg: no image report yet; build an image first (makeimg inspect IMAGE prints one on the command line).');
+      return;
+    }
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('makeimg.report', 'makeimg: image report', vscode.ViewColumn.Active, { enableScripts: false });
+      this.panel.onDidDispose(() => (this.panel = undefined));
+    }
+    this.render(this.panel, this.last);
+    this.panel.reveal();
+  }
+
+  private render(panel: vscode.WebviewPanel, event: ReportEvent): void {
+    panel.title = `Report: ${basename(event.imgPath)}`;
+    panel.webview.html = reportHtml(event.imgPath, event.report, randomBytes(16).toString('base64'));
+  }
+
+  async openShell(arg?: unknown): Promise<vscode.Terminal | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('makeimg: a shell in the image runs as root, so it needs a trusted workspace.');
+      return undefined;
+    }
+    const imagePath = await this.pickImage(arg, 'Open Shell');
+    if (!imagePath) return undefined;
+    const settings = readBuildSettings();
+    let argv: string[];
+    try {
+      argv = shellArgv({
+        privilegeCommand: settings.privilegeCommand,
+        nodePath: settings.nodePath || process.execPath,
+        pipelineScript: join(this.extensionPath, 'dist', 'makeimg.js'),
+        imagePath,
+      });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`makeimg: ${(e as Error).message}`);
+      return undefined;
+    }
+    this.log.info(`[shell] ${argv.join(' ')}`);
+    const terminal = vscode.window.createTerminal({ name: `makeimg shell: ${basename(imagePath)}`, shellPath: argv[0]!, shellArgs: argv.slice(1), cwd: homedir() });
+    terminal.show();
+    return terminal;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables.splice(0).reverse()) d.dispose();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * ImageSource (makeimg: Open Image) over real archives (GNU tar, pax, as the
+ * archive stage writes them; gzip, xz, zstd) and over the directory itself:
+ * every member of `tar -t` listed, every file's content as on disk (hard
+ * links included), links resolved inside the image.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ImageSource } from '../src/image/image-source';
+import { hookInsertion } from '../src/image/hook-insertion';
+
+const LONG = 'a-directory-name-long-enough-for-a-pax-header/'.repeat(4);
+
+async function tree(root: string): Promise<void> {
+  const write = async (p: string, content: string | Buffer) => {
+    await fs.mkdir(path.dirname(path.join(root, p)), { recursive: true });
+    await fs.writeFile(path.join(root, p), content);
+  };
+  await write('usr/lib/os-release', 'ID=test\n');
+  await write('usr/bin/tool', Buffer.alloc(200_000, 9));
+  await write('etc/passwd', 'root:x:0:0::/root:/bin/sh\n');
+  await write(`usr/share/${LONG}file.txt`, 'deep');
+  await write('usr/share/dóc with space', 'unicode');
+  await fs.symlink('../usr/lib/os-release', path.join(root, 'etc/os-release'));
+  await fs.symlink('usr/bin', path.join(root, 'bin'));
+  await fs.symlink('/usr/lib', path.join(root, 'lib'));
+  await fs.link(path.join(root, 'etc/passwd'), path.join(root, 'etc/passwd-'));
+}
+
+describe('image file system source (makeimg: Open Image)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let root: string;
+
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(tmpdir(), 'makeimg-image-source-'));
+    root = path.join(dir, 'root');
+    await fs.mkdir(root);
+    await tree(root);
+    // As the archive stage writes them (pax format), compressed by the suffix's program.
+    execFileSync('tar', ['--create', '--format=posix', '--numeric-owner', `--file=${path.join(dir, 'img.tar')}`, `--directory=${root}`, '.']);
+    for (const [suffix, program] of [['.tar.gz', 'gzip'], ['.tar.xz', 'xz'], ['.tar.zst', 'zstd']] as const) {
+      execFileSync('sh', ['-c', `${program} -c < "$1" > "$2"`, 'sh', path.join(dir, 'img.tar'), path.join(dir, `img${suffix}`)]);
+    }
+  });
+  after(() => fs.rm(dir, { recursive: true, force: true }));
+
+  for (const name of ['img.tar', 'img.tar.gz', 'img.tar.xz', 'img.tar.zst', 'root']) {
+    it(`lists and reads ${name} as tar does`, async () => {
+      const image = path.join(dir, name);
+      const source = await ImageSource.open(image);
+      const archive = path.join(dir, 'img.tar');
+      const members = execFileSync('tar', ['-tf', archive]).toString().split('\n').filter((m) => m && m !== './');
+      for (const m of members) {
+        const p = '/' + m.replace(/^\.\//, '').replace(/\/$/, '');
+        const parent = path.posix.dirname(p);
+        assert.ok(source.list(parent).includes(path.posix.basename(p)), `${p} listed in ${parent}`);
+        const entry = source.lookup(p)!;
+        if (entry.type === 'file' || entry.type === 'hardlink') {
+          const expected = await fs.readFile(path.join(root, p));
+          assert.ok(Buffer.from(await source.read(p)).equals(expected), `content of ${p}`);
+        }
+      }
+      // Links resolve inside the image, never on the host.
+      assert.equal(Buffer.from(await source.read('/etc/os-release')).toString(), 'ID=test\n');
+      assert.equal(source.resolve('/bin/tool')?.size, 200_000);
+      assert.equal(source.resolve('/lib/os-release')?.path, '/usr/lib/os-release');
+      assert.deepEqual(source.list('/bin'), ['tool']);
+      await assert.rejects(source.read('/usr'), /not a regular file/);
+    });
+  }
+});
+
+describe('appending a fix to a hook of image.sh', () => {
+  const text = 'img_name=x.tar\n\ndo_install()\n{\n  mkdir "$img_dir/etc"\n}\n\ndo_postinstall()\n{\n\tuseradd a\n}\n';
+
+  it('inserts before the closing brace, indented like the body', () => {
+    const i = hookInsertion(text, 'do_postinstall', 'rm -rf /tmp/x\n: > /etc/machine-id', { start: 7, end: 10 });
+    const out = text.slice(0, i.offset) + i.text + text.slice(i.offset);
+    assert.match(out, /do_postinstall\(\)\n\{\n\tuseradd a\n\trm -rf \/tmp\/x\n\t: > \/etc\/machine-id\n\}\n$/);
+    const j = hookInsertion(text, 'do_install', 'rm -f "$img_dir/etc/resolv.conf"', { start: 2, end: 5 });
+    assert.match(text.slice(0, j.offset) + j.text + text.slice(j.offset), /  mkdir "\$img_dir\/etc"\n  rm -f "\$img_dir\/etc\/resolv.conf"\n\}/);
+  });
+
+  it('adds the hook at the end when image.sh has none, and handles a one-line function', () => {
+    const noHook = 'img_name=x.tar\ndo_install() { :; }';
+    const i = hookInsertion(noHook, 'do_postinstall', 'apt-get clean');
+    assert.equal(noHook.slice(0, i.offset) + i.text, 'img_name=x.tar\ndo_install() { :; }\n\ndo_postinstall()\n{\n    apt-get clean\n}\n');
+    const oneLine = 'do_postinstall() { useradd a; }\n';
+    const j = hookInsertion(oneLine, 'do_postinstall', 'apt-get clean', { start: 0, end: 0 });
+    const out = oneLine.slice(0, j.offset) + j.text + oneLine.slice(j.offset);
+    assert.equal(execFileSync('bash', ['-n'], { input: out }).toString(), '');
+    assert.match(out, /apt-get clean\n\}/);
+  });
+});
