@@ -3,8 +3,9 @@
  * command-line linter and tests.
  */
 import { encodingOf, extractFacts, type DocumentFacts } from './facts';
-import { parseText } from './parser';
+import { getParser, parseText, parseWith, type Parser } from './parser';
 import { checkRule, ENCODING_RULES, RULES, type Finding, type Rule, type SourceFiles } from './rules';
+import { anchorFindings, combineSourced, diskLoader } from './sourced';
 
 export interface AnalysisOptions {
   /** Rule codes not to run (e.g. "MKIMG010"). */
@@ -73,4 +74,27 @@ export function encodingFindings(text: string): Finding[] {
     lineCount: 0,
   };
   return ENCODING_RULES.flatMap((rule) => checkRule(rule, { facts }));
+}
+
+/** Facts of a whole text with a loaded parser (synchronous: for sourced files read while analysing). */
+export function factsWithParser(parser: Parser, text: string): DocumentFacts {
+  const tree = parseWith(parser, text, null);
+  try {
+    return extractFacts(tree, text);
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * Analyse an image.sh on disk at `imagePath` (absolute) with the files it
+ * sources, read from disk: findings in image.sh coordinates (those in a
+ * sourced file are anchored at the line that sources it). What the editor
+ * reports for the same files.
+ */
+export async function analyzeImage(text: string, imagePath: string, options: AnalysisOptions = {}): Promise<Analysis> {
+  const parser = await getParser();
+  const main = factsWithParser(parser, text);
+  const facts = combineSourced(main, imagePath, diskLoader((_, sourced) => factsWithParser(parser, sourced)));
+  return { facts, findings: anchorFindings(runRules(facts, options), facts) };
 }

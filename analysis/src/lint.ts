@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { analyzeText } from './analysis';
+import { analyzeImage, analyzeText } from './analysis';
 import type { Severity } from './rules';
 import { existingDirectoryOf, sourceFilesIn } from './source-files';
 
@@ -24,7 +24,11 @@ export interface LintFinding {
 export async function lintText(text: string, file: string): Promise<LintFinding[]> {
   // Missing source files are checked when the file sits in a real directory.
   const directory = existingDirectoryOf(resolve(file));
-  const { findings } = await analyzeText(text, { files: directory === undefined ? undefined : sourceFilesIn(directory) });
+  // In a real directory, also the files it sources (as the editor does).
+  const { findings } =
+    directory === undefined
+      ? await analyzeText(text)
+      : await analyzeImage(text, resolve(file), { files: sourceFilesIn(directory) });
   return findings.map((f) => ({
     file,
     line: f.range.start.line + 1,

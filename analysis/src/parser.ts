@@ -54,7 +54,8 @@ export function withoutNulBytes(text: string): string {
   return text.includes('\0') ? text.replace(/\0/g, ' ') : text;
 }
 
-function parseWith(parser: Parser, text: string, oldTree: Tree | null, budgetMs?: number): Tree {
+/** Parse synchronously with a loaded parser (see parseText). */
+export function parseWith(parser: Parser, text: string, oldTree: Tree | null, budgetMs?: number): Tree {
   let options: { progressCallback: () => boolean } | undefined;
   if (budgetMs !== undefined) {
     const deadline = performance.now() + budgetMs;

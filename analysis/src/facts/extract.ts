@@ -406,12 +406,14 @@ class Extractor {
       function: ctx.fn,
       conditional: ctx.conditional || ctx.loop,
     });
+    const conditional = ctx.conditional || ctx.loop;
     if (name === 'source' || name === '.') {
-      const source: DocumentFacts['sources'][number] = { kind: 'source', range, function: ctx.fn };
+      const source: DocumentFacts['sources'][number] = { kind: 'source', range, function: ctx.fn, conditional };
+      if (args[0]) source.argument = args[0];
       if (args[0]?.value !== undefined) source.path = args[0].value;
       this.facts.sources.push(source);
     } else if (name === 'eval') {
-      this.facts.sources.push({ kind: 'eval', range, function: ctx.fn });
+      this.facts.sources.push({ kind: 'eval', range, function: ctx.fn, conditional });
     }
   }
 }

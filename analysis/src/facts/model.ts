@@ -14,6 +14,7 @@
  *     references   ReferenceFact[]   `$x`, `${x}`, `${x:-d}`, `"$x"`, heredocs, arithmetic
  *     commands     CommandFact[]     simple commands whose name is a literal (calls)
  *     sources      SourceFact[]      `source f`, `. f`, `eval ...`: code the analysis cannot see
+ *                                   (unless followed: analysis/src/sourced)
  *     syntaxErrors SyntaxErrorFact[] ERROR / MISSING nodes with a readable message
  *     blocks       BlockFact[]       multi-line compound constructs (folding)
  *     comments     CommentFact[]     every comment
@@ -169,7 +170,13 @@ export interface SourceFact {
   range: Range;
   /** Static path of `source PATH` / `. PATH`, when known. */
   path?: string;
+  /** The PATH word as written (`"$src_dir/lib.sh"`), for paths built from $src_dir and for underlining. */
+  argument?: WordFact;
   function: string | null;
+  /** Inside if/case/&&/||/loop: may not run. */
+  conditional: boolean;
+  /** Set in combined facts (analysis/src/sourced): the file was read and analysed, so nothing it defines is unseen. */
+  followed?: true;
 }
 
 export interface SyntaxErrorFact {
@@ -224,4 +231,48 @@ export interface DocumentFacts {
    * of each editor line. Messages name the script's lines (see `scriptLineNumber`).
    */
   scriptLines?: number[];
+  /**
+   * Set on the combined facts of an image.sh and the files it sources
+   * (analysis/src/sourced): the sourced files and how each `source` resolved.
+   * Facts from sourced files are in the arrays above at virtual lines
+   * (see `SOURCED_LINE_BASE`); `locate` maps them back.
+   */
+  sourced?: SourcedFacts;
+}
+
+/** Facts of sourced file k sit at lines (k + 1) * SOURCED_LINE_BASE + their own line. */
+export const SOURCED_LINE_BASE = 10_000_000;
+
+export interface SourcedFile {
+  /** Absolute path. */
+  path: string;
+  /** Relative to the image.sh directory ('/'-separated). */
+  relativePath: string;
+  /** Its facts in its own coordinates. */
+  facts: DocumentFacts;
+  /** Added to its lines in the combined facts. */
+  lineBase: number;
+  /** The `source` statement in image.sh through which it is (first) read. */
+  via: Range;
+}
+
+export interface SourceResolution {
+  /** The statement (combined coordinates). */
+  source: SourceFact;
+  /**
+   * file: read and analysed; missing / not-a-file / outside: see MKIMG017;
+   * dynamic: the path depends on running the script (silent); ignored: `# shellcheck source=/dev/null`.
+   */
+  kind: 'file' | 'missing' | 'not-a-file' | 'outside' | 'dynamic' | 'ignored';
+  /** The path as the script names it (after $src_dir), when static. */
+  written?: string;
+  /** Relative to the image.sh directory, when inside it. */
+  relativePath?: string;
+  /** From a `# shellcheck source=` directive. */
+  directive?: boolean;
+}
+
+export interface SourcedFacts {
+  files: SourcedFile[];
+  resolutions: SourceResolution[];
 }

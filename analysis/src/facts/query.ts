@@ -3,7 +3,7 @@
  * which assignments makeimg sees (who calls whom: call-graph.ts).
  */
 import { callParents } from './call-graph';
-import type { AssignmentFact, DocumentFacts, FunctionFact, Position, UnknownReason } from './model';
+import { SOURCED_LINE_BASE, type AssignmentFact, type DocumentFacts, type FunctionFact, type Position, type UnknownReason } from './model';
 
 /** Reasons that make a value unknown but still leave it one word per element. */
 const VALUE_ONLY_REASONS = new Set<UnknownReason>([
@@ -50,7 +50,7 @@ export function knownElementCount(a: AssignmentFact): number | undefined {
 export function hasUnseenCode(facts: DocumentFacts): boolean {
   if (facts.sources.length === 0) return false;
   const reachable = callParents(facts, null);
-  return facts.sources.some((s) => reachable.has(s.function));
+  return facts.sources.some((s) => !s.followed && reachable.has(s.function));
 }
 
 /**
@@ -64,5 +64,7 @@ export function topLevelAssignmentsTo(facts: DocumentFacts, name: string): Assig
 
 /** The one-based line number of `position` as bash counts lines (what messages name). */
 export function scriptLineNumber(facts: DocumentFacts, position: Position): number {
+  // A sourced file's fact (combined facts): its own line.
+  if (position.line >= SOURCED_LINE_BASE) return (position.line % SOURCED_LINE_BASE) + 1;
   return (facts.scriptLines?.[position.line] ?? position.line) + 1;
 }

@@ -14,6 +14,7 @@ import { nonHook } from './non-hook';
 import { nulBytes } from './nul-bytes';
 import { providedAssigned } from './provided-assigned';
 import { providedInPostinstall } from './provided-in-postinstall';
+import { sourcedFile } from './sourced-file';
 import { syntaxError } from './syntax-error';
 import type { Finding, Rule, RuleContext } from './types';
 
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   crlfLineEndings,
   byteOrderMark,
   nulBytes,
+  sourcedFile,
 ];
 
 /** The rules about the raw text (line endings, byte order mark, NUL bytes): the pipeline refuses such an image.sh with their words. */

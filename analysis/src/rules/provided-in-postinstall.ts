@@ -1,6 +1,7 @@
 /** MKIMG009: do_postinstall (and what it calls) runs inside the new rootfs, where $src_dir/$img_dir/$img_path do not exist. */
 import { DO_INSTALL, DO_POSTINSTALL, FILE_ARRAY_PAIRS, PROVIDED_VARIABLES } from '../../../shared/contract';
 import { callParents, chainText, functionsNamed, inReplacedDefinition, type DocumentFacts } from '../facts';
+import { inImageFile, locate } from '../sourced/combine';
 import { alternatives } from './common';
 import type { RelatedInfo, Rule, RuleFinding } from './types';
 
@@ -43,10 +44,15 @@ export const providedInPostinstall: Rule = {
         // The first and the last call of the chain (a chain can be thousands of calls long).
         const calls = reach.first && reach.site && reach.first !== reach.site ? [reach.first, reach.site] : reach.site ? [reach.site] : [];
         for (const call of calls) related.push({ range: call.nameRange, message: `${call.function ?? 'top level'} calls ${call.name} here` });
+        // Used in a sourced file: underline the last call in image.sh that leads there, and point into the file.
+        const where = locate(facts, r.expansionRange);
+        const anchor = where.file ? [...calls].reverse().find((call) => inImageFile(call.nameRange)) : undefined;
+        if (anchor && where.file) related.push({ range: r.expansionRange, message: `$${r.name} is used here, in ${where.file.relativePath}` });
+        const inFile = anchor && where.file ? `${where.file.relativePath}:${where.range.start.line + 1}: ` : '';
         findings.push({
-          range: r.expansionRange,
+          range: anchor ? anchor.nameRange : r.expansionRange,
           message:
-            `$${r.name} does not exist inside the new rootfs, where ${DO_POSTINSTALL} runs${via}: it expands to nothing there. ` +
+            `${inFile}$${r.name} does not exist inside the new rootfs, where ${DO_POSTINSTALL} runs${via}: it expands to nothing there. ` +
             `Copy files in with ${POSTINSTALL_FILES.src}/${POSTINSTALL_FILES.dst}, or do this step in ${DO_INSTALL}.`,
           related,
         });

@@ -10,6 +10,8 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export interface RelatedInfo {
   range: Range;
   message: string;
+  /** Absolute path of a sourced file the range is in (absent: the image.sh itself). */
+  file?: string;
 }
 
 /** Machine-readable hints for a quick fix; each rule documents which it sends. */
