@@ -14,7 +14,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: LANGUAGE_ID }],
+    // Shell scripts too, so the server sees edits of the files image.sh sources (it checks only image.sh).
+    documentSelector: [{ language: LANGUAGE_ID }, { scheme: 'file', language: 'shellscript' }],
     synchronize: { configurationSection: SETTINGS_SECTION },
     // One channel for the server's log and every build's log.
     outputChannel: log,

@@ -1,5 +1,6 @@
 /** Findings -> LSP diagnostics. */
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
+import { pathToFileURL } from 'node:url';
 import type { Finding, Severity } from '../../analysis/src/rules';
 
 /** `source` of every diagnostic from the makeimg rules. */
@@ -23,7 +24,8 @@ export function toDiagnostic(finding: Finding, uri: string): Diagnostic {
   };
   if (finding.related?.length) {
     diagnostic.relatedInformation = finding.related.map((r) => ({
-      location: { uri, range: r.range },
+      // A place in a sourced file (the finding itself is anchored in image.sh).
+      location: { uri: r.file === undefined ? uri : pathToFileURL(r.file).href, range: r.range },
       message: r.message,
     }));
   }

@@ -9,6 +9,8 @@
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { FactsBuilder, type DocumentFacts, type Range } from '../../analysis/src/facts';
 import { DocumentTree, type Parser, type TextReplacement } from '../../analysis/src/parser';
+import { IMAGE_FILE_NAME } from '../../shared/contract';
+import { LANGUAGE_ID } from '../../shared/ids-and-settings';
 import { inLspCoordinates } from './coordinates';
 
 /** Larger documents are not parsed: parsing and analysis would block the server for seconds. */
@@ -92,6 +94,15 @@ export class OpenDocument {
     this.documentTree?.dispose();
     this.documentTree = undefined;
   }
+}
+
+/**
+ * Whether the server checks a document as an image.sh: the makeimg language,
+ * or a file named image.sh (clients that call it "sh"). Other documents (shell
+ * scripts the client also sends) are only read as sourced files.
+ */
+export function isImageDocument(document: { languageId: string; uri: string }): boolean {
+  return document.languageId === LANGUAGE_ID || document.uri.endsWith(`/${IMAGE_FILE_NAME}`);
 }
 
 /** Open documents by URI. Synchronous, so notifications are applied in arrival order. */

@@ -28,7 +28,7 @@ import type { DocumentFacts } from '../../analysis/src/facts';
 import type { Parser } from '../../analysis/src/parser';
 import { imageDirectoryOf, sourceFilesIn } from '../../analysis/src/source-files';
 import { inLspCoordinates } from './coordinates';
-import { DocumentStore, type OpenDocument } from './documents';
+import { DocumentStore, isImageDocument, type OpenDocument } from './documents';
 import { codeActions } from './features/code-actions';
 import { codeLenses } from './features/code-lens';
 import { complete, COMPLETION_TRIGGERS } from './features/completion';
@@ -42,6 +42,7 @@ import { documentSymbols } from './features/symbols';
 import { WorkspaceSymbols } from './features/workspace-symbols';
 import { SettingsCache } from './settings';
 import { ShellcheckService } from './shellcheck';
+import { SourcedFiles } from './sourced-files';
 import { Validator } from './validation';
 
 const NO_COMPLETIONS: CompletionList = { isIncomplete: false, items: [] };
@@ -57,6 +58,7 @@ export class MakeimgServer {
   readonly settings: SettingsCache;
   readonly shellcheck: ShellcheckService;
   readonly validator: Validator;
+  readonly sourced: SourcedFiles;
   private readonly clientCapabilities: InitializeParams['capabilities'];
   private readonly initialRoots: string[];
   private readonly workspaceSymbols = new WorkspaceSymbols(async (text) => inLspCoordinates(await factsOfText(text), text));
@@ -70,7 +72,8 @@ export class MakeimgServer {
     this.documents = new DocumentStore(parser);
     this.settings = new SettingsCache(connection, params.capabilities.workspace?.configuration === true);
     this.shellcheck = new ShellcheckService((message) => connection.console.log(message));
-    this.validator = new Validator(connection, this.documents, this.settings, diagnosticsDelayOf(params), this.shellcheck);
+    this.sourced = new SourcedFiles(this.documents, parser);
+    this.validator = new Validator(connection, this.documents, this.settings, diagnosticsDelayOf(params), this.shellcheck, this.sourced);
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.initialRoots = filePaths(folders);
   }
@@ -104,7 +107,8 @@ export class MakeimgServer {
     c.onDidOpenTextDocument(
       this.guarded('didOpen', ({ textDocument: t }) => {
         documents.open(t.uri, t.languageId, t.version, t.text);
-        validator.schedule(t.uri, true);
+        if (isImageDocument(t)) validator.schedule(t.uri, true);
+        else this.sourcedFileChanged(t.uri);
       }),
     );
     c.onDidChangeTextDocument(
@@ -112,13 +116,17 @@ export class MakeimgServer {
         const document = documents.get(textDocument.uri);
         if (!document) return;
         document.applyChanges(contentChanges, textDocument.version);
-        validator.schedule(textDocument.uri);
+        if (isImageDocument(document.textDocument)) validator.schedule(textDocument.uri);
+        else this.sourcedFileChanged(textDocument.uri);
       }),
     );
     c.onDidCloseTextDocument(
       this.guarded('didClose', ({ textDocument }) => {
         validator.forget(textDocument.uri);
+        this.sourced.forget(textDocument.uri);
         documents.close(textDocument.uri);
+        // A sourced file's text now comes from disk again.
+        this.sourcedFileChanged(textDocument.uri);
         settings.forget(textDocument.uri);
         void c.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
       }),
@@ -137,26 +145,36 @@ export class MakeimgServer {
     c.onDidChangeWatchedFiles(
       this.guarded('didChangeWatchedFiles', ({ changes }) => {
         const changed = changes.map((change) => change.uri);
+        // A sourced file changed on disk: re-analyse every image.sh (they may source it).
+        const sourced = changed.filter((uri) => !documents.get(uri)).map((uri) => this.sourced.changed(uri));
         for (const document of documents.all()) {
+          if (!isImageDocument(document.textDocument)) continue;
           const facts = document.facts();
-          if (facts && affectedByFileChanges(facts, document.uri, changed)) validator.schedule(document.uri);
+          if (sourced.includes(true) || (facts && affectedByFileChanges(facts, document.uri, changed))) validator.schedule(document.uri);
         }
       }),
     );
     c.onShutdown(() => this.shellcheck.dispose());
 
     // Editor features: LSP positions in, LSP ranges out.
-    c.onHover(this.onDocument(null, ({ position }, { document, facts }) => hover(facts, position, (line) => document.lineText(line))));
+    c.onHover(
+      this.onDocument(null, ({ position }, { document }) => {
+        const combined = this.sourced.combined(document);
+        return combined ? hover(combined, position, (line) => this.sourced.lineText(document, combined, line)) : null;
+      }),
+    );
     c.onCompletion(
       this.onDocument(NO_COMPLETIONS, ({ position }, { document, facts }) => {
         const linePrefix = document.lineText(position.line).slice(0, position.character);
-        return { isIncomplete: false, items: complete({ facts, position, linePrefix, directory: imageDirectoryOf(document.uri) }) };
+        const combined = this.sourced.combined(document) ?? facts;
+        return { isIncomplete: false, items: complete({ facts: combined, position, linePrefix, directory: imageDirectoryOf(document.uri) }) };
       }),
     );
-    c.onDefinition(this.onDocument([], ({ position }, { document, facts }) => definition(facts, position).map((range) => ({ uri: document.uri, range }))));
+    // Definition, references and rename reach into sourced files (combined facts, ranges located per file).
+    c.onDefinition(this.onCombined([], ({ position }, { document, facts }) => definition(facts, position).map((range) => this.sourced.locate(document, facts, range))));
     c.onReferences(
-      this.onDocument([], ({ position, context }, { document, facts }) =>
-        references(facts, position, context.includeDeclaration).map((range) => ({ uri: document.uri, range })),
+      this.onCombined([], ({ position, context }, { document, facts }) =>
+        references(facts, position, context.includeDeclaration).map((range) => this.sourced.locate(document, facts, range)),
       ),
     );
     c.onDocumentHighlight(this.onDocument([], ({ position }, { facts }) => documentHighlights(facts, position)));
@@ -169,11 +187,16 @@ export class MakeimgServer {
       }),
     );
     c.onRenameRequest(
-      this.onDocument(null, ({ position, newName }, { document, facts }) => {
+      this.onCombined(null, ({ position, newName }, { document, facts }) => {
         const result = rename(facts, position, newName);
         if (!result) return null;
         if (!result.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, result.message);
-        return { changes: { [document.uri]: result.edits } };
+        const changes: Record<string, TextEdit[]> = {};
+        for (const edit of result.edits) {
+          const { uri, range } = this.sourced.locate(document, facts, edit.range);
+          (changes[uri] ??= []).push({ range, newText: edit.newText });
+        }
+        return { changes };
       }),
     );
     c.onDocumentSymbol(this.onDocument([], (_, { facts }) => documentSymbols(facts)));
@@ -206,7 +229,7 @@ export class MakeimgServer {
   /** Formatting (shfmt's rules): a syntax error leaves the text alone and says where it is. */
   private async format(uri: string, options: FormattingOptions, range?: Range): Promise<TextEdit[] | null> {
     const document = this.documents.get(uri);
-    if (!document || document.tooLarge) return null;
+    if (!document || document.tooLarge || !isImageDocument(document.textDocument)) return null;
     const { format } = await this.settings.get(uri);
     const outcome = await formatDocument(document, options, format, range);
     // A notification, not window/showMessageRequest: nothing to answer.
@@ -214,16 +237,36 @@ export class MakeimgServer {
     return outcome.edits;
   }
 
-  /** A request handler for an open, analysed document; `fallback` for unknown or too-large documents. */
+  /** A request handler for an open, analysed image.sh; `fallback` for unknown or too-large documents and other files. */
   private onDocument<R, P extends { textDocument: { uri: string } } = never>(
     fallback: R,
     handler: (params: P, context: DocumentContext) => R,
   ): (params: P) => R {
     return (params) => {
       const document = this.documents.get(params.textDocument.uri);
-      const facts = document?.facts();
-      return document && facts ? handler(params, { document, facts }) : fallback;
+      if (!document || !isImageDocument(document.textDocument)) return fallback;
+      const facts = document.facts();
+      return facts ? handler(params, { document, facts }) : fallback;
     };
+  }
+
+  /** Like onDocument, with the combined facts of image.sh and the files it sources (see sourced-files.ts). */
+  private onCombined<R, P extends { textDocument: { uri: string } } = never>(
+    fallback: R,
+    handler: (params: P, context: DocumentContext) => R,
+  ): (params: P) => R {
+    return this.onDocument(fallback, (params: P, { document }) => {
+      const facts = this.sourced.combined(document);
+      return facts ? handler(params, { document, facts }) : fallback;
+    });
+  }
+
+  /** A file that an image.sh may source changed in the editor: re-analyse the image.sh files that read it. */
+  private sourcedFileChanged(uri: string): void {
+    if (!this.sourced.changed(uri)) return;
+    for (const document of this.documents.all()) {
+      if (document.uri !== uri && isImageDocument(document.textDocument)) this.validator.schedule(document.uri);
+    }
   }
 
   /** A notification handler whose exceptions are logged, never fatal. */

@@ -18,11 +18,13 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver';
 import { runRules } from '../../analysis/src/analysis';
 import { toDiagnostic } from './diagnostics';
-import { MAX_ANALYZED_CHARS, type DocumentStore, type OpenDocument } from './documents';
+import { MAX_ANALYZED_CHARS, type DocumentStore, type OpenDocument, isImageDocument } from './documents';
 import { sourceFilesFor } from '../../analysis/src/source-files';
 import type { SettingsCache } from './settings';
 import type { ShellcheckService } from './shellcheck';
 import { DocumentScheduler } from './document-scheduler';
+import { anchorFindings } from '../../analysis/src/sourced';
+import type { SourcedFiles } from './sourced-files';
 
 /** An analysis cheaper than this (ms) is run on the next tick after an edit. */
 export const CHEAP_ANALYSIS_MS = 8;
@@ -50,12 +52,15 @@ export class Validator {
     /** A fixed quiet time after an edit (ms) instead of the derived one. */
     private readonly fixedDelayMs: number | undefined,
     private readonly shellcheck?: ShellcheckService,
+    private readonly sourced?: SourcedFiles,
   ) {}
 
   /** Analyse `uri` after an edit (or right away: `now`, for open, save and settings changes). */
   schedule(uri: string, now = false): void {
-    const version = this.documents.get(uri)?.version;
-    if (version === undefined) return;
+    const document = this.documents.get(uri);
+    // Shell scripts the client sends besides image.sh are only read as sourced files.
+    if (!document || !isImageDocument(document.textDocument)) return;
+    const version = document.version;
     const delayMs = now ? 0 : (this.fixedDelayMs ?? diagnosticsDelayFor(this.costs.get(uri)));
     this.scheduler.schedule(uri, version, { run: () => this.validate(uri, version), deliver: () => undefined }, delayMs);
     this.scheduleShellcheck(uri, version);
@@ -140,11 +145,13 @@ export class Validator {
         },
       ];
     }
-    const findings = runRules(facts, {
+    // With the files it sources; findings in those are anchored in image.sh.
+    const combined = this.sourced?.combined(document) ?? facts;
+    const findings = runRules(combined, {
       files: sourceFilesFor(document.uri),
       onRuleError: (rule, error) => this.logError(document.uri, error, rule.code),
     });
-    return findings.map((f) => toDiagnostic(f, document.uri));
+    return anchorFindings(findings, combined).map((f) => toDiagnostic(f, document.uri));
   }
 
   private logError(uri: string, error: unknown, where = 'analysis'): void {

@@ -86,7 +86,7 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
     for (let i = 0; i < 100 && client.registrations.length === 0; i++) await delay(20);
     assert.deepEqual(
       client.registrations.map((r) => ({ method: r.method, options: r.registerOptions })),
-      [{ method: 'workspace/didChangeWatchedFiles', options: { watchers: [{ globPattern: '**/*', kind: 5 }] } }],
+      [{ method: 'workspace/didChangeWatchedFiles', options: { watchers: [{ globPattern: '**/*', kind: 7 }] } }],
     );
   });
 

@@ -73,9 +73,9 @@ export function canWatchFiles(capabilities: ClientCapabilities): boolean {
   return capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
 }
 
-/** Ask the client to report created and deleted files anywhere in the workspace. */
+/** Ask the client to report created, deleted and changed files anywhere in the workspace (changes: for sourced files). */
 export async function watchSourceFiles(connection: Connection): Promise<void> {
   await connection.client.register(DidChangeWatchedFilesNotification.type, {
-    watchers: [{ globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
+    watchers: [{ globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete | WatchKind.Change }],
   });
 }
