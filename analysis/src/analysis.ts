@@ -2,6 +2,7 @@
  * text -> facts -> findings, without LSP: used by the server, the
  * command-line linter and tests.
  */
+import { confirmedSyntax } from './bash-syntax';
 import { encodingOf, extractFacts, type DocumentFacts } from './facts';
 import { getParser, parseText, parseWith, type Parser } from './parser';
 import { checkRule, ENCODING_RULES, RULES, type Finding, type Rule, type SourceFiles } from './rules';
@@ -14,6 +15,8 @@ export interface AnalysisOptions {
   onRuleError?: (rule: Rule, error: unknown) => void;
   /** The files next to the image.sh (file-existence rules run only with it). */
   files?: SourceFiles;
+  /** Drop syntax errors that `bash -n` accepts (bash-syntax.ts); analyzeText and analyzeImage only. */
+  confirmSyntaxWithBash?: boolean;
 }
 
 /** Run every enabled rule over the facts; findings sorted by position. */
@@ -50,7 +53,8 @@ export async function factsOfText(text: string): Promise<DocumentFacts> {
 
 /** Parse and analyse a whole text. */
 export async function analyzeText(text: string, options: AnalysisOptions = {}): Promise<Analysis> {
-  const facts = await factsOfText(text);
+  const parsed = await factsOfText(text);
+  const facts = options.confirmSyntaxWithBash ? await confirmedSyntax(parsed, text) : parsed;
   return { facts, findings: runRules(facts, options) };
 }
 
@@ -95,6 +99,7 @@ export function factsWithParser(parser: Parser, text: string): DocumentFacts {
 export async function analyzeImage(text: string, imagePath: string, options: AnalysisOptions = {}): Promise<Analysis> {
   const parser = await getParser();
   const main = factsWithParser(parser, text);
-  const facts = combineSourced(main, imagePath, diskLoader((_, sourced) => factsWithParser(parser, sourced)));
+  const combined = combineSourced(main, imagePath, diskLoader((_, sourced) => factsWithParser(parser, sourced)));
+  const facts = options.confirmSyntaxWithBash ? await confirmedSyntax(combined, text) : combined;
   return { facts, findings: anchorFindings(runRules(facts, options), facts) };
 }

@@ -27,8 +27,8 @@ export async function lintText(text: string, file: string): Promise<LintFinding[
   // In a real directory, also the files it sources (as the editor does).
   const { findings } =
     directory === undefined
-      ? await analyzeText(text)
-      : await analyzeImage(text, resolve(file), { files: sourceFilesIn(directory) });
+      ? await analyzeText(text, { confirmSyntaxWithBash: true })
+      : await analyzeImage(text, resolve(file), { files: sourceFilesIn(directory), confirmSyntaxWithBash: true });
   return findings.map((f) => ({
     file,
     line: f.range.start.line + 1,

@@ -1,9 +1,11 @@
 /**
- * Issue 11 (language server items 12, 13, 16): input bash trips over or
+ * Issue 11 (language server items 11, 12, 13, 16, 18, 19): input bash trips over or
  * tree-sitter-bash is slow on. Each case is the repro of the issue.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { analyzeText, encodingFindings } from '../src/analysis';
+import { bashAcceptsSyntax } from '../src/bash-syntax';
 import { DocumentTree, ParseBudgetExceeded, parseText } from '../src/parser';
 
 const GOOD = 'img_name=x.tar\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\n';
@@ -67,5 +69,74 @@ describe('hostile input (analysis core)', () => {
       }
       assert.deepEqual(encodingFindings(GOOD), []);
     });
+  });
+});
+
+describe('incremental parsing (item 18)', () => {
+  it('the tree after any edit history equals a fresh parse of the same text (seeded random edits)', async function () {
+    this.timeout(120_000);
+    const base =
+      'img_name=x.tar\npackages=(a "b c")\ndo_install() {\n    if [ -d "$img_dir" ]; then\n        cat <<EOF > "$img_dir/x"\nhello $name\nEOF\n    fi\n    for p in "${packages[@]}"; do echo "$p"; done\n}\ndo_postinstall() { helper; }\nhelper() { echo `date` $(( 1 + 2 )); }\n';
+    const pieces = ['{', '}', '(', ')', '"', "'", '`', '$(', '<<EOF\n', 'EOF\n', 'fi', 'then', 'do', 'done', ';', '\n', ' ', 'x', '[[', ']]', '$', '\\'];
+    const doc = await DocumentTree.create(base);
+    let seed = 20261202;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const differences: string[] = [];
+    for (let i = 0; i < 1500 && differences.length === 0; i++) {
+      const text = doc.text;
+      const start = random(text.length + 1);
+      const end = Math.min(text.length, start + (random(3) === 0 ? random(6) : 0));
+      const newText = random(4) === 0 ? '' : pieces[random(pieces.length)];
+      doc.applyEdits([{ start, end, newText }]);
+      if (doc.text.length > 2000) doc.applyEdits([{ start: 0, end: doc.text.length, newText: base }]);
+      const fresh = await parseText(doc.text);
+      const incremental = doc.tree.rootNode.toString();
+      if (incremental !== fresh.rootNode.toString()) differences.push(`edit ${i}: ${JSON.stringify(doc.text)}`);
+      fresh.delete();
+    }
+    doc.dispose();
+    assert.deepEqual(differences, []);
+  });
+});
+
+describe('syntax errors bash accepts (item 11)', () => {
+  // tree-sitter-bash rejects a heredoc line that starts with a backslash escape and holds "(" (docs/tree-sitter-bash-heredoc.md).
+  const MINIMAL = 'cat <<EOF\n\\m (\nEOF\n';
+  // The shape of the real script: /etc/issue written in do_postinstall (agetty escapes \S, \n, \l).
+  const ISSUE = 'img_name=x.tar\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\ndo_postinstall() {\n    cat > /etc/issue <<EOF\n\\S{PRETTY_NAME} \\n (\\l)\n\nEOF\n}\n';
+
+  it('tree-sitter alone reports them (the upstream bug this works around)', async () => {
+    assert.deepEqual((await analyzeText(MINIMAL)).findings.map((f) => f.code), ['MKIMG011']);
+    assert.deepEqual((await analyzeText(ISSUE)).findings.map((f) => f.code), ['MKIMG011']);
+  });
+  it('confirmed with bash -n: dropped, and the rules they silenced speak again', async () => {
+    assert.equal(await bashAcceptsSyntax(MINIMAL), true);
+    assert.deepEqual((await analyzeText(ISSUE, { confirmSyntaxWithBash: true })).findings, []);
+    assert.deepEqual((await analyzeText(MINIMAL, { confirmSyntaxWithBash: true })).findings.map((f) => f.code), ['MKIMG001', 'MKIMG003']);
+  });
+  it("a real script: git's bash completion (zsh-only syntax in a branch bash never runs)", async function () {
+    const file = '/usr/share/bash-completion/completions/git';
+    if (!existsSync(file)) this.skip(); // scripts/install-deps installs bash-completion
+    const text = readFileSync(file, 'utf8');
+    assert.ok((await analyzeText(text)).facts.syntaxErrors.length > 0, 'tree-sitter-bash still rejects it');
+    assert.deepEqual((await analyzeText(text, { confirmSyntaxWithBash: true })).facts.syntaxErrors, []);
+  });
+  it('real syntax errors stay', async () => {
+    const broken = 'img_name=x.tar\ndo_install() {\n    if true; then\n        echo\n}\n';
+    assert.equal(await bashAcceptsSyntax(broken), false);
+    const codes = (await analyzeText(broken, { confirmSyntaxWithBash: true })).findings.map((f) => f.code);
+    assert.ok(codes.length > 0 && codes.every((c) => c === 'MKIMG011'), codes.join(' '));
+  });
+});
+
+describe('syntax error messages (item 19)', () => {
+  it('a reserved word opener names its closer, never "undefined"', async () => {
+    const messages = (await analyzeText('do $;`')).findings.map((f) => f.message).join('\n');
+    assert.match(messages, /"do" on line 1 is never closed; add "done"/);
+    assert.doesNotMatch(messages, /undefined|"command"/);
+  });
+  it('a half-typed backquote is called a backquote, not "$("', async () => {
+    const [f] = (await analyzeText('x=`ls\n')).findings;
+    assert.equal(f.message, 'Syntax error: the "`" on line 1 is not closed; add the closing quote (`).');
   });
 });

@@ -47,6 +47,11 @@ const CONSTRUCT_NAME: Record<string, string> = {
 
 const UNEXPECTED_CLOSERS = new Set(['fi', 'done', 'esac', '}', ')', 'then', 'else', 'elif', 'do', ';;', 'in', ']]', '))']);
 
+/** `"fi"`, or for quotes `the closing quote (")`: a quote inside quotes reads badly. */
+function closingText(closer: string): string {
+  return ['"', "'", '`'].includes(closer) ? `the closing quote (${closer})` : `"${closer}"`;
+}
+
 function quoteToken(text: string): string {
   const oneLine = text.split('\n')[0];
   const printable = oneLine.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
@@ -67,7 +72,8 @@ function firstLeaf(node: Node): Node {
 export function describeMissing(node: Node): SyntaxErrorFact {
   const token = node.type;
   const parent = node.parent;
-  const construct = parent ? CONSTRUCT_NAME[parent.type] : undefined;
+  // `...` is a command_substitution too, but it is not opened by "$(".
+  const construct = parent?.type === 'command_substitution' && parent.text.startsWith('`') ? '"`"' : parent ? CONSTRUCT_NAME[parent.type] : undefined;
   const what = node.isNamed
     ? `a ${token.replace(/_/g, ' ')}`
     : ['"', "'", '`'].includes(token)
@@ -97,15 +103,19 @@ export function describeStrayWord(word: Node): SyntaxErrorFact {
   };
 }
 
-/** The innermost opener among the direct children of an ERROR node that nothing closes. */
-function unclosedOpener(node: Node): Node | undefined {
-  const open: Node[] = [];
+/**
+ * The innermost opener among the direct children of an ERROR node that
+ * nothing closes, with its token (a reserved word like `do` can come as a
+ * whole `command` node, whose type names no token).
+ */
+function unclosedOpener(node: Node): { node: Node; token: string } | undefined {
+  const open: { node: Node; token: string }[] = [];
   for (const child of node.children) {
     if (!child) continue;
     const token = child.isNamed ? (child.type === 'command' ? child.text : '') : child.type;
     if (CLOSER_OF[token] !== undefined && token !== '"' && token !== "'" && token !== '`') {
-      open.push(child);
-    } else if (open.length > 0 && CLOSER_OF[open[open.length - 1].type] === token) {
+      open.push({ node: child, token });
+    } else if (open.length > 0 && CLOSER_OF[open[open.length - 1].token] === token) {
       open.pop();
     }
   }
@@ -115,11 +125,11 @@ function unclosedOpener(node: Node): Node | undefined {
 export function describeError(node: Node): SyntaxErrorFact {
   const opener = unclosedOpener(node);
   if (opener) {
-    const range = rangeOf(opener);
+    const range = rangeOf(opener.node);
     return {
       kind: 'error',
       range,
-      message: `Syntax error: "${opener.type}" on line ${opener.startPosition.row + 1} is never closed; add "${CLOSER_OF[opener.type]}".`,
+      message: `Syntax error: "${opener.token}" on line ${opener.node.startPosition.row + 1} is never closed; add "${CLOSER_OF[opener.token]}".`,
       openerRange: range,
     };
   }
@@ -131,7 +141,7 @@ export function describeError(node: Node): SyntaxErrorFact {
     return {
       kind: 'error',
       range,
-      message: `Syntax error: ${quoteToken(token)} on line ${leaf.startPosition.row + 1} is never closed; add "${closer}" or remove it.`,
+      message: `Syntax error: ${quoteToken(token)} on line ${leaf.startPosition.row + 1} is never closed; add ${closingText(closer)} or remove it.`,
       openerRange: range,
     };
   }
