@@ -10,8 +10,8 @@
  */
 import type { DocumentFacts } from './facts';
 
-/** Longest a `bash -n` may take before its answer is treated as unknown. */
-const BASH_TIMEOUT_MS = 2000;
+/** Longest a `bash -n` may take before its answer is treated as unknown (a loaded machine can take a second). */
+const BASH_TIMEOUT_MS = 10_000;
 
 /**
  * Whether bash accepts the syntax of `text`: true/false, or undefined when
