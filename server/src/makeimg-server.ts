@@ -13,9 +13,11 @@ import {
   LSPErrorCodes,
   MessageType,
   ResponseError,
+  SemanticTokensBuilder,
   ShowMessageNotification,
   TextDocumentSyncKind,
   type CompletionList,
+  type CallHierarchyItem,
   type Connection,
   type FormattingOptions,
   type InitializeParams,
@@ -29,6 +31,7 @@ import type { Parser } from '../../analysis/src/parser';
 import { imageDirectoryOf, sourceFilesIn } from '../../analysis/src/source-files';
 import { inLspCoordinates } from './coordinates';
 import { DocumentStore, isImageDocument, type OpenDocument } from './documents';
+import { incomingCalls, outgoingCalls, prepareCallHierarchy, type ItemData } from './features/call-hierarchy';
 import { codeActions } from './features/code-actions';
 import { codeLenses } from './features/code-lens';
 import { complete, COMPLETION_TRIGGERS } from './features/completion';
@@ -38,6 +41,7 @@ import { formatDocument } from './features/formatting';
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlay-hints';
 import { definition, documentHighlights, prepareRename, references, rename } from './features/navigation';
+import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './features/semantic-tokens';
 import { documentSymbols } from './features/symbols';
 import { WorkspaceSymbols } from './features/workspace-symbols';
 import { SettingsCache } from './settings';
@@ -59,6 +63,8 @@ export class MakeimgServer {
   readonly shellcheck: ShellcheckService;
   readonly validator: Validator;
   readonly sourced: SourcedFiles;
+  /** The last semantic tokens of each document, for deltas. */
+  private readonly tokenBuilders = new Map<string, SemanticTokensBuilder>();
   private readonly clientCapabilities: InitializeParams['capabilities'];
   private readonly initialRoots: string[];
   private readonly workspaceSymbols = new WorkspaceSymbols(async (text) => inLspCoordinates(await factsOfText(text), text));
@@ -81,6 +87,7 @@ export class MakeimgServer {
   capabilities(): ServerCapabilities {
     return {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      callHierarchyProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       codeLensProvider: { resolveProvider: false },
       completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
@@ -95,6 +102,7 @@ export class MakeimgServer {
       inlayHintProvider: true,
       referencesProvider: true,
       renameProvider: { prepareProvider: true },
+      semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: true } },
       workspaceSymbolProvider: true,
     };
   }
@@ -124,6 +132,7 @@ export class MakeimgServer {
       this.guarded('didClose', ({ textDocument }) => {
         validator.forget(textDocument.uri);
         this.sourced.forget(textDocument.uri);
+        this.tokenBuilders.delete(textDocument.uri);
         documents.close(textDocument.uri);
         // A sourced file's text now comes from disk again.
         this.sourcedFileChanged(textDocument.uri);
@@ -222,6 +231,30 @@ export class MakeimgServer {
     c.languages.inlayHint.on(this.onDocument([], ({ range }, { facts }) => inlayHints(facts, range)));
     c.onCodeLens(this.onDocument([], (_, { document, facts }) => codeLenses(facts, document.uri)));
     c.onDocumentLinks(this.onDocument([], (_, { document, facts }) => documentLinks(facts, document.uri)));
+    // Call hierarchy (across sourced files) and semantic tokens (hooks, provided variables, file arrays, stages).
+    const locator = (document: OpenDocument, facts: DocumentFacts) => (range: Range) => this.sourced.locate(document, facts, range);
+    c.languages.callHierarchy.onPrepare(
+      this.onCombined(null, ({ position }, { document, facts }) => prepareCallHierarchy(facts, position, document.uri, locator(document, facts))),
+    );
+    c.languages.callHierarchy.onIncomingCalls(({ item }) => this.withItemImage(item, (document, facts) => incomingCalls(facts, item, locator(document, facts))));
+    c.languages.callHierarchy.onOutgoingCalls(({ item }) => this.withItemImage(item, (document, facts) => outgoingCalls(facts, item, locator(document, facts))));
+    c.languages.semanticTokens.on(
+      this.onDocument({ data: [] }, ({ textDocument }, { document, facts }) => {
+        const builder = new SemanticTokensBuilder();
+        this.tokenBuilders.set(textDocument.uri, builder);
+        for (const t of semanticTokens(facts, this.sourced.combined(document) ?? facts)) builder.push(t.line, t.character, t.length, t.type, t.modifiers);
+        return builder.build();
+      }),
+    );
+    c.languages.semanticTokens.onDelta(
+      this.onDocument({ data: [] }, ({ textDocument, previousResultId }, { document, facts }) => {
+        let builder = this.tokenBuilders.get(textDocument.uri);
+        if (!builder) this.tokenBuilders.set(textDocument.uri, (builder = new SemanticTokensBuilder()));
+        builder.previousResult(previousResultId);
+        for (const t of semanticTokens(facts, this.sourced.combined(document) ?? facts)) builder.push(t.line, t.character, t.length, t.type, t.modifiers);
+        return builder.buildEdits();
+      }),
+    );
     c.onDocumentFormatting(({ textDocument, options }) => this.format(textDocument.uri, options));
     c.onDocumentRangeFormatting(({ textDocument, options, range }) => this.format(textDocument.uri, options, range));
   }
@@ -267,6 +300,14 @@ export class MakeimgServer {
     for (const document of this.documents.all()) {
       if (document.uri !== uri && isImageDocument(document.textDocument)) this.validator.schedule(document.uri);
     }
+  }
+
+  /** A call hierarchy item's image.sh (its `data`) and that file's combined facts. */
+  private withItemImage<R>(item: CallHierarchyItem, handler: (document: OpenDocument, facts: DocumentFacts) => R[]): R[] | null {
+    const image = (item.data as ItemData | undefined)?.image;
+    const document = image === undefined ? undefined : this.documents.get(image);
+    const facts = document && this.sourced.combined(document);
+    return document && facts ? handler(document, facts) : null;
   }
 
   /** A notification handler whose exceptions are logged, never fatal. */

@@ -27,6 +27,7 @@ import {
   ShowMessageNotification,
   ShutdownRequest,
   type ClientCapabilities,
+  type InitializeResult,
   type Diagnostic,
   type Registration,
   type ProtocolConnection,
@@ -57,6 +58,8 @@ export class LspTestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   /** window/logMessage texts (connection.console). */
   readonly logs: string[] = [];
+  /** The server's answer to initialize (capabilities). */
+  initializeResult: InitializeResult | undefined;
   /** window/showMessage notifications (what an editor pops up). */
   readonly messages: { type: number; message: string }[] = [];
   /** client/registerCapability registrations the server made (all accepted). */
@@ -92,7 +95,7 @@ export class LspTestClient {
       client.registrations.push(...params.registrations);
     });
     connection.listen();
-    await connection.sendRequest(InitializeRequest.type, {
+    client.initializeResult = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: {
