@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,6 +28,10 @@ const REQUIRED = [
   // the README's screenshots, so the extension's details page shows them
   'extension/docs/screenshot-diagnostics.png',
   'extension/docs/screenshot-build.png',
+  // a page per rule: MKIMG diagnostics link to it (codeDescription)
+  ...readdirSync(join(ROOT, 'docs', 'rules'))
+    .filter((f) => /^MKIMG\d+\.md$/.test(f))
+    .map((f) => `extension/docs/rules/${f}`),
 ];
 
 describe('client VSIX package', function () {

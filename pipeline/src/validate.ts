@@ -1,44 +1,67 @@
 /**
  * Checks an evaluated image.sh against the contract: img_name set and a name
  * makeimg can produce, do_install defined, file arrays being arrays of equal
- * length in pairs.
+ * length in pairs. Where a rule of analysis/ checks the same thing, the
+ * problem carries the rule's code and words, so `makeimg build`, `makeimg
+ * check` and the editor give one verdict per problem.
  */
-import { classifyImageName, DO_INSTALL, EXAMPLE_IMAGE_NAME, FILE_ARRAY_PAIRS, IMG_NAME } from '../../shared/contract';
+import { classifyImageName, DO_INSTALL, FILE_ARRAY_PAIRS, IMG_NAME } from '../../shared/contract';
+import { doInstallMissing } from '../../analysis/src/rules/do-install-missing';
+import { fileArrayScalar } from '../../analysis/src/rules/file-array-scalar';
+import { filePairLength } from '../../analysis/src/rules/file-pair-length';
+import { imgNameMissing } from '../../analysis/src/rules/img-name-missing';
+import { imgNameSuffix } from '../../analysis/src/rules/img-name-suffix';
 import type { ImageDescription } from './stages/evaluate';
 import { encodingFindings } from '../../analysis/src/analysis';
 
 export interface Problem {
   message: string;
   line?: number;
+  /** The rule that reports the same problem in the editor and in `makeimg lint` (its code and words). */
+  code?: string;
+}
+
+/** A problem in a rule's words, with its code (as `makeimg lint` and the editor say it). */
+function ruleProblem(code: string, message: string, line?: number): Problem {
+  return { message: `${message} (${code})`, code, line };
 }
 
 export function validateDescription(d: ImageDescription): Problem[] {
   const problems: Problem[] = [];
   const name = d.imgName;
-  if (name === undefined || name === '') {
-    problems.push({ message: `${IMG_NAME} is not set: add e.g. ${IMG_NAME}=${EXAMPLE_IMAGE_NAME} to image.sh` });
+  if (name === undefined) {
+    problems.push(ruleProblem(imgNameMissing.code, imgNameMissing.message(false)));
+  } else if (name === '') {
+    problems.push(ruleProblem(imgNameSuffix.code, imgNameSuffix.message({ empty: true })));
   } else if (name.includes('/') || name === '.' || name === '..') {
     problems.push({ message: `${IMG_NAME} must be a file name, not a path: ${JSON.stringify(name)}` });
   } else {
     const kind = classifyImageName(name);
     if (kind.kind === 'unsupported') {
-      problems.push({
-        message: `${IMG_NAME} ${JSON.stringify(name)} ends in ${kind.suffix}, which makeimg cannot produce` +
-          (kind.suggestion ? ` (did you mean ${kind.suggestion}?)` : ''),
-      });
+      problems.push(ruleProblem(imgNameSuffix.code, imgNameSuffix.message({ name, suffix: kind.suffix, suggestion: kind.suggestion })));
     }
   }
-  if (!d.hooks[DO_INSTALL]) problems.push({ message: `${DO_INSTALL}() is not defined in image.sh` });
+  if (!d.hooks[DO_INSTALL]) problems.push(ruleProblem(doInstallMissing.code, doInstallMissing.message()));
   for (const pair of FILE_ARRAY_PAIRS) {
     const src = d.arrays[pair.src];
     const dst = d.arrays[pair.dst];
     for (const [n, a] of [[pair.src, src], [pair.dst, dst]] as const) {
-      if (a?.kind === 'other') problems.push({ message: `${n} must be an array: ${n}=(file ...)` });
+      if (a?.kind === 'other') {
+        const value = a.items.length > 0 ? a.items.join(' ') : undefined;
+        problems.push(ruleProblem(fileArrayScalar.code, fileArrayScalar.message(n, value, value ?? 'file ...')));
+      }
     }
-    const ns = src?.kind === 'array' ? src.items.length : 0;
-    const nd = dst?.kind === 'array' ? dst.items.length : 0;
-    if (ns !== nd) {
-      problems.push({ message: `${pair.src} has ${ns} element(s) but ${pair.dst} has ${nd}: they are copied in pairs` });
+    const srcItems = src?.kind === 'array' ? src.items : [];
+    const dstItems = dst?.kind === 'array' ? dst.items : [];
+    if (srcItems.length !== dstItems.length) {
+      const longer = srcItems.length > dstItems.length ? srcItems : dstItems;
+      const message = filePairLength.message({
+        pair,
+        srcCount: srcItems.length,
+        dstCount: dstItems.length,
+        firstUnpaired: longer[Math.min(srcItems.length, dstItems.length)]!,
+      });
+      problems.push(ruleProblem(filePairLength.code, message));
     }
   }
   return problems;

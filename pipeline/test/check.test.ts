@@ -27,12 +27,23 @@ describe('makeimg check', function () {
     const src = await project(scratch, 'img_name=x.tar.gz\npreinstall_files_src=(a b)\npreinstall_files_dst=(a)\n');
     const r = await runMakeimg(['check', '--json', '--directory', src]);
     assert.equal(r.code, EXIT.INVALID);
-    const report = JSON.parse(r.stdout) as { ok: boolean; problems: { message: string }[]; findings: { code: string }[] };
+    const report = JSON.parse(r.stdout) as { ok: boolean; problems: { message: string }[]; findings: { code: string; message: string }[] };
     assert.equal(report.ok, false);
-    const problems = report.problems.map((p) => p.message).join('\n');
-    assert.match(problems, /do_install\(\) is not defined/);
-    assert.match(problems, /preinstall_files_src has 2 element\(s\) but preinstall_files_dst has 1/);
-    assert.ok(report.findings.length > 0, 'the language server rules found something too');
+    // The confined evaluation finds do_install missing and the pair lengths too: one verdict each, in the rules' words.
+    const verdicts = [...report.findings.map((f) => `${f.code} ${f.message}`), ...report.problems.map((p) => p.message)];
+    assert.equal(verdicts.filter((v) => /does not define do_install\(\)/.test(v)).length, 1, verdicts.join('\n'));
+    assert.ok(report.findings.some((f) => f.code === 'MKIMG003'));
+    assert.ok(report.findings.some((f) => f.code === 'MKIMG004' && /preinstall_files_src has 2 elements but preinstall_files_dst has 1/.test(f.message)));
+    assert.deepEqual(report.problems.filter((p) => /MKIMG00[34]/.test(p.message)), []);
+  });
+
+  it('reports a missing img_name once, in the words of the rule (MKIMG001), not again from the confined evaluation', async () => {
+    const src = await project(scratch, 'do_install() { mkdir -p "$img_dir"; }\n');
+    const r = await runMakeimg(['check', '--directory', src]);
+    assert.equal(r.code, EXIT.INVALID);
+    const mentions = r.stdout.split('\n').filter((line) => /img_name/.test(line) && !/^img_/.test(line));
+    assert.equal(mentions.length, 1, r.stdout);
+    assert.match(mentions[0], /error MKIMG001 image\.sh does not set img_name, the file name of the image/);
   });
 
   it('wires makeimg lint FILES to the language server rules, and answers --version', async () => {

@@ -44,7 +44,7 @@ describe('makeimg failure paths (real systemd-nspawn)', function () {
     const src = await project(scratch, 'do_install() { mkdir -p "$img_dir/etc"; }\n');
     const { base, r } = await build(src);
     assert.equal(r.code, EXIT.INVALID, r.stderr);
-    assert.match(errorEvent(r)!.message, /img_name is not set/);
+    assert.match(errorEvent(r)!.message, /image\.sh does not set img_name, .*\(MKIMG001\)/);
     assert.equal(existsSync(base), false, 'img_dir_base must not be created');
   });
 
@@ -52,8 +52,9 @@ describe('makeimg failure paths (real systemd-nspawn)', function () {
     const src = await project(scratch, 'img_name=x.tgz\n');
     const { base, r } = await build(src);
     assert.equal(r.code, EXIT.INVALID);
-    assert.match(errorEvent(r)!.message, /do_install\(\) is not defined/);
-    assert.match(errorEvent(r)!.message, /did you mean \.tar\.gz/);
+    // The words and codes of the editor's rules (MKIMG003, MKIMG002).
+    assert.match(errorEvent(r)!.message, /image\.sh does not define do_install\(\), .*\(MKIMG003\)/);
+    assert.match(errorEvent(r)!.message, /ends in "\.tgz", which makeimg cannot write: .* Use "\.tar\.gz"\. \(MKIMG002\)/);
     assert.equal(existsSync(base), false);
   });
 

@@ -2,6 +2,7 @@
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Severity } from '../../analysis/src/rules';
+import { ruleDocumentationUrl } from './rule-docs-links';
 
 /** `source` of every diagnostic from the makeimg rules. */
 export const DIAGNOSTIC_SOURCE = 'makeimg';
@@ -29,6 +30,8 @@ export function toDiagnostic(finding: Finding, uri: string): Diagnostic {
       message: r.message,
     }));
   }
+  const href = ruleDocumentationUrl(finding.code);
+  if (href) diagnostic.codeDescription = { href };
   if (finding.tags?.includes('unnecessary')) diagnostic.tags = [DiagnosticTag.Unnecessary];
   if (finding.data) diagnostic.data = finding.data;
   return diagnostic;

@@ -1,5 +1,6 @@
 /** Server settings per document, read through workspace/configuration and cached until they change. */
 import type { Connection } from 'vscode-languageserver';
+import { z } from 'zod';
 import { DEFAULT_SERVER_SETTINGS, SETTINGS_SECTION, type ServerSettings } from '../../shared/ids-and-settings';
 
 export class SettingsCache {
@@ -35,31 +36,36 @@ export class SettingsCache {
   }
 }
 
+const defaults = DEFAULT_SERVER_SETTINGS;
+/** A section that is not an object counts as empty: each of its settings then takes its default. */
+const section = <T extends z.ZodRawShape>(shape: T) => z.preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {}), z.object(shape));
+const flag = (fallback: boolean) => z.boolean().catch(fallback);
+
+/**
+ * The settings as the client sent them, validated: each setting of the wrong
+ * type takes its default (one wrong setting does not discard the others);
+ * non-string rule codes are dropped.
+ */
+const settingsSchema: z.ZodType<ServerSettings, unknown> = section({
+  disabledRules: z
+    .array(z.unknown())
+    .transform((codes) => codes.filter((c): c is string => typeof c === 'string'))
+    .catch(defaults.disabledRules),
+  shellcheck: section({
+    enable: flag(defaults.shellcheck.enable),
+    path: z.string().catch(defaults.shellcheck.path),
+  }),
+  maxNumberOfProblems: z.number().min(0).transform(Math.floor).catch(defaults.maxNumberOfProblems),
+  format: section({
+    binaryNextLine: flag(defaults.format.binaryNextLine),
+    switchCaseIndent: flag(defaults.format.switchCaseIndent),
+    spaceRedirects: flag(defaults.format.spaceRedirects),
+    functionNextLine: flag(defaults.format.functionNextLine),
+    simplify: flag(defaults.format.simplify),
+  }),
+});
+
 /** Whatever the client sent, completed with defaults; wrong types are ignored. */
-function normalizeSettings(raw: unknown): ServerSettings {
-  const input = (raw && typeof raw === 'object' ? raw : {}) as Partial<Record<keyof ServerSettings, unknown>>;
-  const shellcheck = (input.shellcheck && typeof input.shellcheck === 'object' ? input.shellcheck : {}) as Record<string, unknown>;
-  const format = (input.format && typeof input.format === 'object' ? input.format : {}) as Record<string, unknown>;
-  const flag = (key: keyof ServerSettings['format']) =>
-    typeof format[key] === 'boolean' ? (format[key] as boolean) : DEFAULT_SERVER_SETTINGS.format[key];
-  return {
-    disabledRules: Array.isArray(input.disabledRules)
-      ? input.disabledRules.filter((c): c is string => typeof c === 'string')
-      : DEFAULT_SERVER_SETTINGS.disabledRules,
-    shellcheck: {
-      enable: typeof shellcheck.enable === 'boolean' ? shellcheck.enable : DEFAULT_SERVER_SETTINGS.shellcheck.enable,
-      path: typeof shellcheck.path === 'string' ? shellcheck.path : DEFAULT_SERVER_SETTINGS.shellcheck.path,
-    },
-    maxNumberOfProblems:
-      typeof input.maxNumberOfProblems === 'number' && input.maxNumberOfProblems >= 0
-        ? Math.floor(input.maxNumberOfProblems)
-        : DEFAULT_SERVER_SETTINGS.maxNumberOfProblems,
-    format: {
-      binaryNextLine: flag('binaryNextLine'),
-      switchCaseIndent: flag('switchCaseIndent'),
-      spaceRedirects: flag('spaceRedirects'),
-      functionNextLine: flag('functionNextLine'),
-      simplify: flag('simplify'),
-    },
-  };
+export function normalizeSettings(raw: unknown): ServerSettings {
+  return settingsSchema.parse(raw);
 }

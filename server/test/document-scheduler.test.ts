@@ -6,6 +6,8 @@ import * as assert from 'node:assert/strict';
 import { DocumentScheduler } from '../src/document-scheduler';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Long enough for a job scheduled with delay 0 to have started (it starts after two setImmediate hops), however loaded the machine. */
+const started = () => new Promise<void>((r) => setImmediate(() => setImmediate(() => setImmediate(r))));
 
 /** A job whose completion the test controls, recording runs, aborts and deliveries. */
 function controlledJob(name: string, log: string[]) {
@@ -44,10 +46,10 @@ describe('document scheduler', () => {
     const first = controlledJob('v1', log);
     const second = controlledJob('v2', log);
     scheduler.schedule('a', 1, first.job);
-    await sleep(10);
+    await started();
     scheduler.schedule('a', 2, second.job);
     first.finish('v1 result'); // a job that ignores its signal and still answers
-    await sleep(10);
+    await started();
     second.finish('v2 result');
     await sleep(0);
     assert.deepEqual(log, ['run v1', 'abort v1', 'run v2', 'deliver v2 result']);
@@ -60,7 +62,7 @@ describe('document scheduler', () => {
     const older = controlledJob('v4', log);
     scheduler.schedule('a', 5, newer.job);
     scheduler.schedule('a', 4, older.job);
-    await sleep(10);
+    await started();
     newer.finish('v5 result');
     await sleep(0);
     assert.deepEqual(log, ['run v5', 'deliver v5 result']);
@@ -73,7 +75,7 @@ describe('document scheduler', () => {
     const b = controlledJob('b1', log);
     scheduler.schedule('a', 1, a.job);
     scheduler.schedule('b', 1, b.job);
-    await sleep(10);
+    await started();
     scheduler.forget('a');
     a.finish('a1 result');
     b.finish('b1 result');
@@ -83,7 +85,7 @@ describe('document scheduler', () => {
     // After forget (closed and reopened), version numbering may start over.
     const reopened = controlledJob('a0', log);
     scheduler.schedule('a', 0, reopened.job);
-    await sleep(10);
+    await started();
     reopened.finish('a0 result');
     await sleep(0);
     assert.deepEqual(log.slice(4), ['run a0', 'deliver a0 result']);
@@ -104,7 +106,7 @@ describe('document scheduler', () => {
       };
       setImmediate(() => handle(0));
     });
-    await sleep(10);
+    await started();
     jobs[2].finish('v3 result');
     await sleep(0);
     assert.deepEqual(log, ['run v3', 'deliver v3 result']);

@@ -3,7 +3,10 @@
  * incremental edits, settings, close. Needs `node scripts/bundle.mjs`.
  */
 import assert from 'node:assert/strict';
-import { LspTestClient, messageOf, summarize } from './support/lsp-client';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LspTestClient, messageOf, REPO_ROOT, summarize } from './support/lsp-client';
 import { serverForSuite } from './support/suite';
 
 const GOOD = [
@@ -29,6 +32,19 @@ describe('language server over stdio (dist/server.js)', function () {
     session.client.open('file:///p/good/image.sh', GOOD);
     const published = await session.client.diagnostics('file:///p/good/image.sh', 1);
     assert.deepEqual(published.diagnostics, []);
+  });
+
+  it('links every MKIMG diagnostic to its rule page (codeDescription), generated from the rule object', async () => {
+    const uri = 'file:///p/links/image.sh';
+    session.client.open(uri, 'echo no hooks here\n');
+    const { diagnostics } = await session.client.diagnostics(uri, 1);
+    assert.deepEqual(summarize(diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
+    for (const d of diagnostics) {
+      const href = d.codeDescription?.href ?? '';
+      // No package.json `repository` yet: the page inside the installed extension (here: the repository's docs/rules).
+      assert.equal(href, pathToFileURL(join(REPO_ROOT, 'docs', 'rules', `${String(d.code)}.md`)).href);
+      assert.match(readFileSync(fileURLToPath(href), 'utf8'), new RegExp(`^# ${String(d.code)}$`, 'm'));
+    }
   });
 
   it('reports a length mismatch on both arrays with related information', async () => {

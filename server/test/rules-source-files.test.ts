@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { analyzeText } from '../../analysis/src/analysis';
 import { locateSource, staticSourceElements } from '../../analysis/src/facts';
-import { indentUnit } from '../src/features/code-actions';
+import { indentUnit } from '../../analysis/src/rules/fixes';
 import type { SourceFiles } from '../../analysis/src/rules';
 
 /** A disk holding exactly `present` (relative paths; a trailing '/' marks a directory). */

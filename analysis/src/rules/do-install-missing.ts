@@ -3,13 +3,29 @@ import { DO_INSTALL, findHook, HOOKS, IMG_DIR } from '../../../shared/contract';
 import { functionsNamed } from '../facts';
 import { canJudgeAbsence } from './common';
 import { nearMiss } from './names';
-import { DOCUMENT_START, type Rule } from './types';
+import { DOCUMENT_START, type Rule, type RuleFinding } from './types';
+import { insertFunctionFix } from './fixes';
 
-export const doInstallMissing: Rule = {
+export const doInstallMissing = {
   code: 'MKIMG003',
   severity: 'error',
-  title: `${DO_INSTALL} is not defined`,
-  check({ facts }) {
+  docs: {
+    summary:
+      "`do_install()` is not defined. Points at a look-alike such as `do_instal`.",
+    why: "do_install is the stage that installs the root filesystem into $img_dir (debootstrap, pacstrap, an archive...). Without it there is nothing to archive, and makeimg stops before building anything.",
+    howToFix: "Define `do_install() { ... }` at the top level. The quick fix adds a skeleton before do_postinstall, in the file's indentation and brace style; when a look-alike such as `do_instal` exists, rename that one instead (MKIMG008).",
+    example: {
+      bad: "img_name=debian.tar.gz",
+      good: "img_name=debian.tar.gz\n\ndo_install()\n{\n    debootstrap bookworm \"$img_dir\"\n}",
+    },
+  },
+  message(): string {
+    return (
+      `image.sh does not define ${DO_INSTALL}(), the hook that installs the root filesystem into $${IMG_DIR}; ` +
+      `makeimg stops without it. Add a ${DO_INSTALL}() { ... } function.`
+    );
+  },
+  check({ facts }): RuleFinding[] {
     if (!canJudgeAbsence(facts) || functionsNamed(facts, DO_INSTALL).length > 0) return [];
     const skeleton = findHook(DO_INSTALL)?.skeleton ?? [];
     const text = `${DO_INSTALL}() {\n${skeleton.map((line) => `    ${line}`).join('\n')}\n}`;
@@ -17,9 +33,7 @@ export const doInstallMissing: Rule = {
     return [
       {
         range: DOCUMENT_START,
-        message:
-          `image.sh does not define ${DO_INSTALL}(), the hook that installs the root filesystem into $${IMG_DIR}; ` +
-          `makeimg stops without it. Add a ${DO_INSTALL}() { ... } function.`,
+        message: doInstallMissing.message(),
         related: lookalike
           ? [{ range: lookalike.nameRange, message: `"${lookalike.name}" looks like a misspelling of ${DO_INSTALL}` }]
           : undefined,
@@ -27,4 +41,7 @@ export const doInstallMissing: Rule = {
       },
     ];
   },
-};
+  fix(finding, ctx) {
+    return finding.data?.kind === 'insert-function' ? { ...insertFunctionFix(ctx, finding.data.name), notPreferred: Boolean(finding.related) } : undefined;
+  },
+} satisfies Rule;

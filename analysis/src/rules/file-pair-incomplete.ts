@@ -3,11 +3,21 @@ import { FILE_ARRAY_PAIRS } from '../../../shared/contract';
 import { knownElementCount, visibleAssignments } from '../facts';
 import { canJudgeAbsence } from './common';
 import type { Rule, RuleFinding } from './types';
+import { insertAssignmentFix } from './fixes';
 
 export const filePairIncomplete: Rule = {
   code: 'MKIMG005',
   severity: 'error',
-  title: 'a *_files_src or *_files_dst array is set without its partner',
+  docs: {
+    summary:
+      "One array of a pair is set without the other.",
+    why: "Files are copied in pairs: sources without destinations (or destinations without sources) cannot be copied, and makeimg refuses the build at the resolve stage.",
+    howToFix: "Add the missing array with one entry per element. The quick fix adds it after its partner, with empty placeholders to fill in.",
+    example: {
+      bad: "postinstall_files_src=(motd)",
+      good: "postinstall_files_src=(motd)\npostinstall_files_dst=(/etc/motd)",
+    },
+  },
   check({ facts }) {
     if (!canJudgeAbsence(facts)) return [];
     const findings: RuleFinding[] = [];
@@ -27,5 +37,8 @@ export const filePairIncomplete: Rule = {
       });
     }
     return findings;
+  },
+  fix(finding, ctx) {
+    return finding.data?.kind === 'insert-assignment' ? insertAssignmentFix(ctx, finding.data) : undefined;
   },
 };

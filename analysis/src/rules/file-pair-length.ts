@@ -1,14 +1,37 @@
 /** MKIMG004: the src and dst arrays of a stage must have the same number of elements. */
-import { FILE_ARRAY_PAIRS } from '../../../shared/contract';
+import { FILE_ARRAY_PAIRS, type FileArrayPair } from '../../../shared/contract';
 import { knownElementCount, visibleAssignments, type AssignmentFact } from '../facts';
 import { lineOf, quote } from './common';
 import type { Rule, RuleFinding } from './types';
+import { appendPlaceholdersFix } from './fixes';
 
-export const filePairLength: Rule = {
+export const filePairLength = {
   code: 'MKIMG004',
   severity: 'error',
-  title: 'a *_files_src array and its *_files_dst array differ in length',
-  check({ facts }) {
+  docs: {
+    summary:
+      "`*_files_src` and `*_files_dst` of a stage have different lengths; reported on both arrays with the counts and the first unpaired element.",
+    why: "Element i of a `*_files_src` array is copied to element i of its `*_files_dst` array. With different lengths a file has no destination (or a destination no source), and makeimg refuses the build at the resolve stage.",
+    howToFix: "Give every source a destination at the same index, or remove the extra element. The quick fix appends empty placeholders (`\"\"`) to the shorter array for you to fill in (MKIMG004 is reported on both arrays; they share that one fix).",
+    example: {
+      bad: "preinstall_files_src=(resolv.conf mirrorlist)\npreinstall_files_dst=(/etc/resolv.conf)",
+      good: "preinstall_files_src=(resolv.conf mirrorlist)\npreinstall_files_dst=(/etc/resolv.conf /etc/pacman.d/mirrorlist)",
+    },
+  },
+  /** `firstUnpaired`: the first element of the longer array without a partner. */
+  message(p: { pair: FileArrayPair; srcCount: number; dstCount: number; firstUnpaired: string }): string {
+    const { pair, srcCount, dstCount } = p;
+    const srcLonger = srcCount > dstCount;
+    const counts = `${pair.src} has ${srcCount} element${srcCount === 1 ? '' : 's'} but ${pair.dst} has ${dstCount}`;
+    const unpaired =
+      `${quote(p.firstUnpaired)} (element ${Math.min(srcCount, dstCount) + 1} of ${srcLonger ? pair.src : pair.dst}) ` +
+      `has no ${srcLonger ? 'destination' : 'source'}`;
+    const fix =
+      `Element i of ${pair.src} is copied to element i of ${pair.dst}: ` +
+      `give every ${srcLonger ? 'source a destination' : 'destination a source'}, or remove the extra element.`;
+    return `${counts}: ${unpaired}. ${fix}`;
+  },
+  check({ facts }): RuleFinding[] {
     const findings: RuleFinding[] = [];
     for (const pair of FILE_ARRAY_PAIRS) {
       const srcs = visibleAssignments(facts, pair.src);
@@ -22,9 +45,7 @@ export const filePairLength: Rule = {
       const [longer, shorter] = srcCount > dstCount ? [src, dst] : [dst, src];
       const shorterCount = Math.min(srcCount, dstCount);
       const firstUnpaired = (longer.elements ?? [])[shorterCount];
-      const partnerRole = longer === src ? 'destination' : 'source';
-      const counts = `${pair.src} has ${srcCount} element${srcCount === 1 ? '' : 's'} but ${pair.dst} has ${dstCount}`;
-      const unpaired = `${quote(firstUnpaired.value ?? firstUnpaired.text)} (element ${shorterCount + 1} of ${longer.name}) has no ${partnerRole}`;
+      const message = filePairLength.message({ pair, srcCount, dstCount, firstUnpaired: firstUnpaired.value ?? firstUnpaired.text });
       const data = {
         kind: 'pair-mismatch' as const,
         src: pair.src,
@@ -34,23 +55,25 @@ export const filePairLength: Rule = {
         shorter: shorter.name,
         missing: Math.abs(srcCount - dstCount),
       };
-      const fix = `Element i of ${pair.src} is copied to element i of ${pair.dst}: give every ${longer === src ? 'source a destination' : 'destination a source'}, or remove the extra element.`;
       findings.push({
         range: firstUnpaired.range,
-        message: `${counts}: ${unpaired}. ${fix}`,
+        message,
         related: [relatedTo(shorter, `${shorter.name} (${shorterCount} element${shorterCount === 1 ? '' : 's'})`)],
         data,
       });
       findings.push({
         range: shorter.valueRange ?? shorter.range,
-        message: `${counts}: ${unpaired}. ${fix}`,
+        message,
         related: [{ range: firstUnpaired.range, message: `first unpaired element of ${longer.name}, line ${lineOf(facts, firstUnpaired.range)}` }],
         data,
       });
     }
     return findings;
   },
-};
+  fix(finding, ctx) {
+    return finding.data?.kind === 'pair-mismatch' ? appendPlaceholdersFix(ctx, finding.data) : undefined;
+  },
+} satisfies Rule;
 
 function relatedTo(a: AssignmentFact, message: string) {
   return { range: a.valueRange ?? a.range, message };

@@ -3,13 +3,30 @@ import { EXAMPLE_IMAGE_NAME, IMG_NAME, VARIABLES } from '../../../shared/contrac
 import { topLevelAssignmentsTo } from '../facts';
 import { canJudgeAbsence } from './common';
 import { nearMiss } from './names';
-import { DOCUMENT_START, type Rule } from './types';
+import { DOCUMENT_START, type Rule, type RuleFinding } from './types';
+import { insertAssignmentFix } from './fixes';
 
-export const imgNameMissing: Rule = {
+export const imgNameMissing = {
   code: 'MKIMG001',
   severity: 'error',
-  title: `${IMG_NAME} is not set`,
-  check({ facts }) {
+  docs: {
+    summary:
+      "`img_name` is never set (top level, or a function the top level calls). Points at a look-alike such as `img_nmae`.",
+    why: "makeimg reads img_name before it runs any hook: it names the image file and its suffix picks the archive format. Without it the build stops at the resolve stage. Setting it only inside a function the top level never calls, or as a `local`, is the same as not setting it.",
+    howToFix: "Set img_name at the top level of image.sh. The quick fix adds `img_name=myimage.tar.gz` above the first statement; when a look-alike such as `img_nmae` exists, rename that one instead (MKIMG008).",
+    example: {
+      bad: "do_install()\n{\n    debootstrap bookworm \"$img_dir\"\n}",
+      good: "img_name=debian.tar.gz\n\ndo_install()\n{\n    debootstrap bookworm \"$img_dir\"\n}",
+    },
+  },
+  /** `hidden`: img_name is set, but only where makeimg cannot see it. */
+  message(hidden: boolean): string {
+    return (
+      `image.sh does not set ${IMG_NAME}${hidden ? ' at the top level' : ''}, the file name of the image; makeimg stops without it. ` +
+      `Add a line like \`${IMG_NAME}=${EXAMPLE_IMAGE_NAME}\`${hidden ? ' outside any function' : ''}.`
+    );
+  },
+  check({ facts }): RuleFinding[] {
     if (!canJudgeAbsence(facts) || topLevelAssignmentsTo(facts, IMG_NAME).length > 0) return [];
     const example = `${IMG_NAME}=${EXAMPLE_IMAGE_NAME}`;
     const lookalike = facts.assignments.find((a) => nearMiss(a.name, VARIABLES.map((v) => v.name)) === IMG_NAME);
@@ -22,12 +39,13 @@ export const imgNameMissing: Rule = {
     return [
       {
         range: DOCUMENT_START,
-        message:
-          `image.sh does not set ${IMG_NAME}${hidden ? ' at the top level' : ''}, the file name of the image; makeimg stops without it. ` +
-          `Add a line like \`${example}\`${hidden ? ' outside any function' : ''}.`,
+        message: imgNameMissing.message(Boolean(hidden)),
         related: related.length > 0 ? related : undefined,
         data: { kind: 'insert-assignment', name: IMG_NAME, text: example },
       },
     ];
   },
-};
+  fix(finding, ctx) {
+    return finding.data?.kind === 'insert-assignment' ? { ...insertAssignmentFix(ctx, finding.data), notPreferred: Boolean(finding.related) } : undefined;
+  },
+} satisfies Rule;

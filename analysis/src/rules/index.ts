@@ -50,4 +50,4 @@ export function checkRule(rule: Rule, ctx: RuleContext): Finding[] {
   return rule.check(ctx).map((f) => ({ ...f, code: rule.code, severity: rule.severity }));
 }
 
-export type { Finding, FixData, RelatedInfo, Rule, RuleContext, RuleFinding, Severity, SourceFiles } from './types';
+export type { Finding, FixContext, FixData, RelatedInfo, Rule, RuleContext, RuleDocs, RuleFinding, RuleFix, Severity, SourceFiles, TextEdit } from './types';

@@ -2,6 +2,7 @@
 import { HOOKS, NON_HOOKS, PROVIDED_VARIABLES, VARIABLES } from '../../../shared/contract';
 import { nearMiss } from './names';
 import type { Rule, RuleFinding } from './types';
+import { renameFix } from './fixes';
 
 const HOOK_NAMES = HOOKS.map((h) => h.name);
 const VARIABLE_NAMES = VARIABLES.map((v) => v.name);
@@ -11,7 +12,16 @@ const KNOWN = new Set([...HOOK_NAMES, ...VARIABLE_NAMES, ...READABLE_NAMES, ...N
 export const nearMissName: Rule = {
   code: 'MKIMG008',
   severity: 'warning',
-  title: 'a hook or variable name that is a near-miss of a makeimg name',
+  docs: {
+    summary:
+      "A near-miss of a makeimg name: a hook nobody calls (`do_instal`, `do_post_install`), a variable nobody reads (`img_nmae`, `postinstall_file_src`), or a read of a variable nobody sets (`$img_dri`).",
+    why: "bash does not complain about a misspelled name: a hook named `do_instal` never runs, a variable named `img_nmae` is never read, and `$img_dri` expands to nothing.",
+    howToFix: "Rename to the suggested name. The quick fix renames every occurrence, as a rename would.",
+    example: {
+      bad: "do_instal()\n{\n    debootstrap bookworm \"$img_dir\"\n}",
+      good: "do_install()\n{\n    debootstrap bookworm \"$img_dir\"\n}",
+    },
+  },
   check({ facts }) {
     const findings: RuleFinding[] = [];
     const called = new Set(facts.commands.map((c) => c.name));
@@ -54,5 +64,8 @@ export const nearMissName: Rule = {
       });
     }
     return findings;
+  },
+  fix(finding, ctx) {
+    return finding.data?.kind === 'replace' ? renameFix(ctx, finding.data.range, finding.data.newText) : undefined;
   },
 };

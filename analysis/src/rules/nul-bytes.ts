@@ -5,7 +5,16 @@ import type { Rule } from './types';
 export const nulBytes: Rule = {
   code: 'MKIMG016',
   severity: 'error',
-  title: 'image.sh contains NUL bytes',
+  docs: {
+    summary:
+      "NUL bytes: bash refuses the file; the other checks read each NUL as a space (tree-sitter-bash is quadratic on NULs). Refused at resolve too.",
+    why: "bash refuses to run a file with NUL bytes. Usually the file is not the script it should be, or it was saved in another encoding (UTF-16). The editor still checks the rest, reading each NUL as a space.",
+    howToFix: "Open the right file, or save it as UTF-8.",
+    example: {
+      bad: "img_name=debian.tar.gz   # saved as UTF-16: every other byte is NUL",
+      good: "img_name=debian.tar.gz   # saved as UTF-8",
+    },
+  },
   check({ facts }) {
     const { nulCount, firstNul } = facts.encoding;
     if (nulCount === 0 || !firstNul) return [];

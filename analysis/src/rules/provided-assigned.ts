@@ -2,13 +2,23 @@
 import { PROVIDED_VARIABLES } from '../../../shared/contract';
 import { alternatives } from './common';
 import type { Rule, RuleFinding } from './types';
+import { replaceFix } from './fixes';
 
 const PROVIDED = new Set(PROVIDED_VARIABLES.map((v) => v.name));
 
 export const providedAssigned: Rule = {
   code: 'MKIMG010',
   severity: 'warning',
-  title: `${alternatives([...PROVIDED].map((name) => `$${name}`))} assigned in image.sh`,
+  docs: {
+    summary:
+      "`src_dir`, `img_dir` or `img_path` is assigned; makeimg sets them and overwrites the value.",
+    why: "makeimg sets $src_dir, $img_dir and $img_path itself before it runs the hooks, so an assignment in image.sh is overwritten and the hooks never see its value.",
+    howToFix: "Use a variable of your own. The quick fix renames the assignment to `my_<name>`.",
+    example: {
+      bad: "img_dir=/tmp/build",
+      good: "my_img_dir=/tmp/build",
+    },
+  },
   check({ facts }) {
     const findings: RuleFinding[] = [];
     for (const a of facts.assignments) {
@@ -20,5 +30,8 @@ export const providedAssigned: Rule = {
       });
     }
     return findings;
+  },
+  fix(finding, ctx) {
+    return finding.data?.kind === 'replace' ? replaceFix(ctx, finding.data.range, finding.data.newText) : undefined;
   },
 };

@@ -23,7 +23,16 @@ function settersOf(facts: DocumentFacts, name: string): Set<string> {
 export const providedInPostinstall: Rule = {
   code: 'MKIMG009',
   severity: 'error',
-  title: `${DO_POSTINSTALL} (or a function it calls) uses ${alternatives([...ROOTFS_MISSING].map((name) => `$${name}`))}`,
+  docs: {
+    summary:
+      "`do_postinstall`, or any function it calls directly or indirectly, reads `$src_dir`, `$img_dir` or `$img_path`; they do not exist inside the new rootfs. Guarded forms (`${img_dir:-/}`) and local shadows are allowed.",
+    why: "do_postinstall runs inside the new root filesystem, where the host's $src_dir, $img_dir and $img_path do not exist. They expand to nothing there: `cp \"$src_dir/motd\" /etc/` copies `/motd`, which is not your file. The same holds for every function do_postinstall calls, directly or not (the message shows the chain).",
+    howToFix: "Copy files into the image with `postinstall_files_src`/`postinstall_files_dst` (they are in place before do_postinstall runs), or do the step in do_install, which runs on the host. Guarded forms such as `${img_dir:-/}` and a function's own `local img_dir` are allowed.",
+    example: {
+      bad: "do_postinstall()\n{\n    cp \"$src_dir/motd\" /etc/motd\n}",
+      good: "postinstall_files_src=(motd)\npostinstall_files_dst=(/etc/motd)",
+    },
+  },
   check({ facts }) {
     const hooks = functionsNamed(facts, DO_POSTINSTALL);
     // Only the last definition runs.

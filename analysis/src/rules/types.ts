@@ -55,13 +55,51 @@ export interface RuleContext {
   files?: SourceFiles;
 }
 
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A quick fix as data: edits of the document (and a file to create, relative to the image.sh directory). */
+export interface RuleFix {
+  title: string;
+  edits: TextEdit[];
+  createFile?: string;
+  /** Not the obvious fix (e.g. "Add img_name" while a misspelled img_name exists). */
+  notPreferred?: boolean;
+  /** Cannot change what the user meant: applied by "Fix all" (source.fixAll.makeimg, e.g. on save). */
+  safe?: boolean;
+}
+
+/** What a fix may read besides its finding. */
+export interface FixContext {
+  facts: DocumentFacts;
+  /** The document's lines, numbered as the facts' positions are, without their line breaks. */
+  lines: readonly string[];
+}
+
+/** The documentation of a rule: the rule tables and docs/rules/<code>.md are generated from it. */
+export interface RuleDocs {
+  /** One line: what the rule catches. */
+  summary: string;
+  /** Why it matters: what goes wrong in the build or in the image. */
+  why: string;
+  /** How to fix it. */
+  howToFix: string;
+  /** An image.sh excerpt that the rule reports, and the same excerpt fixed. */
+  example: { bad: string; good: string };
+}
+
 export interface Rule {
-  /** Stable code, e.g. MKIMG001; documented in docs/server.md. */
+  /** Stable code, e.g. MKIMG001. */
   code: string;
   severity: Severity;
-  /** One line: what the rule catches. */
-  title: string;
+  docs: RuleDocs;
   check(ctx: RuleContext): RuleFinding[];
+  /** The words of the finding, for checks elsewhere (the pipeline's validation) that must say the same. */
+  message?: (...args: never[]) => string;
+  /** The quick fix of one of this rule's findings (from its `data`), if it has one. */
+  fix?(finding: Finding, ctx: FixContext): RuleFix | undefined;
 }
 
 export const DOCUMENT_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -23,7 +23,7 @@ import { isRoot } from '../host';
 import { imagePaths, type ImagePaths } from '../image-paths';
 import { checkDescription } from '../build';
 import { evaluateImage, type ImageDescription } from '../stages/evaluate';
-import { filePairs } from '../validate';
+import { filePairs, validateDescription } from '../validate';
 
 export interface CheckReport {
   ok: boolean;
@@ -74,6 +74,18 @@ async function evaluateAndCheck(report: CheckReport, srcDir: string, base: ImgDi
     return;
   }
   report.evaluated = true;
+  // One verdict per problem: what the static rules reported already (same code) is not repeated in other words.
+  const found = new Set(report.findings.map((f) => f.code));
+  const problems = validateDescription(description);
+  for (const p of problems) {
+    if (p.code === undefined || !found.has(p.code)) report.problems.push({ message: p.message, file: description.imageFile, line: p.line });
+  }
+  if (problems.length > 0) {
+    report.ok = false;
+    const name = description.imgName;
+    if (name && !name.includes('/')) report.paths = { ...imagePaths(base.path, name), imgDirBaseSource: base.source };
+    return;
+  }
   try {
     const paths = await checkDescription(description, srcDir, base.path);
     report.paths = { ...paths, imgDirBaseSource: base.source };

@@ -6,32 +6,44 @@
  * lines are split at `\n` only. `endColumn` is exclusive.
  */
 
-export type Json1Level = 'error' | 'warning' | 'info' | 'style';
+import { z } from 'zod';
 
-export interface Json1Span {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+const LEVELS = ['error', 'warning', 'info', 'style'] as const;
+export type Json1Level = (typeof LEVELS)[number];
 
-export interface Json1Replacement extends Json1Span {
+const span = {
+  line: z.number().int(),
+  column: z.number().int(),
+  endLine: z.number().int(),
+  endColumn: z.number().int(),
+};
+
+const replacementSchema = z.object({
+  ...span,
   /** Where an insertion goes relative to other insertions at the same point. */
-  insertionPoint: 'beforeStart' | 'afterEnd';
-  precedence?: number;
-  replacement: string;
-}
+  insertionPoint: z.enum(['beforeStart', 'afterEnd']),
+  precedence: z.number().optional(),
+  replacement: z.string(),
+});
 
-export interface Json1Comment extends Json1Span {
+const commentSchema = z.object({
+  ...span,
   /** "-" for the checked text (stdin); sourced files carry their own path. */
-  file: string;
-  level: Json1Level;
-  code: number;
-  message: string;
-  fix: { replacements: Json1Replacement[] } | null;
-}
+  file: z.string(),
+  level: z.enum(LEVELS),
+  code: z.number().int(),
+  message: z.string(),
+  fix: z
+    .object({ replacements: z.array(replacementSchema) })
+    .nullish()
+    .transform((fix) => fix ?? null),
+});
 
-const LEVELS: ReadonlySet<string> = new Set<Json1Level>(['error', 'warning', 'info', 'style']);
+const outputSchema = z.object({ comments: z.array(z.unknown()) });
+
+export type Json1Span = z.infer<z.ZodObject<typeof span>>;
+export type Json1Replacement = z.infer<typeof replacementSchema>;
+export type Json1Comment = z.infer<typeof commentSchema>;
 
 /** Parse shellcheck's json1 stdout; throws an Error saying what is wrong. */
 export function parseJson1(stdout: string): Json1Comment[] {
@@ -41,36 +53,11 @@ export function parseJson1(stdout: string): Json1Comment[] {
   } catch {
     throw new Error(`output is not JSON: ${JSON.stringify(stdout.slice(0, 120))}`);
   }
-  if (!isRecord(data) || !Array.isArray(data.comments)) {
-    throw new Error('output has no "comments" array (is this shellcheck 0.7 or newer?)');
-  }
-  return data.comments.map((c, i) => {
-    if (!isComment(c)) throw new Error(`comment ${i} has an unexpected shape`);
-    return { ...c, fix: c.fix ?? null };
+  const output = outputSchema.safeParse(data);
+  if (!output.success) throw new Error('output has no "comments" array (is this shellcheck 0.7 or newer?)');
+  return output.data.comments.map((c, i) => {
+    const comment = commentSchema.safeParse(c);
+    if (!comment.success) throw new Error(`comment ${i} has an unexpected shape: ${z.prettifyError(comment.error).replace(/\n/g, '; ')}`);
+    return comment.data;
   });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isSpan(v: Record<string, unknown>): boolean {
-  return ['line', 'column', 'endLine', 'endColumn'].every((k) => Number.isInteger(v[k]));
-}
-
-function isReplacement(v: unknown): v is Json1Replacement {
-  return (
-    isRecord(v) &&
-    isSpan(v) &&
-    typeof v.replacement === 'string' &&
-    (v.insertionPoint === 'beforeStart' || v.insertionPoint === 'afterEnd')
-  );
-}
-
-function isComment(v: unknown): v is Json1Comment {
-  if (!isRecord(v) || !isSpan(v)) return false;
-  if (typeof v.file !== 'string' || typeof v.message !== 'string' || !Number.isInteger(v.code)) return false;
-  if (typeof v.level !== 'string' || !LEVELS.has(v.level)) return false;
-  if (v.fix === null || v.fix === undefined) return true;
-  return isRecord(v.fix) && Array.isArray(v.fix.replacements) && v.fix.replacements.every(isReplacement);
 }
