@@ -5,6 +5,7 @@
 import { confirmedSyntax } from './bash-syntax';
 import { encodingOf, extractFacts, type DocumentFacts } from './facts';
 import { getParser, parseText, parseWith, type Parser } from './parser';
+import { withoutSilenced } from './rules/directives';
 import { checkRule, ENCODING_RULES, RULES, type Finding, type Rule, type SourceFiles } from './rules';
 import { anchorFindings, combineSourced, diskLoader } from './sourced';
 
@@ -31,7 +32,7 @@ export function runRules(facts: DocumentFacts, options: AnalysisOptions = {}): F
       options.onRuleError?.(rule, error);
     }
   }
-  return findings.sort(
+  return withoutSilenced(facts, findings).sort(
     (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
   );
 }

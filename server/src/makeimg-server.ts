@@ -32,7 +32,7 @@ import { imageDirectoryOf, sourceFilesIn } from '../../analysis/src/source-files
 import { inLspCoordinates } from './coordinates';
 import { DocumentStore, isImageDocument, type OpenDocument } from './documents';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy, type ItemData } from './features/call-hierarchy';
-import { codeActions } from './features/code-actions';
+import { codeActions, FIX_ALL_KIND } from './features/code-actions';
 import { codeLenses } from './features/code-lens';
 import { complete, COMPLETION_TRIGGERS } from './features/completion';
 import { affectedByFileChanges, canWatchFiles, documentLinks, watchSourceFiles } from './features/files';
@@ -88,7 +88,7 @@ export class MakeimgServer {
     return {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       callHierarchyProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       codeLensProvider: { resolveProvider: false },
       completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
       definitionProvider: true,
@@ -225,6 +225,7 @@ export class MakeimgServer {
           directory,
           files: directory === undefined ? undefined : sourceFilesIn(directory),
           canCreateFiles: resourceOperations.includes('create'),
+          only: context.only,
         });
       }),
     );

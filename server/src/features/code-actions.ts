@@ -1,6 +1,7 @@
 /**
  * Quick fixes: a generic adapter from the rules' own fixes (`Rule.fix`, in
- * analysis/src/rules) to LSP code actions, plus ShellCheck's fixes.
+ * analysis/src/rules) to LSP code actions, plus ShellCheck's fixes and
+ * "Disable CODE for this line / this file" (disable-actions.ts).
  *
  * The fix of a diagnostic is not taken from the `data` the client echoes
  * back: the rule is run again on the current facts and the finding at the
@@ -9,13 +10,15 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
-import type { DocumentFacts } from '../../../analysis/src/facts';
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { runRules } from '../../../analysis/src/analysis';
+import type { DocumentFacts, Range } from '../../../analysis/src/facts';
 import { checkRule, findRule, type Finding, type RuleFix, type SourceFiles } from '../../../analysis/src/rules';
 import { sameRange } from '../../../analysis/src/rules/fixes';
 import { lspLines } from '../coordinates';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
-import { shellcheckCodeActions } from '../shellcheck';
+import { disableActions } from './disable-actions';
+import { SHELLCHECK_SOURCE, shellcheckCodeActions } from '../shellcheck';
 
 export interface CodeActionInput {
   uri: string;
@@ -29,16 +32,25 @@ export interface CodeActionInput {
   files?: SourceFiles;
   /** The client applies `CreateFile` operations in workspace edits. */
   canCreateFiles: boolean;
+  /** `params.context.only`: the kinds the client asks for. */
+  only?: readonly string[];
 }
 
+/** The code action kind of "apply every safe fix" (`editor.codeActionsOnSave: {"source.fixAll.makeimg": "explicit"}`). */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.makeimg`;
+
 export function codeActions(input: CodeActionInput): CodeAction[] {
-  const actions: CodeAction[] = [];
   const lines = lspLines(input.text);
+  if (input.only?.some((kind) => FIX_ALL_KIND === kind || FIX_ALL_KIND.startsWith(`${kind}.`))) return fixAll(input, lines);
+  const actions: CodeAction[] = [];
   const fresh = new Map<string, Finding[]>();
+  // What can be silenced: ShellCheck's findings and the rules' current ones (a stale diagnostic gets nothing).
+  const silenceable = input.diagnostics.filter((d) => d.source === SHELLCHECK_SOURCE);
   for (const diagnostic of input.diagnostics) {
     if (diagnostic.source !== DIAGNOSTIC_SOURCE || typeof diagnostic.code !== 'string') continue;
     const rule = findRule(diagnostic.code);
     const finding = rule && currentFinding(input, diagnostic, fresh);
+    if (finding) silenceable.push(diagnostic);
     const fix = finding && rule.fix?.(finding, { facts: input.facts, lines });
     const edit = fix && workspaceEditOf(input, fix);
     if (!fix || !edit) continue;
@@ -47,7 +59,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     if (same) same.diagnostics?.push(diagnostic);
     else actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, edit, diagnostics: [diagnostic], isPreferred: !fix.notPreferred });
   }
-  return [...actions, ...shellcheckCodeActions(input.uri, input.diagnostics)];
+  return [...actions, ...shellcheckCodeActions(input.uri, input.diagnostics), ...disableActions(input.uri, lines, silenceable)];
 }
 
 /** The finding the rule reports now at the diagnostic's range (undefined when the diagnostic is stale). */
@@ -68,4 +80,22 @@ function workspaceEditOf(input: CodeActionInput, fix: RuleFix): WorkspaceEdit | 
   if (!input.canCreateFiles || input.directory === undefined) return undefined;
   const uri = pathToFileURL(join(input.directory, fix.createFile)).toString();
   return { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }] };
+}
+
+/** One action applying every safe fix of the document's current findings (edits that overlap an earlier one are left out). */
+function fixAll(input: CodeActionInput, lines: readonly string[]): CodeAction[] {
+  const edits: TextEdit[] = [];
+  for (const finding of runRules(input.facts, { files: input.files })) {
+    const fix = findRule(finding.code)?.fix?.(finding, { facts: input.facts, lines });
+    if (!fix?.safe || fix.createFile !== undefined) continue;
+    if (fix.edits.some((e) => edits.some((other) => overlaps(e.range, other.range)))) continue;
+    edits.push(...fix.edits);
+  }
+  if (edits.length === 0) return [];
+  return [{ title: 'Fix all safe makeimg problems', kind: FIX_ALL_KIND, edit: { changes: { [input.uri]: edits } } }];
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return before(a.start, b.end) && before(b.start, a.end);
 }
