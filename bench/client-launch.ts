@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_PRIVILEGE_COMMAND } from '../client/src/build/argv';
 import { launchBuild } from '../client/src/build/launcher';
-import { logLine, TerminalRenderer } from '../client/src/build/render';
+import { logLine, terminalRenderer } from '../client/src/build/render';
 import { percentile } from './support/stats';
 
 const EVENTS = 200_000;
@@ -26,16 +26,16 @@ async function throughput(): Promise<void> {
     let left = ${EVENTS / 1000};
     (function next() { while (left > 0) { left--; if (!process.stdout.write(chunk)) return process.stdout.once('drain', next); } })();
   `;
-  const renderer = new TerminalRenderer();
   let events = 0;
   let bytes = 0;
+  const renderer = terminalRenderer((text) => (bytes += text.length));
   const started = performance.now();
   const handle = launchBuild({
     argv: [process.execPath, '-e', writer],
     privilegeCommandLength: 0,
     onEvent(event) {
       events++;
-      bytes += renderer.event(event).length;
+      renderer.event(event);
       logLine(event);
     },
   });

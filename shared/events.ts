@@ -56,17 +56,28 @@ export interface ErrorEvent {
   file?: string;
   /** 1-based line in `file` of the failing command, when known. */
   line?: number;
+  /**
+   * The build was refused because an output of this image exists: the image
+   * (rebuild with --force) or a working directory an earlier build kept
+   * (remove it with `makeimg clean --keep-image`, or rebuild).
+   */
+  existing?: { path: string; kind: 'image' | 'working-directory' };
 }
 
 export interface ResultEvent {
   type: 'result';
   ok: boolean;
+  /** The image: built (ok), or the one the build was making (once resolved). */
   imgPath?: string;
   /** Size of the image in bytes (archive size, or tree size for a directory image). */
   bytes?: number;
   ms: number;
-  /** Set when the build was cancelled. */
+  /** Set when the build was cancelled (then no error event: a cancel is not an error). */
   cancelled?: boolean;
+  /** Why it was cancelled, in words: "by SIGINT", "from the editor" (stdin closed with --json). */
+  reason?: string;
+  /** The stage that was running when the build was cancelled. */
+  stage?: StageName;
   /** What was kept on disk after a failure or cancellation (e.g. the working $img_dir). */
   kept?: string[];
 }
@@ -95,6 +106,8 @@ export const EXIT = {
   OK: 0,
   BUILD_FAILED: 1,
   INVALID: 2,
+  /** `makeimg check` without root: the static rules found nothing, the confined evaluation did not run. */
+  UNCHECKED: 3,
   CANCELLED: 130,
 } as const;
 

@@ -15,6 +15,8 @@ export const COMMANDS = {
   buildImage: 'makeimg.buildImage',
   /** The same, running do_install even when the install cache has it. */
   buildImageNoCache: 'makeimg.buildImageNoCache',
+  /** Build again, replacing the image (makeimg build --force). */
+  rebuildImage: 'makeimg.rebuildImage',
   cancelBuild: 'makeimg.cancelBuild',
   showLog: 'makeimg.showLog',
   /** Open a built image as a read-only folder (argument: its path or Uri, optional). */

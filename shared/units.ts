@@ -1,4 +1,4 @@
-/** Sizes and progress for people; the CLI and the editor each round sizes their own way. */
+/** Sizes, durations and progress for people, the same in the CLI and the editor. */
 
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
@@ -34,4 +34,11 @@ export function percent(done: number, total: number): number {
 export function formatBytes(bytes: number): string {
   const { value, unit } = inBinaryUnits(bytes);
   return unit === 'B' ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
+}
+
+/** A duration for people: `950 ms`, `1.5 s`, `2 min 5 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

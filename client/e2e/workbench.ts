@@ -282,6 +282,12 @@ export class Workbench {
     return this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
   }
 
+  /** Clicks `button` on the visible notification whose message matches `message`. */
+  async clickNotificationButton(message: RegExp, button: string): Promise<void> {
+    const toast = this.page.locator('.notification-toast').filter({ has: this.page.locator('.notification-list-item-message', { hasText: message }) }).first();
+    await toast.locator('.monaco-button', { hasText: button }).first().click();
+  }
+
   private async focusEditor(): Promise<void> {
     await this.page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
   }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { COMMANDS, TASK_TYPE } from '../../shared/ids-and-settings';
 import { BuildDiagnostics } from './build/build-diagnostics';
-import { buildImage, cancelBuild, showBuildLog } from './build/command';
+import { buildImage, cancelBuild, showBuildLog, startBuild } from './build/command';
 import { BuildController } from './build/controller';
 import { BuildTaskProvider } from './build/task';
 import { createLanguageClient } from './language-client';
@@ -34,13 +34,16 @@ export class MakeimgContext implements vscode.Disposable {
         status.offerReport(event.report.findings.length);
       },
     });
+    // Rebuild from a notification: the same directory and img_dir_base, forced; no second prompt.
+    this.controller.onRebuild = (request) => void startBuild(this.controller, { directory: request.directory, imgDirBase: request.imgDirBase, force: true });
     this.disposables.push(
       images,
       status,
       diagnostics,
       this.controller,
       vscode.commands.registerCommand(COMMANDS.buildImage, (arg?: unknown) => buildImage(this.controller, this.log, arg)),
-      vscode.commands.registerCommand(COMMANDS.buildImageNoCache, (arg?: unknown) => buildImage(this.controller, this.log, arg, true)),
+      vscode.commands.registerCommand(COMMANDS.buildImageNoCache, (arg?: unknown) => buildImage(this.controller, this.log, arg, { noCache: true })),
+      vscode.commands.registerCommand(COMMANDS.rebuildImage, (arg?: unknown) => buildImage(this.controller, this.log, arg, { force: true })),
       vscode.commands.registerCommand(COMMANDS.cancelBuild, () => cancelBuild(this.controller)),
       vscode.commands.registerCommand(COMMANDS.showLog, () => showBuildLog(this.controller, this.log)),
       vscode.tasks.registerTaskProvider(TASK_TYPE, new BuildTaskProvider(this.controller)),

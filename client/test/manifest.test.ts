@@ -4,7 +4,7 @@
  * never "*", and the engine stays at VS Code 1.96.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_FILE_NAME } from '../../shared/contract';
 import { COMMANDS, DEFAULT_SERVER_SETTINGS, IMAGE_SCHEME, LANGUAGE_ID, SETTINGS_SECTION, TASK_TYPE } from '../../shared/ids-and-settings';
@@ -47,15 +47,42 @@ describe('client extension manifest', () => {
     assert.ok(contributes.menus['editor/title'].some((m: { command: string }) => m.command === COMMANDS.buildImage));
   });
 
-  it('declares the task type with directory, imgDirBase and noCache', () => {
+  it('declares the task type with directory, imgDirBase, noCache and force', () => {
     const task = contributes.taskDefinitions.find((t: { type: string }) => t.type === TASK_TYPE);
-    assert.deepEqual(Object.keys(task.properties).sort(), ['directory', 'imgDirBase', 'noCache']);
+    assert.deepEqual(Object.keys(task.properties).sort(), ['directory', 'force', 'imgDirBase', 'noCache']);
   });
 
   it('offers Build Image (no cache) and the makeimg.cache.enable setting (on by default)', () => {
     const command = contributes.commands.find((c: { command: string }) => c.command === COMMANDS.buildImageNoCache);
     assert.equal(command.title, 'Build Image (no cache)');
     assert.equal(contributes.configuration.properties[`${SETTINGS_SECTION}.cache.enable`].default, true);
+  });
+
+  it('a Build Image keybinding for image.sh editors that is no VS Code default (Ctrl+Alt+B toggles the secondary side bar)', () => {
+    const [binding] = contributes.keybindings;
+    assert.equal(binding.command, COMMANDS.buildImage);
+    assert.equal(binding.key, 'ctrl+alt+m');
+    assert.match(binding.when, /editorLangId == makeimg/);
+    // VS Code's own bindings, as compiled key codes in the workbench of the code-server the e2e tests use.
+    const workbench = '/var/cache/makeimg-e2e/code-server-4.96.4/node_modules/code-server/lib/vscode/out/vs/code/browser/workbench/workbench.js';
+    assert.ok(existsSync(workbench), `${workbench} is missing: run sudo scripts/setup-code-server`);
+    const text = readFileSync(workbench, 'utf8');
+    const CTRL_CMD = 2048, ALT = 512, KEY_B = 32, KEY_M = 43;
+    assert.match(text, new RegExp(`primary:${CTRL_CMD | ALT | KEY_B}[,}]`), 'the check can see a known default (Ctrl+Alt+B)');
+    assert.doesNotMatch(text, new RegExp(`(primary|linux|secondary):\\[?${CTRL_CMD | ALT | KEY_M}[,}\\]]`));
+    const extensions = join(workbench, '../../../../../../extensions');
+    for (const name of readdirSync(extensions)) {
+      const manifest = join(extensions, name, 'package.json');
+      if (existsSync(manifest)) assert.doesNotMatch(readFileSync(manifest, 'utf8'), /"ctrl\+alt\+m"/i, name);
+    }
+  });
+
+  it('runs where the files and pkexec are, with an icon for the extension and for image.sh', () => {
+    assert.deepEqual(pkg.extensionKind, ['workspace']);
+    assert.ok(existsSync(join(ROOT, pkg.icon)));
+    const language = contributes.languages.find((l: { id: string }) => l.id === LANGUAGE_ID);
+    assert.ok(existsSync(join(ROOT, language.icon.light)) && existsSync(join(ROOT, language.icon.dark)));
+    for (const key of ['repository', 'bugs', 'homepage', 'galleryBanner', 'categories', 'keywords']) assert.ok(pkg[key], key);
   });
 
   it('contributes every server setting with its default and a description', () => {

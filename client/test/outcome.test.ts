@@ -43,8 +43,8 @@ describe('client build outcome mapping', () => {
   it('pipeline exit 2 shows its message', () => {
     const error: ErrorEvent = { type: 'error', stage: 'resolve', message: 'image.sh does not set img_name' };
     const o = classifyOutcome(end({ exitCode: 2, errors: [error] }));
-    assert.deepEqual(o, { kind: 'invalid', message: 'image.sh does not set img_name' });
-    assert.match(describeOutcome(o), /refused to build: image.sh does not set img_name/);
+    assert.deepEqual(o, { kind: 'invalid', message: 'image.sh does not set img_name', error });
+    assert.match(describeOutcome(o), /^Not built: image.sh does not set img_name/);
   });
 
   it('pipeline exit 2 without events falls back to the last stderr line', () => {

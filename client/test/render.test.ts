@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { BuildEvent } from '../../shared/events';
+import { outcomeExitCode } from '../src/build/outcome';
 import {
-  finishedStatusText, formatBytes, formatDuration, installCacheLine, logLine, nextProgress, runningStatusText, stripAnsi,
-  TerminalRenderer, type BuildProgress,
+  finishedStatusText, installCacheLine, logLine, nextProgress, runningStatusText, terminalRenderer, writeOutcome, type BuildProgress,
 } from '../src/build/render';
 
 describe('client build rendering', () => {
@@ -31,57 +31,42 @@ describe('client build rendering', () => {
     assert.equal(finishedStatusText({ kind: 'cancelled', kept: [] }), '$(circle-slash) makeimg: cancelled');
   });
 
-  it('formats sizes and durations', () => {
-    assert.equal(formatBytes(512), '512 B');
-    assert.equal(formatBytes(1536), '1.5 KiB');
-    assert.equal(formatBytes(300 * 1024 * 1024), '300 MiB');
-    assert.equal(formatDuration(1234), '1.2s');
-    assert.equal(formatDuration(125_000), '2m 05s');
-  });
-
-  it('terminal: stage headings with timings, CRLF, errors in red', () => {
-    const r = new TerminalRenderer();
-    const start = r.event({ type: 'stage', stage: 'install', index: 3, total: 5, state: 'start' });
-    assert.equal(stripAnsi(start), '▶ Install (3/5)\r\n');
-    assert.equal(stripAnsi(r.event({ type: 'stage', stage: 'install', index: 3, total: 5, state: 'end', ms: 2500 })), '  Install done in 2.5s\r\n');
-    assert.equal(r.event({ type: 'log', stage: 'install', stream: 'stdout', text: 'a\nb' }), 'a\r\nb\r\n');
-    const err = r.event({ type: 'error', stage: 'install', message: 'do_install failed (exit 1)', file: '/p/image.sh', line: 7 });
-    assert.ok(err.startsWith('\x1b[1;31m'), 'errors are red');
-    assert.equal(stripAnsi(err), '✗ do_install failed (exit 1) (image.sh:7)\r\n');
-  });
-
   it('says when the install stage came from the cache: terminal heading, log line, status tooltip', () => {
     const cached = { type: 'stage', stage: 'install', index: 3, total: 5, state: 'start', cached: true, cacheKey: 'k', cacheAgeMs: 4 * 60_000, cacheBytes: 212 * 1024 * 1024 } as const;
     const note = ' (cached, built 4 min ago, 212 MiB; --no-cache to rebuild)';
-    assert.equal(stripAnsi(new TerminalRenderer().event(cached)), `▶ Install (3/5)${note}\r\n`);
+    let text = '';
+    terminalRenderer((t) => (text += t)).event(cached);
+    assert.equal(text, `\x1b[1;36m==> [3/5] Install\x1b[0m\x1b[2m${note}\x1b[0m\r\n`);
     assert.equal(logLine(cached)?.text, `[build] install (3/5) started${note}`);
     assert.equal(installCacheLine(cached), `Install restored from the cache${note}`);
     assert.equal(installCacheLine({ ...cached, cached: false }), 'Install ran do_install (not cached; saved for the next build)');
     assert.equal(installCacheLine({ type: 'stage', stage: 'install', index: 3, total: 5, state: 'start' }), undefined);
   });
 
-  it('terminal: archive percentage updates one line, ended before the next output', () => {
-    const r = new TerminalRenderer();
-    const a = r.event({ type: 'progress', stage: 'archive', done: 10, total: 100 });
-    assert.match(stripAnsi(a), /^\r {2}archive 10% \(10 B of 100 B\)$/);
-    assert.equal(r.event({ type: 'progress', stage: 'archive', done: 10, total: 100 }), '', 'same percent is not repeated');
-    assert.equal(r.event({ type: 'progress', stage: 'archive', done: 0, total: 0 }), '', 'an empty tree has no percentage');
-    const done = r.event({ type: 'result', ok: true, imgPath: '/p/img/a.tar.gz', bytes: 2048, ms: 3000 });
-    assert.equal(stripAnsi(done), '\r\n✓ Built /p/img/a.tar.gz (2.0 KiB) in 3.0s\r\n');
-  });
-
-  it('terminal: closing line for outcomes other than success', () => {
-    const r = new TerminalRenderer();
-    assert.equal(r.outcome({ kind: 'built', result: { type: 'result', ok: true, ms: 1 } }), '');
-    assert.match(stripAnsi(r.outcome({ kind: 'dismissed' })), /authentication dialog was dismissed\.\r\n$/);
-    assert.equal(stripAnsi(r.outcome({ kind: 'cancelled', kept: [] })), 'Build cancelled\r\n', 'no result line yet: say it');
+  it('terminal: the shared renderer with CRLF; the closing line only when the result did not say it', () => {
+    let text = '';
+    const r = terminalRenderer((t) => (text += t), '/p');
+    r.event({ type: 'stage', stage: 'install', index: 3, total: 5, state: 'start' });
+    r.event({ type: 'error', stage: 'install', message: 'do_install failed (exit 1)', file: '/p/image.sh', line: 7 });
+    assert.equal(text, '\x1b[1;36m==> [3/5] Install\x1b[0m\r\nimage.sh:7: \x1b[1;31merror:\x1b[0m do_install failed (exit 1)\r\n');
+    text = '';
+    writeOutcome(r, { kind: 'dismissed' });
+    assert.match(text, /authentication dialog was dismissed\.\x1b\[0m\r\n$/);
+    text = '';
     r.event({ type: 'result', ok: false, cancelled: true, ms: 1000, kept: ['/p/img/x'] });
-    assert.equal(r.outcome({ kind: 'cancelled', kept: ['/p/img/x'] }), '', 'the result line said it already');
-    assert.match(stripAnsi(r.outcome({ kind: 'failed', message: 'do_install failed (exit 1)' })), /^Build failed: do_install failed/);
+    writeOutcome(r, { kind: 'cancelled', kept: ['/p/img/x'] });
+    assert.equal(text, '\x1b[1;33mCancelled\x1b[0m after 1.0 s; kept /p/img/x\r\n', 'said once');
   });
 
-  it('output channel lines carry no colour and skip progress', () => {
-    assert.deepEqual(logLine({ type: 'log', stage: 'install', stream: 'stderr', text: '\x1b[31mred\x1b[0m' }), { level: 'info', text: '[install] red' });
+  it('terminal exit code is makeimg\'s (2 stays 2, cancel is 130)', () => {
+    assert.equal(outcomeExitCode({ kind: 'invalid', message: 'x' }), 2);
+    assert.equal(outcomeExitCode({ kind: 'cancelled', kept: [] }), 130);
+    assert.equal(outcomeExitCode({ kind: 'failed', message: 'x' }), 1);
+    assert.equal(outcomeExitCode({ kind: 'built', result: { type: 'result', ok: true, ms: 1 } }), 0);
+  });
+
+  it('output channel lines carry no control characters and skip progress', () => {
+    assert.deepEqual(logLine({ type: 'log', stage: 'install', stream: 'stderr', text: '\x1b[31mred\x1b[0m' }), { level: 'info', text: '[install] ^[[31mred^[[0m' });
     assert.equal(logLine({ type: 'progress', stage: 'archive', done: 1, total: 2 }), undefined);
     assert.equal(logLine({ type: 'error', message: 'boom' })?.level, 'error');
   });

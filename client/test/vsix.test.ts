@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,6 +32,8 @@ const REQUIRED = [
   ...readdirSync(join(ROOT, 'docs', 'rules'))
     .filter((f) => /^MKIMG\d+\.md$/.test(f))
     .map((f) => `extension/docs/rules/${f}`),
+  'extension/images/icon.png',
+  'extension/images/image-sh.svg',
 ];
 
 describe('client VSIX package', function () {
@@ -49,6 +51,16 @@ describe('client VSIX package', function () {
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('its README is the Marketplace page (MARKETPLACE.md): no developer sections, no links to files the VSIX lacks', () => {
+    const readme = execFileSync('unzip', ['-p', vsix, 'extension/readme.md'], { encoding: 'utf8' });
+    assert.equal(readme, readFileSync(join(ROOT, 'MARKETPLACE.md'), 'utf8'));
+    assert.doesNotMatch(readme, /^#+ (Tests|Development|Speed)/m);
+    for (const [, target] of readme.matchAll(/\]\(([^)]+)\)/g)) {
+      if (/^https?:/.test(target!)) continue;
+      assert.ok(files.includes(`extension/${target}`), `${target} is linked but not in the VSIX`);
+    }
+  });
 
   it('holds the bundles, the three .wasm files, grammar, snippets, README and LICENSE', () => {
     for (const f of REQUIRED) assert.ok(files.includes(f), `${f} is missing from the VSIX:\n${files.join('\n')}`);

@@ -17,11 +17,12 @@ import { archiveImage } from './archive/stage';
 import type { Stream } from './child-process';
 import { compressorFor } from './archive/compressors';
 import { copyFiles, CopyRefusedError, resolveDestination, resolveSource } from './stages/copy-files';
-import { CancelledError, InvalidInputError, isAbortError, StageFailedError } from './errors';
+import { CancelledError, InvalidInputError, isAbortError, OutputExistsRefusal, StageFailedError } from './errors';
 import { evaluateImage, type ImageDescription } from './stages/evaluate';
 import { runInstall, runPostinstall } from './stages/hooks';
 import { checkHost } from './host';
-import { createImageDir, imagePaths, refuseExisting, type ImagePaths } from './image-paths';
+import { checkImageSubdirectories, checkImgDirBase, checkNameLengths, createImageDir, forcedPaths, imagePaths, refuseExisting, type ImagePaths } from './image-paths';
+import { createImgDirBase, handOver, publishDirectory, removeTree, type Owner } from './outputs';
 import { filePairs, validateDescription } from './validate';
 import { readHostFacts } from './report/hygiene';
 import { reportSettings } from './report/image-sh-settings';
@@ -37,7 +38,11 @@ export interface BuildOptions {
   sourceDateEpoch?: number;
   signal: AbortSignal;
   emit: (e: BuildEvent) => void;
-  /** Say why a cancellation happened (SIGTERM, stdin closed). */
+  /** Replace an existing image once the new one is complete, and remove a kept working directory first. */
+  force?: boolean;
+  /** Who img_dir_base (when created) and the image belong to (the invoking user); undefined: root. */
+  owner?: Owner;
+  /** Say why a cancellation happened ("by SIGTERM", "from the editor"). */
   cancelReason?: () => string | undefined;
   /** The install cache; undefined: no cache at all. */
   cache?: CacheSettings;
@@ -101,6 +106,9 @@ export async function build(o: BuildOptions): Promise<number> {
       }
       return r;
     });
+    await createImgDirBase(paths.imgDirBase, o.owner);
+    // img_name's own directories (sub/x.tar.gz): created inside img_dir_base, the user's too.
+    await createImgDirBase(path.dirname(paths.imgPath), o.owner);
     await createImageDir(paths);
     created = paths;
     const hookContext = { srcDir: o.srcDir, paths, description, env, signal: o.signal };
@@ -158,6 +166,8 @@ export async function build(o: BuildOptions): Promise<number> {
           onProgress: (done, all) => emit({ type: 'progress', stage: 'archive', done, total: all }),
           onWarning: (message) => emit({ type: 'log', stage: 'archive', stream: 'stderr', text: message }),
           treeBytes: scanning.then((s) => treeBytesOf(s)),
+          replace: o.force,
+          owner: o.owner,
         });
         await scanning;
         return r.bytes;
@@ -172,7 +182,17 @@ export async function build(o: BuildOptions): Promise<number> {
     const settings = await reportSettings(description);
     const report = buildReport(scan, { host, disabled: settings.disabled });
     emit({ type: 'report', imgPath: paths.imgPath, report, file: description.imageFile, line: settings.imgNameLine });
-    if (paths.archived) await fs.rm(paths.imgDir, { recursive: true, force: true });
+    if (paths.archived) {
+      // Published: the build succeeded. A working directory that cannot be removed is a warning, not a failure.
+      try {
+        await removeTree(paths.imgDir);
+      } catch (e) {
+        emit({ type: 'log', stage: 'archive', stream: 'stderr', text: `warning: the image is complete, but its working directory ${paths.imgDir} could not be removed (${(e as Error).message}); remove it with makeimg clean --keep-image` });
+      }
+    } else {
+      await handOver(paths.imgDir, o.owner);
+      if (paths.imgDir !== paths.imgPath) await publishDirectory(paths.imgDir, paths.imgPath);
+    }
     if (o.strict && report.findings.length > 0) {
       const codes = [...new Set(report.findings.map((f) => f.code))].join(', ');
       emit({
@@ -189,16 +209,16 @@ export async function build(o: BuildOptions): Promise<number> {
   } catch (e) {
     const kept = created ? [created.imgDir] : [];
     if (isAbortError(e) || o.signal.aborted) {
-      const why = o.cancelReason?.() ?? (e instanceof CancelledError ? e.why : 'cancelled');
-      emit({ type: 'error', stage: current, message: `cancelled (${why})${kept.length ? `; kept ${kept.join(', ')}` : ''}` });
-      emit({ type: 'result', ok: false, cancelled: true, kept, ms: Date.now() - started });
+      const why = o.cancelReason?.() ?? (e instanceof CancelledError ? e.why : undefined);
+      emit({ type: 'result', ok: false, cancelled: true, reason: why, stage: current, imgPath: created?.imgPath, kept, ms: Date.now() - started });
       return EXIT.CANCELLED;
     }
     const err = e instanceof Error ? e : new Error(String(e));
     const located = e instanceof InvalidInputError || e instanceof StageFailedError ? e : undefined;
-    const where = kept.length ? ` (the working directory ${kept[0]} is kept for inspection)` : '';
-    emit({ type: 'error', stage: current, message: err.message + where, file: located?.file, line: located?.line });
-    emit({ type: 'result', ok: false, kept, ms: Date.now() - started });
+    const where = kept.length ? ` (the working directory ${kept[0]} is kept for inspection; remove it with makeimg clean --keep-image)` : '';
+    const existing = e instanceof OutputExistsRefusal ? e.existing : undefined;
+    emit({ type: 'error', stage: current, message: err.message + where, file: located?.file, line: located?.line, ...(existing ? { existing } : {}) });
+    emit({ type: 'result', ok: false, imgPath: created?.imgPath, kept, ms: Date.now() - started });
     return located?.exitCode ?? EXIT.BUILD_FAILED;
   } finally {
     if (plan.kind !== 'off') await plan.release?.();
@@ -212,10 +232,20 @@ async function emptyDirectory(dir: string): Promise<void> {
 }
 
 /** Evaluate image.sh confined, then check it (checkDescription) before anything is created. */
-async function resolve(o: { srcDir: string; imgDirBase: string; signal: AbortSignal }, onLine: (s: Stream, t: string) => void): Promise<Resolved> {
+async function resolve(o: BuildOptions, onLine: (s: Stream, t: string) => void): Promise<Resolved> {
   const description = await evaluateImage(o.srcDir, { signal: o.signal, onLine });
-  const paths = await checkDescription(description, o.srcDir, o.imgDirBase);
-  onLine('stdout', `image: ${paths.imgPath}`);
+  const checked = await checkDescription(description, o.srcDir, o.imgDirBase, { force: o.force });
+  let paths = checked;
+  if (o.force) {
+    // Everything is checked: now the leftovers of an earlier build of this image go.
+    const forced = await forcedPaths(checked);
+    for (const dir of forced.remove) {
+      onLine('stdout', `removing the kept working directory ${dir} (--force)`);
+      await removeTree(dir);
+    }
+    paths = forced.paths;
+  }
+  onLine('stdout', `image: ${paths.imgPath}${o.force && paths.imgDir !== checked.imgDir ? ' (replaced when the new one is complete)' : ''}`);
   if (paths.archived) onLine('stdout', `working directory: ${paths.imgDir}`);
   return { description, paths };
 }
@@ -224,13 +254,18 @@ async function resolve(o: { srcDir: string; imgDirBase: string; signal: AbortSig
  * Validate an evaluated image.sh, compute its paths, and check everything
  * that can be checked before anything is created.
  */
-export async function checkDescription(description: ImageDescription, srcDir: string, imgDirBase: string): Promise<ImagePaths> {
+export async function checkDescription(
+  description: ImageDescription, srcDir: string, imgDirBase: string, options: { force?: boolean } = {},
+): Promise<ImagePaths> {
   const problems = validateDescription(description);
   if (problems.length > 0) {
     throw new InvalidInputError(problems.map((p) => p.message).join('; '), description.imageFile, problems[0]!.line);
   }
   const paths = imagePaths(imgDirBase, description.imgName!);
-  await refuseExisting(paths);
+  checkNameLengths(paths);
+  await checkImgDirBase(imgDirBase);
+  await checkImageSubdirectories(paths);
+  if (!options.force) await refuseExisting(paths);
   if (paths.archived) {
     try {
       compressorFor(paths.imgPath);

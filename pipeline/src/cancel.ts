@@ -33,13 +33,14 @@ export function watchCancellation(opts: { watchStdin: boolean; stdin?: NodeJS.Re
     controller.abort(new Error(reason));
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const onSignal = (sig: NodeJS.Signals): void => cancel(sig);
+  const onSignal = (sig: NodeJS.Signals): void => cancel(`by ${sig}`);
   for (const sig of signals) process.on(sig, onSignal);
   // Kept after dispose too: later writes to a closed stdout must not crash makeimg.
-  const onStdoutError = (): void => cancel('stdout closed');
+  const onStdoutError = (): void => cancel('because its reader went away (stdout closed)');
   process.stdout.on('error', onStdoutError);
   const stdin = opts.stdin ?? process.stdin;
-  const onEnd = (): void => cancel('stdin closed');
+  // With --json stdin is the editor's cancel button.
+  const onEnd = (): void => cancel('from the editor');
   const watching = opts.watchStdin && (opts.stdin !== undefined || stdinIsStream());
   if (watching) {
     stdin.on('end', onEnd);

@@ -13,6 +13,8 @@ import { expandHome } from '../../shared/paths';
 export interface InvokingUser {
   name?: string;
   uid?: number;
+  /** The primary group, when found in the passwd file (outputs are handed to uid:gid). */
+  gid?: number;
   home: string;
 }
 
@@ -23,7 +25,7 @@ export interface ImgDirBase {
   configFile?: string;
 }
 
-interface PasswdEntry { name: string; uid: number; home: string }
+interface PasswdEntry { name: string; uid: number; gid: number; home: string }
 
 function readPasswd(passwdFile: string): PasswdEntry[] {
   let text: string;
@@ -35,7 +37,7 @@ function readPasswd(passwdFile: string): PasswdEntry[] {
   const entries: PasswdEntry[] = [];
   for (const line of text.split('\n')) {
     const f = line.split(':');
-    if (f.length >= 7 && /^\d+$/.test(f[2]!)) entries.push({ name: f[0]!, uid: Number(f[2]), home: f[5]! });
+    if (f.length >= 7 && /^\d+$/.test(f[2]!) && /^\d+$/.test(f[3]!)) entries.push({ name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), home: f[5]! });
   }
   return entries;
 }
@@ -52,9 +54,9 @@ export function invokingUser(env: NodeJS.ProcessEnv, passwdFile = '/etc/passwd')
     const entry = sudoUser
       ? entries.find((e) => e.name === sudoUser)
       : entries.find((e) => e.uid === Number(pkexecUid));
-    if (entry) return { name: entry.name, uid: entry.uid, home: entry.home };
+    if (entry) return { name: entry.name, uid: entry.uid, gid: entry.gid, home: entry.home };
   }
-  return { home: env.HOME || '/root', uid: process.getuid?.() };
+  return { home: env.HOME || '/root', uid: process.getuid?.(), gid: process.getgid?.() };
 }
 
 /** Strip one level of matching shell quotes. */

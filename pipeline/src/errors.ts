@@ -14,6 +14,14 @@ export class InvalidInputError extends Error {
   }
 }
 
+/** An output of this image exists and --force was not given. */
+export class OutputExistsRefusal extends InvalidInputError {
+  constructor(message: string, readonly existing: { path: string; kind: 'image' | 'working-directory' }) {
+    super(message);
+    this.name = 'OutputExistsRefusal';
+  }
+}
+
 /** A stage of the build failed (the build knows which one). */
 export class StageFailedError extends Error {
   readonly exitCode = EXIT.BUILD_FAILED;
@@ -27,7 +35,7 @@ export class StageFailedError extends Error {
 export class CancelledError extends Error {
   readonly exitCode = EXIT.CANCELLED;
   constructor(readonly why: string) {
-    super(`cancelled (${why})`);
+    super(`cancelled ${why}`);
     this.name = 'CancelledError';
   }
 }

@@ -1,19 +1,28 @@
 /**
  * $img_path = img_dir_base/img_name and $img_dir = $img_path without its
- * `.tar*` suffix; neither may exist (makeimg never overwrites).
+ * `.tar*` suffix. Without --force neither may exist (makeimg never
+ * overwrites); with --force a finished image is replaced once the new one is
+ * complete, and a kept working directory is removed first.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { classifyImageName, imageDirFor } from '../../shared/contract';
-import { InvalidInputError } from './errors';
+import { classifyImageName, IMG_DIR_BASE_KEY, imageDirFor } from '../../shared/contract';
+import { temporaryPathFor } from './archive/output';
+import { InvalidInputError, OutputExistsRefusal } from './errors';
 import { pathExists } from './paths';
 
 export interface ImagePaths {
   imgDirBase: string;
   imgPath: string;
+  /** Where the rootfs is built ($img_dir). */
   imgDir: string;
   /** False when img_name has no .tar* suffix: the directory is the image. */
   archived: boolean;
+}
+
+/** Where a forced build of a directory image builds while the old image stays in place. */
+export function replacementDirFor(imgPath: string): string {
+  return `${imgPath}.makeimg-new`;
 }
 
 export function imagePaths(imgDirBase: string, imgName: string): ImagePaths {
@@ -21,22 +30,102 @@ export function imagePaths(imgDirBase: string, imgName: string): ImagePaths {
   return { imgDirBase, imgPath, imgDir: imageDirFor(imgPath), archived: classifyImageName(imgName).kind === 'archive' };
 }
 
+/** The hint every refusal of an existing output ends with. */
+export const REBUILD_HINT = 'rebuild with --force (or in VS Code: Rebuild Image)';
+
 export async function refuseExisting(p: ImagePaths): Promise<void> {
-  for (const [what, where] of [['image', p.imgPath], ['working directory', p.imgDir]] as const) {
-    if (await pathExists(where)) {
-      throw new InvalidInputError(`the ${what} ${where} already exists; makeimg never overwrites: move or remove it first`);
+  if (await pathExists(p.imgPath)) {
+    throw new OutputExistsRefusal(`the image ${p.imgPath} already exists; ${REBUILD_HINT}`, { path: p.imgPath, kind: 'image' });
+  }
+  for (const dir of [p.imgDir, replacementDirFor(p.imgPath)]) {
+    if (dir !== p.imgPath && (await pathExists(dir))) {
+      throw new OutputExistsRefusal(`the working directory ${dir} of an earlier build was kept; remove it with makeimg clean --keep-image, or ${REBUILD_HINT}`,
+        { path: dir, kind: 'working-directory' });
     }
   }
 }
 
-/** Create img_dir_base (if needed) and $img_dir (must not exist: a concurrent build loses here). */
+/**
+ * For `--force`: what is removed before building (kept working
+ * directories), and the paths of this build. A directory image that exists
+ * is rebuilt beside it and replaces it at the end. Something at $img_path
+ * that is not the kind of image img_name makes is never replaced.
+ */
+export async function forcedPaths(p: ImagePaths): Promise<{ paths: ImagePaths; remove: string[] }> {
+  const st = await fs.lstat(p.imgPath).catch(() => undefined);
+  if (st && (p.archived ? !st.isFile() : !st.isDirectory())) {
+    throw new InvalidInputError(`${p.imgPath} is not ${p.archived ? 'an image file' : 'a directory image'}; --force replaces only images: move it away yourself`);
+  }
+  const replacement = replacementDirFor(p.imgPath);
+  const remove: string[] = [];
+  for (const dir of [p.archived ? p.imgDir : undefined, replacement]) {
+    if (dir && (await pathExists(dir))) remove.push(dir);
+  }
+  const paths = !p.archived && st ? { ...p, imgDir: replacement } : p;
+  return { paths, remove };
+}
+
+/** What `makeimg clean` removes: this image and its kept working directories, only those that exist. */
+export async function cleanTargets(p: ImagePaths, keepImage: boolean): Promise<string[]> {
+  const candidates = [keepImage ? undefined : p.imgPath, p.imgDir === p.imgPath ? undefined : p.imgDir, replacementDirFor(p.imgPath)];
+  const found: string[] = [];
+  for (const c of candidates) if (c && (await pathExists(c))) found.push(c);
+  return found;
+}
+
+/** NAME_MAX and PATH_MAX of Linux filesystems, in bytes. */
+const NAME_MAX = 255;
+const PATH_MAX = 4096;
+
+/** Names the build will create must fit the filesystem: checked at resolve, not found out while archiving. */
+export function checkNameLengths(p: ImagePaths): void {
+  const names: [string, string][] = [[p.imgPath, 'the image'], [p.imgDir, 'the working directory'], [replacementDirFor(p.imgPath), 'the working directory of a rebuild']];
+  if (p.archived) names.push([temporaryPathFor(p.imgPath), 'the temporary archive']);
+  for (const [full, what] of names) {
+    const bytes = Buffer.byteLength(path.basename(full));
+    if (bytes > NAME_MAX) {
+      throw new InvalidInputError(`img_name is too long: the name of ${what} would be ${bytes} bytes, and file names have at most ${NAME_MAX}; shorten img_name`);
+    }
+    if (Buffer.byteLength(full) >= PATH_MAX) {
+      throw new InvalidInputError(`the path of ${what} would be longer than ${PATH_MAX - 1} bytes; use a shorter ${IMG_DIR_BASE_KEY} or img_name`);
+    }
+  }
+}
+
+/**
+ * An img_name with directories (`sub/x.tar.gz`) must stay inside
+ * img_dir_base: none of its directories may be a symbolic link or a file.
+ */
+export async function checkImageSubdirectories(p: ImagePaths): Promise<void> {
+  for (let dir = path.dirname(p.imgPath); dir !== p.imgDirBase && dir.startsWith(p.imgDirBase + path.sep); dir = path.dirname(dir)) {
+    const st = await fs.lstat(dir).catch(() => undefined);
+    if (st?.isSymbolicLink()) throw new InvalidInputError(`${dir} is a symbolic link; makeimg writes images only inside ${IMG_DIR_BASE_KEY} ${p.imgDirBase}, not through links`);
+    if (st && !st.isDirectory()) throw new InvalidInputError(`${dir} (a directory of img_name) is a file, not a directory`);
+  }
+}
+
+/** img_dir_base must be a directory, or not exist yet below a directory (checked before anything is created). */
+export async function checkImgDirBase(base: string): Promise<void> {
+  for (let dir = base; ; dir = path.dirname(dir)) {
+    const l = await fs.lstat(dir).catch(() => undefined);
+    if (l) {
+      const st = await fs.stat(dir).catch(() => undefined);
+      const what = dir === base ? `${IMG_DIR_BASE_KEY} ${base}` : `${dir} (in ${IMG_DIR_BASE_KEY} ${base})`;
+      if (!st) throw new InvalidInputError(`${what} is a symbolic link to ${await fs.readlink(dir)}, which does not exist`);
+      if (!st.isDirectory()) throw new InvalidInputError(`${what} is a file, not a directory`);
+      return;
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
+/** Create $img_dir (must not exist: a concurrent build loses here). img_dir_base exists already (outputs.ts). */
 export async function createImageDir(p: ImagePaths): Promise<void> {
-  await fs.mkdir(p.imgDirBase, { recursive: true });
   try {
     await fs.mkdir(p.imgDir, { mode: 0o755 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new InvalidInputError(`the working directory ${p.imgDir} already exists; makeimg never overwrites`);
+      throw new InvalidInputError(`the working directory ${p.imgDir} already exists (another build of this image is running?); makeimg never overwrites`);
     }
     throw e;
   }

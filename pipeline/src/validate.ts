@@ -5,7 +5,8 @@
  * problem carries the rule's code and words, so `makeimg build`, `makeimg
  * check` and the editor give one verdict per problem.
  */
-import { classifyImageName, DO_INSTALL, FILE_ARRAY_PAIRS, IMG_NAME } from '../../shared/contract';
+import * as path from 'node:path';
+import { classifyImageName, DO_INSTALL, EXAMPLE_IMAGE_NAME, FILE_ARRAY_PAIRS, IMG_NAME, imageDirFor } from '../../shared/contract';
 import { doInstallMissing } from '../../analysis/src/rules/do-install-missing';
 import { fileArrayScalar } from '../../analysis/src/rules/file-array-scalar';
 import { filePairLength } from '../../analysis/src/rules/file-pair-length';
@@ -33,8 +34,14 @@ export function validateDescription(d: ImageDescription): Problem[] {
     problems.push(ruleProblem(imgNameMissing.code, imgNameMissing.message(false)));
   } else if (name === '') {
     problems.push(ruleProblem(imgNameSuffix.code, imgNameSuffix.message({ empty: true })));
-  } else if (name.includes('/') || name === '.' || name === '..') {
-    problems.push({ message: `${IMG_NAME} must be a file name, not a path: ${JSON.stringify(name)}` });
+  } else if (name.startsWith('/') || name.split('/').some((c) => c === '' || c === '.' || c === '..')) {
+    // As in the original, `sub/x.tar.gz` is img_dir_base/sub/x.tar.gz; nothing may lead outside img_dir_base.
+    problems.push({ message: `${IMG_NAME} must be a file name or a relative path inside img_dir_base (sub/x.tar.gz), without "", "." or ".." components and not absolute: ${JSON.stringify(name)}` });
+  } else if (name.includes('\uFFFD')) {
+    // bash handed over bytes that are not UTF-8 (decoded as U+FFFD): the image would get another name than image.sh says.
+    problems.push({ message: `${IMG_NAME} is not valid UTF-8 text: ${JSON.stringify(name)}; use a UTF-8 (or ASCII) name` });
+  } else if (['', '.', '..'].includes(path.basename(imageDirFor(name)))) {
+    problems.push({ message: `${IMG_NAME} ${JSON.stringify(name)} leaves no name for the working directory once its suffix is removed (${JSON.stringify(imageDirFor(name))}); put a name before the suffix, e.g. ${EXAMPLE_IMAGE_NAME}` });
   } else {
     const kind = classifyImageName(name);
     if (kind.kind === 'unsupported') {

@@ -101,7 +101,7 @@ do_postinstall()
     assert.ok(statSync(imgPath).size > 1_000_000);
     assert.match(r.stdout, /^==> \[1\/5\] Resolve$/m);
     assert.match(r.stdout, /^ {4}Install done in \d+/m);
-    assert.match(r.stdout, new RegExp(`^Built ${imgPath} \\(\\d+\\.\\d MiB\\) in `, 'm'));
+    assert.match(r.stdout, new RegExp(`^Built ${imgPath} \\(\\d+(\\.\\d)? MiB\\) in `, 'm'));
     assert.doesNotMatch(r.stdout + r.stderr, /\x1b\[/);
   });
 });

@@ -1,6 +1,7 @@
 /** `makeimg check`: static rules plus the confined evaluation, and the resolved paths; nothing is built. */
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXIT } from '../../shared/events';
 import { project, Scratch, tinyProject } from './support/projects';
@@ -46,7 +47,26 @@ describe('makeimg check', function () {
     assert.match(mentions[0], /error MKIMG001 image\.sh does not set img_name, the file name of the image/);
   });
 
-  it('wires makeimg lint FILES to the language server rules, and answers --version', async () => {
+  it('as non-root says what was and was not checked, with exit 3 (not "valid")', async function () {
+    this.timeout(120_000);
+    // Readable by nobody: the scratch directory is root's.
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-check-nonroot-'));
+    await fs.chmod(dir, 0o755);
+    await fs.cp(path.join(await tinyProject(scratch, 'tiny.tar'), 'image.sh'), path.join(dir, 'image.sh'));
+    await fs.chmod(path.join(dir, 'image.sh'), 0o644);
+    try {
+      const r = await runMakeimg(['check', '--directory', dir], { asUid: 65534 });
+      assert.equal(r.code, EXIT.UNCHECKED, r.stdout + r.stderr);
+      assert.match(r.stdout, /^checked: the static rules \(as makeimg lint\), no errors$/m);
+      assert.match(r.stdout, /^not checked: the confined evaluation .*it needs root: sudo makeimg check$/m);
+      assert.doesNotMatch(r.stdout, /is valid/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('wires makeimg lint FILES to the language server rules, and answers --version', async function () {
+    this.timeout(120_000); // three makeimg processes, each running ShellCheck too
     const good = path.join(await tinyProject(scratch, 'tiny.tar'), 'image.sh');
     const bad = path.join(await project(scratch, 'img_name=x.tar\n'), 'image.sh');
     const ok = await runMakeimg(['lint', good]);

@@ -6,9 +6,9 @@
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Range } from 'vscode-languageserver';
-import { runShellcheck } from '../src/shellcheck/runner';
+import { runShellcheck } from '../../analysis/src/shellcheck/runner';
 import { shellcheckFixOf, toDiagnostics } from '../src/shellcheck/convert';
-import { PositionMapper } from '../src/shellcheck/positions';
+import { PositionMapper } from '../../analysis/src/shellcheck/positions';
 import { shellcheckCodeActions } from '../src/shellcheck/code-actions';
 
 async function check(text: string): Promise<Diagnostic[]> {

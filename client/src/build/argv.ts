@@ -27,6 +27,8 @@ export interface BuildArgvInput {
   homeDirectory?: string;
   /** Run do_install even when the install cache has it (and refresh the entry). */
   noCache?: boolean;
+  /** What makeimg does: a build with events (default), `--force` (Rebuild Image), or a clean. */
+  action?: { verb: 'build'; force?: boolean } | { verb: 'clean'; keepImage: boolean };
 }
 
 /** The privilege command, then the pipeline bundle under node with `args`. */
@@ -39,8 +41,8 @@ function pipelineArgv(input: { privilegeCommand: readonly string[]; nodePath: st
 
 export function buildArgv(input: BuildArgvInput): string[] {
   if (!isAbsolute(input.directory)) throw new Error(`directory must be an absolute path, got "${input.directory}"`);
-  const argv = pipelineArgv(input, ['--json', '--directory', input.directory]);
-  if (input.noCache) argv.push('--no-cache');
+  const argv = pipelineArgv(input, [...actionArgs(input.action ?? { verb: 'build' }), '--directory', input.directory]);
+  if (input.noCache && input.action?.verb !== 'clean') argv.push('--no-cache');
   const base = input.imgDirBase?.trim();
   // Made absolute so it can never be read as an option, and means the same under any cwd.
   if (base) {
@@ -54,6 +56,11 @@ export function shellArgv(input: { privilegeCommand: readonly string[]; nodePath
   if (!isAbsolute(input.imagePath)) throw new Error(`imagePath must be an absolute path, got "${input.imagePath}"`);
   // Absolute, so never read as an option.
   return pipelineArgv(input, ['shell', input.imagePath]);
+}
+
+function actionArgs(action: NonNullable<BuildArgvInput['action']>): string[] {
+  if (action.verb === 'clean') return ['clean', ...(action.keepImage ? ['--keep-image'] : [])];
+  return ['--json', ...(action.force ? ['--force'] : [])];
 }
 
 /** The privilege program's name (argv[0] without directories), for messages. */

@@ -13,8 +13,9 @@ import type { BuildStatusBar } from './status-bar';
 import { buildArgv } from './argv';
 import { launchBuild, type BuildHandle } from './launcher';
 import { describeOutcome, type BuildOutcome } from './outcome';
-import { installCacheLine, logLine, nextProgress, TerminalRenderer, type BuildProgress } from './render';
+import { installCacheLine, logLine, nextProgress, terminalRenderer, writeOutcome, type BuildProgress } from './render';
 import { notifyOutcome } from './notify';
+import { runClean } from './clean';
 
 export interface BuildRequest {
   /** Absolute directory that contains image.sh. */
@@ -25,6 +26,8 @@ export interface BuildRequest {
   terminalName: string;
   /** Build with --no-cache (also when makeimg.cache.enable is off). */
   noCache?: boolean;
+  /** Rebuild Image: replace the image, remove a kept working directory first. */
+  force?: boolean;
 }
 
 /** Where the terminal text goes (the task's pseudoterminal). */
@@ -50,6 +53,8 @@ export class BuildController implements vscode.Disposable {
   private current: RunningBuild | undefined;
   readonly listeners: BuildListener[] = [];
   private lastTerminalName: string | undefined;
+  /** Starts a forced build of the same request (set by the context: building goes through a task). */
+  onRebuild: ((request: BuildRequest) => void) | undefined;
 
   constructor(
     private readonly extensionPath: string,
@@ -64,9 +69,9 @@ export class BuildController implements vscode.Disposable {
 
   /** Starts a build, or explains in the terminal why not and returns undefined. */
   start(request: BuildRequest, terminal: TerminalSink): RunningBuild | undefined {
-    const renderer = new TerminalRenderer();
+    const renderer = terminalRenderer((text) => terminal.write(text), request.directory);
     if (this.current) {
-      terminal.write(renderer.outcome({ kind: 'crashed', message: `a build of ${this.current.request.directory} is already running` }));
+      writeOutcome(renderer, { kind: 'crashed', message: `a build of ${this.current.request.directory} is already running` });
       return undefined;
     }
     const settings = readBuildSettings(vscode.Uri.file(request.directory));
@@ -80,31 +85,33 @@ export class BuildController implements vscode.Disposable {
         imgDirBase: request.imgDirBase ?? settings.imgDirBase,
         homeDirectory: homedir(),
         noCache: request.noCache || !settings.cacheEnable,
+        action: { verb: 'build', force: request.force },
       });
     } catch (err) {
-      terminal.write(renderer.outcome({ kind: 'invalid', message: (err as Error).message }));
+      writeOutcome(renderer, { kind: 'invalid', message: (err as Error).message });
       return undefined;
     }
 
     this.diagnostics.clear();
     for (const l of this.listeners) l.started();
     let progress: BuildProgress = { phase: 'starting' };
-    this.status.running(progress);
+    const imageLabel = imageLabelFor(request.directory);
+    this.status.running(progress, imageLabel);
     void vscode.commands.executeCommand('setContext', BUILDING_CONTEXT_KEY, true);
     this.lastTerminalName = request.terminalName;
     this.log.info(`[build] ${request.directory}: ${argv.map(quoteForDisplay).join(' ')}`);
-    terminal.write(renderer.note(`makeimg: building ${request.directory}`));
+    renderer.say(`makeimg: building ${request.directory}`, 'dim');
 
     let installStart: StageEvent | undefined;
     const onEvent = (event: BuildEvent) => {
       if (event.type === 'stage' && event.stage === 'install' && event.state === 'start') installStart = event;
-      terminal.write(renderer.event(event));
+      renderer.event(event);
       const line = logLine(event);
       if (line) this.log[line.level](line.text);
       if (event.type === 'error') this.diagnostics.report(event);
       if (event.type === 'report') for (const l of this.listeners) l.report(event);
       const next = nextProgress(progress, event);
-      if (next !== progress) this.status.running((progress = next));
+      if (next !== progress) this.status.running((progress = next), imageLabel);
     };
     let handle: BuildHandle;
     try {
@@ -113,22 +120,25 @@ export class BuildController implements vscode.Disposable {
         privilegeCommandLength: settings.privilegeCommand.length,
         onEvent,
         onOutput: (line, stream) => {
-          terminal.write(renderer.output(line, stream));
+          renderer.foreign(line, stream);
           this.log[stream === 'stderr' ? 'warn' : 'info'](`[build] ${line}`);
         },
       });
     } catch (err) {
       this.finishUi();
-      terminal.write(renderer.outcome({ kind: 'crashed', message: (err as Error).message }));
+      writeOutcome(renderer, { kind: 'crashed', message: (err as Error).message });
       return undefined;
     }
 
     const done = handle.done.then((outcome) => {
-      terminal.write(renderer.outcome(outcome));
+      writeOutcome(renderer, outcome);
       this.log[outcome.kind === 'built' ? 'info' : outcome.kind === 'cancelled' ? 'warn' : 'error'](`[build] ${describeOutcome(outcome)}`);
       this.status.finished(outcome, installCacheLine(installStart));
       this.finishUi();
-      void notifyOutcome(outcome, this.log);
+      void notifyOutcome(outcome, this.log, {
+        rebuild: () => this.onRebuild?.(request),
+        deleteKept: (keepImage) => void this.deleteKept(request, keepImage),
+      });
       return outcome;
     });
     const running: RunningBuild = {
@@ -137,13 +147,40 @@ export class BuildController implements vscode.Disposable {
       cancel: () => {
         if (handle.cancelRequested) return;
         handle.cancel();
-        this.status.running((progress = { phase: 'cancelling' }));
-        terminal.write(renderer.note('Cancelling: asked makeimg to stop and clean up...'));
+        this.status.running((progress = { phase: 'cancelling' }), imageLabel);
+        renderer.say('Cancelling: asked makeimg to stop and clean up...', 'dim');
         this.log.warn('[build] cancel requested');
       },
     };
     this.current = running;
     return running;
+  }
+
+  /**
+   * Delete Working Directory: `makeimg clean` through the privilege command
+   * (what a failed build kept belongs to root), then say what happened.
+   */
+  async deleteKept(request: Pick<BuildRequest, 'directory' | 'imgDirBase'>, keepImage: boolean): Promise<void> {
+    const settings = readBuildSettings(vscode.Uri.file(request.directory));
+    const argv = buildArgv({
+      privilegeCommand: settings.privilegeCommand,
+      nodePath: settings.nodePath || process.execPath,
+      pipelineScript: join(this.extensionPath, 'dist', 'makeimg.js'),
+      directory: request.directory,
+      imgDirBase: request.imgDirBase ?? settings.imgDirBase,
+      homeDirectory: homedir(),
+      action: { verb: 'clean', keepImage },
+    });
+    this.log.info(`[clean] ${request.directory}: ${argv.map(quoteForDisplay).join(' ')}`);
+    const outcome = await runClean(argv, settings.privilegeCommand.length);
+    if (outcome.ok) {
+      const what = outcome.removed.length ? `removed ${outcome.removed.join(', ')}` : 'nothing was left to remove';
+      this.log.info(`[clean] ${what}`);
+      void vscode.window.showInformationMessage(`makeimg: ${what}`);
+    } else {
+      this.log.error(`[clean] ${outcome.message}`);
+      void vscode.window.showErrorMessage(`makeimg: could not delete the working directory: ${outcome.message}`);
+    }
   }
 
   /** A build was asked for: the last build's result leaves the status bar now, not when the task starts. */
@@ -173,6 +210,12 @@ export class BuildController implements vscode.Disposable {
     this.current = undefined;
     void vscode.commands.executeCommand('setContext', BUILDING_CONTEXT_KEY, false);
   }
+}
+
+/** In a multi-root workspace the status bar names the image being built: its folder, relative to its workspace folder. */
+function imageLabelFor(directory: string): string | undefined {
+  if ((vscode.workspace.workspaceFolders?.length ?? 0) < 2) return undefined;
+  return vscode.workspace.asRelativePath(directory, true);
 }
 
 function quoteForDisplay(arg: string): string {

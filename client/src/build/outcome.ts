@@ -9,8 +9,8 @@ import { privilegeProgram } from './argv';
 export type BuildOutcome =
   | { kind: 'built'; result: ResultEvent }
   | { kind: 'failed'; message: string; error?: ErrorEvent; result?: ResultEvent }
-  | { kind: 'invalid'; message: string }
-  | { kind: 'cancelled'; kept: string[] }
+  | { kind: 'invalid'; message: string; error?: ErrorEvent }
+  | { kind: 'cancelled'; kept: string[]; reason?: string; imgPath?: string }
   | { kind: 'privilege-missing'; program: string }
   | { kind: 'not-authorized'; program: string }
   | { kind: 'dismissed' }
@@ -57,13 +57,15 @@ export function classifyOutcome(end: ProcessEnd): BuildOutcome {
   // The pipeline got far enough to report: its word is final.
   if (result) {
     if (result.ok) return { kind: 'built', result };
-    if (result.cancelled || end.exitCode === EXIT.CANCELLED) return { kind: 'cancelled', kept: result.kept ?? [] };
-    if (end.exitCode === EXIT.INVALID) return { kind: 'invalid', message: lastError?.message ?? lastLine(end.stderr) };
+    if (result.cancelled || end.exitCode === EXIT.CANCELLED) {
+      return { kind: 'cancelled', kept: result.kept ?? [], ...(result.reason ? { reason: result.reason } : {}), ...(result.imgPath ? { imgPath: result.imgPath } : {}) };
+    }
+    if (end.exitCode === EXIT.INVALID) return { kind: 'invalid', message: lastError?.message ?? lastLine(end.stderr), ...(lastError ? { error: lastError } : {}) };
     return { kind: 'failed', message: lastError?.message ?? lastLine(end.stderr), error: lastError, result };
   }
   if (end.exitCode === EXIT.CANCELLED || (end.cancelRequested && end.signal !== null)) return { kind: 'cancelled', kept: [] };
   if (lastError) {
-    if (end.exitCode === EXIT.INVALID) return { kind: 'invalid', message: lastError.message };
+    if (end.exitCode === EXIT.INVALID) return { kind: 'invalid', message: lastError.message, error: lastError };
     return { kind: 'failed', message: lastError.message, error: lastError };
   }
   // No word from the pipeline: the privilege command (or env) refused.
@@ -82,6 +84,22 @@ export function classifyOutcome(end: ProcessEnd): BuildOutcome {
   return { kind: 'crashed', message: said ? `the build ${how}: ${said}` : `the build ${how}` };
 }
 
+/** The exit code the build terminal reports: makeimg's own (0, 1, 2, 130); the privilege command's refusals count as 2 (environment). */
+export function outcomeExitCode(outcome: BuildOutcome): number {
+  switch (outcome.kind) {
+    case 'built':
+      return EXIT.OK;
+    case 'failed':
+    case 'crashed':
+      return EXIT.BUILD_FAILED;
+    case 'cancelled':
+    case 'dismissed':
+      return EXIT.CANCELLED;
+    default:
+      return EXIT.INVALID;
+  }
+}
+
 /** One sentence a user can act on, for notifications and the terminal. */
 export function describeOutcome(outcome: BuildOutcome): string {
   switch (outcome.kind) {
@@ -90,9 +108,9 @@ export function describeOutcome(outcome: BuildOutcome): string {
     case 'failed':
       return `Build failed: ${outcome.message}`;
     case 'invalid':
-      return `makeimg refused to build: ${outcome.message}`;
+      return `Not built: ${outcome.message}`;
     case 'cancelled':
-      return outcome.kept.length ? `Build cancelled; kept ${outcome.kept.join(', ')}` : 'Build cancelled';
+      return `Build cancelled${outcome.reason ? ` ${outcome.reason}` : ''}${outcome.kept.length ? `; kept ${outcome.kept.join(', ')}` : ''}`;
     case 'privilege-missing':
       return `Cannot build: "${outcome.program}" is not installed. Install pkexec (package "pkexec" or "policykit-1") ` +
         'or set makeimg.privilegeCommand.';

@@ -27,12 +27,13 @@ export class BuildStatusBar implements vscode.Disposable {
     this.reportOffered = findings;
   }
 
-  running(progress: BuildProgress): void {
+  /** `image`: what is built, named in a multi-root workspace. */
+  running(progress: BuildProgress, image?: string): void {
     this.clearTimer();
     this.reportOffered = undefined;
     this.item.command = COMMANDS.showLog;
-    this.item.text = runningStatusText(progress);
-    this.item.tooltip = 'makeimg is building; click to show the build';
+    this.item.text = runningStatusText(progress, image);
+    this.item.tooltip = 'makeimg is building; click to show the build (and cancel it)';
     this.item.backgroundColor = undefined;
     this.item.show();
   }

@@ -2,7 +2,7 @@
  * The `makeimg` task type: a CustomExecution whose pseudoterminal streams the
  * build. Ctrl+C in the terminal, or closing it, cancels the build. Tasks come
  * from the workspace's image.sh files or from tasks.json
- * ({"type": "makeimg", "directory": "...", "imgDirBase": "...", "noCache": true}).
+ * ({"type": "makeimg", "directory": "...", "imgDirBase": "...", "noCache": true, "force": true}).
  */
 import * as vscode from 'vscode';
 import { join, relative } from 'node:path';
@@ -10,7 +10,9 @@ import { EXIT } from '../../../shared/events';
 import { TASK_TYPE } from '../../../shared/ids-and-settings';
 import type { BuildController, RunningBuild } from './controller';
 import { findImageFiles } from './find-image';
-import { ansi } from './render';
+import { BuildTextRenderer } from '../../../shared/build-text';
+import { outcomeExitCode } from './outcome';
+import { terminalRenderer } from './render';
 import { resolveTaskDirectory, type TaskDirectory } from './task-directory';
 
 export interface MakeimgTaskDefinition extends vscode.TaskDefinition {
@@ -21,9 +23,17 @@ export interface MakeimgTaskDefinition extends vscode.TaskDefinition {
   imgDirBase?: string;
   /** Run do_install even when the install cache has it (makeimg --no-cache). */
   noCache?: boolean;
+  /** Replace an existing image (makeimg build --force). */
+  force?: boolean;
 }
 
 const CTRL_C = '\x03';
+/** Rebuild Image replaces the image; Build Image (no cache) runs do_install even when cached. */
+export interface BuildHow {
+  force?: boolean;
+  noCache?: boolean;
+}
+
 const NO_CACHE_SUFFIX = ' (no cache)';
 
 class BuildPseudoterminal implements vscode.Pseudoterminal {
@@ -37,25 +47,26 @@ class BuildPseudoterminal implements vscode.Pseudoterminal {
     private readonly controller: BuildController,
     private readonly directory: string | undefined,
     private readonly imgDirBase: string | undefined,
-    private readonly noCache: boolean,
+    private readonly how: BuildHow,
     private readonly terminalName: string,
     private readonly problem: string | undefined,
   ) {}
 
   open(): void {
     const write = (text: string) => this.writer.fire(text);
+    const say: BuildTextRenderer = terminalRenderer(write, this.directory);
     if (this.problem || !this.directory) {
-      write(ansi.boldRed(this.problem ?? 'makeimg: no directory to build') + '\r\n');
+      say.say(this.problem ?? 'makeimg: no directory to build', 'bad');
       this.closer.fire(EXIT.INVALID);
       return;
     }
     if (!vscode.workspace.isTrusted) {
-      write(ansi.boldRed('makeimg: building runs image.sh as root; trust this workspace first.') + '\r\n');
+      say.say('makeimg: building runs image.sh as root; trust this workspace first.', 'bad');
       this.closer.fire(EXIT.INVALID);
       return;
     }
     this.build = this.controller.start(
-      { directory: this.directory, imgDirBase: this.imgDirBase, noCache: this.noCache, terminalName: this.terminalName },
+      { directory: this.directory, imgDirBase: this.imgDirBase, noCache: this.how.noCache, force: this.how.force, terminalName: this.terminalName },
       { write },
     );
     if (!this.build) {
@@ -64,8 +75,8 @@ class BuildPseudoterminal implements vscode.Pseudoterminal {
     }
     void this.build.done.then((outcome) => {
       this.build = undefined;
-      // The terminal reports the pipeline's own exit codes.
-      this.closer.fire(outcome.kind === 'built' ? EXIT.OK : outcome.kind === 'cancelled' ? EXIT.CANCELLED : EXIT.BUILD_FAILED);
+      // The terminal reports the pipeline's own exit code (2 stays 2).
+      this.closer.fire(outcomeExitCode(outcome));
     });
   }
 
@@ -84,10 +95,11 @@ function resolveDirectory(definition: MakeimgTaskDefinition, folder: vscode.Work
   return resolveTaskDirectory(definition.directory, folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
 }
 
-function taskName(directory: string | undefined, folder: vscode.WorkspaceFolder | undefined): string {
-  if (!directory) return 'build';
+function taskName(directory: string | undefined, folder: vscode.WorkspaceFolder | undefined, force = false): string {
+  const verb = force ? 'rebuild' : 'build';
+  if (!directory) return verb;
   const rel = folder ? relative(folder.uri.fsPath, directory) : '';
-  return `build ${rel && !rel.startsWith('..') ? rel : rel === '' && folder ? folder.name : directory}`;
+  return `${verb} ${rel && !rel.startsWith('..') ? rel : rel === '' && folder ? folder.name : directory}`;
 }
 
 export function createBuildTask(
@@ -96,12 +108,12 @@ export function createBuildTask(
   scope: vscode.WorkspaceFolder | vscode.TaskScope.Workspace,
 ): vscode.Task {
   const folder = typeof scope === 'object' ? scope : undefined;
-  const name = taskName(resolveDirectory(definition, folder).directory, folder) + (definition.noCache ? NO_CACHE_SUFFIX : '');
+  const name = taskName(resolveDirectory(definition, folder).directory, folder, definition.force === true) + (definition.noCache ? NO_CACHE_SUFFIX : '');
   const execution = new vscode.CustomExecution(async (resolved) => {
     // tasks.json variables (${workspaceFolder}, ...) are substituted in `resolved`.
     const def = resolved as MakeimgTaskDefinition;
     const { directory, problem } = resolveDirectory(def, folder);
-    return new BuildPseudoterminal(controller, directory, def.imgDirBase?.trim() || undefined, def.noCache === true, name, problem);
+    return new BuildPseudoterminal(controller, directory, def.imgDirBase?.trim() || undefined, { noCache: def.noCache === true, force: def.force === true }, name, problem);
   });
   const task = new vscode.Task(definition, scope, name, TASK_TYPE, execution, []);
   task.group = vscode.TaskGroup.Build;
@@ -135,10 +147,10 @@ export class BuildTaskProvider implements vscode.TaskProvider {
 }
 
 /** For an image.sh outside any workspace folder: the same pseudoterminal in a plain terminal. */
-export function openBuildTerminal(controller: BuildController, directory: string, noCache = false): vscode.Terminal {
-  const name = `makeimg: ${taskName(directory, undefined)}${noCache ? NO_CACHE_SUFFIX : ''}`;
+export function openBuildTerminal(controller: BuildController, directory: string, imgDirBase?: string, how: BuildHow = {}): vscode.Terminal {
+  const name = `makeimg: ${taskName(directory, undefined, how.force)}${how.noCache ? NO_CACHE_SUFFIX : ''}`;
   const { problem } = resolveTaskDirectory(directory, undefined);
-  const terminal = vscode.window.createTerminal({ name, pty: new BuildPseudoterminal(controller, directory, undefined, noCache, name, problem) });
+  const terminal = vscode.window.createTerminal({ name, pty: new BuildPseudoterminal(controller, directory, imgDirBase, how, name, problem) });
   terminal.show(true);
   return terminal;
 }

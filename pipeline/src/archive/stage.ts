@@ -34,6 +34,10 @@ export interface ArchiveOptions {
   onWarning?: (message: string) => void;
   /** The tree's content bytes when the caller walks the tree anyway (the build report); else walked here. */
   treeBytes?: Promise<number>;
+  /** Replace an existing image (rename over it, atomically) instead of refusing (`--force`). */
+  replace?: boolean;
+  /** The user the finished archive belongs to (set before it gets its name). */
+  owner?: { uid: number; gid: number };
 }
 
 export interface ArchiveResult {
@@ -65,7 +69,7 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
   if (isInside(outputPath, sourceDir)) {
     throw new Error(`the image ${outputPath} cannot be written inside the tree it archives (${sourceDir})`);
   }
-  if (await pathExists(outputPath)) throw new OutputExistsError(outputPath);
+  if (!opts.replace && (await pathExists(outputPath))) throw new OutputExistsError(outputPath);
 
   const temporaryPath = temporaryPathFor(outputPath);
   const file = await openTemporary(temporaryPath, outputPath);
@@ -107,11 +111,14 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
     if (failures.length > 0) throw new Error(explainFailures(failures, compressor !== undefined));
 
     // Durable before it gets its name: a crash must not leave a truncated image at $img_path.
+    if (opts.owner) await file.chown(opts.owner.uid, opts.owner.gid);
     await file.sync();
     const { size } = await file.stat();
     await file.close();
     if (signal.aborted) throw new ArchiveAbortError(signal.reason);
-    await publishWithoutOverwrite(temporaryPath, outputPath);
+    // rename(2) replaces the old image in one step: until then it is whole, after it the new one is.
+    if (opts.replace) await fs.rename(temporaryPath, outputPath);
+    else await publishWithoutOverwrite(temporaryPath, outputPath);
 
     if (poller && total) {
       await total;

@@ -6,7 +6,6 @@
 import { formatAge, formatBytes } from '../../../shared/units';
 import { CacheStore, type EntryMeta } from '../cache/store';
 import { EXIT } from '../../../shared/events';
-import type { CleanOptions } from './args';
 
 function table(entries: EntryMeta[], now: number): string {
   if (entries.length === 0) return 'the install cache is empty\n';
@@ -18,6 +17,13 @@ function table(entries: EntryMeta[], now: number): string {
   const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n';
   const total = entries.reduce((n, m) => n + m.bytes, 0);
   return [head, ...rows].map(line).join('') + `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${formatBytes(total)}\n`;
+}
+
+/** What `makeimg cache clean` removes: everything, entries older than D, or the least recently used beyond SIZE. */
+export interface CleanOptions {
+  all?: true;
+  olderThanMs?: number;
+  keepBytes?: number;
 }
 
 /** Whether `clean` keeps an entry (entries come least recently used first; `total` is what the cache holds now). */

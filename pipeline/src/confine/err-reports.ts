@@ -126,6 +126,9 @@ export function newErrMarker(): string {
 
 /** ERR reports kept from one hook run: enough for any call chain. */
 const MAX_REPORTS = 64;
+/** The hook's last stderr lines kept for the failure message (the cause is usually there). */
+const STDERR_TAIL_LINES = 3;
+const STDERR_TAIL_LINE_CHARS = 300;
 
 /**
  * Splits a hook's output into its own lines (passed on) and the trap's
@@ -134,14 +137,25 @@ const MAX_REPORTS = 64;
 export function errReportCollector(marker: string, onLine: (stream: Stream, text: string) => void): {
   onLine: (stream: Stream, text: string) => void;
   reports: ErrReport[];
+  /** The hook's last non-empty stderr lines (at most 3, each cut at 300 characters). */
+  stderrTail: string[];
 } {
   const reports: ErrReport[] = [];
+  const stderrTail: string[] = [];
   return {
     reports,
+    stderrTail,
     onLine: (stream, text) => {
       const report = stream === 'stderr' ? parseErrReport(text, marker) : undefined;
-      if (!report) onLine(stream, text);
-      else if (reports.push(report) > MAX_REPORTS) reports.shift();
+      if (report) {
+        if (reports.push(report) > MAX_REPORTS) reports.shift();
+        return;
+      }
+      onLine(stream, text);
+      if (stream === 'stderr' && text.trim()) {
+        const line = text.length > STDERR_TAIL_LINE_CHARS ? `${text.slice(0, STDERR_TAIL_LINE_CHARS)}...` : text;
+        if (stderrTail.push(line.trim()) > STDERR_TAIL_LINES) stderrTail.shift();
+      }
     },
   };
 }

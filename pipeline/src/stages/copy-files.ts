@@ -28,7 +28,10 @@ export async function resolveSource(srcDir: string, src: string): Promise<string
   } catch {
     throw new CopyRefusedError(`source ${JSON.stringify(src)} does not exist in ${srcDir}`);
   }
-  if (!isInside(real, realSrcDir) || real === realSrcDir) {
+  if (real === realSrcDir) {
+    throw new CopyRefusedError(`source ${JSON.stringify(src)} is the project directory itself; name the files or directories in it to copy`);
+  }
+  if (!isInside(real, realSrcDir)) {
     throw new CopyRefusedError(`source ${JSON.stringify(src)} is outside ${srcDir} (resolves to ${real})`);
   }
   return real;

@@ -33,11 +33,18 @@ function describeExit(r: ChildResult): string {
   return r.code !== undefined ? `exit ${r.code}` : `killed by ${r.signal}`;
 }
 
-/** The error for a hook that exited non-zero: the failing command's image.sh line when the ERR reports name it. */
-function hookFailed(hook: string, r: ChildResult, reports: ErrReport[], at: { imageFile: string; bashFile: string; hookLine?: number }): StageFailedError {
-  const failure = locateFailure(failingReport(reports), hook, at.bashFile);
+/**
+ * The error for a hook that exited non-zero: the failing command's image.sh
+ * line when the ERR reports name it, and the cause as the hook's last stderr
+ * lines (`do_install failed (exit 1): cp: cannot stat '/x': No such file or directory`).
+ */
+function hookFailed(
+  hook: string, r: ChildResult, output: { reports: ErrReport[]; stderrTail: string[] }, at: { imageFile: string; bashFile: string; hookLine?: number },
+): StageFailedError {
+  const failure = locateFailure(failingReport(output.reports), hook, at.bashFile);
   const where = failure.where ? ` ${failure.where}` : '';
-  return new StageFailedError(`${hook} failed (${describeExit(r)})${where}`, at.imageFile, failure.line ?? at.hookLine);
+  const cause = output.stderrTail.length ? `: ${output.stderrTail.join('\n')}` : '';
+  return new StageFailedError(`${hook} failed (${describeExit(r)})${where}${cause}`, at.imageFile, failure.line ?? at.hookLine);
 }
 
 export async function runInstall(ctx: HookContext): Promise<void> {
@@ -53,7 +60,7 @@ export async function runInstall(ctx: HookContext): Promise<void> {
     if (result.aborted) throw new CancelledError(`during ${DO_INSTALL}`);
     if (result.code === 0) return;
     // The confinement binds $src_dir at its own path: bash knows image.sh by its real name.
-    throw hookFailed(DO_INSTALL, result, output.reports, {
+    throw hookFailed(DO_INSTALL, result, output, {
       imageFile: description.imageFile,
       bashFile: description.imageFile,
       hookLine: description.hooks[DO_INSTALL]?.line,
@@ -115,7 +122,7 @@ export async function runPostinstall(ctx: HookContext): Promise<void> {
     }
     if (result.aborted) throw new CancelledError(`during ${DO_POSTINSTALL}`);
     if (result.code !== 0) {
-      throw hookFailed(DO_POSTINSTALL, result, output.reports, {
+      throw hookFailed(DO_POSTINSTALL, result, output, {
         imageFile: description.imageFile,
         bashFile: ORIGINALS_PATH,
         hookLine: hook?.line,

@@ -6,8 +6,8 @@
  * offers one) as LSP TextEdits, ready for a quick fix.
  */
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type TextEdit } from 'vscode-languageserver';
-import type { Json1Comment, Json1Level, Json1Replacement } from './json1';
-import { PositionMapper } from './positions';
+import type { Json1Comment, Json1Level, Json1Replacement } from '../../../analysis/src/shellcheck/json1';
+import { PositionMapper } from '../../../analysis/src/shellcheck/positions';
 
 export const SHELLCHECK_SOURCE = 'shellcheck';
 

@@ -10,8 +10,8 @@ import { expandHome } from '../../../shared/paths';
 import { SETTINGS_SECTION, type ServerSettings } from '../../../shared/ids-and-settings';
 import { imageDirectoryOf } from '../../../analysis/src/source-files';
 import { toDiagnostics } from './convert';
-import { withoutMakeimgFalsePositives } from './filter';
-import { runShellcheck, type RunOutcome } from './runner';
+import { withoutMakeimgFalsePositives } from '../../../analysis/src/shellcheck/filter';
+import { runShellcheck, type RunOutcome } from '../../../analysis/src/shellcheck/runner';
 import { DocumentScheduler } from '../document-scheduler';
 
 export type ShellcheckSettings = ServerSettings['shellcheck'];

@@ -8,7 +8,8 @@
  * one column), CRLF (shellcheck sees the `\r` as a character) and a lone `\r`
  * (a line break for LSP, not for shellcheck) alike.
  */
-import type { Position } from 'vscode-languageserver';
+/** A 0-based line and UTF-16 character (the shape of an LSP Position). */
+export interface Position { line: number; character: number }
 
 export class PositionMapper {
   /** UTF-16 offset where each shellcheck line (split at `\n`) starts. */
