@@ -8,7 +8,7 @@
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { FactsBuilder, type DocumentFacts, type Range } from '../../analysis/src/facts';
-import { DocumentTree, type Parser, type TextReplacement } from '../../analysis/src/parser';
+import { DocumentTree, ParseBudgetExceeded, type Parser, type TextReplacement } from '../../analysis/src/parser';
 import { IMAGE_FILE_NAME } from '../../shared/contract';
 import { LANGUAGE_ID } from '../../shared/ids-and-settings';
 import { inLspCoordinates } from './coordinates';
@@ -16,15 +16,36 @@ import { inLspCoordinates } from './coordinates';
 /** Larger documents are not parsed: parsing and analysis would block the server for seconds. */
 export const MAX_ANALYZED_CHARS = 1_000_000;
 
+/**
+ * The longest one parse may take (ms): no input (50,000 nested braces, an
+ * 800 KB file) may block the server much longer than a second. Over it, the
+ * last good facts stay (see `overBudget`).
+ */
+export const PARSE_BUDGET_MS = 750;
+
+/** Content changes remembered per document for mapping older ranges. */
+const MAX_LOGGED_CHANGES = 500;
+
 export class OpenDocument {
   private documentTree: DocumentTree | undefined;
   private readonly factsBuilder = new FactsBuilder();
   private cachedFacts: { version: number; facts: DocumentFacts } | undefined;
+  /** The version whose parse went over PARSE_BUDGET_MS (its facts are the last good ones). */
+  private overBudgetVersion: number | undefined;
 
   constructor(
     private readonly parser: Parser,
     public textDocument: TextDocument,
-  ) {}
+  ) {
+    this.changeLogStart = textDocument.version;
+  }
+
+  /** Whether `range` lies inside the current text (LSP coordinates). */
+  contains(range: Range): boolean {
+    const inside = (p: Range['start']) =>
+      p.line >= 0 && p.character >= 0 && p.line < this.textDocument.lineCount && p.character <= this.lineText(p.line).length;
+    return inside(range.start) && inside(range.end);
+  }
 
   get uri(): string {
     return this.textDocument.uri;
@@ -39,9 +60,14 @@ export class OpenDocument {
     return this.textDocument.getText().length > MAX_ANALYZED_CHARS;
   }
 
+  /** The content changes since recent versions, to carry older ranges (ShellCheck's) to the current text. */
+  private readonly changeLog: { version: number; range?: Range; text: string }[] = [];
+  private changeLogStart: number;
+
   /** Apply LSP content changes (incremental or full) in order. */
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {
+      this.changeLog.push({ version, range: 'range' in change ? change.range : undefined, text: change.text });
       if ('range' in change) {
         const start = this.textDocument.offsetAt(change.range.start);
         const end = this.textDocument.offsetAt(change.range.end);
@@ -55,13 +81,45 @@ export class OpenDocument {
     }
     // A document that grew past the limit drops its tree; one that shrank gets a fresh one on demand.
     if (this.tooLarge) this.disposeTree();
+    if (this.changeLog.length > MAX_LOGGED_CHANGES) {
+      const dropped = this.changeLog.splice(0, this.changeLog.length - MAX_LOGGED_CHANGES);
+      this.changeLogStart = dropped[dropped.length - 1].version;
+    }
+  }
+
+  /**
+   * A range of version `version` in the current text: moved by the lines
+   * edits inserted or removed above it, or undefined when an edit touched
+   * its lines (or the version is too old to know).
+   */
+  mapRange(range: Range, version: number): Range | undefined {
+    if (version < this.changeLogStart) return undefined;
+    let { start, end } = range;
+    for (const change of this.changeLog) {
+      if (change.version <= version) continue;
+      if (!change.range) return undefined; // the whole text was replaced
+      const { start: cs, end: ce } = change.range;
+      // Edits on the range's own lines may have changed what it points at.
+      if (cs.line <= end.line && ce.line >= start.line) return undefined;
+      if (ce.line < start.line) {
+        const delta = change.text.split('\n').length - 1 - (ce.line - cs.line);
+        start = { line: start.line + delta, character: start.character };
+        end = { line: end.line + delta, character: end.character };
+      }
+    }
+    return { start, end };
   }
 
   /** The syntax tree of the current version (undefined when too large). Do not delete it. */
   tree(): DocumentTree | undefined {
     if (this.tooLarge) return undefined;
-    this.documentTree ??= new DocumentTree(this.parser, this.textDocument.getText());
+    this.documentTree ??= new DocumentTree(this.parser, this.textDocument.getText(), PARSE_BUDGET_MS);
     return this.documentTree;
+  }
+
+  /** The current version could not be parsed within PARSE_BUDGET_MS: `facts()` are those of an earlier version. */
+  get overBudget(): boolean {
+    return this.overBudgetVersion === this.version;
   }
 
   /**
@@ -69,10 +127,19 @@ export class OpenDocument {
    * large); converted once per version, only when the text has a lone '\r'.
    */
   facts(): DocumentFacts | undefined {
-    if (this.cachedFacts?.version === this.version) return this.cachedFacts.facts;
+    if (this.cachedFacts?.version === this.version || this.overBudget) return this.cachedFacts?.facts;
     const documentTree = this.tree();
     if (!documentTree) return undefined;
-    const facts = inLspCoordinates(this.factsBuilder.build(documentTree.tree, documentTree.text), documentTree.text);
+    let tree;
+    try {
+      tree = documentTree.tree;
+    } catch (error) {
+      if (!(error instanceof ParseBudgetExceeded)) throw error;
+      // The last good analysis stays; the next version tries again.
+      this.overBudgetVersion = this.version;
+      return this.cachedFacts?.facts;
+    }
+    const facts = inLspCoordinates(this.factsBuilder.build(tree, documentTree.text), documentTree.text);
     this.cachedFacts = { version: this.version, facts };
     return facts;
   }

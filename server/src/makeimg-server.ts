@@ -16,8 +16,10 @@ import {
   SemanticTokensBuilder,
   ShowMessageNotification,
   TextDocumentSyncKind,
+  type CompletionItem,
   type CompletionList,
   type CallHierarchyItem,
+  type Position,
   type Connection,
   type FormattingOptions,
   type InitializeParams,
@@ -48,8 +50,11 @@ import { SettingsCache } from './settings';
 import { ShellcheckService } from './shellcheck';
 import { SourcedFiles } from './sourced-files';
 import { Validator } from './validation';
+import { checkDocumentParams, checkQueryParams } from './request-params';
 
 const NO_COMPLETIONS: CompletionList = { isIncomplete: false, items: [] };
+/** Requests about a position in the document (params.position is required). */
+const POSITIONAL = { position: true };
 
 /** What a handler of a document request gets: the open document and its facts (LSP coordinates). */
 export interface DocumentContext {
@@ -170,14 +175,16 @@ export class MakeimgServer {
       this.onDocument(null, ({ position }, { document }) => {
         const combined = this.sourced.combined(document);
         return combined ? hover(combined, position, (line) => this.sourced.lineText(document, combined, line)) : null;
-      }),
+      }, POSITIONAL),
     );
     c.onCompletion(
       this.onDocument(NO_COMPLETIONS, ({ position }, { document, facts }) => {
-        const linePrefix = document.lineText(position.line).slice(0, position.character);
+        const line = document.lineText(position.line);
+        const linePrefix = line.slice(0, position.character);
         const combined = this.sourced.combined(document) ?? facts;
-        return { isIncomplete: false, items: complete({ facts: combined, position, linePrefix, directory: imageDirectoryOf(document.uri) }) };
-      }),
+        const items = complete({ facts: combined, position, linePrefix, directory: imageDirectoryOf(document.uri) });
+        return { isIncomplete: false, items: items.map((item) => clampTextEdit(item, position.line, line.length)) };
+      }, POSITIONAL),
     );
     // Definition, references and rename reach into sourced files (combined facts, ranges located per file).
     c.onDefinition(this.onCombined([], ({ position }, { document, facts }) => definition(facts, position).map((range) => this.sourced.locate(document, facts, range))));
@@ -186,14 +193,14 @@ export class MakeimgServer {
         references(facts, position, context.includeDeclaration).map((range) => this.sourced.locate(document, facts, range)),
       ),
     );
-    c.onDocumentHighlight(this.onDocument([], ({ position }, { facts }) => documentHighlights(facts, position)));
+    c.onDocumentHighlight(this.onDocument([], ({ position }, { facts }) => documentHighlights(facts, position), POSITIONAL));
     c.onPrepareRename(
       this.onDocument(null, ({ position }, { facts }) => {
         const check = prepareRename(facts, position);
         if (!check) return null;
         if (!check.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, check.message);
         return { range: check.range, placeholder: check.placeholder };
-      }),
+      }, POSITIONAL),
     );
     c.onRenameRequest(
       this.onCombined(null, ({ position, newName }, { document, facts }) => {
@@ -210,9 +217,10 @@ export class MakeimgServer {
     );
     c.onDocumentSymbol(this.onDocument([], (_, { facts }) => documentSymbols(facts)));
     c.onFoldingRanges(this.onDocument([], (_, { document, facts }) => foldingRanges(facts, (line) => document.lineText(line))));
-    c.onWorkspaceSymbol(async ({ query }, token) =>
-      this.workspaceSymbols.query(await this.roots(), query, (uri) => documents.get(uri)?.facts(), token),
-    );
+    c.onWorkspaceSymbol(async (params, token) => {
+      checkQueryParams(params);
+      return this.workspaceSymbols.query(await this.roots(), params.query, (uri) => documents.get(uri)?.facts(), token);
+    });
     c.onCodeAction(
       this.onDocument([], ({ context }, { document, facts }) => {
         const directory = imageDirectoryOf(document.uri);
@@ -256,8 +264,14 @@ export class MakeimgServer {
         return builder.buildEdits();
       }),
     );
-    c.onDocumentFormatting(({ textDocument, options }) => this.format(textDocument.uri, options));
-    c.onDocumentRangeFormatting(({ textDocument, options, range }) => this.format(textDocument.uri, options, range));
+    c.onDocumentFormatting((params) => {
+      checkDocumentParams(params);
+      return this.format(params.textDocument.uri, params.options ?? {});
+    });
+    c.onDocumentRangeFormatting((params) => {
+      checkDocumentParams(params, { range: true });
+      return this.format(params.textDocument.uri, params.options ?? {}, params.range);
+    });
   }
 
   /** Formatting (shfmt's rules): a syntax error leaves the text alone and says where it is. */
@@ -275,8 +289,10 @@ export class MakeimgServer {
   private onDocument<R, P extends { textDocument: { uri: string } } = never>(
     fallback: R,
     handler: (params: P, context: DocumentContext) => R,
+    needs: { position?: boolean } = {},
   ): (params: P) => R {
     return (params) => {
+      checkDocumentParams(params, needs);
       const document = this.documents.get(params.textDocument.uri);
       if (!document || !isImageDocument(document.textDocument)) return fallback;
       const facts = document.facts();
@@ -289,10 +305,14 @@ export class MakeimgServer {
     fallback: R,
     handler: (params: P, context: DocumentContext) => R,
   ): (params: P) => R {
-    return this.onDocument(fallback, (params: P, { document }) => {
-      const facts = this.sourced.combined(document);
-      return facts ? handler(params, { document, facts }) : fallback;
-    });
+    return this.onDocument(
+      fallback,
+      (params: P, { document }) => {
+        const facts = this.sourced.combined(document);
+        return facts ? handler(params, { document, facts }) : fallback;
+      },
+      POSITIONAL,
+    );
   }
 
   /** A file that an image.sh may source changed in the editor: re-analyse the image.sh files that read it. */
@@ -336,6 +356,14 @@ export class MakeimgServer {
       return this.initialRoots;
     }
   }
+}
+
+/** A completion's textEdit never reaches past the end of its line (a position past it, as clients may send, is clamped). */
+function clampTextEdit(item: CompletionItem, line: number, lineLength: number): CompletionItem {
+  const edit = item.textEdit;
+  if (!edit || !('range' in edit)) return item;
+  const clamp = (p: Position): Position => (p.line === line && p.character > lineLength ? { line, character: lineLength } : p);
+  return { ...item, textEdit: { ...edit, range: { start: clamp(edit.range.start), end: clamp(edit.range.end) } } };
 }
 
 /** `initializationOptions.diagnosticsDelay`: a fixed quiet time after an edit (ms); without it the delay follows the document's cost. */

@@ -18,12 +18,14 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver';
 import { runRules } from '../../analysis/src/analysis';
 import { toDiagnostic } from './diagnostics';
-import { MAX_ANALYZED_CHARS, type DocumentStore, type OpenDocument, isImageDocument } from './documents';
+import { MAX_ANALYZED_CHARS, PARSE_BUDGET_MS, type DocumentStore, type OpenDocument, isImageDocument } from './documents';
 import { sourceFilesFor } from '../../analysis/src/source-files';
 import type { SettingsCache } from './settings';
 import type { ShellcheckService } from './shellcheck';
 import { DocumentScheduler } from './document-scheduler';
 import { anchorFindings } from '../../analysis/src/sourced';
+import { bashAcceptsSyntax, withoutSyntaxErrors } from '../../analysis/src/bash-syntax';
+import type { DocumentFacts } from '../../analysis/src/facts';
 import type { SourcedFiles } from './sourced-files';
 
 /** An analysis cheaper than this (ms) is run on the next tick after an edit. */
@@ -37,13 +39,22 @@ export function diagnosticsDelayFor(costMs: number | undefined): number {
   return Math.min(Math.ceil(costMs), MAX_DERIVED_DELAY_MS);
 }
 
+/** How long a publish waits for `bash -n` to confirm syntax errors; a later answer re-publishes. */
+export const BASH_CONFIRM_WAIT_MS = 300;
+
+/** Code of the diagnostic said when a parse went over its time budget (docs/server.md). */
+export const PARSE_BUDGET_CODE = 'MKIMG018';
+
 export class Validator {
+  /** bash's verdict on the syntax of each document's latest text with syntax errors (one `bash -n` per text). */
+  private readonly bashVerdicts = new Map<string, { text: string; accepted: Promise<boolean | undefined> }>();
   private readonly scheduler = new DocumentScheduler(0);
   /** What the last analysis of each document cost (ms): facts and rules. */
   private readonly costs = new Map<string, number>();
   /** The rules' diagnostics of the last analysed version, merged again when ShellCheck reports. */
   private readonly ownDiagnostics = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
-  private readonly shellcheckDiagnostics = new Map<string, Diagnostic[]>();
+  /** ShellCheck's findings and the version they were found in (mapped to the current text when published). */
+  private readonly shellcheckDiagnostics = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
   constructor(
     private readonly connection: Connection,
@@ -74,6 +85,7 @@ export class Validator {
   forget(uri: string): void {
     this.scheduler.forget(uri);
     this.costs.delete(uri);
+    this.bashVerdicts.delete(uri);
     this.shellcheck?.forget(uri);
     this.ownDiagnostics.delete(uri);
     this.shellcheckDiagnostics.delete(uri);
@@ -90,8 +102,8 @@ export class Validator {
         const options = document.tooLarge ? { ...settings.shellcheck, enable: false } : settings.shellcheck;
         shellcheck.schedule(uri, version, document.textDocument.getText(), options, (diagnostics) => {
           if (!this.documents.get(uri)) return;
-          const previous = this.shellcheckDiagnostics.get(uri) ?? [];
-          this.shellcheckDiagnostics.set(uri, diagnostics);
+          const previous = this.shellcheckDiagnostics.get(uri)?.diagnostics ?? [];
+          this.shellcheckDiagnostics.set(uri, { version, diagnostics });
           // Nothing before and nothing now (e.g. disabled): the rules' own publish already says it all.
           if (previous.length === 0 && diagnostics.length === 0) return;
           this.publish(uri).catch((error: unknown) => this.logError(uri, error, 'shellcheck'));
@@ -107,8 +119,15 @@ export class Validator {
       const document = this.documents.get(uri);
       if (!document) return;
       const started = performance.now();
-      const diagnostics = this.diagnosticsFor(document);
+      let diagnostics = this.diagnosticsFor(document);
       this.costs.set(uri, performance.now() - started);
+      const accepted = this.bashAccepts(document);
+      if (accepted) {
+        // Beside the analysis: a publish waits briefly for bash, a later "valid" re-publishes.
+        const verdict = await Promise.race([accepted, delay(BASH_CONFIRM_WAIT_MS).then(() => 'late' as const)]);
+        if (verdict === true) diagnostics = this.diagnosticsFor(document, true);
+        else if (verdict === 'late') void accepted.then((ok) => ok && this.documents.get(uri)?.version === version && this.schedule(uri, true));
+      }
       const disabled = new Set((await settings).disabledRules);
       if (this.documents.get(uri)?.version !== version) return; // closed or edited meanwhile
       this.ownDiagnostics.set(uri, { version, diagnostics: diagnostics.filter((d) => !disabled.has(String(d.code))) });
@@ -118,21 +137,61 @@ export class Validator {
     }
   }
 
+  /**
+   * ShellCheck's findings carried to the current version: kept where the
+   * edits since did not touch their lines (moved by the lines inserted or
+   * removed above them), dropped where they did.
+   */
+  private currentShellcheck(document: OpenDocument): Diagnostic[] {
+    const found = this.shellcheckDiagnostics.get(document.uri);
+    if (!found) return [];
+    if (found.version === document.version) return found.diagnostics;
+    const kept: Diagnostic[] = [];
+    for (const d of found.diagnostics) {
+      const range = document.mapRange(d.range, found.version);
+      if (range) kept.push({ ...d, range });
+    }
+    return kept;
+  }
+
+  /**
+   * bash's verdict on the syntax of a document whose facts have syntax errors
+   * (undefined when they have none): tree-sitter-bash rejects some valid bash,
+   * and valid bash must never be called broken (analysis/src/bash-syntax.ts).
+   */
+  private bashAccepts(document: OpenDocument): Promise<boolean | undefined> | undefined {
+    const facts = document.facts();
+    if (!facts || facts.syntaxErrors.length === 0 || document.overBudget) return undefined;
+    const text = document.textDocument.getText();
+    const known = this.bashVerdicts.get(document.uri);
+    if (known?.text === text) return known.accepted;
+    const accepted = bashAcceptsSyntax(text);
+    this.bashVerdicts.set(document.uri, { text, accepted });
+    return accepted;
+  }
+
   /** Send the rules' and ShellCheck's diagnostics of `uri` together (makeimg's first when capped). */
   private async publish(uri: string): Promise<void> {
     const own = this.ownDiagnostics.get(uri);
     if (!own) return;
     const settings = await this.settings.get(uri);
     const disabled = new Set(settings.disabledRules);
-    const shellcheck = (this.shellcheckDiagnostics.get(uri) ?? []).filter((d) => !disabled.has(String(d.code)));
-    const diagnostics = [...own.diagnostics, ...shellcheck].slice(0, settings.maxNumberOfProblems);
-    if (this.ownDiagnostics.get(uri) !== own) return; // replaced or closed while reading settings
+    const document = this.documents.get(uri);
+    if (this.ownDiagnostics.get(uri) !== own || !document || document.version !== own.version) return; // replaced, edited or closed meanwhile
+    const shellcheck = this.currentShellcheck(document).filter((d) => !disabled.has(String(d.code)));
+    // Never a range outside the document (the last good analysis kept over a parse budget may be older).
+    const diagnostics = [...own.diagnostics, ...shellcheck].filter((d) => document.contains(d.range)).slice(0, settings.maxNumberOfProblems);
     await this.connection.sendDiagnostics({ uri, version: own.version, diagnostics });
   }
 
-  /** The diagnostics of every rule (disabled ones are left out by the caller, once the settings are known). */
-  private diagnosticsFor(document: OpenDocument): Diagnostic[] {
+  /**
+   * The diagnostics of every rule (disabled ones are left out by the caller,
+   * once the settings are known). `bashAccepted`: bash accepts the syntax,
+   * so tree-sitter's syntax errors are dropped.
+   */
+  private diagnosticsFor(document: OpenDocument, bashAccepted = false): Diagnostic[] {
     const facts = document.facts();
+    if (document.overBudget) return this.overBudgetDiagnostics(document);
     if (!facts) {
       const megabytes = (document.textDocument.getText().length / 1e6).toFixed(1);
       this.connection.console.info(`makeimg: ${document.uri} is ${megabytes} MB; not analysed`);
@@ -146,7 +205,8 @@ export class Validator {
       ];
     }
     // With the files it sources; findings in those are anchored in image.sh.
-    const combined = this.sourced?.combined(document) ?? facts;
+    const sourced = this.sourced?.combined(document) ?? facts;
+    const combined: DocumentFacts = bashAccepted ? withoutSyntaxErrors(sourced) : sourced;
     const findings = runRules(combined, {
       files: sourceFilesFor(document.uri),
       onRuleError: (rule, error) => this.logError(document.uri, error, rule.code),
@@ -154,8 +214,30 @@ export class Validator {
     return anchorFindings(findings, combined).map((f) => toDiagnostic(f, document.uri));
   }
 
+  /** The last published diagnostics stay, with one line saying why they are not up to date. */
+  private overBudgetDiagnostics(document: OpenDocument): Diagnostic[] {
+    const previous = (this.ownDiagnostics.get(document.uri)?.diagnostics ?? []).filter((d) => d.code !== PARSE_BUDGET_CODE);
+    this.connection.console.info(`makeimg: parsing ${document.uri} took longer than ${PARSE_BUDGET_MS} ms; kept the last analysis`);
+    return [
+      {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Information,
+        code: PARSE_BUDGET_CODE,
+        source: 'makeimg',
+        message:
+          `Checking this version took longer than ${PARSE_BUDGET_MS} ms (deeply nested or very long code), so it was stopped to keep ` +
+          'the editor responsive; the other diagnostics are from the last version that could be checked.',
+      },
+      ...previous,
+    ];
+  }
+
   private logError(uri: string, error: unknown, where = 'analysis'): void {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     this.connection.console.error(`makeimg: ${where} of ${uri} failed: ${detail}`);
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,0 +1,145 @@
+/**
+ * Issue 11 items 11-19 over the real protocol (dist/server.js, stdio): the
+ * server stays responsive and truthful on input that used to hang it or
+ * mislead it. Each case is the issue's repro.
+ */
+import assert from 'node:assert/strict';
+import {
+  CodeActionRequest,
+  CompletionRequest,
+  HoverRequest,
+  type CodeAction,
+  type CompletionList,
+} from 'vscode-languageserver-protocol';
+import { applyTextEdits, textEditsFor } from './support/edits';
+import { messageOf, summarize } from './support/lsp-client';
+import { serverForSuite } from './support/suite';
+
+const GOOD = 'img_name=x.tar\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\n';
+
+describe('language server on hostile input (issue 11)', function () {
+  this.timeout(120_000);
+  const session = serverForSuite({ settings: { shellcheck: { enable: false, path: 'shellcheck' } } });
+
+  it('item 12: 100 KB of NUL bytes: MKIMG016, and the server still answers requests', async () => {
+    const uri = 'file:///hostile/nul/image.sh';
+    session.client.open(uri, `${GOOD}${'\0'.repeat(100_000)}\n`);
+    const { diagnostics } = await session.client.diagnostics(uri, 1, 60_000);
+    assert.deepEqual(summarize(diagnostics), ['MKIMG016@5']);
+    const hover = await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 2 } });
+    assert.ok(hover, 'hover on img_name answers');
+  });
+
+  it('items 12/13: 300,000 nested braces (600 KB): the parse stops at its budget, MKIMG018 says so, the last good analysis stays', async () => {
+    const uri = 'file:///hostile/nested/image.sh';
+    const valid = `${GOOD}helper() { echo "$src_dir"; }\ndo_postinstall() { helper; }\n`;
+    session.client.open(uri, valid);
+    const first = await session.client.diagnostics(uri, 1, 60_000);
+    assert.deepEqual(summarize(first.diagnostics), ['MKIMG009@5']);
+    const nested = `${'{ '.repeat(300_000)}true\n`;
+    session.client.change(uri, 2, [{ range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, text: nested }]);
+    const second = await session.client.diagnostics(uri, 2, 60_000);
+    assert.deepEqual(summarize(second.diagnostics), ['MKIMG018@1', 'MKIMG009@5']);
+    assert.match(messageOf(second.diagnostics[0]), /took longer than 750 ms.*last version that could be checked/);
+    // Answers meanwhile, and recovers once the text allows a parse again.
+    const hover = await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 2 } });
+    assert.ok(hover);
+    session.client.change(uri, 3, [{ range: { start: { line: 6, character: 0 }, end: { line: 7, character: 0 } }, text: '' }]);
+    assert.deepEqual(summarize((await session.client.diagnostics(uri, 3, 60_000)).diagnostics), ['MKIMG009@5']);
+  });
+
+  it('item 11: a valid heredoc tree-sitter-bash rejects: no MKIMG011 once bash -n accepts it, and MKIMG001/003 speak again', async () => {
+    const uri = 'file:///hostile/heredoc/image.sh';
+    session.client.open(uri, 'do_postinstall() {\n    cat > /etc/issue <<EOF\n\\S{PRETTY_NAME} \\n (\\l)\n\nEOF\n}\n');
+    const published = await session.client.publishMatching(uri, (p) => p.diagnostics.some((d) => d.code === 'MKIMG001'), 0, 30_000);
+    assert.deepEqual(summarize(published.diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
+  });
+
+  it('item 16: CRLF line endings and a byte order mark: one diagnostic each with a quick fix', async () => {
+    const uri = 'file:///hostile/crlf/image.sh';
+    const text = GOOD.replace(/\n/g, '\r\n');
+    session.client.open(uri, text);
+    const { diagnostics } = await session.client.diagnostics(uri, 1);
+    assert.deepEqual(summarize(diagnostics), ['MKIMG014@1']);
+    const actions = (await session.client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: diagnostics[0].range,
+      context: { diagnostics },
+    })) as CodeAction[];
+    const fix = actions.find((a) => a.title === 'Convert to LF line endings');
+    assert.ok(fix, JSON.stringify(actions));
+    assert.equal(applyTextEdits(text, textEditsFor(fix.edit, uri)), GOOD);
+
+    const bomUri = 'file:///hostile/bom/image.sh';
+    session.client.open(bomUri, `\ufeff${GOOD}`);
+    const bom = await session.client.diagnostics(bomUri, 1);
+    assert.deepEqual(summarize(bom.diagnostics), ['MKIMG015@1']);
+  });
+
+  it('item 19: invalid params answer -32602 on every request kind, not -32603', async () => {
+    const uri = 'file:///hostile/params/image.sh';
+    session.client.open(uri, GOOD);
+    await session.client.diagnostics(uri, 1);
+    const requests: [string, unknown][] = [
+      ['textDocument/hover', {}],
+      ['textDocument/completion', { textDocument: { uri } }],
+      ['textDocument/definition', { textDocument: { uri }, position: { line: -1, character: 0 } }],
+      ['textDocument/documentSymbol', { textDocument: {} }],
+      ['textDocument/codeAction', { textDocument: { uri }, range: { start: 3 } }],
+      ['textDocument/formatting', {}],
+      ['workspace/symbol', {}],
+    ];
+    for (const [method, params] of requests) {
+      await assert.rejects(session.client.connection.sendRequest(method, params), (error: { code?: number }) => {
+        assert.equal(error.code, -32602, `${method} ${JSON.stringify(params)}`);
+        return true;
+      });
+    }
+  });
+
+  it('item 19: a completion textEdit never reaches past the end of its line', async () => {
+    const uri = 'file:///hostile/completion/image.sh';
+    const text = 'img_name=x.tar\ndo_install() {\n    mkdir -p "$img_\n}\n';
+    session.client.open(uri, text);
+    await session.client.diagnostics(uri, 1);
+    const line = 2;
+    const lineLength = text.split('\n')[line].length;
+    const result = (await session.client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line, character: lineLength + 40 },
+    })) as CompletionList;
+    for (const item of result.items) {
+      const edit = item.textEdit;
+      if (!edit || !('range' in edit)) continue;
+      assert.ok(edit.range.end.character <= lineLength && edit.range.start.character <= lineLength, JSON.stringify(item));
+    }
+  });
+});
+
+describe('language server: stale ShellCheck findings (issue 11 item 17)', function () {
+  this.timeout(120_000);
+  const session = serverForSuite({ settings: { shellcheck: { enable: true, path: 'shellcheck' } } });
+
+  it('are carried through edits or dropped, never published outside the document', async () => {
+    const uri = 'file:///hostile/stale/image.sh';
+    const filler = Array.from({ length: 55 }, (_, i) => `# line ${i + 2}`).join('\n');
+    const text = `${GOOD}${filler}\necho $unquoted\n`;
+    session.client.open(uri, text);
+    const withShellcheck = await session.client.publishMatching(uri, (p) => p.diagnostics.some((d) => d.source === 'shellcheck'), 0, 60_000);
+    const finding = withShellcheck.diagnostics.find((d) => d.source === 'shellcheck')!;
+    assert.equal(finding.range.start.line, 59);
+    // Two lines inserted at the top: the finding moves with its line.
+    session.client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# a\n# b\n' }]);
+    const moved = await session.client.diagnostics(uri, 2);
+    const movedLines = moved.diagnostics.filter((d) => d.source === 'shellcheck').map((d) => d.range.start.line);
+    assert.ok(movedLines.length > 0 && movedLines.every((line) => line === 61), movedLines.join(' '));
+    // Shrunk to three lines: nothing may point past the end.
+    session.client.change(uri, 3, [{ range: { start: { line: 5, character: 0 }, end: { line: 70, character: 0 } }, text: '' }]);
+    const shrunk = await session.client.diagnostics(uri, 3);
+    const lines = 6;
+    for (const p of session.client.published.filter((x) => x.uri === uri && (x.version ?? 0) >= 3)) {
+      for (const d of p.diagnostics) assert.ok(d.range.end.line < lines, `${d.source} ${d.code} at line ${d.range.end.line + 1} of ${lines}`);
+    }
+    assert.ok(shrunk.diagnostics.every((d) => d.source !== 'shellcheck'));
+  });
+});
