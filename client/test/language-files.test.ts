@@ -63,7 +63,7 @@ describe('client language files', () => {
     for (const name of names) assert.ok(text.includes(name), `${name} is not in the grammar`);
   });
 
-  it('snippets are well-formed and cover the skeleton, img_name, hooks and array pairs', () => {
+  it('snippets are well-formed: the skeleton, with img_name (every suffix), hooks and array pairs', () => {
     const snippets = makeimgSnippets();
     for (const [name, snippet] of Object.entries(snippets)) {
       assert.deepEqual(snippetProblems(snippet.body.join('\n')), [], name);
@@ -72,8 +72,12 @@ describe('client language files', () => {
     for (const name of [...HOOKS.map((h) => h.name), ...FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst])]) {
       assert.ok(skeleton.includes(`${name}`), `the skeleton lacks ${name}`);
     }
-    for (const s of IMAGE_SUFFIXES) assert.ok(snippets['img_name']!.body[0]!.includes(s.suffix));
-    for (const hook of HOOKS) assert.ok(snippets[hook.name], hook.name);
+    for (const s of IMAGE_SUFFIXES) assert.ok(skeleton.includes(s.suffix), s.suffix);
+    // img_name, the hooks and the arrays come from the server's completion: no static snippet repeats one (issue 12 §5).
+    const prefixes = Object.values(snippets).flatMap((s) => s.prefix);
+    for (const name of [...VARIABLES.map((v) => v.name), ...HOOKS.map((h) => h.name), ...FILE_ARRAY_PAIRS.map((p) => p.src.replace(/_src$/, ''))]) {
+      assert.ok(!prefixes.includes(name), `a static snippet duplicates the server's ${name}`);
+    }
     assert.equal(escapeSnippet('"$img_dir"/{a,b}'), '"\\$img_dir"/{a,b\\}');
   });
 

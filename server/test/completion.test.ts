@@ -5,13 +5,13 @@
  * command position. Needs `node scripts/bundle.mjs`.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CompletionRequest, InsertTextFormat, type CompletionItem, type CompletionList, type TextEdit } from 'vscode-languageserver-protocol';
 import { FILE_ARRAY_PAIRS, findHook, IMAGE_SUFFIXES, PROVIDED_VARIABLES, VARIABLES } from '../../shared/contract';
-import { LspTestClient } from './support/lsp-client';
+import { LspTestClient, REPO_ROOT } from './support/lsp-client';
 
 const CURSOR = '|';
 
@@ -138,6 +138,16 @@ describe('completion (textDocument/completion)', function () {
     assert.deepEqual(await completeAt(`${pair.src}=(/etc/|)`), []);
     assert.deepEqual(await completeAt(`${pair.src}=($HOME/|)`), []);
     assert.deepEqual(await completeAt(`${pair.dst}=(|)`), []);
+  });
+
+  it('never offers the same name twice: its items are unique, and no static snippet (snippets/makeimg.json) repeats one', async () => {
+    const snippets = JSON.parse(readFileSync(join(REPO_ROOT, 'snippets', 'makeimg.json'), 'utf8')) as Record<string, { prefix: string | string[] }>;
+    const prefixes = new Set(Object.values(snippets).flatMap((s) => s.prefix));
+    for (const text of ['|', 'do_install() {\n    |\n}\n', 'helper() { :; }\n|', 'x=1\necho $|']) {
+      const names = labels(await completeAt(text));
+      assert.deepEqual(names, [...new Set(names)], text);
+      assert.deepEqual(names.filter((n) => prefixes.has(n)), [], text);
+    }
   });
 
   it('at the top level: snippets for the contract names not written yet', async () => {

@@ -123,8 +123,10 @@ describe('symbols and folding', function () {
       'Postinstall hook [Namespace] do_postinstall() (21-32)',
       '  enable_units [Function] called by do_postinstall (21-25)',
       '  do_postinstall [Function] Runs inside the new rootfs after the postinstall copy (30-32)',
-      'Other [Namespace] (3-33)',
+      // img_name belongs to the stage that reads it (issue 12 §5), not to Other.
+      'Archive [Namespace] (3-3)',
       '  img_name [Variable] File name of the final image (required) (3-3)',
+      'Other [Namespace] (4-33)',
       '  suite [Variable] bookworm (4-4)',
       '  unused [Function] (33-33)',
     ]);

@@ -1,15 +1,15 @@
 /**
- * Snippets for image.sh, generated from the contract: a complete skeleton,
- * img_name with the supported suffixes, each hook, each file array pair.
+ * Snippets for image.sh, generated from the contract: a complete skeleton.
+ * img_name, the hooks and the file arrays are offered by the language
+ * server's completion (only where they fit and while they are not written
+ * yet); a static snippet of the same name would offer each one twice.
  */
 import {
   EXAMPLE_IMAGE_SUFFIX,
   FILE_ARRAY_PAIRS,
   HOOKS,
   IMAGE_SUFFIXES,
-  IMG_DIR,
   IMG_NAME,
-  SRC_DIR,
   STAGE_SPECS,
   findVariable,
 } from '../../../shared/contract';
@@ -55,23 +55,5 @@ export function makeimgSnippets(): Record<string, Snippet> {
     description: `A complete makeimg image.sh: ${IMG_NAME}, the file arrays and the hooks`,
   };
 
-  snippets[IMG_NAME] = {
-    prefix: IMG_NAME,
-    body: [imgNameLine(1)],
-    description: `${findVariable(IMG_NAME)?.summary ?? IMG_NAME}; the suffix picks the archive format`,
-  };
-
-  for (const hook of HOOKS) {
-    snippets[hook.name] = { prefix: hook.name, body: [...hookLines(hook, 1), '$0'], description: hook.summary };
-  }
-
-  for (const pair of FILE_ARRAY_PAIRS) {
-    const prefix = pair.src.replace(/_src$/, '');
-    snippets[prefix] = {
-      prefix,
-      body: [`${pair.src}=(\${1:file})`, `${pair.dst}=(\${2:path/in/image})`, '$0'],
-      description: `${STAGE_SPECS[pair.stage].title}: copy \${${SRC_DIR}}/src[i] to \${${IMG_DIR}}/dst[i]`,
-    };
-  }
   return snippets;
 }

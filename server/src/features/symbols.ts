@@ -34,6 +34,15 @@ export function documentSymbols(facts: DocumentFacts): DocumentSymbol[] {
     hookGroups.set(hook.name, { name, detail: `${hook.name}()`, stage: hook.stage, order: 1, symbols: [] });
   }
   const other: DocumentSymbol[] = [];
+  // A stage's group for the contract variables it reads: its hook's group when it has one.
+  const variableGroups = new Map<StageName, Group>();
+  const stageGroup = (stage: StageName): DocumentSymbol[] => {
+    const hook = HOOKS.find((h) => h.stage === stage);
+    if (hook) return (hookGroups.get(hook.name) as Group).symbols;
+    let group = variableGroups.get(stage);
+    if (!group) variableGroups.set(stage, (group = { name: STAGE_SPECS[stage].title, detail: '', stage, order: 2, symbols: [] }));
+    return group.symbols;
+  };
 
   const seenVariables = new Set<string>();
   for (const a of visibleAssignments(facts)) {
@@ -43,7 +52,9 @@ export function documentSymbols(facts: DocumentFacts): DocumentSymbol[] {
       fileGroups.get(pair.stage)?.symbols.push(arraySymbol(facts, a));
     } else if (!seenVariables.has(a.name)) {
       seenVariables.add(a.name);
-      other.push(variableSymbol(a));
+      // makeimg's own variables (img_name) belong to the stage that reads them; the script's, to Other.
+      const stage = findVariable(a.name)?.stage;
+      (stage ? stageGroup(stage) : other).push(variableSymbol(a));
     }
   }
 
@@ -60,7 +71,7 @@ export function documentSymbols(facts: DocumentFacts): DocumentSymbol[] {
     functionSymbols.push({ fact: f, symbol });
   }
 
-  const groups = [...fileGroups.values(), ...hookGroups.values()]
+  const groups = [...fileGroups.values(), ...hookGroups.values(), ...variableGroups.values()]
     .filter((g) => g.symbols.length > 0)
     .sort((x, y) => STAGES.indexOf(x.stage) - STAGES.indexOf(y.stage) || x.order - y.order)
     .map(groupSymbol);
