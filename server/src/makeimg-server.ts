@@ -28,6 +28,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver/node';
 import { factsOfText } from '../../analysis/src/analysis';
+import { warmUpShfmt } from '../../analysis/src/format';
 import type { DocumentFacts } from '../../analysis/src/facts';
 import type { Parser } from '../../analysis/src/parser';
 import { imageDirectoryOf, sourceFilesIn } from '../../analysis/src/source-files';
@@ -154,6 +155,8 @@ export class MakeimgServer {
     );
     // Files next to image.sh appear and disappear: re-check the file rules (MKIMG013).
     c.onInitialized(() => {
+      // Compile shfmt's wasm once the first diagnostics are out of the way, so the first Format Document is quick.
+      setTimeout(() => void warmUpShfmt().catch((error: unknown) => this.logError('formatter', error)), 2000).unref();
       if (canWatchFiles(this.clientCapabilities)) watchSourceFiles(c).catch((error: unknown) => this.logError('file watcher', error));
     });
     c.onDidChangeWatchedFiles(

@@ -54,9 +54,13 @@ export class SourcedFiles {
     if (!uri.startsWith('file:')) return false;
     const path = fileURLToPath(uri);
     this.disk.delete(path);
-    const used = [...this.combinedCache.values()].some((c) => c.facts.sourced?.files.some((f) => f.path === path) || c.facts.sourced?.resolutions.some((r) => r.kind !== 'file'));
-    this.generation++;
-    return used;
+    // Read by a combination, or one is waiting for a file that may have just appeared.
+    const used = [...this.combinedCache.values()].some(
+      ({ facts }) =>
+        facts.sourced?.files.some((f) => f.path === path) || facts.sourced?.resolutions.some((r) => r.kind === 'missing' || r.kind === 'not-a-file'),
+    );
+    if (used) this.generation++;
+    return used === true;
   }
 
   forget(uri: string): void {
