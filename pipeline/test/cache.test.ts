@@ -51,7 +51,8 @@ async function entries(cacheDir: string): Promise<string[]> {
 }
 
 describe('makeimg install cache (real systemd-nspawn)', function () {
-  this.timeout(120_000);
+  // Each build is a few seconds alone, up to a minute on a loaded 2-core machine.
+  this.timeout(300_000);
   const scratch = Scratch.forRootSuite();
 
   /** Build `src` into a fresh img_dir_base with the suite's cache; returns the result and the base. */
