@@ -125,12 +125,23 @@ describe('rules', () => {
       const [f] = await findings(`${BASE}preinstall_files_src=(a b)\n`, 'MKIMG005');
       assert.equal(at(f), '5:1-5:21');
       assert.match(f.message, /preinstall_files_src is set but preinstall_files_dst is not/);
-      assert.deepEqual(f.data, { kind: 'insert-assignment', name: 'preinstall_files_dst', text: 'preinstall_files_dst=("" "")', after: f.data?.kind === 'insert-assignment' ? f.data.after : undefined });
+      assert.deepEqual(f.data, { kind: 'insert-assignment', name: 'preinstall_files_dst', text: 'preinstall_files_dst=(/CHANGE-ME/a /CHANGE-ME/b)', after: f.data?.kind === 'insert-assignment' ? f.data.after : undefined });
     });
     it('flags a dst array without its src array; accepts both, and does not judge with source', async () => {
       assert.equal((await findings(`${BASE}preinstall_files_dst=(a)\n`, 'MKIMG005')).length, 1);
       assert.deepEqual(await findings(`${BASE}preinstall_files_src=(a)\npreinstall_files_dst=(b)\n`, 'MKIMG005'), []);
       assert.deepEqual(await findings(`${BASE}source ./files.sh\npreinstall_files_src=(a)\n`, 'MKIMG005'), []);
+    });
+  });
+
+  describe('MKIMG018 empty or placeholder destination', () => {
+    it('flags "" (copies to /) and an unedited /CHANGE-ME placeholder, not / or a real path', async () => {
+      const text = `${BASE}postinstall_files_src=(a b c d)\npostinstall_files_dst=("" /CHANGE-ME/b / /etc/d)\n`;
+      const found = await findings(text, 'MKIMG018');
+      assert.deepEqual(found.map(at), ['6:24-6:26', '6:27-6:39']);
+      assert.equal(found[0]!.severity, 'warning');
+      assert.match(found[0]!.message, /An empty destination in postinstall_files_dst copies its source into the image's root \(\/\)/);
+      assert.match(found[1]!.message, /"\/CHANGE-ME\/b" in postinstall_files_dst is a placeholder/);
     });
   });
 

@@ -131,15 +131,16 @@ describe('quick fixes (textDocument/codeAction)', function () {
     const text = 'img_name=a.tar\npostinstall_files_src=(files/a files/b) # copied late\ndo_install() { :; }\n';
     const { action, fixed, after } = await fix(text, 'MKIMG005');
     assert.equal(action.title, 'Add postinstall_files_dst with 2 placeholder entries');
-    assert.equal(fixed, text.replace('# copied late\n', '# copied late\npostinstall_files_dst=("" "")\n'));
-    assert.deepEqual(after, []);
+    // Placeholders that show and stay reported until edited (MKIMG018), never "" (= copy to /).
+    assert.equal(fixed, text.replace('# copied late\n', '# copied late\npostinstall_files_dst=(/CHANGE-ME/a /CHANGE-ME/b)\n'));
+    assert.deepEqual(after.map((d) => d.code), ['MKIMG018', 'MKIMG018']);
   });
 
   it('MKIMG005: keeps the indentation of the partner inside a block', async () => {
     const text = 'img_name=a.tar\nif [ -n "$X" ]; then\n    preinstall_files_src=(a)\nfi\ndo_install() { :; }\n';
     const { fixed, after } = await fix(text, 'MKIMG005');
-    assert.equal(fixed, text.replace('(a)\n', '(a)\n    preinstall_files_dst=("")\n'));
-    assert.deepEqual(after, []);
+    assert.equal(fixed, text.replace('(a)\n', '(a)\n    preinstall_files_dst=(/CHANGE-ME/a)\n'));
+    assert.deepEqual(after.map((d) => d.code), ['MKIMG018']);
   });
 
   it('MKIMG004: appends placeholder destinations in the array\'s own layout; both diagnostics share the fix', async () => {
@@ -152,15 +153,15 @@ describe('quick fixes (textDocument/codeAction)', function () {
     assert.equal(actions[0].title, 'Append 2 placeholder destinations to preinstall_files_dst');
     assert.equal(actions[0].diagnostics?.length, 2);
     const { fixed, after } = await fix(text, 'MKIMG004');
-    assert.equal(fixed, text.replace('    etc/a\n', '    etc/a\n    ""\n    ""\n'));
-    assert.deepEqual(after, []);
+    assert.equal(fixed, text.replace('    etc/a\n', '    etc/a\n    /CHANGE-ME/b\n    /CHANGE-ME/c\n'));
+    assert.deepEqual(after.map((d) => d.code), ['MKIMG018', 'MKIMG018']);
   });
 
   it('MKIMG004: more destinations than sources appends placeholder sources inline', async () => {
     const text = 'img_name=a.tar\npreinstall_files_src=(a)\npreinstall_files_dst=(etc/a etc/b)\ndo_install() { :; }\n';
     const { action, fixed, after } = await fix(text, 'MKIMG004');
     assert.equal(action.title, 'Append 1 placeholder source to preinstall_files_src');
-    assert.equal(fixed, text.replace('=(a)', '=(a "")'));
+    assert.equal(fixed, text.replace('=(a)', '=(a CHANGE-ME)'));
     assert.deepEqual(after, []);
   });
 

@@ -3,6 +3,7 @@ import { FILE_ARRAY_PAIRS } from '../../../shared/contract';
 import { knownElementCount, visibleAssignments } from '../facts';
 import { canJudgeAbsence } from './common';
 import type { Rule, RuleFinding } from './types';
+import { placeholdersFor } from './fixes';
 import { insertAssignmentFix } from './fixes';
 
 export const filePairIncomplete: Rule = {
@@ -12,7 +13,7 @@ export const filePairIncomplete: Rule = {
     summary:
       "One array of a pair is set without the other.",
     why: "Files are copied in pairs: sources without destinations (or destinations without sources) cannot be copied, and makeimg refuses the build at the resolve stage.",
-    howToFix: "Add the missing array with one entry per element. The quick fix adds it after its partner, with empty placeholders to fill in.",
+    howToFix: "Add the missing array with one entry per element. The quick fix adds it after its partner, with placeholders to fill in (`/CHANGE-ME/<name>` destinations, reported by MKIMG018 until edited; `CHANGE-ME` sources).",
     example: {
       bad: "postinstall_files_src=(motd)",
       good: "postinstall_files_src=(motd)\npostinstall_files_dst=(/etc/motd)",
@@ -27,7 +28,7 @@ export const filePairIncomplete: Rule = {
       if ((srcs.length === 0) === (dsts.length === 0)) continue;
       const [present, missingName, role] = srcs.length > 0 ? [srcs[0], pair.dst, 'destinations'] : [dsts[0], pair.src, 'sources'];
       const count = knownElementCount(present);
-      const placeholder = `${missingName}=(${Array.from({ length: count ?? 1 }, () => '""').join(' ')})`;
+      const placeholder = `${missingName}=(${placeholdersFor(present, count ?? 1, role === 'destinations' ? 'destination' : 'source').join(' ')})`;
       findings.push({
         range: present.nameRange,
         message:

@@ -4,8 +4,10 @@
  * document's indentation and brace style.
  */
 import { DO_POSTINSTALL, findHook } from '../../../shared/contract';
-import { visibleAssignments, type DocumentFacts, type Position, type Range } from '../facts';
+import { visibleAssignments, type AssignmentFact, type DocumentFacts, type Position, type Range } from '../facts';
 import type { FixContext, FixData, RuleFix, TextEdit } from './types';
+import { DESTINATION_PLACEHOLDER } from './file-destination-placeholder';
+import { posix } from 'node:path';
 
 type Data<K extends FixData['kind']> = Extract<FixData, { kind: K }>;
 
@@ -35,7 +37,7 @@ function insertAfter(ctx: FixContext, text: string, name: string, after: Range):
   const line = ctx.lines[after.end.line] ?? '';
   const indent = leadingWhitespace(ctx.lines[after.start.line] ?? '');
   const at = { line: after.end.line, character: line.length };
-  const count = (text.match(/""/g) ?? []).length;
+  const count = text.slice(text.indexOf('(') + 1, -1).split(' ').length;
   return {
     title: `Add ${name} with ${count} placeholder ${count === 1 ? 'entry' : 'entries'}`,
     edits: [{ range: { start: at, end: at }, newText: `\n${indent}${text}` }],
@@ -120,11 +122,28 @@ export function appendPlaceholdersFix(ctx: FixContext, data: Data<'pair-mismatch
     at = { line: value.start.line, character: value.start.character + 1 };
     separator = '';
   }
-  const placeholders = Array.from({ length: count }, () => '""');
+  const partner = visibleAssignments(ctx.facts, role === 'destination' ? data.src : data.dst)[0];
+  const placeholders = placeholdersFor(partner, count, role, elements.length);
   return {
     title: `Append ${count} placeholder ${role}${count === 1 ? '' : 's'} to ${arrayName}`,
     edits: [{ range: { start: at, end: at }, newText: separator + placeholders.join(separator || ' ') }],
   };
+}
+
+/**
+ * Placeholders for `count` missing elements of a pair, visible and reported
+ * until edited (never `""`, which means "copy to /"): a destination
+ * `/CHANGE-ME/<source's name>` (MKIMG018), a source `CHANGE-ME` (MKIMG013
+ * while no such file exists). `partner` is the other array, `from` the index
+ * of the first missing element.
+ */
+export function placeholdersFor(partner: AssignmentFact | undefined, count: number, role: 'source' | 'destination', from = 0): string[] {
+  return Array.from({ length: count }, (_, k) => {
+    if (role === 'source') return 'CHANGE-ME';
+    const source = partner?.elements?.[from + k]?.value;
+    const name = source ? posix.basename(source) : '';
+    return name && /^[\w.+-]+$/.test(name) ? `${DESTINATION_PLACEHOLDER}/${name}` : DESTINATION_PLACEHOLDER;
+  });
 }
 
 /** A source file that does not exist: create it (relative to the image.sh directory). */

@@ -3,6 +3,7 @@ import { byteOrderMark } from './byte-order-mark';
 import { crlfLineEndings } from './crlf-line-endings';
 import { doInstallMissing } from './do-install-missing';
 import { fileArrayScalar } from './file-array-scalar';
+import { fileDestinationPlaceholder } from './file-destination-placeholder';
 import { fileSourceMissing } from './file-source-missing';
 import { fileSourceOutside } from './file-source-outside';
 import { filePairIncomplete } from './file-pair-incomplete';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   byteOrderMark,
   nulBytes,
   sourcedFile,
+  fileDestinationPlaceholder,
 ];
 
 /** The rules about the raw text (line endings, byte order mark, NUL bytes): the pipeline refuses such an image.sh with their words. */
