@@ -14,15 +14,16 @@ import { enforceLimit, openCache, planInstall, saveInstall, type CacheSettings, 
 import type { CacheStore } from './cache/store';
 import { version } from './version';
 import { archiveImage } from './archive/stage';
-import type { Stream } from './child-process';
+import type { LineSink, OutputStream } from '../../shared/process';
 import { compressorFor } from './archive/compressors';
 import { copyFiles, CopyRefusedError, resolveDestination, resolveSource } from './stages/copy-files';
 import { CancelledError, InvalidInputError, isAbortError, OutputExistsRefusal, StageFailedError } from './errors';
 import { evaluateImage, type ImageDescription } from './stages/evaluate';
 import { runInstall, runPostinstall } from './stages/hooks';
 import { checkHost } from './host';
-import { checkImageSubdirectories, checkImgDirBase, checkNameLengths, createImageDir, forcedPaths, imagePaths, refuseExisting, type ImagePaths } from './image-paths';
+import { checkImageSubdirectories, checkImgDirBase, checkNameLengths, createImageDir, forcedPaths, imagePaths, refuseExisting, sweepLeftovers, takeLease, type ImageLease, type ImagePaths } from './image-paths';
 import { createImgDirBase, handOver, publishDirectory, removeTree, type Owner } from './outputs';
+import { removeStaleControlDirs } from './confine/control-dir';
 import { filePairs, validateDescription } from './validate';
 import { readHostFacts } from './report/hygiene';
 import { reportSettings } from './report/image-sh-settings';
@@ -58,6 +59,7 @@ export async function build(o: BuildOptions): Promise<number> {
   const emit = o.emit;
   let current: StageName | undefined;
   let created: ImagePaths | undefined;
+  let lease: ImageLease | undefined;
 
   const index = (s: StageName): number => STAGES.indexOf(s) + 1;
   const total = STAGES.length;
@@ -78,7 +80,7 @@ export async function build(o: BuildOptions): Promise<number> {
     checkCancelled();
     emit({ type: 'stage', stage: name, index: index(name), total, state: 'skip', reason });
   };
-  const logTo = (name: StageName) => (stream: Stream, text: string): void => {
+  const logTo = (name: StageName) => (stream: OutputStream, text: string): void => {
     emit({ type: 'log', stage: name, stream, text });
   };
   const say = (name: StageName) => (text: string): void => logTo(name)('stdout', text);
@@ -109,6 +111,7 @@ export async function build(o: BuildOptions): Promise<number> {
     await createImgDirBase(paths.imgDirBase, o.owner);
     // img_name's own directories (sub/x.tar.gz): created inside img_dir_base, the user's too.
     await createImgDirBase(path.dirname(paths.imgPath), o.owner);
+    lease = await takeLease(paths);
     await createImageDir(paths);
     created = paths;
     const hookContext = { srcDir: o.srcDir, paths, description, env, signal: o.signal };
@@ -224,6 +227,7 @@ export async function build(o: BuildOptions): Promise<number> {
     if (plan.kind !== 'off') await plan.release?.();
     // After each build, failed ones included; cancelled ones stop as soon as they can.
     if (store && o.cache && !o.signal.aborted) await enforceLimit(store, o.cache, o.signal, () => undefined);
+    await lease?.release();
   }
 }
 
@@ -232,21 +236,22 @@ async function emptyDirectory(dir: string): Promise<void> {
 }
 
 /** Evaluate image.sh confined, then check it (checkDescription) before anything is created. */
-async function resolve(o: BuildOptions, onLine: (s: Stream, t: string) => void): Promise<Resolved> {
+async function resolve(o: BuildOptions, onLine: LineSink): Promise<Resolved> {
+  for (const note of await removeStaleControlDirs()) await onLine('stdout', note);
   const description = await evaluateImage(o.srcDir, { signal: o.signal, onLine });
-  const checked = await checkDescription(description, o.srcDir, o.imgDirBase, { force: o.force });
+  const checked = await checkDescription(description, o.srcDir, o.imgDirBase, { force: o.force, onNote: (note) => onLine('stdout', note) });
   let paths = checked;
   if (o.force) {
     // Everything is checked: now the leftovers of an earlier build of this image go.
     const forced = await forcedPaths(checked);
     for (const dir of forced.remove) {
-      onLine('stdout', `removing the kept working directory ${dir} (--force)`);
+      await onLine('stdout', `removing the kept working directory ${dir} (--force)`);
       await removeTree(dir);
     }
     paths = forced.paths;
   }
-  onLine('stdout', `image: ${paths.imgPath}${o.force && paths.imgDir !== checked.imgDir ? ' (replaced when the new one is complete)' : ''}`);
-  if (paths.archived) onLine('stdout', `working directory: ${paths.imgDir}`);
+  await onLine('stdout', `image: ${paths.imgPath}${o.force && paths.imgDir !== checked.imgDir ? ' (replaced when the new one is complete)' : ''}`);
+  if (paths.archived) await onLine('stdout', `working directory: ${paths.imgDir}`);
   return { description, paths };
 }
 
@@ -255,7 +260,11 @@ async function resolve(o: BuildOptions, onLine: (s: Stream, t: string) => void):
  * that can be checked before anything is created.
  */
 export async function checkDescription(
-  description: ImageDescription, srcDir: string, imgDirBase: string, options: { force?: boolean } = {},
+  description: ImageDescription, srcDir: string, imgDirBase: string, options: {
+    force?: boolean;
+    /** What was cleaned up on the way (leftovers of builds that were killed). */
+    onNote?: (text: string) => unknown;
+  } = {},
 ): Promise<ImagePaths> {
   const problems = validateDescription(description);
   if (problems.length > 0) {
@@ -265,7 +274,8 @@ export async function checkDescription(
   checkNameLengths(paths);
   await checkImgDirBase(imgDirBase);
   await checkImageSubdirectories(paths);
-  if (!options.force) await refuseExisting(paths);
+  const { killed } = await sweepLeftovers(paths, options.onNote);
+  if (!options.force) await refuseExisting(paths, killed);
   if (paths.archived) {
     try {
       compressorFor(paths.imgPath);
@@ -288,7 +298,7 @@ export async function checkDescription(
   return paths;
 }
 
-async function copyStage(srcDir: string, imgDir: string, pairs: { src: string; dst: string }[], onLine: (s: Stream, t: string) => void): Promise<void> {
+async function copyStage(srcDir: string, imgDir: string, pairs: { src: string; dst: string }[], onLine: LineSink): Promise<void> {
   try {
     await copyFiles(srcDir, imgDir, pairs, (p) => onLine('stdout', `copy ${p.src} -> ${path.posix.join('/', p.dst)}`));
   } catch (e) {

@@ -4,6 +4,7 @@
  * build (130).
  */
 import { EXIT } from '../../shared/events';
+import type { ProcessOutcome } from '../../shared/process';
 
 /** Invalid input or environment: nothing was built, nothing was created. */
 export class InvalidInputError extends Error {
@@ -42,4 +43,21 @@ export class CancelledError extends Error {
 
 export function isAbortError(e: unknown): boolean {
   return e instanceof Error && (e.name === 'AbortError' || e instanceof CancelledError);
+}
+
+/** How a process ended, in a few words for a message: "exit 3", "killed by SIGKILL". */
+export function describeEnd(r: ProcessOutcome): string {
+  switch (r.kind) {
+    case 'ok':
+      return `exit ${r.exitCode}`;
+    case 'failed':
+      if (r.exitCode !== undefined) return `exit ${r.exitCode}`;
+      return r.signal ? `killed by ${r.signal}` : r.reason;
+    case 'unavailable':
+      return r.reason;
+    case 'timedOut':
+      return `timed out after ${r.timeoutMs} ms`;
+    case 'cancelled':
+      return 'cancelled';
+  }
 }

@@ -3,7 +3,7 @@
  * Compressors are checked per image suffix by the archive stage's module.
  */
 import { existsSync } from 'node:fs';
-import { findOnPath } from './archive/compressors';
+import { findOnPath } from '../../shared/find-on-path';
 import { InvalidInputError } from './errors';
 
 /** systemd runs as PID 1 exactly when this directory exists (sd_booted()). */

@@ -7,8 +7,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { classifyImageName, IMG_DIR_BASE_KEY, imageDirFor } from '../../shared/contract';
-import { temporaryPathFor } from './archive/output';
+import { temporaryPathFor, temporaryPrefix } from './archive/output';
 import { InvalidInputError, OutputExistsRefusal } from './errors';
+import { deadOwnerWords, isThisProcess, ownedEntries, ownerTag, type OwningProcess } from './owner';
 import { pathExists } from './paths';
 
 export interface ImagePaths {
@@ -33,13 +34,58 @@ export function imagePaths(imgDirBase: string, imgName: string): ImagePaths {
 /** The hint every refusal of an existing output ends with. */
 export const REBUILD_HINT = 'rebuild with --force (or in VS Code: Rebuild Image)';
 
-export async function refuseExisting(p: ImagePaths): Promise<void> {
+/**
+ * While a build runs, `.<name>.build-<pid>-<start>` beside the image says
+ * which makeimg owns $img_dir (owner.ts): a second build of the same image is
+ * told so, and a build killed with SIGKILL is recognised later.
+ */
+function leasePrefix(p: ImagePaths): string {
+  return `.${path.basename(p.imgPath)}.build-`;
+}
+
+export interface ImageLease {
+  /** Ends the lease (the build is over, whatever its outcome). */
+  release(): Promise<void>;
+}
+
+/** Takes the lease of this image for this process (its directory exists). */
+export async function takeLease(p: ImagePaths): Promise<ImageLease> {
+  const lease = path.join(path.dirname(p.imgPath), `${leasePrefix(p)}${ownerTag()}`);
+  await fs.writeFile(lease, '', { flag: 'wx', mode: 0o644 });
+  return { release: () => fs.rm(lease, { force: true }) };
+}
+
+/**
+ * Refuses an image another makeimg is building right now, and removes what
+ * dead builds of this image left beside it (leases, partial archives),
+ * saying so through `onNote`. Returns the killed build that left a lease.
+ */
+export async function sweepLeftovers(p: ImagePaths, onNote?: (text: string) => unknown): Promise<{ killed?: OwningProcess }> {
+  const dir = path.dirname(p.imgPath);
+  const name = path.basename(p.imgPath);
+  const leases = await ownedEntries(dir, leasePrefix(p));
+  const partials = await ownedEntries(dir, temporaryPrefix(name));
+  const running = [...leases.live, ...partials.live].find((e) => !isThisProcess(e.owner));
+  if (running) {
+    throw new InvalidInputError(`${name} is being built right now by makeimg (pid ${running.owner.pid}) in ${dir}: wait for it or cancel it`);
+  }
+  for (const { path: file, owner } of partials.dead) {
+    await fs.rm(file, { force: true });
+    await onNote?.(`removed ${file}, a partial archive ${deadOwnerWords(owner)}`);
+  }
+  for (const { path: file } of leases.dead) await fs.rm(file, { force: true });
+  return { killed: leases.dead[0]?.owner };
+}
+
+/** `killed`: the build that left $img_dir behind, when it was killed (sweepLeftovers). */
+export async function refuseExisting(p: ImagePaths, killed?: OwningProcess): Promise<void> {
   if (await pathExists(p.imgPath)) {
     throw new OutputExistsRefusal(`the image ${p.imgPath} already exists; ${REBUILD_HINT}`, { path: p.imgPath, kind: 'image' });
   }
   for (const dir of [p.imgDir, replacementDirFor(p.imgPath)]) {
     if (dir !== p.imgPath && (await pathExists(dir))) {
-      throw new OutputExistsRefusal(`the working directory ${dir} of an earlier build was kept; remove it with makeimg clean --keep-image, or ${REBUILD_HINT}`,
+      const left = killed ? ` (${deadOwnerWords(killed)})` : '';
+      throw new OutputExistsRefusal(`the working directory ${dir} of an earlier build was kept${left}; remove it with makeimg clean --keep-image, or ${REBUILD_HINT}`,
         { path: dir, kind: 'working-directory' });
     }
   }

@@ -57,7 +57,7 @@ describe('do_postinstall failures name the image.sh line (real systemd-nspawn)',
     const srcDir = await project(scratch, imageSh);
     const signal = new AbortController().signal;
     const evaluationOutput: string[] = [];
-    const description = await evaluateImage(srcDir, { signal, onLine: (_s, t) => evaluationOutput.push(t) });
+    const description = await evaluateImage(srcDir, { signal, onLine: (_s, t) => void evaluationOutput.push(t) });
     const run: PostinstallRun = { stdout: [], stderr: [], evaluationOutput, originals: description.originals.map((o) => o.name).sort() };
     try {
       await runPostinstall({
@@ -66,7 +66,7 @@ describe('do_postinstall failures name the image.sh line (real systemd-nspawn)',
         description,
         env: {},
         signal,
-        onLine: (stream, text) => run[stream].push(text),
+        onLine: (stream, text) => void run[stream].push(text),
       });
     } catch (e) {
       if (!(e instanceof StageFailedError)) throw e;

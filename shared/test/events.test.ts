@@ -22,3 +22,29 @@ describe('events: NDJSON protocol', () => {
     assert.equal(decodeEvent('{broken'), undefined);
   });
 });
+
+describe('events: validation of what the extension decodes', () => {
+  it('refuses events whose fields do not match the protocol', () => {
+    for (const bad of [
+      { type: 'stage', stage: 'install', index: 3, total: 5, state: 'halfway' },
+      { type: 'stage', stage: 'nowhere', index: 3, total: 5, state: 'end' },
+      { type: 'log', stage: 'install', stream: 'stdout' },
+      { type: 'log', stage: 'install', stream: 'stdout', text: 42 },
+      { type: 'progress', stage: 'archive', done: -1, total: 2 },
+      { type: 'error', message: 'x', line: 0 },
+      { type: 'result', ok: 'yes', ms: 1 },
+      { type: 'result', ok: false, ms: 1, kept: 'not a list' },
+    ]) {
+      assert.equal(decodeEvent(JSON.stringify(bad)), undefined, JSON.stringify(bad));
+    }
+  });
+
+  it('drops fields it does not know (a newer pipeline) and keeps the event', () => {
+    assert.deepEqual(decodeEvent('{"type":"result","ok":true,"ms":1,"future":true}'), { type: 'result', ok: true, ms: 1 });
+  });
+
+  it('keeps the count of a flood notice', () => {
+    const notice: BuildEvent = { type: 'log', stage: 'install', stream: 'stderr', text: '[makeimg: 5 lines ...]', dropped: 5 };
+    assert.deepEqual(decodeEvent(encodeEvent(notice)), notice);
+  });
+});

@@ -1,11 +1,9 @@
 /**
  * Runs shellcheck once on a text (through stdin) and reports what happened.
- *
- * The process gets its own process group so that cancelling or timing out
- * kills everything it started (a wrapper script's children included).
+ * Cancelling or timing out kills everything it started (shared/process.ts
+ * stops the whole process group: a wrapper script's children included).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { signalProcessGroup } from '../../../shared/process-group';
+import { runProcess } from '../../../shared/process';
 import { parseJson1, type Json1Comment } from './json1';
 
 export interface RunOptions {
@@ -29,69 +27,39 @@ export type RunOutcome =
 /** image.sh is sourced by bash; `-x` follows `source` lines relative to `cwd`. */
 const SHELLCHECK_ARGS = ['--format=json1', '--shell=bash', '--external-sources', '-'] as const;
 
-export function runShellcheck(text: string, options: RunOptions): Promise<RunOutcome> {
-  return new Promise((resolve) => {
-    if (options.signal?.aborted) return resolve({ kind: 'cancelled' });
-
-    let child: ChildProcessWithoutNullStreams;
-    try {
-      child = spawn(options.executable, SHELLCHECK_ARGS, { cwd: options.cwd, stdio: 'pipe', detached: true });
-    } catch (e) {
-      // Invalid arguments (e.g. a NUL byte in the configured path) throw instead of emitting 'error'.
-      return resolve({ kind: 'unavailable', reason: (e as Error).message });
-    }
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let settled = false;
-
-    const finish = (outcome: RunOutcome): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve(outcome);
-    };
-    // Only called before 'close': the group may outlive its leader (a wrapper's children).
-    const killGroup = (): void => {
-      if (child.pid !== undefined && !signalProcessGroup(child.pid, 'SIGKILL')) child.kill('SIGKILL');
-    };
-    const onAbort = (): void => {
-      killGroup();
-      finish({ kind: 'cancelled' });
-    };
-    const timer = setTimeout(() => {
-      killGroup();
-      finish({ kind: 'timeout', timeoutMs: options.timeoutMs });
-    }, options.timeoutMs);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      const cannotStart = err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'ENOTDIR';
-      finish(cannotStart ? { kind: 'unavailable', reason: err.message } : { kind: 'failed', reason: err.message });
-    });
-    // The process may exit before reading all of stdin (EPIPE); its exit status says what happened.
-    child.stdin.on('error', () => undefined);
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('close', (code, signal) => {
-      const out = Buffer.concat(stdout).toString('utf8');
-      const err = Buffer.concat(stderr).toString('utf8').trim();
-      // Exit 0: no findings, 1: findings; anything else is a failure.
-      if (code !== 0 && code !== 1) {
-        const why = signal ? `killed by ${signal}` : `exit ${code}`;
-        return finish({ kind: 'failed', reason: err ? `${why}: ${firstLine(err)}` : why });
-      }
-      try {
-        finish({ kind: 'ok', comments: parseJson1(out) });
-      } catch (e) {
-        finish({ kind: 'failed', reason: (e as Error).message });
-      }
-    });
-    child.stdin.end(text, 'utf8');
+export async function runShellcheck(text: string, options: RunOptions): Promise<RunOutcome> {
+  const end = await runProcess([options.executable, ...SHELLCHECK_ARGS], {
+    cwd: options.cwd,
+    input: text,
+    collectStdout: true,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    // Nothing to save on the way out: a stale run is killed at once.
+    killGraceMs: 0,
+    // Exit 0: no findings, 1: findings; anything else is a failure.
+    okExitCodes: [0, 1],
   });
+  switch (end.kind) {
+    case 'ok':
+      try {
+        return { kind: 'ok', comments: parseJson1(end.stdout) };
+      } catch (e) {
+        return { kind: 'failed', reason: (e as Error).message };
+      }
+    case 'failed': {
+      const why = end.signal ? `killed by ${end.signal}` : end.exitCode !== undefined ? `exit ${end.exitCode}` : end.reason;
+      return { kind: 'failed', reason: end.stderr ? `${why}: ${firstLine(end.stderr)}` : why };
+    }
+    case 'timedOut':
+      return { kind: 'timeout', timeoutMs: end.timeoutMs };
+    case 'cancelled':
+      return { kind: 'cancelled' };
+    case 'unavailable':
+      return { kind: 'unavailable', reason: end.reason };
+  }
 }
 
 function firstLine(s: string): string {
-  const line = s.split('\n', 1)[0];
+  const line = s.split('\n', 1)[0]!;
   return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }

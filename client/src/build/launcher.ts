@@ -7,10 +7,9 @@
  * Cancelling closes the pipeline's stdin: an unprivileged editor cannot signal
  * a root process, and the pipeline treats EOF on stdin as "stop".
  */
-import { spawn } from 'node:child_process';
 import { decodeEvent, type BuildEvent, type ErrorEvent, type ResultEvent } from '../../../shared/events';
-import { LineSplitter } from '../../../shared/lines';
-import { classifyOutcome, type BuildOutcome } from './outcome';
+import { startProcess, type ProcessOutcome } from '../../../shared/process';
+import { classifyOutcome, type BuildOutcome, type ProcessEnd } from './outcome';
 
 export interface LaunchOptions {
   argv: readonly string[];
@@ -31,53 +30,37 @@ export interface BuildHandle {
 
 /** Enough stderr to recognise pkexec/sudo messages and show the last words of a crash. */
 const STDERR_KEEP = 64 * 1024;
+/** Longer than any event line the pipeline writes (its log lines are capped far below this). */
+const EVENT_LINE_MAX = 16 * 1024 * 1024;
 
 export function launchBuild(options: LaunchOptions): BuildHandle {
-  const [command, ...args] = options.argv;
-  if (command === undefined) throw new Error('launchBuild: empty argv');
+  if (options.argv.length === 0) throw new Error('launchBuild: empty argv');
   const privilegeCommand = options.argv.slice(0, options.privilegeCommandLength);
   let cancelRequested = false;
-  let stderr = '';
   let result: ResultEvent | undefined;
   const errors: ErrorEvent[] = [];
 
-  const child = spawn(command, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-  // Writes to a closed stdin are never made; an EPIPE here only means the child is gone.
-  child.stdin.on('error', () => {});
-
-  const stdoutLines = new LineSplitter((line) => {
-    const event = decodeEvent(line);
-    if (!event) {
-      if (line.trim()) options.onOutput?.(line, 'stdout');
-      return;
-    }
-    if (event.type === 'result') result = event;
-    if (event.type === 'error') errors.push(event);
-    options.onEvent(event);
+  const started = startProcess(options.argv, {
+    cwd: options.cwd,
+    stdin: 'pipe',
+    maxLineBytes: EVENT_LINE_MAX,
+    keepStderrBytes: STDERR_KEEP,
+    onLine: (stream, line) => {
+      const event = stream === 'stdout' ? decodeEvent(line) : undefined;
+      if (!event) {
+        if (stream === 'stderr' || line.trim()) options.onOutput?.(line, stream);
+        return;
+      }
+      if (event.type === 'result') result = event;
+      if (event.type === 'error') errors.push(event);
+      options.onEvent(event);
+    },
   });
-  const stderrLines = new LineSplitter((line) => {
-    stderr = (stderr + line + '\n').slice(-STDERR_KEEP);
-    options.onOutput?.(line, 'stderr');
-  });
-  child.stdout.on('data', (chunk: Buffer) => stdoutLines.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderrLines.push(chunk));
 
-  const done = new Promise<BuildOutcome>((resolve) => {
-    let spawnError: NodeJS.ErrnoException | undefined;
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      spawnError = err;
-      // 'close' does not follow a failed spawn on every Node version.
-      if (child.pid === undefined) finish(null, null);
-    });
-    child.on('close', (code, signal) => finish(code, signal));
-    let finished = false;
-    function finish(exitCode: number | null, signal: NodeJS.Signals | null): void {
-      if (finished) return;
-      finished = true;
-      stdoutLines.flush();
-      stderrLines.flush();
-      resolve(classifyOutcome({ privilegeCommand, spawnError, exitCode, signal, stderr, result, errors, cancelRequested }));
-    }
+  const done = started.then(async (child) => {
+    if (cancelRequested) child.stdin?.end();
+    const end = await child.done;
+    return classifyOutcome({ privilegeCommand, ...processEnd(end), result, errors, cancelRequested });
   });
 
   return {
@@ -85,10 +68,25 @@ export function launchBuild(options: LaunchOptions): BuildHandle {
     cancel() {
       if (cancelRequested) return;
       cancelRequested = true;
-      child.stdin.end();
+      void started.then((child) => child.stdin?.end());
     },
     get cancelRequested() {
       return cancelRequested;
     },
   };
+}
+
+/** The launcher starts no timer and no abort signal: only these outcomes occur. */
+function processEnd(end: ProcessOutcome): Pick<ProcessEnd, 'spawnError' | 'exitCode' | 'signal' | 'stderr'> {
+  switch (end.kind) {
+    case 'unavailable':
+      return { spawnError: Object.assign(new Error(end.reason), { code: end.code }), exitCode: null, signal: null, stderr: '' };
+    case 'ok':
+      return { exitCode: end.exitCode, signal: null, stderr: end.stderr };
+    case 'failed':
+      return { exitCode: end.exitCode ?? null, signal: end.signal ?? null, stderr: end.stderr };
+    case 'cancelled':
+    case 'timedOut':
+      return { exitCode: null, signal: 'SIGTERM', stderr: end.stderr };
+  }
 }

@@ -5,16 +5,19 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { ownerTag } from '../owner';
 import { pathExists } from '../paths';
 
-/** Marks temporary archives: `.<name>.partial-<pid>-<random>` beside the final path. */
-const PARTIAL_MARKER = '.partial-';
+/** Temporary archives are `.<name>.partial-<pid>-<start>-<random>` beside the final path (owner.ts). */
+export function temporaryPrefix(name: string): string {
+  return `.${name}.partial-`;
+}
 
 /** A hidden temporary name in the output's own directory, so the final rename stays on one filesystem. */
 export function temporaryPathFor(outputPath: string): string {
   const dir = path.dirname(outputPath);
   const name = path.basename(outputPath);
-  return path.join(dir, `.${name}${PARTIAL_MARKER}${process.pid}-${randomBytes(3).toString('hex')}`);
+  return path.join(dir, `${temporaryPrefix(name)}${ownerTag()}-${randomBytes(3).toString('hex')}`);
 }
 
 export class OutputExistsError extends Error {

@@ -6,15 +6,22 @@
  * beside $img_path, which gets its final name only once both programs
  * succeeded, and never replaces an existing file. On failure or abort both
  * programs are stopped and the temporary file removed.
+ *
+ * The tar stream never passes through Node: tar's stdout is the
+ * compressor's stdin pipe itself (a stream with a descriptor is handed to
+ * the child as it is), unlike execa's `.pipe()`, which would read and write
+ * every byte of the image in this process.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { describeFailure, startChild, type ArchiveChild } from './child';
+import type { Writable } from 'node:stream';
+import { findOnPath } from '../../../shared/find-on-path';
+import { startProcess, type ProcessOutcome, type RunningProcess } from '../../../shared/process';
 import { OutputExistsError, publishWithoutOverwrite, temporaryPathFor } from './output';
 import { pollProgress, type ProgressPoller } from './progress';
 import { tarArguments, tarEnvironment } from './tar';
 import { treeContentBytes } from './tree-size';
-import { compressorFor, findOnPath } from './compressors';
+import { compressorFor } from './compressors';
 import { isInside, pathExists } from '../paths';
 
 export { OutputExistsError } from './output';
@@ -76,25 +83,28 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
   const children: ArchiveChild[] = [];
   let poller: ProgressPoller | undefined;
   const stopAll = (): void => {
-    for (const c of children) void c.stop();
+    for (const c of children) void c.process.stop();
   };
   signal.addEventListener('abort', stopAll, { once: true });
 
   try {
-    let tar: ArchiveChild;
+    let tarStdout: number | Writable = file.fd;
     if (compressor) {
       // Compressor first, then tar with its stdout on the compressor's stdin: node only ever holds the
       // write end (which it never reads from), and drops it below.
-      const compress = startChild(compressor.name, compressor.program, compressor.args, ['pipe', file.fd, 'pipe']);
-      children.push(compress);
-      tar = startChild('tar', tarProgram, tarArgs, ['ignore', compress.process.stdin!, 'pipe'], tarEnvironment());
-      children.push(tar);
-      // Our copy of the write end must go, or the compressor never sees end-of-input.
-      compress.process.stdin!.destroy();
-    } else {
-      tar = startChild('tar', tarProgram, tarArgs, ['ignore', file.fd, 'pipe'], tarEnvironment());
-      children.push(tar);
+      const compress = await startProcess([compressor.program, ...compressor.args], { stdin: 'pipe', stdout: file.fd, killGraceMs: KILL_GRACE_MS });
+      children.push({ name: compressor.name, doing: `compressing into ${outputPath}`, process: compress });
+      if (compress.stdin) tarStdout = compress.stdin;
     }
+    const tar: ArchiveChild = {
+      name: 'tar',
+      doing: `archiving ${sourceDir}`,
+      process: await startProcess([tarProgram, ...tarArgs], { stdout: tarStdout, env: tarEnvironment(), killGraceMs: KILL_GRACE_MS }),
+    };
+    children.push(tar);
+    // Our copy of the pipe's write end must go, or the compressor never sees end-of-input.
+    if (tarStdout !== file.fd) (tarStdout as Writable).destroy();
+    if (signal.aborted) stopAll();
 
     let total: Promise<number> | undefined;
     if (opts.onProgress && tar.process.pid !== undefined) {
@@ -103,11 +113,9 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
       total = (opts.treeBytes ?? treeContentBytes(sourceDir, signal)).then((t) => (p.setTotal(t), t));
     }
 
-    const ends = await Promise.all(children.map((c) => c.ended));
+    const ends = await Promise.all(children.map((c) => c.process.done));
     if (signal.aborted) throw new ArchiveAbortError(signal.reason);
-    const failures = children
-      .map((c, i) => describeFailure(c, ends[i]!, c === tar ? `archiving ${sourceDir}` : `compressing into ${outputPath}`))
-      .filter((f): f is string => f !== undefined);
+    const failures = children.map((c, i) => describeFailure(c, ends[i]!)).filter((f): f is string => f !== undefined);
     if (failures.length > 0) throw new Error(explainFailures(failures, compressor !== undefined));
 
     // Durable before it gets its name: a crash must not leave a truncated image at $img_path.
@@ -124,12 +132,13 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
       await total;
       poller.finish();
     }
-    const warnings = tar.stderr();
+    const tarEnd = ends[ends.length - 1]!;
+    const warnings = tarEnd.kind === 'ok' ? tarEnd.stderr : '';
     if (warnings) opts.onWarning?.(warnings);
     return { bytes: size };
   } catch (e) {
     poller?.stop();
-    await Promise.all(children.map((c) => c.stop()));
+    await Promise.all(children.map((c) => c.process.stop()));
     await file.close().catch(() => undefined);
     await fs.rm(temporaryPath, { force: true });
     if (signal.aborted && !(e instanceof ArchiveAbortError)) throw new ArchiveAbortError(signal.reason);
@@ -137,6 +146,35 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
   } finally {
     signal.removeEventListener('abort', stopAll);
   }
+}
+
+/** How long tar or the compressor gets to exit after SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 3000;
+
+/** tar or the compressor, with what it does (for messages). */
+interface ArchiveChild {
+  name: string;
+  doing: string;
+  process: RunningProcess;
+}
+
+/** A one-line-plus-stderr description of how a child failed, or undefined if it succeeded. */
+function describeFailure(child: ArchiveChild, end: ProcessOutcome): string | undefined {
+  let how: string;
+  switch (end.kind) {
+    case 'ok':
+      return undefined;
+    case 'unavailable':
+      return `${child.name} could not be started (${end.reason}) while ${child.doing}`;
+    case 'failed':
+      how = end.signal ? `was killed by ${end.signal}` : end.exitCode !== undefined ? `failed with exit code ${end.exitCode}` : `failed (${end.reason})`;
+      break;
+    case 'cancelled':
+    case 'timedOut':
+      how = 'was stopped';
+      break;
+  }
+  return `${child.name} ${how} while ${child.doing}${end.stderr ? `:\n${end.stderr}` : ''}`;
 }
 
 /** When the compressor died, tar's broken pipe is a consequence: name the cause first. */

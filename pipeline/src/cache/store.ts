@@ -14,8 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runChild } from '../child-process';
-import { CancelledError } from '../errors';
+import { runProcess } from '../../../shared/process';
+import { CancelledError, describeEnd } from '../errors';
 import { treeDiskBytes } from '../archive/tree-size';
 
 export const DEFAULT_CACHE_DIR = '/var/cache/makeimg';
@@ -71,13 +71,12 @@ async function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** cp -a: owners, modes, hard links, xattrs (ACLs, capabilities), devices, fifos, sockets, holes, times; extents shared where the file system can. */
 async function copyTree(from: string, to: string, signal: AbortSignal): Promise<void> {
-  const stderr: string[] = [];
-  const r = await runChild(['cp', '-a', '--reflink=auto', '--sparse=auto', from, to], {
-    signal,
-    onLine: (_s, l) => stderr.push(l),
-  });
-  if (r.aborted) throw new CancelledError('while copying the install cache');
-  if (r.code !== 0) throw new Error(stderr.slice(0, 3).join('; ') || `cp failed (${r.code ?? r.signal})`);
+  const r = await runProcess(['cp', '-a', '--reflink=auto', '--sparse=auto', from, to], { signal });
+  if (r.kind === 'cancelled') throw new CancelledError('while copying the install cache');
+  if (r.kind !== 'ok') {
+    const stderr = r.kind === 'unavailable' ? '' : r.stderr;
+    throw new Error(stderr.split('\n').slice(0, 3).join('; ') || `cp failed (${describeEnd(r)})`);
+  }
 }
 
 /**

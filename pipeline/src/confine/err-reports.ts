@@ -7,7 +7,7 @@
  * and the calls that led to it.
  */
 import { randomBytes } from 'node:crypto';
-import type { Stream } from '../child-process';
+import type { LineSink } from '../../../shared/process';
 
 /** One function frame of the ERR trap's report, innermost first. */
 export interface Frame {
@@ -134,8 +134,8 @@ const STDERR_TAIL_LINE_CHARS = 300;
  * Splits a hook's output into its own lines (passed on) and the trap's
  * reports (kept, never shown).
  */
-export function errReportCollector(marker: string, onLine: (stream: Stream, text: string) => void): {
-  onLine: (stream: Stream, text: string) => void;
+export function errReportCollector(marker: string, onLine: LineSink): {
+  onLine: LineSink;
   reports: ErrReport[];
   /** The hook's last non-empty stderr lines (at most 3, each cut at 300 characters). */
   stderrTail: string[];
@@ -151,11 +151,11 @@ export function errReportCollector(marker: string, onLine: (stream: Stream, text
         if (reports.push(report) > MAX_REPORTS) reports.shift();
         return;
       }
-      onLine(stream, text);
       if (stream === 'stderr' && text.trim()) {
         const line = text.length > STDERR_TAIL_LINE_CHARS ? `${text.slice(0, STDERR_TAIL_LINE_CHARS)}...` : text;
         if (stderrTail.push(line.trim()) > STDERR_TAIL_LINES) stderrTail.shift();
       }
+      return onLine(stream, text);
     },
   };
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { ImageEntry } from '../../../shared/image-entry';
 import { walkTree } from '../../../shared/tree-walk';
 import { findOnPath } from '../archive/compressors';
-import { runChild } from '../child-process';
+import { runProcess } from '../../../shared/process';
 import { CONTENT_MAX_BYTES, CONTENT_PATHS, type ImageScan } from './scan';
 
 export async function scanTree(root: string, signal?: AbortSignal): Promise<ImageScan> {
@@ -74,10 +74,10 @@ async function capabilitiesIn(root: string, signal?: AbortSignal): Promise<Map<s
   const caps = new Map<string, Uint8Array>();
   let file: string | undefined;
   const errors: string[] = [];
-  const result = await runChild(
+  const result = await runProcess(
     [getfattr, '--recursive', '--physical', '--no-dereference', '--absolute-names', '--dump', '--match=^security\\.capability$', '--encoding=hex', '--', root],
     {
-      signal: signal ?? new AbortController().signal,
+      signal,
       onLine: (stream, line) => {
         if (stream === 'stderr') {
           errors.push(line);
@@ -91,6 +91,6 @@ async function capabilitiesIn(root: string, signal?: AbortSignal): Promise<Map<s
       },
     },
   );
-  if (result.code !== 0 && caps.size === 0 && errors.length > 0) throw new Error(errors.slice(-1)[0]);
+  if (result.kind !== 'ok' && caps.size === 0 && errors.length > 0) throw new Error(errors.slice(-1)[0]);
   return caps;
 }

@@ -7,10 +7,10 @@
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_FILE_NAME } from '../../../shared/contract';
-import type { Stream } from '../child-process';
+import type { LineSink } from '../../../shared/process';
 import { DESCRIPTION_FILE, runDriver, withControlDir } from '../confine/control-dir';
 import { evaluationScript, SYNTAX_ERROR_STATUS } from '../confine/driver-scripts';
-import { CancelledError, InvalidInputError } from '../errors';
+import { CancelledError, describeEnd, InvalidInputError } from '../errors';
 import { validateImageText } from '../validate';
 import type { OriginalDefinition } from '../confine/postinstall-lines';
 
@@ -93,7 +93,7 @@ function parseDescription(data: Buffer, imageFile: string): ImageDescription {
 export interface EvaluateOptions {
   signal: AbortSignal;
   /** Output image.sh prints at its top level while being evaluated. */
-  onLine?: (stream: Stream, text: string) => void;
+  onLine?: LineSink;
 }
 
 /** Where bash -n said the syntax error is. */
@@ -138,18 +138,18 @@ export async function evaluateImage(srcDir: string, opts: EvaluateOptions): Prom
       signal: opts.signal,
       onLine: (stream, text) => {
         if (stream === 'stderr') stderr.push(text);
-        opts.onLine?.(stream, text);
+        return opts.onLine?.(stream, text);
       },
     });
-    if (result.aborted) throw new CancelledError('while evaluating image.sh');
-    if (result.code === SYNTAX_ERROR_STATUS) {
+    if (result.kind === 'cancelled') throw new CancelledError('while evaluating image.sh');
+    if (result.kind === 'failed' && result.exitCode === SYNTAX_ERROR_STATUS) {
       throw new InvalidInputError(`${IMAGE_FILE_NAME} has a syntax error`, imageFile, syntaxErrorLine(stderr, imageFile));
     }
     let data: Buffer;
     try {
       data = await fs.readFile(path.join(controlDir, DESCRIPTION_FILE));
     } catch {
-      const how = result.code !== undefined ? `exit status ${result.code}` : `signal ${result.signal}`;
+      const how = describeEnd(result);
       throw new InvalidInputError(
         `${IMAGE_FILE_NAME} stopped while being evaluated (${how}); its top level must not exit or fail fatally` +
           (stderr.length ? `: ${stderr[stderr.length - 1]}` : ''),

@@ -10,11 +10,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DO_INSTALL, DO_POSTINSTALL } from '../../../shared/contract';
-import type { ChildResult, Stream } from '../child-process';
+import type { LineSink, ProcessOutcome } from '../../../shared/process';
 import { runDriver, withControlDir } from '../confine/control-dir';
 import { installScript, postinstallScript } from '../confine/driver-scripts';
 import { errReportCollector, failingReport, locateFailure, newErrMarker, type ErrReport } from '../confine/err-reports';
-import { CancelledError, StageFailedError } from '../errors';
+import { CancelledError, describeEnd, StageFailedError } from '../errors';
 import type { ImageDescription } from './evaluate';
 import type { ImagePaths } from '../image-paths';
 import { ORIGINALS_FILE, ORIGINALS_PATH, originalsFile } from '../confine/postinstall-lines';
@@ -26,11 +26,7 @@ export interface HookContext {
   /** Extra environment for the hooks (SOURCE_DATE_EPOCH). */
   env: Record<string, string>;
   signal: AbortSignal;
-  onLine: (stream: Stream, text: string) => void;
-}
-
-function describeExit(r: ChildResult): string {
-  return r.code !== undefined ? `exit ${r.code}` : `killed by ${r.signal}`;
+  onLine: LineSink;
 }
 
 /**
@@ -39,12 +35,12 @@ function describeExit(r: ChildResult): string {
  * lines (`do_install failed (exit 1): cp: cannot stat '/x': No such file or directory`).
  */
 function hookFailed(
-  hook: string, r: ChildResult, output: { reports: ErrReport[]; stderrTail: string[] }, at: { imageFile: string; bashFile: string; hookLine?: number },
+  hook: string, r: ProcessOutcome, output: { reports: ErrReport[]; stderrTail: string[] }, at: { imageFile: string; bashFile: string; hookLine?: number },
 ): StageFailedError {
   const failure = locateFailure(failingReport(output.reports), hook, at.bashFile);
   const where = failure.where ? ` ${failure.where}` : '';
   const cause = output.stderrTail.length ? `: ${output.stderrTail.join('\n')}` : '';
-  return new StageFailedError(`${hook} failed (${describeExit(r)})${where}${cause}`, at.imageFile, failure.line ?? at.hookLine);
+  return new StageFailedError(`${hook} failed (${describeEnd(r)})${where}${cause}`, at.imageFile, failure.line ?? at.hookLine);
 }
 
 export async function runInstall(ctx: HookContext): Promise<void> {
@@ -57,8 +53,8 @@ export async function runInstall(ctx: HookContext): Promise<void> {
       { place: 'confined-host', controlDir, srcDir, imgDir: paths.imgDir, env: ctx.env },
       { signal: ctx.signal, onLine: output.onLine },
     );
-    if (result.aborted) throw new CancelledError(`during ${DO_INSTALL}`);
-    if (result.code === 0) return;
+    if (result.kind === 'cancelled') throw new CancelledError(`during ${DO_INSTALL}`);
+    if (result.kind === 'ok') return;
     // The confinement binds $src_dir at its own path: bash knows image.sh by its real name.
     throw hookFailed(DO_INSTALL, result, output, {
       imageFile: description.imageFile,
@@ -110,7 +106,7 @@ export async function runPostinstall(ctx: HookContext): Promise<void> {
     const errMarker = newErrMarker();
     const output = errReportCollector(errMarker, ctx.onLine);
     const cleanUp = await resolvConfPlaceholder(paths.imgDir);
-    let result: ChildResult;
+    let result: ProcessOutcome;
     try {
       result = await runDriver(
         postinstallScript({ definitions: description.definitions, withOriginals: originals !== undefined, errMarker }),
@@ -120,8 +116,8 @@ export async function runPostinstall(ctx: HookContext): Promise<void> {
     } finally {
       await cleanUp();
     }
-    if (result.aborted) throw new CancelledError(`during ${DO_POSTINSTALL}`);
-    if (result.code !== 0) {
+    if (result.kind === 'cancelled') throw new CancelledError(`during ${DO_POSTINSTALL}`);
+    if (result.kind !== 'ok') {
       throw hookFailed(DO_POSTINSTALL, result, output, {
         imageFile: description.imageFile,
         bashFile: ORIGINALS_PATH,

@@ -56,20 +56,20 @@ export function startMakeimg(args: string[], opts: MakeimgOptions = {}): Running
   let stderr = '';
   const events: BuildEvent[] = [];
   const waiters: { test: (e: BuildEvent) => boolean; resolve: (e: BuildEvent) => void }[] = [];
-  const lines = new LineSplitter((l) => {
-    const e = decodeEvent(l);
-    if (!e) return;
-    events.push(e);
-    for (const w of [...waiters]) {
-      if (w.test(e)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(e);
-      }
-    }
-  });
+  const lines = new LineSplitter(Infinity);
   child.stdout.on('data', (c: Buffer) => {
     stdout += c.toString();
-    lines.push(c);
+    for (const l of lines.push(c)) {
+      const e = decodeEvent(l);
+      if (!e) continue;
+      events.push(e);
+      for (const w of [...waiters]) {
+        if (w.test(e)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(e);
+        }
+      }
+    }
   });
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const done = new Promise<MakeimgResult>((resolve, reject) => {
