@@ -51,13 +51,23 @@ export interface ProcessOptions {
   input?: string;
   /**
    * stdin: 'ignore' (default; with `input`: that text), 'pipe' (the handle's
-   * `stdin` to write), or a stream or descriptor the child gets as it is.
+   * `stdin` to write), 'inherit', or a stream or descriptor the child gets as it is.
    */
-  stdin?: 'ignore' | 'pipe' | Readable | Writable | number;
-  /** stdout: 'pipe' (default: lines to onLine, or collected), 'ignore', or a stream or descriptor the child gets as it is. */
-  stdout?: 'pipe' | 'ignore' | Writable | number;
+  stdin?: 'ignore' | 'pipe' | 'inherit' | Readable | Writable | number;
+  /** stdout: 'pipe' (default: lines to onLine, chunks to onStdoutChunk, or collected), 'ignore', 'inherit', or a stream or descriptor the child gets as it is. */
+  stdout?: 'pipe' | 'ignore' | 'inherit' | Writable | number;
+  /** stderr: 'pipe' (default: lines to onLine, the end kept for the outcome) or 'inherit'. */
+  stderr?: 'pipe' | 'inherit';
+  /**
+   * Own process group (default): stopping reaches everything the child
+   * started, and a terminal's Ctrl+C reaches only us, who then stop it in
+   * order. false for a child that shares our terminal (an interactive shell).
+   */
+  processGroup?: boolean;
   /** Each line of output; a returned promise pauses reading that stream until it settles. */
   onLine?: LineSink;
+  /** Binary stdout, chunk by chunk, instead of lines; a returned promise pauses reading until it settles. */
+  onStdoutChunk?: (chunk: Buffer) => void | Promise<void>;
   /** Collect stdout as text for the outcome instead of giving out lines (at most 64 MiB). */
   collectStdout?: boolean;
   /** Longer lines are given out in pieces. Default 64 KiB. */
@@ -121,10 +131,9 @@ export async function startProcess(argv: readonly string[], options: ProcessOpti
     stdin: (options.input !== undefined ? undefined : (options.stdin ?? 'ignore')) as Options['stdin'],
     input: options.input,
     stdout: stdoutMode as Options['stdout'],
-    stderr: 'pipe',
-    // Leader of its own process group (setsid), so that stopping reaches everything it started,
-    // and a terminal's Ctrl+C reaches only us, who then stop it in order.
-    detached: true,
+    stderr: options.stderr ?? 'pipe',
+    // Leader of its own process group (setsid).
+    detached: options.processGroup ?? true,
     buffer: false,
     reject: false,
     encoding: 'buffer',
@@ -138,6 +147,16 @@ export async function startProcess(argv: readonly string[], options: ProcessOpti
 function supervise(child: ResultPromise<Options>, options: ProcessOptions): RunningProcess {
   const pid = child.pid;
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (options.processGroup ?? true) signalProcessGroup(pid, signal);
+    else if (pid) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+  };
   let stopReason: 'cancelled' | 'timedOut' | undefined;
   let exited = false;
   let killTimer: NodeJS.Timeout | undefined;
@@ -145,8 +164,8 @@ function supervise(child: ResultPromise<Options>, options: ProcessOptions): Runn
   const stopGroup = (reason: 'cancelled' | 'timedOut'): void => {
     if (exited || stopReason) return;
     stopReason = reason;
-    signalGroup(pid, grace > 0 ? 'SIGTERM' : 'SIGKILL');
-    if (grace > 0) killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), grace);
+    signalGroup(grace > 0 ? 'SIGTERM' : 'SIGKILL');
+    if (grace > 0) killTimer = setTimeout(() => signalGroup('SIGKILL'), grace);
   };
   const onAbort = (): void => stopGroup('cancelled');
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -166,6 +185,8 @@ function supervise(child: ResultPromise<Options>, options: ProcessOptions): Runn
   if (child.stdout) {
     if (options.collectStdout) {
       readers.push(collect(child).then((text) => void (stdout = text), failReading));
+    } else if (options.onStdoutChunk) {
+      readers.push(readChunks(child, options.onStdoutChunk).catch(failReading));
     } else readers.push(readLines(child, 'stdout', options).catch(failReading));
   }
 
@@ -176,7 +197,7 @@ function supervise(child: ResultPromise<Options>, options: ProcessOptions): Runn
     clearTimeout(killTimer);
     options.signal?.removeEventListener('abort', onAbort);
     // What the leader left behind (a wrapper's children) goes with it.
-    if (stopReason) signalGroup(pid, 'SIGKILL');
+    if (stopReason && (options.processGroup ?? true)) signalGroup('SIGKILL');
     if (readError !== undefined) throw readError;
     const stderr = stderrTail.text();
     if (stopReason === 'cancelled') return { kind: 'cancelled', stderr };
@@ -225,6 +246,14 @@ async function readLines(
   await give(splitter.end());
 }
 
+async function readChunks(child: ResultPromise<Options>, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+  for await (const chunk of child.iterable({ from: 'stdout', binary: true })) {
+    const bytes = chunk as Uint8Array;
+    const pending = onChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    if (pending) await pending;
+  }
+}
+
 async function collect(child: ResultPromise<Options>): Promise<string> {
   const chunks: Uint8Array[] = [];
   let bytes = 0;
@@ -252,7 +281,7 @@ class Tail {
  * Signals a process group (the child leads its own); falls back to the
  * process itself when it has no group of its own. False when neither exists.
  */
-export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): boolean {
+export function signalProcessGroup(pid: number | undefined, signal: NodeJS.Signals): boolean {
   if (!pid) return false;
   for (const target of [-pid, pid]) {
     try {

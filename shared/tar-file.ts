@@ -4,11 +4,11 @@
  * TarStreamReader. Used by `makeimg inspect` and the editor's image file
  * system; nothing is written to disk.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { classifyImageName, IMAGE_SUFFIXES } from './contract';
 import { findOnPath } from './find-on-path';
+import { runProcess } from './process';
 import { TarStreamReader, type TarStreamHandlers } from './tar-stream';
 
 /** Flags that make each program decompress stdin to stdout. */
@@ -68,49 +68,28 @@ export async function readTarFile(imagePath: string, handlers: TarStreamHandlers
       reader.end();
       return;
     }
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(decompressor.program, decompressor.args, { stdio: [file.fd, 'pipe', 'pipe'], signal: opts.signal });
-      const stdout = child.stdout!;
-      const stderrStream = child.stderr!;
-      let stopped = false;
-      let failure: Error | undefined;
-      let stderr = '';
-      const stop = (): void => {
-        stopped = true;
-        stdout.destroy();
-        child.kill('SIGTERM');
-      };
-      stderrStream.setEncoding('utf8');
-      stderrStream.on('data', (c: string) => (stderr = (stderr + c).slice(-4096)));
-      stdout.on('data', (chunk: Buffer) => {
-        if (stopped) return;
-        try {
-          reader.push(chunk);
-        } catch (e) {
-          failure = e as Error;
-          stop();
-          return;
-        }
-        if (reader.ended || opts.stopWhen?.()) stop();
-      });
-      child.on('error', (e) => {
-        if (!stopped) reject(e);
-      });
-      child.on('close', (code, signal) => {
-        if (failure) return reject(failure);
-        if (opts.signal?.aborted) return reject(opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted'));
-        if (stopped) return resolve();
-        if (code !== 0) {
-          return reject(new Error(`${decompressor.name} could not read ${imagePath} (${signal ?? `exit ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
-        }
-        try {
-          reader.end();
-          resolve();
-        } catch (e) {
-          reject(e as Error);
-        }
-      });
+    // Stopping early (stopWhen, the end of the archive) is not a failure: its own signal tells it apart.
+    const stopEarly = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, stopEarly.signal]) : stopEarly.signal;
+    const end = await runProcess([decompressor.program, ...decompressor.args], {
+      stdin: file.fd,
+      signal,
+      killGraceMs: 0,
+      keepStderrBytes: 4096,
+      onStdoutChunk: (chunk) => {
+        if (stopEarly.signal.aborted) return;
+        reader.push(chunk);
+        if (reader.ended || opts.stopWhen?.()) stopEarly.abort();
+      },
     });
+    if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
+    if (stopEarly.signal.aborted) return;
+    if (end.kind !== 'ok') {
+      const how = end.kind === 'failed' ? (end.signal ?? `exit ${end.exitCode}`) : end.kind === 'unavailable' ? end.reason : end.kind;
+      const stderr = end.kind === 'unavailable' ? '' : end.stderr;
+      throw new Error(`${decompressor.name} could not read ${imagePath} (${how})${stderr ? `: ${stderr}` : ''}`);
+    }
+    reader.end();
   } finally {
     await file.close();
   }

@@ -8,7 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
-import { signalGroup } from '../../shared/process';
+import { signalProcessGroup } from '../../shared/process';
 import { repoRoot } from './paths';
 
 /** Settings that keep the workbench quiet and the terminal readable from the DOM. */
@@ -193,14 +193,14 @@ export class CodeServer {
     const pid = this.proc.pid;
     if (pid !== undefined && this.proc.exitCode === null && this.proc.signalCode === null) {
       const exited = new Promise((r) => this.proc.once('exit', r));
-      signalGroup(pid, 'SIGTERM');
+      signalProcessGroup(pid, 'SIGTERM');
       const timer = new Promise((r) => setTimeout(r, 5000, 'timeout'));
-      if ((await Promise.race([exited, timer])) === 'timeout') signalGroup(pid, 'SIGKILL');
+      if ((await Promise.race([exited, timer])) === 'timeout') signalProcessGroup(pid, 'SIGKILL');
     }
     if (pid !== undefined) {
       // Children that outlived the leader (same group) get a last SIGKILL; wait until they are
       // gone, or they could still write into the profile while it is being removed.
-      signalGroup(pid, 'SIGKILL');
+      signalProcessGroup(pid, 'SIGKILL');
       for (let i = 0; i < 50 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     }
     rmSync(this.home, { recursive: true, force: true, maxRetries: 3 });

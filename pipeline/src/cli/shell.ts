@@ -8,7 +8,6 @@
  * directory that is removed when the shell ends, however it ends (exit,
  * SIGHUP from a closed terminal, SIGTERM). `--boot` boots the image's init.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +16,7 @@ import { EXIT } from '../../../shared/events';
 import { NO_SYSTEMD_FLAGS, uniqueMachineName } from '../confine/nspawn';
 import { checkHost, systemdIsPid1 } from '../host';
 import { findOnPath } from '../archive/compressors';
+import { startProcess, type RunningProcess } from '../../../shared/process';
 
 export interface ShellOptions {
   boot: boolean;
@@ -40,13 +40,22 @@ async function shellIn(root: string): Promise<string> {
   return '/bin/sh';
 }
 
-function run(argv: string[], stdio: 'inherit' | 'pipe'): { done: Promise<number>; stop: (sig: NodeJS.Signals) => void } {
-  const child = spawn(argv[0]!, argv.slice(1), { stdio });
-  const done = new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+/** Runs argv on our terminal (same process group: an interactive nspawn owns the terminal); resolves with its exit code. */
+async function run(argv: string[]): Promise<{ done: Promise<number>; stop: () => void }> {
+  const child: RunningProcess = await startProcess(argv, {
+    stdin: 'inherit',
+    stdout: 'inherit',
+    stderr: 'inherit',
+    processGroup: false,
+    // nspawn takes its container down on SIGTERM only, also when makeimg dies.
+    deathSignal: 'SIGTERM',
   });
-  return { done, stop: (sig) => child.kill(sig) };
+  const done = child.done.then((end) => {
+    if (end.kind === 'unavailable') throw new Error(end.reason);
+    if (end.kind === 'ok' || (end.kind === 'failed' && end.exitCode !== undefined)) return end.exitCode!;
+    return 128;
+  });
+  return { done, stop: () => void child.stop() };
 }
 
 export function shellNspawnArgv(o: { root: string; ephemeral: boolean; boot: boolean; interactive: boolean; command: string[] }): string[] {
@@ -77,10 +86,10 @@ export async function runShell(image: string, o: ShellOptions): Promise<number> 
   }
 
   let stopping: NodeJS.Signals | undefined;
-  let current: ReturnType<typeof run> | undefined;
+  let current: Awaited<ReturnType<typeof run>> | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
     stopping = sig;
-    current?.stop('SIGTERM');
+    current?.stop();
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   // An interactive nspawn owns the terminal: Ctrl+C goes to the container, not to us.
@@ -93,7 +102,7 @@ export async function runShell(image: string, o: ShellOptions): Promise<number> 
       o.err.write(`makeimg shell: extracting ${imagePath} into ${temporary} (removed when the shell ends)\n`);
       const tar = findOnPath('tar');
       if (!tar) throw new Error('tar not found on PATH');
-      current = run([tar, '--extract', `--file=${imagePath}`, `--directory=${temporary}`, '--numeric-owner', '--same-permissions', '--xattrs', '--xattrs-include=*', '--acls'], 'inherit');
+      current = await run([tar, '--extract', `--file=${imagePath}`, `--directory=${temporary}`, '--numeric-owner', '--same-permissions', '--xattrs', '--xattrs-include=*', '--acls']);
       const code = await current.done;
       if (stopping) return EXIT.CANCELLED;
       if (code !== 0) {
@@ -104,7 +113,7 @@ export async function runShell(image: string, o: ShellOptions): Promise<number> 
     }
     const command = o.command.length > 0 ? o.command : [await shellIn(root)];
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-    current = run(shellNspawnArgv({ root, ephemeral: !archived, boot: o.boot, interactive, command }), 'inherit');
+    current = await run(shellNspawnArgv({ root, ephemeral: !archived, boot: o.boot, interactive, command }));
     const code = await current.done;
     return stopping ? EXIT.CANCELLED : code;
   } finally {
