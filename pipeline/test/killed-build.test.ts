@@ -7,10 +7,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXIT } from '../../shared/events';
+import { alive, descendants, stat } from './support/processes';
 import { mountCount, processesMatching, project, Scratch, tinyProject } from './support/projects';
 import { errorEvent, runMakeimg, startMakeimg, type RunningMakeimg } from './support/run-makeimg';
 
@@ -20,41 +21,6 @@ async function until(what: string, condition: () => boolean, ms = 10_000): Promi
     if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function stat(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Running (a zombie nobody reaps has ended: PID 1 here is not an init). */
-function alive(pid: number): boolean {
-  const s = stat(pid);
-  return s !== undefined && s.slice(s.lastIndexOf(')') + 2, s.lastIndexOf(')') + 3) !== 'Z';
-}
-
-/** Every process below `root`: the container's processes are nspawn's descendants too. */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const s = stat(Number(entry));
-    if (!s) continue;
-    const ppid = Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
-    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-  }
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift()!) ?? []) {
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
 }
 
 function controlDirsOf(pid: number): string[] {
@@ -145,7 +111,11 @@ do_install()
     const again = await runMakeimg(['--json', '--directory', src, base]);
     assert.equal(again.code, EXIT.INVALID, again.stderr);
     assert.match(errorEvent(again)!.message, /working directory .*big already exists \(left by makeimg \(pid \d+\), which is no longer running\)/);
-    assert.ok(again.events.some((e) => e.type === 'log' && e.text === `removed ${path.join(base, partial)}, a partial archive left by makeimg (pid ${run.child.pid}), which is no longer running`));
+    const notes = again.events.flatMap((e) => (e.type === 'log' ? [e.text] : []));
+    assert.ok(
+      notes.includes(`removed ${path.join(base, partial)}, a partial archive left by makeimg (pid ${run.child.pid}), which is no longer running`),
+      notes.join('\n'),
+    );
     assert.deepEqual(await fs.readdir(base), ['big']);
   });
 
