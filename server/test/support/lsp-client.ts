@@ -44,6 +44,8 @@ export interface StartOptions {
   settings?: Partial<ServerSettings>;
   initializationOptions?: Record<string, unknown>;
   serverPath?: string;
+  /** Arguments after the server script (default `--stdio`; bash-language-server wants `start`). */
+  serverArgs?: string[];
   /** Extra client capabilities (e.g. workspace.didChangeWatchedFiles), merged over the defaults. */
   capabilities?: ClientCapabilities;
 }
@@ -77,7 +79,7 @@ export class LspTestClient {
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
     const serverPath = options.serverPath ?? BUNDLED_SERVER;
     if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run \`node scripts/bundle.mjs\` first`);
-    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: 'pipe' });
+    const child = spawn(process.execPath, [serverPath, ...(options.serverArgs ?? ['--stdio'])], { stdio: 'pipe' });
     const connection = createProtocolConnection(child.stdout, child.stdin);
     const client = new LspTestClient(child, connection);
     client.settings = options.settings;
