@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   if (!existsSync(BASH_LS)) throw new Error('bench/tools/node_modules/bash-language-server is missing: cd bench/tools && npm install');
   const files: [string, string][] = [
     ['image.sh, 40 lines, unformatted', messy(TYPICAL_IMAGE_SH)],
-    ['image.sh, 40 lines, formatted', TYPICAL_IMAGE_SH],
+    ['image.sh, 40 lines, as written (brace on its own line)', TYPICAL_IMAGE_SH],
   ];
   for (const [label, path] of [
     ['debootstrap functions, 2,044 lines', '/usr/share/debootstrap/functions'],
