@@ -28,9 +28,9 @@ const REQUIRED = [
   // the README's screenshots, so the extension's details page shows them
   'extension/docs/screenshot-diagnostics.png',
   'extension/docs/screenshot-build.png',
-  // a page per rule: MKIMG diagnostics link to it (codeDescription)
+  // a page per rule (MKIMG diagnostics link to it, codeDescription) and their index
   ...readdirSync(join(ROOT, 'docs', 'rules'))
-    .filter((f) => /^MKIMG\d+\.md$/.test(f))
+    .filter((f) => /^(MKIMG\d+|README)\.md$/.test(f))
     .map((f) => `extension/docs/rules/${f}`),
   'extension/images/icon.png',
   'extension/images/image-sh.svg',
