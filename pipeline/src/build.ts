@@ -14,7 +14,8 @@ import { enforceLimit, openCache, planInstall, saveInstall, type CacheSettings, 
 import type { CacheStore } from './cache/store';
 import { version } from './version';
 import { archiveImage } from './archive/stage';
-import type { LineSink, OutputStream } from '../../shared/process';
+import type { LineSink } from '../../shared/process';
+import { FloodGate } from './log-flood';
 import { compressorFor } from './archive/compressors';
 import { copyFiles, CopyRefusedError, resolveDestination, resolveSource } from './stages/copy-files';
 import { CancelledError, InvalidInputError, isAbortError, OutputExistsRefusal, StageFailedError } from './errors';
@@ -38,7 +39,8 @@ export interface BuildOptions {
   strict?: boolean;
   sourceDateEpoch?: number;
   signal: AbortSignal;
-  emit: (e: BuildEvent) => void;
+  /** Reports an event; a returned promise means the output is full: a hook's output waits until it settles. */
+  emit: (e: BuildEvent) => void | Promise<void>;
   /** Replace an existing image once the new one is complete, and remove a kept working directory first. */
   force?: boolean;
   /** Who img_dir_base (when created) and the image belong to (the invoking user); undefined: root. */
@@ -69,22 +71,36 @@ export async function build(o: BuildOptions): Promise<number> {
   const stage = async <T>(name: StageName, run: () => Promise<T>, extra: Partial<StageEvent> = {}): Promise<T> => {
     checkCancelled();
     current = name;
-    emit({ type: 'stage', stage: name, index: index(name), total, state: 'start', ...extra });
+    await emit({ type: 'stage', stage: name, index: index(name), total, state: 'start', ...extra });
     const t0 = Date.now();
-    const result = await run();
+    let result: T;
+    try {
+      result = await run();
+    } finally {
+      await logGates.get(name)?.flush();
+    }
     checkCancelled();
-    emit({ type: 'stage', stage: name, index: index(name), total, state: 'end', ms: Date.now() - t0 });
+    await emit({ type: 'stage', stage: name, index: index(name), total, state: 'end', ms: Date.now() - t0 });
     return result;
   };
-  const skip = (name: StageName, reason: string): void => {
+  const skip = async (name: StageName, reason: string): Promise<void> => {
     checkCancelled();
-    emit({ type: 'stage', stage: name, index: index(name), total, state: 'skip', reason });
+    await emit({ type: 'stage', stage: name, index: index(name), total, state: 'skip', reason });
   };
-  const logTo = (name: StageName) => (stream: OutputStream, text: string): void => {
-    emit({ type: 'log', stage: name, stream, text });
+  // A hook's output reaches the events through one flood gate per stage (log-flood.ts), and the
+  // renderer's back-pressure reaches the hook: the process runner stops reading while emit is busy.
+  const logGates = new Map<StageName, FloodGate>();
+  const logTo = (name: StageName): LineSink => {
+    let gate = logGates.get(name);
+    if (!gate) {
+      gate = new FloodGate((stream, text, dropped) => emit({ type: 'log', stage: name, stream, text, ...(dropped !== undefined && { dropped }) }));
+      logGates.set(name, gate);
+    }
+    const g = gate;
+    return (stream, text) => g.line(stream, text);
   };
-  const say = (name: StageName) => (text: string): void => logTo(name)('stdout', text);
-  const warn = (name: StageName) => (text: string): void => logTo(name)('stderr', `warning: ${text}`);
+  const say = (name: StageName) => (text: string): void => void logTo(name)('stdout', text);
+  const warn = (name: StageName) => (text: string): void => void logTo(name)('stderr', `warning: ${text}`);
   const env: Record<string, string> = o.sourceDateEpoch !== undefined ? { SOURCE_DATE_EPOCH: String(o.sourceDateEpoch) } : {};
   let store: CacheStore | undefined;
   let plan = { kind: 'off' } as InstallPlan;
@@ -125,7 +141,7 @@ export async function build(o: BuildOptions): Promise<number> {
     };
     if (plan.kind === 'hit') {
       const hit = plan;
-      skip('preinstall', pre.length === 0 ? 'no preinstall files' : `restored with the install stage from the cache`);
+      await skip('preinstall', pre.length === 0 ? 'no preinstall files' : `restored with the install stage from the cache`);
       await stage('install', async () => {
         try {
           await hit.store.restore(hit.meta, paths.imgDir, o.signal);
@@ -139,7 +155,7 @@ export async function build(o: BuildOptions): Promise<number> {
         }
       }, { cached: true, cacheKey: hit.meta.key, cacheAgeMs: Date.now() - hit.meta.created, cacheBytes: hit.meta.bytes });
     } else {
-      if (pre.length === 0) skip('preinstall', 'no preinstall files');
+      if (pre.length === 0) await skip('preinstall', 'no preinstall files');
       else await stage('preinstall', () => copyStage(o.srcDir, paths.imgDir, pre, logTo('preinstall')));
       await stage('install', install, plan.kind === 'miss' ? { cached: false, cacheKey: plan.key } : {});
     }
@@ -147,7 +163,7 @@ export async function build(o: BuildOptions): Promise<number> {
 
     const post = filePairs(description, 'postinstall');
     const hasHook = Boolean(description.hooks[DO_POSTINSTALL]);
-    if (post.length === 0 && !hasHook) skip('postinstall', `no postinstall files and no ${DO_POSTINSTALL}`);
+    if (post.length === 0 && !hasHook) await skip('postinstall', `no postinstall files and no ${DO_POSTINSTALL}`);
     else {
       await stage('postinstall', async () => {
         await copyStage(o.srcDir, paths.imgDir, post, logTo('postinstall'));
@@ -176,21 +192,21 @@ export async function build(o: BuildOptions): Promise<number> {
         return r.bytes;
       });
     } else {
-      skip('archive', `${IMG_NAME} has no ${ARCHIVE_SUFFIX_PREFIX} suffix: the directory is the image`);
+      await skip('archive', `${IMG_NAME} has no ${ARCHIVE_SUFFIX_PREFIX} suffix: the directory is the image`);
       scanning = scanTree(paths.imgDir, o.signal);
       bytes = treeBytesOf(await scanning);
     }
     const scan = await scanning!;
-    for (const note of scan.notes) emit({ type: 'log', stage: 'archive', stream: 'stderr', text: note });
+    for (const note of scan.notes) await emit({ type: 'log', stage: 'archive', stream: 'stderr', text: note });
     const settings = await reportSettings(description);
     const report = buildReport(scan, { host, disabled: settings.disabled });
-    emit({ type: 'report', imgPath: paths.imgPath, report, file: description.imageFile, line: settings.imgNameLine });
+    await emit({ type: 'report', imgPath: paths.imgPath, report, file: description.imageFile, line: settings.imgNameLine });
     if (paths.archived) {
       // Published: the build succeeded. A working directory that cannot be removed is a warning, not a failure.
       try {
         await removeTree(paths.imgDir);
       } catch (e) {
-        emit({ type: 'log', stage: 'archive', stream: 'stderr', text: `warning: the image is complete, but its working directory ${paths.imgDir} could not be removed (${(e as Error).message}); remove it with makeimg clean --keep-image` });
+        await emit({ type: 'log', stage: 'archive', stream: 'stderr', text: `warning: the image is complete, but its working directory ${paths.imgDir} could not be removed (${(e as Error).message}); remove it with makeimg clean --keep-image` });
       }
     } else {
       await handOver(paths.imgDir, o.owner);
@@ -198,30 +214,30 @@ export async function build(o: BuildOptions): Promise<number> {
     }
     if (o.strict && report.findings.length > 0) {
       const codes = [...new Set(report.findings.map((f) => f.code))].join(', ');
-      emit({
+      await emit({
         type: 'error',
         message: `--strict: the image has ${report.findings.length} hygiene finding(s) (${codes}); ${paths.imgPath} is kept`,
         file: description.imageFile,
         line: settings.imgNameLine,
       });
-      emit({ type: 'result', ok: false, imgPath: paths.imgPath, bytes, kept: [paths.imgPath], ms: Date.now() - started });
+      await emit({ type: 'result', ok: false, imgPath: paths.imgPath, bytes, kept: [paths.imgPath], ms: Date.now() - started });
       return EXIT.BUILD_FAILED;
     }
-    emit({ type: 'result', ok: true, imgPath: paths.imgPath, bytes, ms: Date.now() - started });
+    await emit({ type: 'result', ok: true, imgPath: paths.imgPath, bytes, ms: Date.now() - started });
     return EXIT.OK;
   } catch (e) {
     const kept = created ? [created.imgDir] : [];
     if (isAbortError(e) || o.signal.aborted) {
       const why = o.cancelReason?.() ?? (e instanceof CancelledError ? e.why : undefined);
-      emit({ type: 'result', ok: false, cancelled: true, reason: why, stage: current, imgPath: created?.imgPath, kept, ms: Date.now() - started });
+      await emit({ type: 'result', ok: false, cancelled: true, reason: why, stage: current, imgPath: created?.imgPath, kept, ms: Date.now() - started });
       return EXIT.CANCELLED;
     }
     const err = e instanceof Error ? e : new Error(String(e));
     const located = e instanceof InvalidInputError || e instanceof StageFailedError ? e : undefined;
     const where = kept.length ? ` (the working directory ${kept[0]} is kept for inspection; remove it with makeimg clean --keep-image)` : '';
     const existing = e instanceof OutputExistsRefusal ? e.existing : undefined;
-    emit({ type: 'error', stage: current, message: err.message + where, file: located?.file, line: located?.line, ...(existing ? { existing } : {}) });
-    emit({ type: 'result', ok: false, imgPath: created?.imgPath, kept, ms: Date.now() - started });
+    await emit({ type: 'error', stage: current, message: err.message + where, file: located?.file, line: located?.line, ...(existing ? { existing } : {}) });
+    await emit({ type: 'result', ok: false, imgPath: created?.imgPath, kept, ms: Date.now() - started });
     return located?.exitCode ?? EXIT.BUILD_FAILED;
   } finally {
     if (plan.kind !== 'off') await plan.release?.();

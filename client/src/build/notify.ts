@@ -90,6 +90,9 @@ export async function notifyOutcome(outcome: BuildOutcome, log: vscode.LogOutput
       }
       break;
     }
+    default:
+      // The privilege and crash outcomes: an error message, below.
+      break;
   }
   const privilegeProblem = ['privilege-missing', 'no-agent', 'password-required', 'not-authorized'].includes(outcome.kind);
   const offers = privilegeProblem ? [SHOW_LOG, OPEN_SETTINGS] : [SHOW_LOG];

@@ -42,4 +42,4 @@ const handle = launchBuild({
   },
   onOutput: (line, stream) => print({ output: line, stream }),
 });
-handle.done.then((outcome) => print({ outcome }));
+void handle.done.then((outcome) => print({ outcome }));

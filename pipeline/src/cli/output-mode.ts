@@ -38,16 +38,57 @@ export function outputMode(progress: ProgressMode, stdout: Stream, env: NodeJS.P
   return { json: false, live: terminal, colour: colourWanted(terminal, env) };
 }
 
-export type EventSink = (e: BuildEvent) => void;
+/** Renders one event; a returned promise means the output is full: emit nothing more until it settles. */
+export type EventSink = (e: BuildEvent) => void | Promise<void>;
+
+/**
+ * Undefined when `streams` can take more, else a promise that settles once
+ * they drained (or are gone: a closed stdout cancels the build elsewhere).
+ * The build passes it back to the hook's output (shared/process.ts stops
+ * reading), so a slow reader slows the hook instead of filling memory.
+ */
+export function drained(...streams: NodeJS.WritableStream[]): Promise<void> | undefined {
+  const full = streams.filter((s) => (s as { writableNeedDrain?: boolean }).writableNeedDrain);
+  if (full.length === 0) return undefined;
+  return Promise.all(
+    full.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          const done = (): void => {
+            s.off('drain', done);
+            s.off('close', done);
+            s.off('error', done);
+            resolve();
+          };
+          s.on('drain', done);
+          s.on('close', done);
+          s.on('error', done);
+        }),
+    ),
+  ).then(() => undefined);
+}
 
 /** Where a verb's events go: NDJSON on stdout, or the shared text renderer on stdout/stderr. */
 export function eventSink(mode: OutputMode, stdout: Stream, stderr: Stream, cwd?: string): { emit: EventSink; renderer?: BuildTextRenderer } {
-  if (mode.json) return { emit: (e) => void stdout.write(encodeEvent(e)) };
+  if (mode.json) {
+    return {
+      emit: (e) => {
+        stdout.write(encodeEvent(e));
+        return drained(stdout);
+      },
+    };
+  }
   const renderer = new BuildTextRenderer(
     { write: (text: string, stream: OutputStream) => void (stream === 'stderr' ? stderr : stdout).write(text) },
     { colour: mode.colour, live: mode.live, cwd },
   );
-  return { emit: (e) => renderer.event(e), renderer };
+  return {
+    emit: (e) => {
+      renderer.event(e);
+      return drained(stdout, stderr);
+    },
+    renderer,
+  };
 }
 
 /** The report's colours (shared/report-text.ts) in this output mode. */
