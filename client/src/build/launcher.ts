@@ -76,8 +76,8 @@ export function launchBuild(options: LaunchOptions): BuildHandle {
   };
 }
 
-/** The launcher starts no timer and no abort signal: only these outcomes occur. */
-function processEnd(end: ProcessOutcome): Pick<ProcessEnd, 'spawnError' | 'exitCode' | 'signal' | 'stderr'> {
+/** How a run of the privilege command ended, for classifyOutcome (no timer, no abort signal: cancelled and timedOut do not occur). */
+export function processEnd(end: ProcessOutcome): Pick<ProcessEnd, 'spawnError' | 'exitCode' | 'signal' | 'stderr'> {
   switch (end.kind) {
     case 'unavailable':
       return { spawnError: Object.assign(new Error(end.reason), { code: end.code }), exitCode: null, signal: null, stderr: '' };
