@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { buildArgv, DEFAULT_PRIVILEGE_COMMAND, privilegeProgram } from '../src/build/argv';
+import { buildArgv, DEFAULT_PRIVILEGE_COMMAND, POLKIT_LAUNCHER, polkitLauncher, privilegeProgram } from '../src/build/argv';
 
 describe('client build argv', () => {
   const base = {
@@ -14,6 +14,16 @@ describe('client build argv', () => {
       'pkexec', '--disable-internal-agent', '/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1',
       '/opt/VSCode/code', '/ext/dist/makeimg.js', '--json', '--directory', '/home/u/proj',
     ]);
+  });
+
+  it("runs makeimg's polkit launcher, with arguments only, when it is installed and the command is pkexec", () => {
+    assert.deepEqual(buildArgv({ ...base, launcher: POLKIT_LAUNCHER, imgDirBase: '/srv/i' }), [
+      'pkexec', '--disable-internal-agent', POLKIT_LAUNCHER, '--json', '--directory', '/home/u/proj', '/srv/i',
+    ]);
+    assert.equal(polkitLauncher(DEFAULT_PRIVILEGE_COMMAND, () => true), POLKIT_LAUNCHER);
+    assert.equal(polkitLauncher(['/usr/bin/pkexec'], () => true), POLKIT_LAUNCHER);
+    assert.equal(polkitLauncher(DEFAULT_PRIVILEGE_COMMAND, () => false), undefined);
+    assert.equal(polkitLauncher(['sudo', '-n'], () => true), undefined);
   });
 
   it('appends img_dir_base, resolved against the project directory', () => {

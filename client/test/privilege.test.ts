@@ -6,13 +6,14 @@
  * refused by a rule; `nobody` has no rule and no agent. Needs root to set up.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STAGES } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
 import { bundleForOtherUsers } from '../../shared/test/support/bundle-for-user';
 import type { BuildOutcome } from '../src/build/outcome';
+import { POLKIT_LAUNCHER } from '../src/build/argv';
 
 const ROOT = join(__dirname, '..', '..');
 const RUNNER = join(__dirname, 'support', 'run-launcher.ts');
@@ -80,6 +81,7 @@ describe('client build through pkexec (real polkit)', function () {
     assert.ok(existsSync(join(ROOT, 'dist', 'makeimg.js')), 'dist/makeimg.js is missing: run npm run build first');
     execFileSync(join(ROOT, 'scripts', 'start-services'), { stdio: 'inherit' });
     execFileSync(join(ROOT, 'scripts', 'test-users'), { stdio: 'inherit' });
+    execFileSync(join(ROOT, 'scripts', 'install-launcher'), { stdio: 'inherit' });
   });
 
   after(() => {
@@ -147,6 +149,30 @@ describe('client build through pkexec (real polkit)', function () {
     const run = await runAs('makeimg-test', ['--directory', dir]);
     assert.equal(run.outcome.kind, 'invalid', JSON.stringify(run.outcome));
     assert.match(run.outcome.kind === 'invalid' ? run.outcome.message : '', /img_name/);
+  });
+
+  it("a user whose rule names only org.makeimg.build builds through makeimg's launcher", async () => {
+    const dir = projectFor('makeimg-builder', 'img_name=launcher.tar\ndo_install() { mkdir -p "$img_dir/etc"; id -u > "$img_dir/etc/built-by"; }\n');
+    dirs.push(dir);
+    const run = await runAs('makeimg-builder', ['--directory', dir, '--img-dir-base', 'img', '--launcher', POLKIT_LAUNCHER]);
+    assert.equal(run.outcome.kind, 'built', JSON.stringify(run.outcome) + '\n' + run.output.join('\n'));
+    const builtBy = execFileSync('tar', ['-xOf', join(dir, 'img', 'launcher.tar'), './etc/built-by'], { encoding: 'utf8' }).trim();
+    assert.equal(builtBy, '0');
+  });
+
+  it('that rule does not let the user run anything else: pkexec /usr/bin/env id is refused', () => {
+    const { uid, gid } = idsOf('makeimg-builder');
+    const r = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', 'pkexec', '--disable-internal-agent', '/usr/bin/env', 'id', '-u'], {
+      encoding: 'utf8', cwd: '/', stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    assert.notEqual(r.status, 0, `pkexec /usr/bin/env ran: ${r.stdout}`);
+    assert.doesNotMatch(r.stdout, /^0$/m);
+    // The launcher itself is allowed, and runs nothing but makeimg.
+    const ok = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', 'pkexec', '--disable-internal-agent', POLKIT_LAUNCHER, '--version'], {
+      encoding: 'utf8', cwd: '/', stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^makeimg /);
   });
 
   it('a user a polkit rule denies gets "not authorized"', async () => {

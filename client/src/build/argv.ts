@@ -3,14 +3,28 @@
  * privilege command, then the pipeline bundle run by a node binary with
  * `--json --directory <dir> [--no-cache] [<img_dir_base>]`.
  *
- * pkexec clears the environment, so ELECTRON_RUN_AS_NODE (which makes VS Code's
- * own Electron binary behave as plain node) is passed through /usr/bin/env.
+ * With makeimg's polkit launcher installed (scripts/install-launcher), the
+ * command is `pkexec <launcher> <arguments>`: polkit then authorizes the
+ * action org.makeimg.build, which allows that launcher and nothing else.
+ * Without it (fallback, with a warning): pkexec clears the environment, so
+ * ELECTRON_RUN_AS_NODE (which makes VS Code's own Electron binary behave as
+ * plain node) is passed through /usr/bin/env, and polkit can only authorize
+ * "run /usr/bin/env", i.e. anything.
  */
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { expandHome } from '../../../shared/paths';
 
 /** pkexec without its text-mode agent: authentication goes through the desktop's polkit agent. */
 export const DEFAULT_PRIVILEGE_COMMAND: readonly string[] = ['pkexec', '--disable-internal-agent'];
+
+/** makeimg's polkit launcher (org.makeimg.build), installed by scripts/install-launcher. */
+export const POLKIT_LAUNCHER = '/usr/libexec/makeimg/makeimg-pkexec';
+
+/** The launcher to run when the privilege command is pkexec and the launcher is installed. */
+export function polkitLauncher(privilegeCommand: readonly string[], exists: (p: string) => boolean = existsSync): string | undefined {
+  return privilegeProgram(privilegeCommand) === 'pkexec' && exists(POLKIT_LAUNCHER) ? POLKIT_LAUNCHER : undefined;
+}
 
 export interface BuildArgvInput {
   /** e.g. ["pkexec", "--disable-internal-agent"] or ["sudo", "-n"]; empty runs the pipeline directly. */
@@ -29,10 +43,16 @@ export interface BuildArgvInput {
   noCache?: boolean;
   /** What makeimg does: a build with events (default), `--force` (Rebuild Image), or a clean. */
   action?: { verb: 'build'; force?: boolean } | { verb: 'clean'; keepImage: boolean };
+  /** polkitLauncher(): run it (it runs its own installed pipeline) instead of node + pipelineScript. */
+  launcher?: string;
 }
 
-/** The privilege command, then the pipeline bundle under node with `args`. */
-function pipelineArgv(input: { privilegeCommand: readonly string[]; nodePath: string; pipelineScript: string }, args: string[]): string[] {
+/** The privilege command, then makeimg's launcher or the pipeline bundle under node, with `args`. */
+function pipelineArgv(
+  input: { privilegeCommand: readonly string[]; nodePath: string; pipelineScript: string; launcher?: string },
+  args: string[],
+): string[] {
+  if (input.launcher) return [...input.privilegeCommand, input.launcher, ...args];
   for (const [what, path] of [['nodePath', input.nodePath], ['pipelineScript', input.pipelineScript]] as const) {
     if (!isAbsolute(path)) throw new Error(`${what} must be an absolute path, got "${path}"`);
   }

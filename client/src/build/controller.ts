@@ -10,7 +10,7 @@ import type { BuildEvent, ReportEvent, StageEvent } from '../../../shared/events
 import type { BuildDiagnostics } from './build-diagnostics';
 import { readBuildSettings } from '../config';
 import type { BuildStatusBar } from './status-bar';
-import { buildArgv } from './argv';
+import { buildArgv, POLKIT_LAUNCHER, polkitLauncher, privilegeProgram } from './argv';
 import { launchBuild, type BuildHandle } from './launcher';
 import { describeOutcome, type BuildOutcome } from './outcome';
 import { installCacheLine, logLine, nextProgress, terminalRenderer, writeOutcome, type BuildProgress } from './render';
@@ -75,9 +75,11 @@ export class BuildController implements vscode.Disposable {
       return undefined;
     }
     const settings = readBuildSettings(vscode.Uri.file(request.directory));
+    const launcher = polkitLauncher(settings.privilegeCommand);
     let argv: string[];
     try {
       argv = buildArgv({
+        launcher,
         privilegeCommand: settings.privilegeCommand,
         nodePath: settings.nodePath || process.execPath,
         pipelineScript: join(this.extensionPath, 'dist', 'makeimg.js'),
@@ -101,6 +103,11 @@ export class BuildController implements vscode.Disposable {
     this.lastTerminalName = request.terminalName;
     this.log.info(`[build] ${request.directory}: ${argv.map(quoteForDisplay).join(' ')}`);
     renderer.say(`makeimg: building ${request.directory}`, 'dim');
+    if (!launcher && privilegeProgram(settings.privilegeCommand) === 'pkexec') {
+      const warning = `makeimg's polkit action is not installed (${POLKIT_LAUNCHER}; run scripts/setup as root): pkexec is asked to run /usr/bin/env as root`;
+      this.log.warn(`[build] ${warning}`);
+      renderer.say(`makeimg: warning: ${warning}`, 'warn');
+    }
 
     let installStart: StageEvent | undefined;
     const onEvent = (event: BuildEvent) => {
@@ -170,6 +177,7 @@ export class BuildController implements vscode.Disposable {
       imgDirBase: request.imgDirBase ?? settings.imgDirBase,
       homeDirectory: homedir(),
       action: { verb: 'clean', keepImage },
+      launcher: polkitLauncher(settings.privilegeCommand),
     });
     this.log.info(`[clean] ${request.directory}: ${argv.map(quoteForDisplay).join(' ')}`);
     const outcome = await runClean(argv, settings.privilegeCommand.length);

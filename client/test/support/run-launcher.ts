@@ -5,7 +5,7 @@
  * last line {"outcome": ...}.
  *
  *   run-launcher.ts --pipeline DIST/makeimg.js --directory DIR [--img-dir-base BASE] [--privilege "pkexec --disable-internal-agent"]
- *                   [--cancel-on STAGE]
+ *                   [--cancel-on STAGE] [--launcher PATH]
  */
 import { parseArgs } from 'node:util';
 import { buildArgv, DEFAULT_PRIVILEGE_COMMAND } from '../../src/build/argv';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     'img-dir-base': { type: 'string' },
     privilege: { type: 'string' },
     'cancel-on': { type: 'string' },
+    launcher: { type: 'string' },
   },
 });
 if (!values.directory || !values.pipeline) {
@@ -31,6 +32,7 @@ const argv = buildArgv({
   pipelineScript: values.pipeline,
   directory: values.directory,
   imgDirBase: values['img-dir-base'],
+  launcher: values.launcher,
 });
 const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + '\n');
 const handle = launchBuild({
