@@ -4,11 +4,12 @@
  * pkexec, never root's own file), else ./img. Relative paths are relative to
  * the project directory ($src_dir), as in the original, which ran there.
  */
-import { readFileSync } from 'node:fs';
+import { constants, closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import { CACHE_DIR_KEY, CONFIG_FILE, DEFAULT_IMG_DIR_BASE, IMG_DIR_BASE_KEY } from '../../shared/contract';
 import { DEFAULT_CACHE_DIR } from './cache/store';
 import { expandHome } from '../../shared/paths';
+import { InvalidInputError } from './errors';
 
 export interface InvokingUser {
   name?: string;
@@ -37,26 +38,91 @@ function readPasswd(passwdFile: string): PasswdEntry[] {
   const entries: PasswdEntry[] = [];
   for (const line of text.split('\n')) {
     const f = line.split(':');
-    if (f.length >= 7 && /^\d+$/.test(f[2]!) && /^\d+$/.test(f[3]!)) entries.push({ name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), home: f[5]! });
+    if (f.length >= 7 && /^\d+$/.test(f[2]!) && /^\d+$/.test(f[3]!)) {
+      entries.push({ name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), home: f[5]! });
+    }
   }
   return entries;
 }
 
 /**
- * The user who ran makeimg: SUDO_USER (sudo) or PKEXEC_UID (pkexec) looked up
- * in the passwd file, else the current user with $HOME.
+ * The user who ran makeimg. PKEXEC_UID wins: pkexec sets it and clears the
+ * rest of the environment, so it cannot be injected (and a SUDO_USER next to
+ * it can: `pkexec env SUDO_USER=...`). SUDO_USER counts only without pkexec
+ * and when SUDO_UID names the same user. Else the current user with $HOME.
  */
 export function invokingUser(env: NodeJS.ProcessEnv, passwdFile = '/etc/passwd'): InvokingUser {
-  const sudoUser = env.SUDO_USER;
   const pkexecUid = env.PKEXEC_UID;
-  if (sudoUser || pkexecUid) {
-    const entries = readPasswd(passwdFile);
-    const entry = sudoUser
-      ? entries.find((e) => e.name === sudoUser)
-      : entries.find((e) => e.uid === Number(pkexecUid));
-    if (entry) return { name: entry.name, uid: entry.uid, gid: entry.gid, home: entry.home };
+  const sudoUser = env.SUDO_USER;
+  let entry: PasswdEntry | undefined;
+  if (pkexecUid !== undefined) {
+    if (/^\d+$/.test(pkexecUid)) entry = readPasswd(passwdFile).find((e) => e.uid === Number(pkexecUid));
+  } else if (sudoUser && env.SUDO_UID !== undefined && /^\d+$/.test(env.SUDO_UID)) {
+    entry = readPasswd(passwdFile).find((e) => e.name === sudoUser && e.uid === Number(env.SUDO_UID));
   }
+  if (entry) return { name: entry.name, uid: entry.uid, gid: entry.gid, home: entry.home };
   return { home: env.HOME || '/root', uid: process.getuid?.(), gid: process.getgid?.() };
+}
+
+/** The user's primary and supplementary groups (from /etc/group), as the user's processes have them. */
+function groupsOf(user: InvokingUser, groupFile = '/etc/group'): number[] {
+  const groups = new Set<number>([user.gid ?? user.uid!]);
+  let text = '';
+  try {
+    text = readFileSync(groupFile, 'utf8');
+  } catch {
+    // no supplementary groups
+  }
+  for (const line of text.split('\n')) {
+    const f = line.split(':');
+    if (user.name && f.length >= 4 && /^\d+$/.test(f[2]!) && f[3]!.split(',').includes(user.name)) groups.add(Number(f[2]));
+  }
+  return [...groups];
+}
+
+/** makeimg.conf is a few lines; anything bigger is not one. */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+
+/**
+ * The text of `file` as `user` could read it, or undefined when it does not
+ * exist. Root opens it with the user's effective ids (a link to a file only
+ * root can read fails as it would for the user), never blocking (O_NONBLOCK:
+ * a FIFO is refused, not waited on); only a regular file of at most
+ * MAX_CONFIG_BYTES is read.
+ */
+export function readConfigAs(user: InvokingUser, file: string): string | undefined {
+  const asOther = process.geteuid?.() === 0 && user.uid !== undefined && user.uid !== 0;
+  let fd: number;
+  const savedGroups = asOther ? process.getgroups!() : [];
+  try {
+    if (asOther) {
+      process.setgroups!(groupsOf(user));
+      process.setegid!(user.gid ?? user.uid!);
+      process.seteuid!(user.uid!);
+    }
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new InvalidInputError(`cannot read ${file}${user.name ? ` as ${user.name}` : ''}: ${code === 'EACCES' ? 'permission denied' : code}`);
+  } finally {
+    if (asOther) {
+      process.seteuid!(0);
+      process.setegid!(0);
+      process.setgroups!(savedGroups);
+    }
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new InvalidInputError(`${file} is not a regular file`);
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    if (length > MAX_CONFIG_BYTES) throw new InvalidInputError(`${file} is larger than ${MAX_CONFIG_BYTES} bytes: not a makeimg.conf`);
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Strip one level of matching shell quotes. */
@@ -66,29 +132,44 @@ function unquote(value: string): string {
 }
 
 /**
- * The `key=...` value (default img_dir_base) of a makeimg.conf text
- * (shell-style `key=value` lines, `#` comments, optional quotes), or undefined.
+ * The `key` value (default img_dir_base) of a makeimg.conf text, or
+ * undefined. Parsed like the original makeimg's bashlib cfg_parse:
+ * `key = value` lines, keys case-insensitive, spaces around `=` trimmed, `#`
+ * comment lines and inline ` # comments` dropped, one level of quotes
+ * removed; the last line wins.
  */
 export function parseConfig(text: string, key = IMG_DIR_BASE_KEY): string | undefined {
   let value: string | undefined;
   for (const raw of text.split('\n')) {
-    const line = raw.trim();
+    const line = raw.replace(/\r$/, '').trim();
     if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (m && m[1] === key) value = unquote(m[2]!.trim());
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m || m[1]!.toLowerCase() !== key.toLowerCase()) continue;
+    value = unquote(stripInlineComment(m[2]!).trim());
   }
   return value || undefined;
+}
+
+/** `value # note` -> `value`; a `#` inside quotes or without a space before it stays. */
+function stripInlineComment(value: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '#' && i > 0 && /\s/.test(value[i - 1]!)) {
+      return value.slice(0, i);
+    }
+  }
+  return value;
 }
 
 /** The invoking user's makeimg.conf value of `key`, with where it came from. */
 function configValue(key: string, user: InvokingUser): { value?: string; configFile: string } {
   const configFile = path.join(user.home, CONFIG_FILE);
-  let text: string | undefined;
-  try {
-    text = readFileSync(configFile, 'utf8');
-  } catch {
-    text = undefined;
-  }
+  const text = readConfigAs(user, configFile);
   return { value: text === undefined ? undefined : parseConfig(text, key), configFile };
 }
 

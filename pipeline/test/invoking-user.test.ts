@@ -16,6 +16,11 @@ import { TINY } from './support/projects';
 import { REPO, runMakeimg } from './support/run-makeimg';
 
 const USER = 'makeimg-test';
+const OTHER = 'makeimg-denied';
+
+function uidOf(user: string): string {
+  return execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim();
+}
 
 describe('makeimg config of the invoking user (pkexec, sudo)', function () {
   this.timeout(60_000);
@@ -59,11 +64,36 @@ describe('makeimg config of the invoking user (pkexec, sudo)', function () {
 
   it('reads it through SUDO_USER, and the argument still wins', async () => {
     const [viaSudo, argument] = await withConfig(async () => [
-      await runMakeimg(['check', '--directory', project], { env: { SUDO_USER: USER, HOME: '/root' } }),
-      await runMakeimg(['check', '--directory', project, '/srv/elsewhere'], { env: { SUDO_USER: USER } }),
+      await runMakeimg(['check', '--directory', project], { env: { SUDO_USER: USER, SUDO_UID: uidOf(USER), HOME: '/root' } }),
+      await runMakeimg(['check', '--directory', project, '/srv/elsewhere'], { env: { SUDO_USER: USER, SUDO_UID: uidOf(USER) } }),
     ]);
     assert.equal(viaSudo.code, EXIT.OK, viaSudo.stderr);
     assert.match(viaSudo.stdout, new RegExp(`^img_path: +${path.join(home, 'configured-images', 'tiny.tar.gz')}$`, 'm'));
     assert.match(argument.stdout, /^img_dir_base: \/srv\/elsewhere \(argument\)$/m);
+  });
+
+  it("a pkexec caller cannot inject SUDO_USER to get another user's config (PKEXEC_UID wins)", async () => {
+    const otherHome = execFileSync('getent', ['passwd', OTHER], { encoding: 'utf8' }).split(':')[5]!;
+    const otherConfig = path.join(otherHome, '.config/makeimg.conf');
+    await fs.mkdir(path.dirname(otherConfig), { recursive: true });
+    await fs.writeFile(otherConfig, 'img_dir_base=/other-users-images\n');
+    try {
+      const r = await withConfig(() => spawnSync('setpriv', [
+        `--reuid=${USER}`, `--regid=${USER}`, '--init-groups',
+        'pkexec', '--disable-internal-agent', '/usr/bin/env', `SUDO_USER=${OTHER}`, `SUDO_UID=${uidOf(OTHER)}`,
+        process.execPath, path.join(REPO, 'dist/makeimg.js'), 'check', '--directory', project,
+      ], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home } }));
+      assert.equal(r.status, EXIT.OK, r.stdout + r.stderr);
+      assert.doesNotMatch(r.stdout, /other-users-images/);
+      assert.match(r.stdout, new RegExp(`^img_dir_base: ${path.join(home, 'configured-images')} \\(config\\)$`, 'm'));
+    } finally {
+      await fs.rm(otherConfig, { force: true });
+    }
+  });
+
+  it('SUDO_USER counts only with the matching SUDO_UID', async () => {
+    const r = await withConfig(() => runMakeimg(['check', '--directory', project], { env: { SUDO_USER: USER, SUDO_UID: '0', HOME: '/nonexistent' } }));
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    assert.match(r.stdout, /^img_dir_base: .* \(default\)$/m);
   });
 });

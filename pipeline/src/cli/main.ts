@@ -9,6 +9,7 @@ import { parseCommandLine, UsageError, type ParsedCommandLine } from './command-
 import { outputMode, PROGRESS_MODES, type ProgressMode } from './output-mode';
 import { DEFAULT_VERB, VERBS } from './verbs';
 import { version } from '../version';
+import { InvalidInputError } from '../errors';
 
 function progressMode(values: ParsedCommandLine['values']): ProgressMode {
   if (values.json) return 'json';
@@ -18,8 +19,12 @@ function progressMode(values: ParsedCommandLine['values']): ProgressMode {
   return p as ProgressMode;
 }
 
-/** One line on stderr (and, for a reader of events, an error and a result event): never the whole help. */
-function usageError(e: UsageError, argv: string[]): number {
+/**
+ * One line on stderr (and, for a reader of events, an error and a result
+ * event): never the whole help. Also for input refused before anything ran
+ * (e.g. a makeimg.conf the invoking user cannot read).
+ */
+function usageError(e: UsageError | InvalidInputError, argv: string[]): number {
   process.stderr.write(`makeimg: ${e.message}\n`);
   if (argv.includes('--json') || argv.includes('--progress=json')) {
     process.stdout.write(encodeEvent({ type: 'error', message: e.message }));
@@ -51,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return await verb.run({ values, positionals: parsed.positionals, command: parsed.command, srcDir, output, stdout: process.stdout, stderr: process.stderr, env: process.env });
   } catch (e) {
     if (e instanceof UsageError) return usageError(e, argv);
+    if (e instanceof InvalidInputError) return usageError(e, argv);
     throw e;
   }
 }

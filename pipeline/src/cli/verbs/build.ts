@@ -48,7 +48,9 @@ What do_install downloads or reads elsewhere is NOT in the key: use --no-cache o
   streams: true,
   async run(ctx) {
     const epoch = sourceDateEpoch(ctx.values['source-date-epoch'], ctx.env);
+    // The invoking user's config first, before anything that can block or be cancelled.
     const base = resolveImgDirBase(ctx.positionals[0], ctx.srcDir, ctx.env);
+    const cacheDir = resolveCacheDir(typeof ctx.values['cache-dir'] === 'string' ? ctx.values['cache-dir'] : undefined, ctx.srcDir, ctx.env);
     const cancellation = watchCancellation({ watchStdin: ctx.output.json });
     try {
       const { emit } = eventSink(ctx.output, ctx.stdout, ctx.stderr, process.cwd());
@@ -59,7 +61,7 @@ What do_install downloads or reads elsewhere is NOT in the key: use --no-cache o
         force: ctx.values.force === true,
         strict: ctx.values.strict === true,
         cache: {
-          dir: resolveCacheDir(typeof ctx.values['cache-dir'] === 'string' ? ctx.values['cache-dir'] : undefined, ctx.srcDir, ctx.env),
+          dir: cacheDir,
           refresh: ctx.values['no-cache'] === true,
           maxAgeMs: durationOption(ctx.values['cache-max-age'], '--cache-max-age'),
           limitBytes: DEFAULT_CACHE_LIMIT,
