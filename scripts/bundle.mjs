@@ -29,6 +29,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  // The container drivers (pipeline/src/confine/drivers/*.bash) are imported as text.
+  loader: { '.bash': 'text' },
 };
 
 mkdirSync(out, { recursive: true });

@@ -16,7 +16,8 @@ import { evaluateImage } from '../src/stages/evaluate';
 import { runInstall, runPostinstall } from '../src/stages/hooks';
 import { imagePaths } from '../src/image-paths';
 import { failingReport, locateFailure, parseErrReport } from '../src/confine/err-reports';
-import { originalsFile, ORIGINALS_PATH } from '../src/confine/postinstall-lines';
+import { originalsFile } from '../src/confine/postinstall-lines';
+import { ORIGINALS_PATH } from '../src/confine/control-dir';
 import { project, Scratch, tinyProject } from './support/projects';
 import { errorEvent, runMakeimg } from './support/run-makeimg';
 

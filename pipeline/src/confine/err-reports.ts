@@ -1,5 +1,6 @@
 /**
  * Where a hook failed. Both hook drivers run with `set -eE` and an ERR trap
+ * (drivers/common.bash)
  * that writes, for each failing command, its status, subshell level and
  * call stack (function, file, line per frame) as a marked line on a copy of
  * stderr. The host keeps those lines out of the hook's output, picks the
@@ -22,26 +23,6 @@ export interface ErrReport {
   /** $BASH_SUBSHELL: 0 in the hook's own shell. */
   subshell: number;
   frames: Frame[];
-}
-
-/**
- * Bash for the ERR trap of the hook drivers (set -eE): one line
- * `MARKER<TAB>status<TAB>subshell(<TAB>func<TAB>file<TAB>line)*` per failing
- * command, on a copy of the original stderr (a hook's own `2>/dev/null` does
- * not hide it).
- */
-export function errTrapScript(marker: string): string {
-  if (!/^[\w-]+$/.test(marker)) throw new Error(`unsafe ERR report marker: ${marker}`);
-  return `exec {__makeimg_report}>&2
-__makeimg_on_err() {
-  local status=$1 line=$2 subshell=$3 i frames=
-  for (( i = 1; i < \${#FUNCNAME[@]}; i++ )); do
-    if (( i > 1 )); then line=\${BASH_LINENO[i-1]}; fi
-    frames+=$'\\t'"\${FUNCNAME[i]}"$'\\t'"\${BASH_SOURCE[i]}"$'\\t'"$line"
-  done
-  printf '%s\\t%s\\t%s%s\\n' ${marker} "$status" "$subshell" "$frames" >&$__makeimg_report
-}
-trap '__makeimg_on_err "$?" "$LINENO" "$BASH_SUBSHELL"' ERR`;
 }
 
 /** The report of a stderr line written by the trap, or undefined for any other line. */
@@ -139,13 +120,22 @@ export function errReportCollector(marker: string, onLine: LineSink): {
   reports: ErrReport[];
   /** The hook's last non-empty stderr lines (at most 3, each cut at 300 characters). */
   stderrTail: string[];
+  /** The driver said the hook returned (drivers/common.bash __makeimg_hook_done). */
+  hookReturned: () => boolean;
 } {
   const reports: ErrReport[] = [];
   const stderrTail: string[] = [];
+  const done = `${marker}\tdone`;
+  let returned = false;
   return {
     reports,
     stderrTail,
+    hookReturned: () => returned,
     onLine: (stream, text) => {
+      if (stream === 'stderr' && text === done) {
+        returned = true;
+        return;
+      }
       const report = stream === 'stderr' ? parseErrReport(text, marker) : undefined;
       if (report) {
         if (reports.push(report) > MAX_REPORTS) reports.shift();

@@ -19,15 +19,37 @@
 import type { Place } from '../../../shared/contract';
 import { systemdIsPid1 } from '../host';
 
-/** Where the control directory (driver scripts, reports) appears in a container. */
-export const CONTROL_MOUNT = '/run/makeimg';
+/**
+ * The powers of the code in a container (docs/security.md):
+ * - 'none' (image.sh's top level: resolve, `makeimg check`): a user
+ *   namespace (container root is an unprivileged host uid, no capability on
+ *   the host), no network; host files it sees are read-only, the binds it
+ *   needs are idmapped so host-root-owned files read as root's.
+ * - 'installer' (do_install, do_postinstall): real root for installers
+ *   (chown, mknod of /dev nodes in the target) but without CAP_SYS_ADMIN (no
+ *   mount or remount at all, so no host file system can be mounted or made
+ *   writable), CAP_NET_RAW (the network is the host's: no sniffing) and
+ *   CAP_AUDIT_CONTROL (the audit rules are the host's).
+ */
+export type Privilege = 'none' | 'installer';
+
+/** Capabilities the hooks lose (nspawn's default set minus these). */
+export const INSTALLER_DROPPED_CAPABILITIES = ['CAP_SYS_ADMIN', 'CAP_NET_RAW', 'CAP_AUDIT_CONTROL'] as const;
+
+/** A host path bound into the container. */
+export interface Bind {
+  host: string;
+  container: string;
+  writable: boolean;
+}
 
 export interface NspawnOptions {
   place: Place;
+  privilege: Privilege;
   /** A unique machine name, so concurrent builds never share nspawn state. */
   machine: string;
-  /** Host directory with the driver script; bound at CONTROL_MOUNT (writable only in the confined host). */
-  controlDir: string;
+  /** The control directory's binds (control-dir.ts: the driver read-only, outputs as single writable files). */
+  control: Bind[];
   /** $src_dir (confined-host only). */
   srcDir?: string;
   /** $img_dir: writable in the confined host, the root in 'rootfs'. Absent while evaluating. */
@@ -42,30 +64,35 @@ export interface NspawnOptions {
 /** nspawn flags needed when systemd is not PID 1 (containers, CI): no machined, no scope, no journal. */
 export const NO_SYSTEMD_FLAGS = ['--register=no', '--keep-unit', '--link-journal=no'] as const;
 
+/** Flags of a user-namespaced container: a fresh uid range, no chown of the tree (it is the host's, read-only). */
+export const USER_NAMESPACE_FLAGS = ['--private-users=pick', '--private-users-ownership=off', '--private-network'] as const;
+
 export function nspawnArgv(o: NspawnOptions): string[] {
   const argv = ['systemd-nspawn', '--quiet', '--console=pipe', '--as-pid2', '--kill-signal=SIGKILL', `--machine=${o.machine}`];
   if (!(o.systemdIsPid1 ?? systemdIsPid1())) argv.push(...NO_SYSTEMD_FLAGS);
+  const userNamespace = o.privilege === 'none';
+  if (userNamespace) argv.push(...USER_NAMESPACE_FLAGS);
+  else argv.push(`--drop-capability=${INSTALLER_DROPPED_CAPABILITIES.join(',')}`);
+  // In a user namespace, host root's files would read as nobody's: idmapped binds show them as root's.
+  const bind = (b: Bind): string =>
+    `--bind${b.writable ? '' : '-ro'}=${bindPath(b.host)}:${bindPath(b.container)}${userNamespace ? ':idmap' : ''}`;
   if (o.place === 'confined-host') {
     if (!o.srcDir) throw new Error('confined-host needs srcDir');
     argv.push(
       '--volatile=yes',
       '--directory=/',
       '--bind-ro=/etc',
-      `--bind-ro=${bindPath(o.srcDir)}`,
+      bind({ host: o.srcDir, container: o.srcDir, writable: false }),
       `--chdir=${o.srcDir}`,
       '--resolv-conf=off',
       '--timezone=off',
-      `--bind=${bindPath(o.controlDir)}:${CONTROL_MOUNT}`,
+      ...o.control.map(bind),
     );
-    if (o.imgDir) argv.push(`--bind=${bindPath(o.imgDir)}`);
+    if (o.imgDir) argv.push(bind({ host: o.imgDir, container: o.imgDir, writable: true }));
   } else {
     if (!o.imgDir) throw new Error('rootfs needs imgDir');
-    argv.push(
-      `--directory=${o.imgDir}`,
-      '--resolv-conf=bind-host',
-      '--timezone=off',
-      `--bind-ro=${bindPath(o.controlDir)}:${CONTROL_MOUNT}`,
-    );
+    if (userNamespace) throw new Error('the rootfs runs only hooks');
+    argv.push(`--directory=${o.imgDir}`, '--resolv-conf=bind-host', '--timezone=off', ...o.control.map(bind));
   }
   for (const [k, v] of Object.entries(o.env ?? {})) argv.push(`--setenv=${k}=${v}`);
   argv.push('--', ...o.command);

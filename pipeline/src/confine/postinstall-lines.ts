@@ -10,15 +10,6 @@
  * LINENO/BASH_LINENO in them are image.sh's, and the ERR trap's frames in
  * that file (err-reports.ts) map back to image.sh.
  */
-import { IMAGE_FILE_NAME } from '../../../shared/contract';
-import { CONTROL_MOUNT } from './nspawn';
-
-/** The generated file in the control directory: named like image.sh, since bash shows its name. */
-export const ORIGINALS_FILE = IMAGE_FILE_NAME;
-/** Where the generated file is inside the rootfs. */
-export const ORIGINALS_PATH = `${CONTROL_MOUNT}/${ORIGINALS_FILE}`;
-/** Scratch file of the evaluation's definition search (inside the control directory). */
-export const NORMALISED_FILE = 'normalised';
 
 /** A function whose image.sh text is exactly its winning definition. */
 export interface OriginalDefinition {

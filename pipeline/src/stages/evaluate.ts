@@ -8,8 +8,8 @@ import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_FILE_NAME } from '../../../shared/contract';
 import type { LineSink } from '../../../shared/process';
-import { DESCRIPTION_FILE, runDriver, withControlDir } from '../confine/control-dir';
-import { evaluationScript, SYNTAX_ERROR_STATUS } from '../confine/driver-scripts';
+import { ControlDir, runDriver, UntrustedOutputError } from '../confine/control-dir';
+import { evaluationDriver, SYNTAX_ERROR_STATUS } from '../confine/driver-scripts';
 import { CancelledError, describeEnd, InvalidInputError } from '../errors';
 import { validateImageText } from '../validate';
 import type { OriginalDefinition } from '../confine/postinstall-lines';
@@ -47,6 +47,10 @@ function parseDescription(data: Buffer, imageFile: string): ImageDescription {
   const fields = data.toString('utf8').split('\0');
   fields.pop(); // the text ends with a NUL
   const d: ImageDescription = { imageFile, arrays: {}, hooks: {}, variables: {}, functions: {}, definitions: '', originals: [] };
+  if (fields[fields.length - 1] !== 'end') throw new IncompleteDescriptionError();
+  // do_postinstall's text: every declaration, then every function, in the order bash printed them.
+  const declarations: string[] = [];
+  const bodies: string[] = [];
   let i = 0;
   const next = (): string => {
     if (i >= fields.length) throw new Error('truncated image description');
@@ -72,13 +76,18 @@ function parseDescription(data: Buffer, imageFile: string): ImageDescription {
       const file = next();
       d.hooks[name] = { line, file };
     } else if (tag === 'variable') {
+      // bash's `declare -p` / `declare -f` output, one trailing newline each
       const name = next();
-      d.variables[name] = next();
+      const text = next().replace(/\n$/, '');
+      d.variables[name] = text;
+      declarations.push(text);
     } else if (tag === 'body') {
       const name = next();
-      d.functions[name] = next();
-    } else if (tag === 'definitions') {
-      d.definitions = next();
+      const text = next().replace(/\n$/, '');
+      d.functions[name] = text;
+      bodies.push(text);
+    } else if (tag === 'end') {
+      break;
     } else if (tag === 'original') {
       const name = next();
       const line = Number(next());
@@ -87,8 +96,15 @@ function parseDescription(data: Buffer, imageFile: string): ImageDescription {
       throw new Error(`unexpected field in image description: ${tag}`);
     }
   }
+  d.definitions = [...declarations, ...bodies].map((t) => `${t}\n`).join('');
   return d;
 }
+
+/** The evaluation did not reach the end of its description (image.sh's top level exited). */
+class IncompleteDescriptionError extends Error {}
+
+/** Bounds what the host reads from the container (definitions of 240,000 variables are ~10 MB). */
+const MAX_DESCRIPTION_BYTES = 256 * 1024 * 1024;
 
 export interface EvaluateOptions {
   signal: AbortSignal;
@@ -132,9 +148,10 @@ export async function evaluateImage(srcDir: string, opts: EvaluateOptions): Prom
   // Bash would fail on these in ways that name neither the file nor the cause.
   const [problem] = text === undefined ? [] : validateImageText(text);
   if (problem) throw new InvalidInputError(problem.message, imageFile, problem.line);
-  return withControlDir(async (controlDir) => {
+  return ControlDir.use(async (control) => {
+    await control.addOutput('description');
     const stderr: string[] = [];
-    const result = await runDriver(evaluationScript(srcDir), { place: 'confined-host', controlDir, srcDir }, {
+    const result = await runDriver(evaluationDriver(srcDir), control, { place: 'confined-host', privilege: 'none', srcDir }, {
       signal: opts.signal,
       onLine: (stream, text) => {
         if (stream === 'stderr') stderr.push(text);
@@ -145,17 +162,19 @@ export async function evaluateImage(srcDir: string, opts: EvaluateOptions): Prom
     if (result.kind === 'failed' && result.exitCode === SYNTAX_ERROR_STATUS) {
       throw new InvalidInputError(`${IMAGE_FILE_NAME} has a syntax error`, imageFile, syntaxErrorLine(stderr, imageFile));
     }
-    let data: Buffer;
-    try {
-      data = await fs.readFile(path.join(controlDir, DESCRIPTION_FILE));
-    } catch {
-      const how = describeEnd(result);
-      throw new InvalidInputError(
-        `${IMAGE_FILE_NAME} stopped while being evaluated (${how}); its top level must not exit or fail fatally` +
+    const stopped = (): InvalidInputError =>
+      new InvalidInputError(
+        `${IMAGE_FILE_NAME} stopped while being evaluated (${describeEnd(result)}); its top level must not exit or fail fatally` +
           (stderr.length ? `: ${stderr[stderr.length - 1]}` : ''),
         imageFile,
       );
+    if (result.kind !== 'ok') throw stopped();
+    try {
+      return parseDescription(await control.readOutput('description', MAX_DESCRIPTION_BYTES), imageFile);
+    } catch (e) {
+      if (e instanceof IncompleteDescriptionError) throw stopped();
+      if (e instanceof UntrustedOutputError) throw new InvalidInputError(`${IMAGE_FILE_NAME} could not be evaluated: ${e.message}`, imageFile);
+      throw e;
     }
-    return parseDescription(data, imageFile);
   });
 }

@@ -11,13 +11,13 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DO_INSTALL, DO_POSTINSTALL } from '../../../shared/contract';
 import type { LineSink, ProcessOutcome } from '../../../shared/process';
-import { runDriver, withControlDir } from '../confine/control-dir';
-import { installScript, postinstallScript } from '../confine/driver-scripts';
+import { ControlDir, ORIGINALS_PATH, runDriver } from '../confine/control-dir';
+import { installDriver, postinstallDriver } from '../confine/driver-scripts';
 import { errReportCollector, failingReport, locateFailure, newErrMarker, type ErrReport } from '../confine/err-reports';
 import { CancelledError, describeEnd, StageFailedError } from '../errors';
 import type { ImageDescription } from './evaluate';
 import type { ImagePaths } from '../image-paths';
-import { ORIGINALS_FILE, ORIGINALS_PATH, originalsFile } from '../confine/postinstall-lines';
+import { originalsFile } from '../confine/postinstall-lines';
 
 export interface HookContext {
   srcDir: string;
@@ -43,18 +43,32 @@ function hookFailed(
   return new StageFailedError(`${hook} failed (${describeEnd(r)})${where}${cause}`, at.imageFile, failure.line ?? at.hookLine);
 }
 
+/** The driver ended with status 0 but the hook never returned: image.sh's top level (or the hook) ran `exit 0`. */
+function hookDidNotRun(hook: string, description: ImageDescription): StageFailedError {
+  return new StageFailedError(
+    `${hook} did not run to its end: the driver exited with status 0 before ${hook} returned ` +
+      `(an \`exit\` at image.sh's top level or in ${hook}?); makeimg does not take that for a finished ${hook}`,
+    description.imageFile,
+    description.hooks[hook]?.line,
+  );
+}
+
 export async function runInstall(ctx: HookContext): Promise<void> {
   const { srcDir, paths, description } = ctx;
-  await withControlDir(async (controlDir) => {
+  await ControlDir.use(async (control) => {
     const errMarker = newErrMarker();
     const output = errReportCollector(errMarker, ctx.onLine);
     const result = await runDriver(
-      installScript({ srcDir, imgDir: paths.imgDir, imgPath: paths.imgPath, errMarker }),
-      { place: 'confined-host', controlDir, srcDir, imgDir: paths.imgDir, env: ctx.env },
+      installDriver({ srcDir, imgDir: paths.imgDir, imgPath: paths.imgPath, errMarker }),
+      control,
+      { place: 'confined-host', privilege: 'installer', srcDir, imgDir: paths.imgDir, env: ctx.env },
       { signal: ctx.signal, onLine: output.onLine },
     );
     if (result.kind === 'cancelled') throw new CancelledError(`during ${DO_INSTALL}`);
-    if (result.kind === 'ok') return;
+    if (result.kind === 'ok') {
+      if (!output.hookReturned()) throw hookDidNotRun(DO_INSTALL, description);
+      return;
+    }
     // The confinement binds $src_dir at its own path: bash knows image.sh by its real name.
     throw hookFailed(DO_INSTALL, result, output, {
       imageFile: description.imageFile,
@@ -100,17 +114,17 @@ export async function runPostinstall(ctx: HookContext): Promise<void> {
       hook?.line,
     );
   }
-  await withControlDir(async (controlDir) => {
+  await ControlDir.use(async (control) => {
     const originals = originalsFile(description.originals);
-    if (originals !== undefined) await fs.writeFile(path.join(controlDir, ORIGINALS_FILE), originals, { mode: 0o600 });
     const errMarker = newErrMarker();
     const output = errReportCollector(errMarker, ctx.onLine);
     const cleanUp = await resolvConfPlaceholder(paths.imgDir);
     let result: ProcessOutcome;
     try {
       result = await runDriver(
-        postinstallScript({ definitions: description.definitions, withOriginals: originals !== undefined, errMarker }),
-        { place: 'rootfs', controlDir, imgDir: paths.imgDir, env: ctx.env },
+        postinstallDriver({ definitions: description.definitions, originals, errMarker }),
+        control,
+        { place: 'rootfs', privilege: 'installer', imgDir: paths.imgDir, env: ctx.env },
         { signal: ctx.signal, onLine: output.onLine },
       );
     } finally {
@@ -124,5 +138,6 @@ export async function runPostinstall(ctx: HookContext): Promise<void> {
         hookLine: hook?.line,
       });
     }
+    if (!output.hookReturned()) throw hookDidNotRun(DO_POSTINSTALL, description);
   });
 }

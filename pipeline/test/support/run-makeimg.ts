@@ -12,6 +12,7 @@ import { bundleForOtherUsers } from '../../../shared/test/support/bundle-for-use
 export const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'pipeline/src/cli/main.ts');
 const TSX = pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+const TEXT_FILES = path.join(REPO, 'scripts/text-files.cjs');
 
 export interface MakeimgResult {
   code: number | null;
@@ -42,7 +43,7 @@ const BUNDLE = path.join(REPO, 'dist/makeimg.js');
 export function startMakeimg(args: string[], opts: MakeimgOptions = {}): RunningMakeimg {
   // Another user may not be able to enter the checkout: give them a public bundle.
   const command = opts.asUid === undefined
-    ? (opts.bundled ? [process.execPath, BUNDLE, ...args] : [process.execPath, '--import', TSX, CLI, ...args])
+    ? (opts.bundled ? [process.execPath, BUNDLE, ...args] : [process.execPath, '--require', TEXT_FILES, '--import', TSX, CLI, ...args])
     : [process.execPath, bundleForOtherUsers(CLI), ...args];
   const argv = opts.asUid === undefined
     ? command

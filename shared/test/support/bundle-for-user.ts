@@ -37,6 +37,7 @@ export function bundleForOtherUsers(entry: string): string {
     out = join(publicDir(), basename(entry).replace(/\.ts$/, '.js'));
     buildSync({
       entryPoints: [entry], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
+      loader: { '.bash': 'text' },
       // As scripts/bundle.mjs: web-tree-sitter reads import.meta.url, which CJS lacks.
       define: { 'import.meta.url': '__bundleFileUrl' },
       banner: { js: 'const __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
