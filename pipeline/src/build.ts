@@ -22,7 +22,7 @@ import { CancelledError, InvalidInputError, isAbortError, OutputExistsRefusal, S
 import { evaluateImage, type ImageDescription } from './stages/evaluate';
 import { runInstall, runPostinstall } from './stages/hooks';
 import { checkHost } from './host';
-import { checkImageSubdirectories, checkImgDirBase, checkNameLengths, createImageDir, forcedPaths, imagePaths, refuseExisting, sweepLeftovers, takeLease, type ImageLease, type ImagePaths } from './image-paths';
+import { checkImageSubdirectories, checkImgDirBase, checkNameLengths, createImageDir, forcedPaths, publicImageMode, imagePaths, refuseExisting, sweepLeftovers, takeLease, type ImageLease, type ImagePaths } from './image-paths';
 import { createImgDirBase, handOver, publishDirectory, removeTree, type Owner } from './outputs';
 import { removeStaleControlDirs } from './confine/control-dir';
 import { filePairs, validateDescription } from './validate';
@@ -128,13 +128,15 @@ export async function build(o: BuildOptions): Promise<number> {
     // img_name's own directories (sub/x.tar.gz): created inside img_dir_base, the user's too.
     await createImgDirBase(path.dirname(paths.imgPath), o.owner);
     lease = await takeLease(paths);
-    await createImageDir(paths);
+    await createImageDir(paths, o.owner?.uid);
     created = paths;
     const hookContext = { srcDir: o.srcDir, paths, description, env, signal: o.signal };
 
     const pre = filePairs(description, 'preinstall');
     const install = async (): Promise<void> => {
       await runInstall({ ...hookContext, onLine: logTo('install') });
+      // The install stage's tree (and its cache entry) has the usual root mode.
+      await publicImageMode(paths.imgDir);
       if (plan.kind === 'miss') {
         await saveInstall(plan, paths.imgDir, { imageFile: description.imageFile, version: version() }, o.signal, say('install'), warn('install'));
       }
@@ -171,6 +173,7 @@ export async function build(o: BuildOptions): Promise<number> {
       });
     }
 
+    await publicImageMode(paths.imgDir);
     // The report reads the tree being archived (one walk alongside tar, which also gives the progress total).
     let bytes: number;
     let scanning: ReturnType<typeof scanTree>;

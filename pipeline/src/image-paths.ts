@@ -4,7 +4,7 @@
  * overwrites); with --force a finished image is replaced once the new one is
  * complete, and a kept working directory is removed first.
  */
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { classifyImageName, IMG_DIR_BASE_KEY, imageDirFor } from '../../shared/contract';
 import { temporaryPathFor, temporaryPrefix } from './archive/output';
@@ -166,9 +166,50 @@ export async function checkImgDirBase(base: string): Promise<void> {
 }
 
 /** Create $img_dir (must not exist: a concurrent build loses here). img_dir_base exists already (outputs.ts). */
-export async function createImageDir(p: ImagePaths): Promise<void> {
+/**
+ * The directory $img_dir is created in must belong to root or `ownerUid`
+ * (the invoking user) and not be writable by anyone else unless sticky (as
+ * /tmp): otherwise another user could rename $img_dir and put a link in its
+ * place while root builds in it.
+ */
+export async function checkImgDirParent(dir: string, ownerUid: number | undefined): Promise<void> {
+  const handle = await fs.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
-    await fs.mkdir(p.imgDir, { mode: 0o755 });
+    const st = await handle.stat();
+    const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
+    if (st.uid !== 0 && st.uid !== ownerUid) {
+      throw new InvalidInputError(
+        `${dir} belongs to uid ${st.uid}, neither root nor you: it could swap the image directory during the build; use a directory of your own as ${IMG_DIR_BASE_KEY}`,
+      );
+    }
+    if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) {
+      throw new InvalidInputError(
+        `${dir} is writable by other users (mode ${mode}) and not sticky: they could swap the image directory during the build; use a directory only you can write as ${IMG_DIR_BASE_KEY} (chmod go-w)`,
+      );
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** While preinstall and do_install run, $img_dir is root's alone: others cannot look into (or under) a half-built rootfs. */
+const PRIVATE_MODE = 0o700;
+
+/**
+ * The image's root gets the usual 0755 once do_install is done (it is
+ * cached, archived or published with that mode), unless the hook chose
+ * another mode itself.
+ */
+export async function publicImageMode(imgDir: string): Promise<void> {
+  const st = await fs.lstat(imgDir);
+  if (st.isDirectory() && (st.mode & 0o7777) === PRIVATE_MODE) await fs.chmod(imgDir, 0o755);
+}
+
+/** $img_dir, private (checkImgDirParent first); it must not exist: a concurrent build loses here. */
+export async function createImageDir(p: ImagePaths, ownerUid: number | undefined): Promise<void> {
+  await checkImgDirParent(path.dirname(p.imgDir), ownerUid);
+  try {
+    await fs.mkdir(p.imgDir, { mode: PRIVATE_MODE });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new InvalidInputError(`the working directory ${p.imgDir} already exists (another build of this image is running?); makeimg never overwrites`);

@@ -7,6 +7,7 @@
  * is untouched.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -99,5 +100,27 @@ trap 'for f in /run/makeimg*/description /run/makeimg*/*/description; do [ -e "$
       assert.ok(!text.includes(token), `the secret leaked (${how}): ${text}`);
       assert.notEqual(r.code, null, `makeimg hung or died (${how})`);
     }
+  });
+
+  it("cannot read the host's /etc/shadow at the top level", async () => {
+    const src = await tinyProject(scratch, 'shadow.tar', 'echo "shadow: $(head -c 200 /etc/shadow 2>&1 | tr -d "\\n")"\n');
+    const r = await runMakeimg(['check', '--directory', src, path.join(await scratch.dir('out'), 'img')]);
+    assert.equal(r.code, EXIT.OK, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /root:[^:]*:\d+:/, 'the shadow entries were read');
+  });
+
+  it('cannot open a raw packet socket on the host network in do_install (no CAP_NET_RAW)', async () => {
+    const src = await tinyProject(scratch, 'raw.tar', `
+eval "tiny_$(declare -f do_install)"
+do_install() {
+  tiny_do_install
+  python3 -c 'import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW)' 2>&1 | tail -n 1 > "$img_dir/etc/raw"
+}
+`);
+    const base = path.join(await scratch.dir('out'), 'img');
+    const r = await runMakeimg(['--json', '--directory', src, base]);
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    const raw = execFileSync('tar', ['-xOf', path.join(base, 'raw.tar'), './etc/raw'], { encoding: 'utf8' });
+    assert.match(raw, /PermissionError|Operation not permitted/);
   });
 });
