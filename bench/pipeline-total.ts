@@ -10,7 +10,10 @@
  * The difference to the first is makeimg's price (evaluation in a container,
  * checks, confinement, node start-up).
  *
- * Run as root after `npm run build`: node --import tsx bench/pipeline-total.ts [--runs N]
+ * Run as root after `npm run build`:
+ *   node --import tsx bench/pipeline-total.ts [--runs N] [--compare OTHER/dist/makeimg.js]
+ * --compare times another bundle in the same run (e.g. a build of the
+ * previous commit: the cost of a change to the pipeline, side by side).
  */
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -24,9 +27,13 @@ const REPO = path.resolve(__dirname, '..');
 const TINY = path.join(REPO, 'examples/tiny');
 const MAKEIMG = path.join(REPO, 'dist/makeimg.js');
 
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
 function runs(): number {
-  const i = process.argv.indexOf('--runs');
-  return i > 0 ? Number(process.argv[i + 1]) : 7;
+  return Number(option('--runs') ?? 7);
 }
 
 function bash(script: string, env: Record<string, string> = {}): void {
@@ -86,6 +93,12 @@ async function main(): Promise<void> {
   await time('makeimg (dist/makeimg.js)', n, (out) => {
     execFileSync(process.execPath, [MAKEIMG, out], { cwd: TINY, stdio: 'ignore' });
   });
+  const other = option('--compare');
+  if (other) {
+    await time(`makeimg (${path.relative(process.cwd(), other)})`, n, (out) => {
+      execFileSync(process.execPath, [path.resolve(other), out], { cwd: TINY, stdio: 'ignore' });
+    });
+  }
   await time('by hand, hooks in systemd-nspawn', n, (out) => byHand(TINY, out, true));
   await time('by hand, unconfined (chroot)', n, (out) => byHand(TINY, out, false));
   await time('node start-up alone (--version)', n, () => {
