@@ -23,7 +23,8 @@ function uidOf(user: string): string {
 }
 
 describe('makeimg config of the invoking user (pkexec, sudo)', function () {
-  this.timeout(60_000);
+  // Two confined `check` runs per test: on a loaded 2-core machine each can take half a minute.
+  this.timeout(180_000);
   let home: string;
   let project: string;
   let configFile: string;
