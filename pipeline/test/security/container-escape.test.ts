@@ -45,7 +45,8 @@ function assertHostUntouched(marker: string): void {
 }
 
 describe('security: image.sh cannot change the host (real systemd-nspawn)', function () {
-  this.timeout(120_000);
+  // Up to three confined runs per test: minutes on a loaded 2-core machine.
+  this.timeout(300_000);
   const scratch = Scratch.forRootSuite();
   const marker = (): string => `makeimg-sec-${randomBytes(4).toString('hex')}`;
 
