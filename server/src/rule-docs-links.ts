@@ -4,7 +4,7 @@
  *
  * Choice: when package.json names a `repository` on the web, an absolute
  * URL of the page there (it renders the markdown, and works in every
- * editor and remote window). Without one (today), a file URL of the page
+ * editor and remote window). Without one, a file URL of the page
  * inside the installed extension (the VSIX ships docs/rules/): it always
  * matches the installed version and needs no network. The server bundle
  * lives in dist/, so the extension's root is its parent.

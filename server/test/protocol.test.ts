@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { LspTestClient, messageOf, REPO_ROOT, summarize } from './support/lsp-client';
 import { serverForSuite } from './support/suite';
 
@@ -39,11 +39,15 @@ describe('language server over stdio (dist/server.js)', function () {
     session.client.open(uri, 'echo no hooks here\n');
     const { diagnostics } = await session.client.diagnostics(uri, 1);
     assert.deepEqual(summarize(diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
+    // package.json's `repository` (a web URL): the page there; without one, the page inside the installed extension.
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { repository?: string | { url?: string } };
+    const repository = (typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url)?.replace(/^git\+/, '').replace(/\.git$/, '');
     for (const d of diagnostics) {
-      const href = d.codeDescription?.href ?? '';
-      // No package.json `repository` yet: the page inside the installed extension (here: the repository's docs/rules).
-      assert.equal(href, pathToFileURL(join(REPO_ROOT, 'docs', 'rules', `${String(d.code)}.md`)).href);
-      assert.match(readFileSync(fileURLToPath(href), 'utf8'), new RegExp(`^# ${String(d.code)}$`, 'm'));
+      const page = join(REPO_ROOT, 'docs', 'rules', `${String(d.code)}.md`);
+      const expected = repository?.startsWith('https://') ? `${repository}/blob/HEAD/docs/rules/${String(d.code)}.md` : pathToFileURL(page).href;
+      assert.equal(d.codeDescription?.href, expected);
+      // The page exists (in the repository and in the VSIX, which ships docs/rules).
+      assert.match(readFileSync(page, 'utf8'), new RegExp(`^# ${String(d.code)}$`, 'm'));
     }
   });
 
@@ -62,6 +66,8 @@ describe('language server over stdio (dist/server.js)', function () {
       range: { start: { line: 2, character: 21 }, end: { line: 2, character: 62 } },
     });
     assert.deepEqual(onDst.relatedInformation?.[0].location.range, onSrc.range);
+    // One problem, counted once in Problems and its badge: the error, and a hint (not listed there) on the shorter array.
+    assert.equal(onDst.severity, 4);
   });
 
   it('follows incremental edits: a typo appears and disappears', async () => {

@@ -12,7 +12,7 @@ export const filePairLength = {
     summary:
       "`*_files_src` and `*_files_dst` of a stage have different lengths; reported on both arrays with the counts and the first unpaired element.",
     why: "Element i of a `*_files_src` array is copied to element i of its `*_files_dst` array. With different lengths a file has no destination (or a destination no source), and makeimg refuses the build at the resolve stage.",
-    howToFix: "Give every source a destination at the same index, or remove the extra element. The quick fix appends empty placeholders (`\"\"`) to the shorter array for you to fill in (MKIMG004 is reported on both arrays; they share that one fix).",
+    howToFix: "Give every source a destination at the same index, or remove the extra element. The quick fix appends empty placeholders (`\"\"`) to the shorter array for you to fill in (the problem is an error on the first unpaired element and a hint on the shorter array, so Problems counts it once; both offer that one fix).",
     example: {
       bad: "preinstall_files_src=(resolv.conf mirrorlist)\npreinstall_files_dst=(/etc/resolv.conf)",
       good: "preinstall_files_src=(resolv.conf mirrorlist)\npreinstall_files_dst=(/etc/resolv.conf /etc/pacman.d/mirrorlist)",
@@ -61,8 +61,11 @@ export const filePairLength = {
         related: [relatedTo(shorter, `${shorter.name} (${shorterCount} element${shorterCount === 1 ? '' : 's'})`)],
         data,
       });
+      // The same problem seen from the shorter array: a hint (editors show it there, with the shared quick fix),
+      // so the Problems panel and its badge count the problem once, as the error above.
       findings.push({
         range: shorter.valueRange ?? shorter.range,
+        severity: 'hint',
         message,
         related: [{ range: firstUnpaired.range, message: `first unpaired element of ${longer.name}, line ${lineOf(facts, firstUnpaired.range)}` }],
         data,

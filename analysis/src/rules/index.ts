@@ -49,7 +49,7 @@ export function findRule(code: string): Rule | undefined {
 
 /** Run one rule: its findings with the rule's code and severity. */
 export function checkRule(rule: Rule, ctx: RuleContext): Finding[] {
-  return rule.check(ctx).map((f) => ({ ...f, code: rule.code, severity: rule.severity }));
+  return rule.check(ctx).map((f) => ({ ...f, code: rule.code, severity: f.severity ?? rule.severity }));
 }
 
 export type { Finding, FixContext, FixData, RelatedInfo, Rule, RuleContext, RuleDocs, RuleFinding, RuleFix, Severity, SourceFiles, TextEdit } from './types';

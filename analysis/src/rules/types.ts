@@ -40,8 +40,8 @@ export interface Finding {
   data?: FixData;
 }
 
-/** A finding before the registry stamps the rule's code and severity on it. */
-export type RuleFinding = Omit<Finding, 'code' | 'severity'>;
+/** A finding before the registry stamps the rule's code and severity on it (`severity` only to lower it for one finding). */
+export type RuleFinding = Omit<Finding, 'code' | 'severity'> & { severity?: Severity };
 
 /** What is on disk next to the image.sh, for rules about the files it copies. */
 export interface SourceFiles {
