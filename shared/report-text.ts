@@ -94,17 +94,19 @@ export function reportFull(r: ImageReport, paint: Paint = NO_PAINT): string[] {
     if (shares.length) lines.push('', paint.heading(`Size under ${dir}`), ...chart(shares, r.totalBytes));
   }
   lines.push('', paint.heading(`${r.largest.length} largest files`), ...r.largest.map((f) => `  ${formatBytes(f.bytes).padStart(10)}  ${f.path}`));
-  const list = (title: string, items: string[]) => {
-    lines.push('', paint.heading(`${title}: ${items.length}`), ...items.map((i) => `  ${i}`));
+  const list = (title: string, items: string[], notes: string[] = []) => {
+    lines.push('', paint.heading(`${title}: ${items.length}`), ...notes.map((n) => paint.dim(`  ${n}`)), ...items.map((i) => `  ${i}`));
   };
   list('setuid files', r.setuid.map((f) => `${f.mode} ${f.uid}:${f.gid} ${f.path}`));
   list('setgid files', r.setgid.map((f) => `${f.mode} ${f.uid}:${f.gid} ${f.path}`));
   list('file capabilities', r.capabilities.map((f) => `${f.path} ${f.capabilities}`));
   list('device nodes', r.devices.map((d) => `${d.kind === 'char' ? 'c' : 'b'} ${d.major},${d.minor} ${d.path}`));
   const owners = r.unknownOwners.map((o) => `${o.kind} ${o.id}: ${count(o.entries, 'entry', 'entries')} (${o.examples.join(', ')})`);
-  if (!r.hasPasswd) owners.unshift('no /etc/passwd: uids other than 0 cannot be named');
-  if (!r.hasGroup) owners.unshift('no /etc/group: gids other than 0 cannot be named');
-  list('owners the image does not name', owners);
+  const notes = [
+    ...(r.hasPasswd ? [] : ['no /etc/passwd: uids other than 0 cannot be named']),
+    ...(r.hasGroup ? [] : ['no /etc/group: gids other than 0 cannot be named']),
+  ];
+  list('owners the image does not name', owners, notes);
   lines.push('', ...findingsSection(r, paint));
   return lines;
 }

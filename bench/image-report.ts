@@ -1,0 +1,117 @@
+/**
+ * Benchmark of issue 15's costs on a debootstrap image:
+ * 1. the build report's overhead on the archive stage: archiveImage as before
+ *    (its own size walk for the progress total) against archiveImage with
+ *    the report's scan alongside (the scan gives the total; then the report
+ *    is computed), runs interleaved; target <= 5 %;
+ * 2. makeimg: Open Image's index build (ImageSource.open) against `tar -t`
+ *    on the same file, for .tar, .tar.zst and .tar.xz; target <= 2x;
+ * 3. listing a directory once indexed (what the Explorer asks: readDirectory
+ *    resolves every child); target <= 100 ms.
+ *
+ * Run as root: node --import tsx bench/image-report.ts IMAGE.tar.zst [--runs N]
+ * IMAGE is a debootstrap image (e.g. examples/debian built: about 200 MB,
+ * 8,000 entries); it is extracted once into a temporary directory.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ImageSource } from '../client/src/image/image-source';
+import { archiveImage } from '../pipeline/src/archive/stage';
+import { readHostFacts } from '../pipeline/src/report/hygiene';
+import { buildReport } from '../pipeline/src/report/report';
+import { scanTree } from '../pipeline/src/report/scan-tree';
+import { percentile } from './support/stats';
+
+function ms(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const image = args.find((a) => !a.startsWith('--'));
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 5;
+  if (!image) throw new Error('usage: bench/image-report.ts IMAGE.tar.zst [--runs N]');
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-bench-report-'));
+  try {
+    const tree = path.join(work, 'tree');
+    await fs.mkdir(tree);
+    execFileSync('tar', ['-xpf', image, '-C', tree, '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls']);
+    const host = await readHostFacts();
+    const signal = new AbortController().signal;
+
+    // 1. Archive stage with and without the report.
+    const plain: number[] = [];
+    const withReport: number[] = [];
+    let report;
+    for (let i = 0; i < runs; i++) {
+      for (const variant of i % 2 === 0 ? ['plain', 'report'] : ['report', 'plain']) {
+        const out = path.join(work, `out-${variant}-${i}.tar.zst`);
+        const t0 = process.hrtime.bigint();
+        if (variant === 'plain') {
+          await archiveImage({ sourceDir: tree, outputPath: out, signal, onProgress: () => undefined });
+          plain.push(ms(t0));
+        } else {
+          const scanning = scanTree(tree, signal);
+          await archiveImage({
+            sourceDir: tree, outputPath: out, signal, onProgress: () => undefined,
+            treeBytes: scanning.then((s) => s.entries.reduce((n, e) => n + (e.type === 'file' ? e.size : 0), 0)),
+          });
+          report = buildReport(await scanning, { host });
+          withReport.push(ms(t0));
+        }
+        await fs.rm(out);
+      }
+    }
+    const p50 = percentile(plain, 50);
+    const r50 = percentile(withReport, 50);
+    console.log(`tree: ${report!.counts.files} files, ${report!.counts.directories} directories, ${report!.counts.symlinks} symlinks, ${(report!.totalBytes / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`archive stage (.tar.zst), median of ${runs}: without report ${p50.toFixed(0)} ms, with report ${r50.toFixed(0)} ms, overhead ${(((r50 - p50) / p50) * 100).toFixed(1)} % (target <= 5 %)`);
+    const scanOnly: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = process.hrtime.bigint();
+      buildReport(await scanTree(tree, signal), { host });
+      scanOnly.push(ms(t0));
+    }
+    console.log(`report alone (scan + checks), median: ${percentile(scanOnly, 50).toFixed(0)} ms`);
+
+    // 2. and 3. Open Image: index build against tar -t; directory listings.
+    const tarFile = path.join(work, 'image.tar');
+    execFileSync('sh', ['-c', 'zstd -dc -q "$1" > "$2"', 'sh', image, tarFile]);
+    const xzFile = path.join(work, 'image.tar.xz');
+    execFileSync('sh', ['-c', 'xz -T0 -c "$1" > "$2"', 'sh', tarFile, xzFile]);
+    for (const file of [tarFile, image, xzFile]) {
+      const tarT: number[] = [];
+      const index: number[] = [];
+      let source: ImageSource | undefined;
+      for (let i = 0; i < runs; i++) {
+        let t0 = process.hrtime.bigint();
+        const r = spawnSync('tar', ['-tf', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+        if (r.status !== 0) throw new Error(`tar -t ${file} failed`);
+        tarT.push(ms(t0));
+        t0 = process.hrtime.bigint();
+        source = await ImageSource.open(file);
+        index.push(ms(t0));
+      }
+      const t = percentile(tarT, 50);
+      const x = percentile(index, 50);
+      console.log(`index ${path.basename(file)} (${source!.entryCount} entries), median: tar -t ${t.toFixed(0)} ms, Open Image index ${x.toFixed(0)} ms, ratio ${(x / t).toFixed(2)} (target <= 2)`);
+      const listings: number[] = [];
+      for (const dir of ['/', '/usr/bin', '/usr/lib/x86_64-linux-gnu', '/usr/share/doc', '/etc', '/var/lib/dpkg/info']) {
+        const t0 = process.hrtime.bigint();
+        for (const name of source!.list(dir)) source!.resolve(`${dir === '/' ? '' : dir}/${name}`);
+        listings.push(ms(t0));
+      }
+      console.log(`  list + stat every child of 6 directories (up to ${Math.max(...['/usr/bin', '/var/lib/dpkg/info'].map((d) => source!.list(d).length))} entries): max ${Math.max(...listings).toFixed(2)} ms (target <= 100 ms)`);
+    }
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
