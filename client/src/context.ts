@@ -26,7 +26,7 @@ export class MakeimgContext implements vscode.Disposable {
     const status = new BuildStatusBar();
     const diagnostics = new BuildDiagnostics();
     this.controller = new BuildController(extension.extensionPath, this.log, status, diagnostics);
-    const images = new ImageFeatures(extension.extensionPath, this.log);
+    const images = new ImageFeatures(extension.extensionPath, this.log, extension.globalState);
     this.controller.listeners.push({
       started: () => images.buildStarted(),
       report: (event) => {

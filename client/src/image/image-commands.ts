@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ReportEvent } from '../../../shared/events';
@@ -17,6 +18,8 @@ import { IMAGE_SCHEME, ImageFileSystem, imagePathOf, imageRootUri } from './imag
 import { reportHtml } from './report-html';
 import { ReportDiagnostics } from './report-diagnostics';
 
+const LAST_REPORT_KEY = 'makeimg.lastReport';
+
 export class ImageFeatures implements vscode.Disposable {
   readonly fileSystem = new ImageFileSystem();
   readonly diagnostics = new ReportDiagnostics();
@@ -24,7 +27,12 @@ export class ImageFeatures implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly extensionPath: string,
+    private readonly log: vscode.LogOutputChannel,
+    /** Where the last report survives a restart of the extension host (opening an image can cause one). */
+    private readonly memory: vscode.Memento,
+  ) {
     this.disposables = [
       this.diagnostics,
       vscode.workspace.registerFileSystemProvider(IMAGE_SCHEME, this.fileSystem, { isReadonly: true, isCaseSensitive: true }),
@@ -35,6 +43,11 @@ export class ImageFeatures implements vscode.Disposable {
       vscode.commands.registerCommand(COMMANDS.showReport, () => this.showReport()),
       vscode.commands.registerCommand(COMMANDS.openShell, (arg?: unknown) => this.openShell(arg)),
     ];
+    const kept = memory.get<ReportEvent>(LAST_REPORT_KEY);
+    if (kept && existsSync(kept.imgPath)) {
+      this.last = kept;
+      this.diagnostics.show(kept);
+    }
   }
 
   /** The image of the last successful build, if any. */
@@ -48,6 +61,7 @@ export class ImageFeatures implements vscode.Disposable {
 
   reportArrived(event: ReportEvent): void {
     this.last = event;
+    void this.memory.update(LAST_REPORT_KEY, event);
     this.fileSystem.forget(event.imgPath);
     this.diagnostics.show(event);
     if (this.panel) this.render(this.panel, event);
@@ -84,7 +98,8 @@ export class ImageFeatures implements vscode.Disposable {
     }
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (!folders.some((f) => f.uri.toString() === root.toString())) {
-      // Appended, never first: changing the first folder would restart the extension host.
+      // Appended, never first: changing the first folder would restart the extension host. A single-folder window
+      // becomes an untitled multi-root workspace (VS Code reloads it; the last report is kept in globalState).
       vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri: root, name: `image: ${basename(imagePath)}` });
     }
     await vscode.commands.executeCommand('workbench.view.explorer');
