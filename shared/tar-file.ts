@@ -4,12 +4,15 @@
  * TarStreamReader. Used by `makeimg inspect` and the editor's image file
  * system; nothing is written to disk.
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { classifyImageName, IMAGE_SUFFIXES } from './contract';
 import { findOnPath } from './find-on-path';
 import { runProcess } from './process';
 import { TarStreamReader, type TarStreamHandlers } from './tar-stream';
+
+/** What a seeking read of a plain .tar reads at once when only headers are needed. */
+const BLOCK_READ = 64 * 1024;
 
 /** Flags that make each program decompress stdin to stdout. */
 const DECOMPRESSOR_ARGS: Readonly<Record<string, readonly string[]>> = {
@@ -57,13 +60,24 @@ export async function readTarFile(imagePath: string, handlers: TarStreamHandlers
   const file = await fs.open(imagePath, 'r');
   try {
     if (!decompressor) {
-      const stream = createReadStream('', { fd: file.fd, autoClose: false, highWaterMark: 1 << 20, signal: opts.signal });
-      for await (const chunk of stream) {
-        reader.push(chunk as Buffer);
-        if (reader.ended || opts.stopWhen?.()) {
-          stream.destroy();
-          return;
+      // A plain .tar: read the headers and seek over the content nobody asked for (as tar -t does).
+      const buffer = Buffer.alloc(1 << 20);
+      let position = 0;
+      for (;;) {
+        if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
+        const skip = reader.skippable;
+        if (skip > 0) {
+          reader.skip();
+          position += skip;
+          continue;
         }
+        // Headers are small: read a block at a time while seeking, bigger pieces for content that is wanted.
+        const want = reader.wantsContent ? buffer.length : BLOCK_READ;
+        const { bytesRead } = await file.read(buffer, 0, want, position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        reader.push(buffer.subarray(0, bytesRead));
+        if (reader.ended || opts.stopWhen?.()) return;
       }
       reader.end();
       return;

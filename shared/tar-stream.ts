@@ -98,6 +98,28 @@ export class TarStreamReader {
 
   constructor(private readonly handlers: TarStreamHandlers) {}
 
+  /**
+   * Content bytes (with padding) the reader would only step over now: a
+   * seekable source may skip them with skip() instead of reading them.
+   */
+  get skippable(): number {
+    const st = this.state;
+    return st.kind === 'data' && !st.wanted && !this.pending ? st.remaining + st.padding : 0;
+  }
+
+  /** Step over `skippable` bytes without reading them. */
+  skip(): void {
+    const st = this.state;
+    if (st.kind !== 'data' || st.wanted || this.pending) return;
+    this.position += st.remaining + st.padding;
+    this.state = { kind: 'header' };
+  }
+
+  /** The reader is inside content it was asked to keep (or extended headers): read on, do not seek. */
+  get wantsContent(): boolean {
+    return (this.state.kind === 'data' && Boolean(this.state.wanted)) || this.state.kind === 'meta';
+  }
+
   /** True once the end-of-archive blocks were read. */
   get ended(): boolean {
     return this.state.kind === 'end';

@@ -60,4 +60,17 @@ describe('makeimg shell', function () {
     assert.equal(r.code, 130, r.stderr);
     assert.deepEqual(await shellDirs(), before);
   });
+
+  it('stops and removes the extracted tree when its --lease file disappears (the editor closed the terminal)', async () => {
+    const before = await shellDirs();
+    const leaseDir = await scratch.dir('lease');
+    const lease = path.join(leaseDir, 'lease');
+    await fs.writeFile(lease, '');
+    const running = startMakeimg(['shell', `--lease=${lease}`, path.join(base, 'tiny.tar.gz'), '--', '/usr/bin/bash', '-c', 'echo ready; read -t 60 line']);
+    await new Promise<void>((resolve) => running.child.stdout.on('data', (c: Buffer) => c.toString().includes('ready') && resolve()));
+    await fs.rm(lease);
+    const r = await running.done;
+    assert.equal(r.code, 130, r.stderr);
+    assert.deepEqual(await shellDirs(), before);
+  });
 });

@@ -72,10 +72,10 @@ export function buildArgv(input: BuildArgvInput): string[] {
 }
 
 /** `makeimg shell IMAGE` through the build's privilege command (an interactive terminal, no --json). */
-export function shellArgv(input: { privilegeCommand: readonly string[]; nodePath: string; pipelineScript: string; imagePath: string }): string[] {
+export function shellArgv(input: { privilegeCommand: readonly string[]; nodePath: string; pipelineScript: string; imagePath: string; lease: string }): string[] {
   if (!isAbsolute(input.imagePath)) throw new Error(`imagePath must be an absolute path, got "${input.imagePath}"`);
-  // Absolute, so never read as an option.
-  return pipelineArgv(input, ['shell', input.imagePath]);
+  // Absolute, so never read as an option; the lease file goes when the terminal closes (the shell then stops).
+  return pipelineArgv(input, ['shell', `--lease=${input.lease}`, input.imagePath]);
 }
 
 function actionArgs(action: NonNullable<BuildArgvInput['action']>): string[] {

@@ -7,9 +7,9 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { ReportEvent } from '../../../shared/events';
 import { COMMANDS } from '../../../shared/ids-and-settings';
 import { shellArgv } from '../build/argv';
@@ -25,6 +25,8 @@ export class ImageFeatures implements vscode.Disposable {
   readonly diagnostics = new ReportDiagnostics();
   private last: ReportEvent | undefined;
   private panel: vscode.WebviewPanel | undefined;
+  /** Lease files of open shells (removing one stops its shell). */
+  private readonly leases: (() => void)[] = [];
   private readonly disposables: vscode.Disposable[];
 
   constructor(
@@ -132,9 +134,13 @@ export class ImageFeatures implements vscode.Disposable {
     const imagePath = await this.pickImage(arg, 'Open Shell');
     if (!imagePath) return undefined;
     const settings = readBuildSettings();
+    // Removed when the terminal closes: makeimg (root) cannot be signalled by us, so it watches this file.
+    const lease = join(mkdtempSync(join(tmpdir(), 'makeimg-lease-')), 'lease');
+    writeFileSync(lease, '');
     let argv: string[];
     try {
       argv = shellArgv({
+        lease,
         privilegeCommand: settings.privilegeCommand,
         nodePath: settings.nodePath || process.execPath,
         pipelineScript: join(this.extensionPath, 'dist', 'makeimg.js'),
@@ -146,11 +152,19 @@ export class ImageFeatures implements vscode.Disposable {
     }
     this.log.info(`[shell] ${argv.join(' ')}`);
     const terminal = vscode.window.createTerminal({ name: `makeimg shell: ${basename(imagePath)}`, shellPath: argv[0]!, shellArgs: argv.slice(1), cwd: homedir() });
+    const release = () => rmSync(dirname(lease), { recursive: true, force: true });
+    this.leases.push(release);
+    const closed = vscode.window.onDidCloseTerminal((t) => {
+      if (t !== terminal) return;
+      closed.dispose();
+      release();
+    });
     terminal.show();
     return terminal;
   }
 
   dispose(): void {
+    for (const release of this.leases.splice(0)) release();
     this.panel?.dispose();
     for (const d of this.disposables.splice(0).reverse()) d.dispose();
   }

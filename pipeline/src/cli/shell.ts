@@ -20,6 +20,13 @@ import { startProcess, type RunningProcess } from '../../../shared/process';
 
 export interface ShellOptions {
   boot: boolean;
+  /**
+   * A file the caller keeps while it wants the shell: when it disappears the
+   * shell is stopped as on SIGHUP. The editor cannot signal a root process
+   * (nor can its terminal's hang-up reach it through pkexec reliably); it
+   * removes this file when the user closes the terminal.
+   */
+  lease?: string;
   /** Run this instead of an interactive shell. */
   command: string[];
   err: NodeJS.WritableStream;
@@ -27,6 +34,8 @@ export interface ShellOptions {
 
 /** Where extracted images live while a shell runs (removed afterwards). */
 export const SHELL_DIR_PREFIX = 'makeimg-shell-';
+/** How often the lease file is checked. */
+const LEASE_POLL_MS = 500;
 
 async function shellIn(root: string): Promise<string> {
   for (const candidate of ['/bin/bash', '/usr/bin/bash']) {
@@ -64,8 +73,9 @@ export function shellNspawnArgv(o: { root: string; ephemeral: boolean; boot: boo
   // The postinstall hook's rules: the host's DNS bound for the session only, the image's timezone kept.
   argv.push('--resolv-conf=bind-host', '--timezone=off', `--console=${o.interactive ? 'interactive' : 'pipe'}`);
   if (o.ephemeral) argv.push('--volatile=overlay');
+  // A booted init halts on SIGTERM; a shell as the container's PID 1 ignores the halt request, so it is killed.
   if (o.boot) argv.push('--boot');
-  else argv.push('--', ...o.command);
+  else argv.push('--kill-signal=SIGKILL', '--', ...o.command);
   return argv;
 }
 
@@ -91,6 +101,17 @@ export async function runShell(image: string, o: ShellOptions): Promise<number> 
     stopping = sig;
     current?.stop();
   };
+  const leaseTimer = o.lease
+    ? setInterval(() => {
+        fs.access(o.lease!).catch(() => {
+          if (!stopping) onSignal('SIGHUP');
+        });
+      }, LEASE_POLL_MS)
+    : undefined;
+  // A closed terminal makes writes fail (EIO): the clean-up must still run.
+  const ignore = (): void => undefined;
+  process.stderr.on('error', ignore);
+  process.stdout.on('error', ignore);
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   // An interactive nspawn owns the terminal: Ctrl+C goes to the container, not to us.
   for (const sig of signals) process.on(sig, onSignal);
@@ -118,6 +139,7 @@ export async function runShell(image: string, o: ShellOptions): Promise<number> 
     return stopping ? EXIT.CANCELLED : code;
   } finally {
     for (const sig of signals) process.off(sig, onSignal);
+    if (leaseTimer) clearInterval(leaseTimer);
     if (temporary) {
       await fs.rm(temporary, { recursive: true, force: true });
       o.err.write(`makeimg shell: removed ${temporary}\n`);

@@ -17,6 +17,7 @@ a directory image runs under a volatile overlay, an archive is extracted to a pr
 temporary directory removed when the shell ends. --boot boots the image's init instead.`,
   options: {
     boot: { type: 'boolean', help: 'boot the image\'s init instead of running a shell' },
+    lease: { type: 'string', valueName: 'FILE', help: 'stop the shell when FILE disappears (the editor removes it when its terminal closes)' },
   },
   positionals: { name: 'IMAGE', meaning: 'a .tar* file or a directory image', max: 1 },
   commandAfterDashDash: 'COMMAND',
@@ -41,7 +42,8 @@ temporary directory removed when the shell ends. --boot boots the image's init i
       return EXIT.INVALID;
     }
     try {
-      return await runShell(image, { boot, command: ctx.command, err: ctx.stderr });
+      const lease = typeof ctx.values.lease === 'string' ? ctx.values.lease : undefined;
+      return await runShell(image, { boot, command: ctx.command, lease, err: ctx.stderr });
     } catch (e) {
       ctx.stderr.write(`makeimg shell: ${(e as Error).message}\n`);
       return EXIT.INVALID;
