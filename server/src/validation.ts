@@ -43,7 +43,7 @@ export function diagnosticsDelayFor(costMs: number | undefined): number {
 export const BASH_CONFIRM_WAIT_MS = 300;
 
 /** Code of the diagnostic said when a parse went over its time budget (docs/server.md). */
-export const PARSE_BUDGET_CODE = 'MKIMG018';
+export const PARSE_BUDGET_CODE = 'MKIMG019';
 
 export class Validator {
   /** bash's verdict on the syntax of each document's latest text with syntax errors (one `bash -n` per text). */
