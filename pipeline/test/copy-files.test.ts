@@ -52,7 +52,8 @@ describe('makeimg stage copies', () => {
     await fs.symlink(path.join(outside, 'secret'), path.join(src, 'leak'));
     await assert.rejects(resolveSource(src, '../outside/secret'), /outside/);
     await assert.rejects(resolveSource(src, 'leak'), /outside/);
-    await assert.rejects(resolveSource(src, '.'), /outside/);
+    // Issue 11 item 7: "." is not "outside"; the message says what is wrong.
+    await assert.rejects(resolveSource(src, '.'), /the project directory itself/);
     await assert.rejects(resolveSource(src, 'missing'), /does not exist/);
     assert.equal(await resolveSource(src, 'conf.d/link'), path.join(await fs.realpath(src), 'conf.d/sub/a.conf'));
   });
