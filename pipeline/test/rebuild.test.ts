@@ -103,7 +103,7 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
     const uid = uidOf('makeimg-test');
     const src = await tinyProject(scratch, 'tiny.tar');
     const base = path.join(await scratch.dir('out'), 'new', 'images');
-    const r = await runMakeimg(['--json', '-C', src, base], { env: { SUDO_USER: 'makeimg-test' } });
+    const r = await runMakeimg(['--json', '-C', src, base], { env: { SUDO_USER: 'makeimg-test', SUDO_UID: String(uid) } });
     assert.equal(r.code, EXIT.OK, r.stderr);
     assert.equal(statSync(base).uid, uid);
     assert.equal(statSync(path.dirname(base)).uid, uid, 'every directory makeimg created');
@@ -119,7 +119,7 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
     assert.equal(statSync(path.join(base, 'tinydir/etc')).uid, 0, 'its tree keeps its owners');
 
     const failing = await project(scratch, `img_name=f.tar\n${FAIL}\n`);
-    const r3 = await runMakeimg(['--json', '-C', failing, base], { env: { SUDO_USER: 'makeimg-test' } });
+    const r3 = await runMakeimg(['--json', '-C', failing, base], { env: { SUDO_USER: 'makeimg-test', SUDO_UID: String(uid) } });
     assert.equal(r3.code, EXIT.BUILD_FAILED);
     assert.equal(statSync(path.join(base, 'f')).uid, 0);
   });
@@ -179,7 +179,7 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
 
   it('img_name with directories builds inside img_dir_base, as the original did', async () => {
     const base = await scratch.dir('out');
-    const r = await runMakeimg(['--json', '-C', await tinyProject(scratch, 'nested/deeper/t.tar'), base], { env: { SUDO_USER: 'makeimg-test' } });
+    const r = await runMakeimg(['--json', '-C', await tinyProject(scratch, 'nested/deeper/t.tar'), base], { env: { SUDO_USER: 'makeimg-test', SUDO_UID: String(uidOf('makeimg-test')) } });
     assert.equal(r.code, EXIT.OK, r.stderr);
     assert.ok(statSync(path.join(base, 'nested/deeper/t.tar')).isFile());
     assert.equal(statSync(path.join(base, 'nested')).uid, uidOf('makeimg-test'));
