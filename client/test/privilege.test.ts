@@ -108,7 +108,8 @@ describe('client build through pkexec (real polkit)', function () {
     assert.ok(run.events.some((e) => e.type === 'log' && e.text.includes('hello from do_install')), 'hook output arrives as log events');
     const image = join(dir, 'img', 'priv.tar.gz');
     assert.equal(run.outcome.kind === 'built' && run.outcome.result.imgPath, image);
-    assert.equal(statSync(image).uid, 0, 'the image is written by root');
+    // Written by root, handed to the user who asked for it (issue 12: outputs belong to the invoking user).
+    assert.equal(statSync(image).uid, Number(execFileSync('id', ['-u', 'makeimg-test'], { encoding: 'utf8' })), 'the image belongs to the invoking user');
     const builtBy = execFileSync('tar', ['-xzOf', image, './etc/built-by'], { encoding: 'utf8' }).trim();
     assert.equal(builtBy, '0', 'do_install ran as root');
   });

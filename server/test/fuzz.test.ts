@@ -91,6 +91,10 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
+function notInsideCrlf(text: string, offset: number): number {
+  return offset > 0 && text[offset - 1] === '\r' && text[offset] === '\n' ? offset - 1 : offset;
+}
+
 function positionAt(text: string, offset: number): { line: number; character: number } {
   const starts = lineStarts(text);
   let line = 0;
@@ -144,8 +148,10 @@ describe(`language server fuzz (seed ${SEED}, ${SECONDS} s, responses within ${M
         const roll = random.next(100);
         if (roll < 70) {
           // An edit: insert a piece, delete up to 40 characters, or both; now and then back to the start.
-          const start = random.next(doc.text.length + 1);
-          const end = Math.min(doc.text.length, start + (random.next(3) === 0 ? random.next(40) : 0));
+          // An LSP position cannot point between the '\r' and '\n' of a CRLF (it means the end of the line,
+          // before the '\r'): such offsets move before the '\r', or the client's text and the server's part.
+          const start = notInsideCrlf(doc.text, random.next(doc.text.length + 1));
+          const end = notInsideCrlf(doc.text, Math.max(start, Math.min(doc.text.length, start + (random.next(3) === 0 ? random.next(40) : 0))));
           let insert = random.next(5) === 0 ? '' : random.pick(PIECES);
           let range = { start: positionAt(doc.text, start), end: positionAt(doc.text, end) };
           let next = doc.text.slice(0, start) + insert + doc.text.slice(end);
