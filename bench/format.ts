@@ -7,7 +7,7 @@
  * Also: the number of edits each returns, and whether both texts agree.
  *
  * Needs: node scripts/bundle.mjs; Debian's shfmt (apt-get install shfmt);
- * cd bench/tools && npm install (bash-language-server, bench only).
+ * cd bench/anchor && npm install (bash-language-server, bench only).
  * Run: node --import tsx bench/format.ts [--runs N]
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -31,7 +31,7 @@ import { TYPICAL_IMAGE_SH } from './support/server-fixtures';
 import { percentile } from './support/stats';
 
 const ROOT = join(__dirname, '..');
-const BASH_LS = join(__dirname, 'tools', 'node_modules', 'bash-language-server', 'out', 'cli.js');
+const BASH_LS = join(__dirname, 'anchor', 'node_modules', 'bash-language-server', 'out', 'cli.js');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
 
@@ -73,7 +73,7 @@ function messy(text: string): string {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(BASH_LS)) throw new Error('bench/tools/node_modules/bash-language-server is missing: cd bench/tools && npm install');
+  if (!existsSync(BASH_LS)) throw new Error('bench/anchor/node_modules/bash-language-server is missing: cd bench/anchor && npm install');
   const files: [string, string][] = [
     ['image.sh, 40 lines, unformatted', messy(TYPICAL_IMAGE_SH)],
     ['image.sh, 40 lines, as written (brace on its own line)', TYPICAL_IMAGE_SH],
