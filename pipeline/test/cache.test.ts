@@ -226,7 +226,7 @@ do_install()
   describe('faults', () => {
     /** do_install writes 200 MB of incompressible data, so saving takes a while. */
     const big = `img_name=big.tar
-do_install() { head -c 200M /dev/urandom > "$img_dir/blob"; }
+do_install() { head -c 200M /dev/urandom > "$img_dir/blob"; mkdir "$img_dir/many"; for i in $(seq 20000); do : > "$img_dir/many/$i"; done; }
 `;
 
     it('SIGTERM while saving: exit 130, no entry, no temporary, the next build runs do_install', async () => {
@@ -235,7 +235,7 @@ do_install() { head -c 200M /dev/urandom > "$img_dir/blob"; }
       const base = await scratch.dir('out');
       const run = startMakeimg(['--json', '--directory', src, '--cache-dir', cacheDir, base]);
       await run.waitFor((e) => e.type === 'log' && e.text === 'saving the install to the cache');
-      // At once: on a quiet machine the copy of 200 MB can end within 100 ms.
+      // At once: on a quiet machine a copy of 200 MB alone could end within 100 ms.
       run.child.kill('SIGTERM');
       const r = await run.done;
       run.child.stdin.destroy();
@@ -253,7 +253,8 @@ do_install() { head -c 200M /dev/urandom > "$img_dir/blob"; }
       const cacheDir = path.join(await scratch.dir('cache'), 'c');
       const run = startMakeimg(['--json', '--directory', src, '--cache-dir', cacheDir, await scratch.dir('out')]);
       await run.waitFor((e) => e.type === 'log' && e.text === 'saving the install to the cache');
-      await new Promise((r) => setTimeout(r, 100));
+      // Once the temporary entry exists (20,000 files keep the copy going for a while, even on a quiet machine).
+      while (!existsSync(path.join(cacheDir, 'tmp')) || (await fs.readdir(path.join(cacheDir, 'tmp'))).length === 0) await new Promise((r) => setTimeout(r, 5));
       run.child.kill('SIGKILL');
       await run.done;
       // cp runs in a process group of its own: end it too, as the dead makeimg cannot.
