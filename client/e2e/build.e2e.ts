@@ -121,7 +121,7 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     await waitFor('do_install to run', async () => buildStatus(await s.wb.statusBarItems()), (i) => isRunning(i) && /install \(3\/\d\)/.test(i!.text), 60_000);
     // The sleep inside the container is up: the checks below can see build processes, so they can fail.
     const running = await waitFor('the build\'s container', async () => rootProcessesUsing(srcDir),
-      (p) => p.some((x) => x.cmdline.startsWith('systemd-nspawn')) && p.some((x) => x.cmdline === 'sleep 60'), 10_000);
+      (p) => p.some((x) => x.cmdline.split(' ')[0].endsWith('systemd-nspawn')) && p.some((x) => x.cmdline === 'sleep 60'), 10_000);
     console.log(`      running before cancel: ${running.map((p) => p.cmdline.split(' ')[0].split('/').pop()).join(', ')}`);
 
     const cancelledAt = Date.now();
