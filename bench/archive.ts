@@ -180,9 +180,16 @@ async function main(): Promise<void> {
   const files = Number(execFileSync('sh', ['-c', `find "$1" | wc -l`, 'sh', tree], { encoding: 'utf8' }).trim());
   execFileSync('tar', ['-C', tree, '-cf', '/dev/null', '.']); // warm the page cache
   console.log(`tree: ${(bytes / 1e6).toFixed(0)} MB in ${files} entries at ${tree} (generated in ${genSeconds.toFixed(1)} s)`);
-  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${tarVersion()}`);
+  console.log(
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${tarVersion()}`,
+  );
   console.log(`runs per variant: ${opts.runs}; medians of wall time and of CPU time (user+sys of tar and compressor)\n`);
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
 
   for (const suffix of opts.formats) {
     if (!SUFFIXES.includes(suffix)) throw new Error(`unknown format ${suffix}`);

@@ -74,7 +74,9 @@ function sh(script: string, ...args: string[]): void {
 }
 
 function stageList(b: Build): string {
-  return Object.entries(b.stages).map(([s, t]) => `${s} ${t.toFixed(1)}`).join(', ');
+  return Object.entries(b.stages)
+    .map(([s, t]) => `${s} ${t.toFixed(1)}`)
+    .join(', ');
 }
 
 async function main(): Promise<void> {
@@ -87,7 +89,12 @@ async function main(): Promise<void> {
     await fs.mkdir(src);
     await fs.writeFile(path.join(src, 'image.sh'), IMAGE_SH);
     const cacheDir = path.join(root, 'cache');
-    console.log(`machine: ${os.cpus().length} cores, load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `machine: ${os.cpus().length} cores, load average at start ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
 
     const cold = makeimg(src, path.join(root, 'cold'), cacheDir);
     if (cold.install?.cached !== false) throw new Error('the cold build did not run do_install');
@@ -97,7 +104,9 @@ async function main(): Promise<void> {
     const mib = (warm.install.cacheBytes ?? 0) / 2 ** 20;
     console.log(`cold build (debootstrap runs, tree saved): ${cold.seconds.toFixed(1)} s  [${stageList(cold)}]`);
     console.log(`warm rebuild after a do_postinstall edit:  ${warm.seconds.toFixed(1)} s  [${stageList(warm)}]`);
-    console.log(`warm / cold: ${((warm.seconds / cold.seconds) * 100).toFixed(1)}% (target <= 10%); cached tree ${mib.toFixed(0)} MiB on disk`);
+    console.log(
+      `warm / cold: ${((warm.seconds / cold.seconds) * 100).toFixed(1)}% (target <= 10%); cached tree ${mib.toFixed(0)} MiB on disk`,
+    );
 
     // The copy mechanism, on the cached tree.
     const [key] = await fs.readdir(path.join(cacheDir, 'entries'));
@@ -107,9 +116,15 @@ async function main(): Promise<void> {
     sh('tar -C "$1" -cf /dev/null .', tree);
     const variants: [string, (to: string) => void][] = [
       ['cp -a --reflink=auto (the cache)', (to) => sh('cp -a --reflink=auto --sparse=auto "$1" "$2"', tree, to)],
-      ['tar --xattrs --acls | tar -x', (to) => sh(
-        'mkdir "$2" && tar -C "$1" --numeric-owner --xattrs --xattrs-include="*" --acls -cf - . | tar -C "$2" --numeric-owner --xattrs --xattrs-include="*" --acls --same-permissions -xf -',
-        tree, to)],
+      [
+        'tar --xattrs --acls | tar -x',
+        (to) =>
+          sh(
+            'mkdir "$2" && tar -C "$1" --numeric-owner --xattrs --xattrs-include="*" --acls -cf - . | tar -C "$2" --numeric-owner --xattrs --xattrs-include="*" --acls --same-permissions -xf -',
+            tree,
+            to,
+          ),
+      ],
     ];
     for (const [label, copy] of variants) {
       const times: number[] = [];
@@ -119,7 +134,9 @@ async function main(): Promise<void> {
         await fs.rm(to, { recursive: true, force: true });
       }
       times.sort((a, b) => a - b);
-      console.log(`  ${label.padEnd(36)} ${percentile(times, 50).toFixed(2)} s (min ${times[0]!.toFixed(2)}, max ${times.at(-1)!.toFixed(2)})`);
+      console.log(
+        `  ${label.padEnd(36)} ${percentile(times, 50).toFixed(2)} s (min ${times[0]!.toFixed(2)}, max ${times.at(-1)!.toFixed(2)})`,
+      );
     }
   } finally {
     await fs.rm(root, { recursive: true, force: true });

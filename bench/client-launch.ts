@@ -41,8 +41,10 @@ async function throughput(): Promise<void> {
   });
   await handle.done;
   const ms = performance.now() - started;
-  console.log(`event throughput: ${events} log events decoded and rendered in ${ms.toFixed(0)} ms ` +
-    `= ${Math.round(events / (ms / 1000)).toLocaleString('en')} events/s (${(bytes / 1024 / 1024).toFixed(1)} MiB of terminal text)`);
+  console.log(
+    `event throughput: ${events} log events decoded and rendered in ${ms.toFixed(0)} ms ` +
+      `= ${Math.round(events / (ms / 1000)).toLocaleString('en')} events/s (${(bytes / 1024 / 1024).toFixed(1)} MiB of terminal text)`,
+  );
 }
 
 function privilegeOverhead(): void {
@@ -73,8 +75,10 @@ function privilegeOverhead(): void {
     direct.push(time([...asUser, ...node]));
     viaPkexec.push(time([...asUser, ...DEFAULT_PRIVILEGE_COMMAND, ...node]));
   }
-  console.log(`privilege overhead: node start ${median(direct).toFixed(0)} ms direct, ${median(viaPkexec).toFixed(0)} ms through pkexec ` +
-    `(+${(median(viaPkexec) - median(direct)).toFixed(0)} ms; median of ${STARTS})`);
+  console.log(
+    `privilege overhead: node start ${median(direct).toFixed(0)} ms direct, ${median(viaPkexec).toFixed(0)} ms through pkexec ` +
+      `(+${(median(viaPkexec) - median(direct)).toFixed(0)} ms; median of ${STARTS})`,
+  );
 }
 
 void throughput().then(privilegeOverhead);

@@ -65,7 +65,10 @@ async function stop(server: Server): Promise<void> {
 }
 
 const format = (s: Server, uri: string) =>
-  s.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } }) as Promise<TextEdit[] | null>;
+  s.connection.sendRequest(DocumentFormattingRequest.type, {
+    textDocument: { uri },
+    options: { tabSize: 4, insertSpaces: true },
+  }) as Promise<TextEdit[] | null>;
 
 /** The typical image.sh with its indentation and spacing undone (what formatting fixes). */
 function messy(text: string): string {
@@ -87,14 +90,21 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'makeimg-bench-format-'));
   const ours = await start('makeimg', [join(ROOT, 'dist', 'server.js'), '--stdio'], { diagnosticsDelay: 0 });
   const theirs = await start('bash-language-server 5.8.1', [BASH_LS, 'start'], { shfmt: { path: 'shfmt' } });
-  console.log(`formatting over stdio, ${RUNS} requests per file and server, interleaved (shfmt binary: ${process.env.PATH?.split(':').find((p) => existsSync(join(p, 'shfmt')))}/shfmt)`);
+  console.log(
+    `formatting over stdio, ${RUNS} requests per file and server, interleaved (shfmt binary: ${process.env.PATH?.split(':').find((p) => existsSync(join(p, 'shfmt')))}/shfmt)`,
+  );
   try {
     for (const [index, [label, text]] of files.entries()) {
       const uri = pathToFileURL(join(dir, `f${index}`, 'image.sh')).href;
       for (const s of [ours, theirs]) {
-        void s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: s === ours ? 'makeimg' : 'shellscript', version: 1, text } });
+        void s.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+          textDocument: { uri, languageId: s === ours ? 'makeimg' : 'shellscript', version: 1, text },
+        });
       }
-      const times = new Map<Server, number[]>([[ours, []], [theirs, []]]);
+      const times = new Map<Server, number[]>([
+        [ours, []],
+        [theirs, []],
+      ]);
       const results = new Map<Server, TextEdit[] | null>();
       // Warm-up, then interleaved runs so both see the same machine load.
       for (const s of [ours, theirs]) results.set(s, await format(s, uri));
@@ -106,11 +116,15 @@ async function main(): Promise<void> {
         }
       }
       const outputs = [ours, theirs].map((s) => applyTextEdits(text, results.get(s) ?? []));
-      console.log(`\n${label}: same result ${outputs[0] === outputs[1] ? 'yes' : `NO (${outputs[0].length} vs ${outputs[1].length} chars)`}`);
+      console.log(
+        `\n${label}: same result ${outputs[0] === outputs[1] ? 'yes' : `NO (${outputs[0].length} vs ${outputs[1].length} chars)`}`,
+      );
       for (const s of [ours, theirs]) {
         const t = times.get(s)!;
         const edits = results.get(s);
-        console.log(`  ${s.name.padEnd(28)} p50 ${percentile(t, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(t, 95).toFixed(1).padStart(6)} ms  edits ${edits ? edits.length : 'none'}`);
+        console.log(
+          `  ${s.name.padEnd(28)} p50 ${percentile(t, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(t, 95).toFixed(1).padStart(6)} ms  edits ${edits ? edits.length : 'none'}`,
+        );
       }
     }
   } finally {

@@ -71,14 +71,18 @@ async function main(): Promise<void> {
       }
       const t = percentile(tarT, 50);
       const x = percentile(index, 50);
-      console.log(`index ${path.basename(file)} (${source!.entryCount} entries), median: tar -t ${t.toFixed(0)} ms, Open Image index ${x.toFixed(0)} ms, ratio ${(x / t).toFixed(2)} (target <= 2)`);
+      console.log(
+        `index ${path.basename(file)} (${source!.entryCount} entries), median: tar -t ${t.toFixed(0)} ms, Open Image index ${x.toFixed(0)} ms, ratio ${(x / t).toFixed(2)} (target <= 2)`,
+      );
       const listings: number[] = [];
       for (const dir of ['/', '/usr/bin', '/usr/lib/x86_64-linux-gnu', '/usr/share/doc', '/etc', '/var/lib/dpkg/info']) {
         const t0 = process.hrtime.bigint();
         for (const name of source!.list(dir)) source!.resolve(`${dir === '/' ? '' : dir}/${name}`);
         listings.push(ms(t0));
       }
-      console.log(`  list + stat every child of 6 directories (up to ${Math.max(...['/usr/bin', '/var/lib/dpkg/info'].map((d) => source!.list(d).length))} entries): max ${Math.max(...listings).toFixed(2)} ms (target <= 100 ms)`);
+      console.log(
+        `  list + stat every child of 6 directories (up to ${Math.max(...['/usr/bin', '/var/lib/dpkg/info'].map((d) => source!.list(d).length))} entries): max ${Math.max(...listings).toFixed(2)} ms (target <= 100 ms)`,
+      );
     }
   } finally {
     await fs.rm(work, { recursive: true, force: true });
@@ -101,7 +105,10 @@ async function archiveOverhead(tree: string, runs: number, host: HostFacts, sign
       } else {
         const scanning = scanTree(tree, signal);
         await archiveImage({
-          sourceDir: tree, outputPath: out, signal, onProgress: () => undefined,
+          sourceDir: tree,
+          outputPath: out,
+          signal,
+          onProgress: () => undefined,
           treeBytes: scanning.then((s) => s.entries.reduce((n, e) => n + (e.type === 'file' ? e.size : 0), 0)),
         });
         report = buildReport(await scanning, { host });
@@ -112,8 +119,12 @@ async function archiveOverhead(tree: string, runs: number, host: HostFacts, sign
   }
   const p50 = percentile(plain, 50);
   const r50 = percentile(withReport, 50);
-  console.log(`tree: ${report!.counts.files} files, ${report!.counts.directories} directories, ${report!.counts.symlinks} symlinks, ${(report!.totalBytes / 2 ** 20).toFixed(0)} MiB`);
-  console.log(`archive stage (.tar.zst), median of ${runs}: without report ${p50.toFixed(0)} ms, with report ${r50.toFixed(0)} ms, overhead ${(((r50 - p50) / p50) * 100).toFixed(1)} % (target <= 5 %)`);
+  console.log(
+    `tree: ${report!.counts.files} files, ${report!.counts.directories} directories, ${report!.counts.symlinks} symlinks, ${(report!.totalBytes / 2 ** 20).toFixed(0)} MiB`,
+  );
+  console.log(
+    `archive stage (.tar.zst), median of ${runs}: without report ${p50.toFixed(0)} ms, with report ${r50.toFixed(0)} ms, overhead ${(((r50 - p50) / p50) * 100).toFixed(1)} % (target <= 5 %)`,
+  );
   const scanOnly: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
@@ -121,7 +132,6 @@ async function archiveOverhead(tree: string, runs: number, host: HostFacts, sign
     scanOnly.push(ms(t0));
   }
   console.log(`report alone (scan + checks), median: ${percentile(scanOnly, 50).toFixed(0)} ms`);
-
 }
 
 main().catch((e) => {

@@ -66,7 +66,9 @@ async function timed(run: () => Promise<unknown>): Promise<number[]> {
 }
 
 function report(name: string, times: number[]): void {
-  console.log(`${name.padEnd(46)} p50 ${percentile(times, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(2).padStart(7)} ms`);
+  console.log(
+    `${name.padEnd(46)} p50 ${percentile(times, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(2).padStart(7)} ms`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -92,8 +94,19 @@ async function main(): Promise<void> {
     const viewport = { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } };
     const whole = { start: { line: 0, character: 0 }, end: { line: LINES, character: 0 } };
     const requests: [string, () => Promise<unknown>][] = [
-      ['quick fix (MKIMG004, both diagnostics)', () => client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: mismatch[0].range, context: { diagnostics: mismatch } })],
-      ['inlay hints, first 60 lines', () => client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: viewport })],
+      [
+        'quick fix (MKIMG004, both diagnostics)',
+        () =>
+          client.connection.sendRequest(CodeActionRequest.type, {
+            textDocument: { uri },
+            range: mismatch[0].range,
+            context: { diagnostics: mismatch },
+          }),
+      ],
+      [
+        'inlay hints, first 60 lines',
+        () => client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: viewport }),
+      ],
       ['inlay hints, whole document', () => client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: whole })],
       ['document links (200 existing sources)', () => client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri } })],
       ['code lens', () => client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })],
@@ -104,15 +117,20 @@ async function main(): Promise<void> {
     let version = 1;
     const lastLine = LINES - 1;
     for (const [name, request] of requests) {
-      report(`${name}, after an edit`, await timed(async () => {
-        version++;
-        const insert = version % 2 === 0;
-        client.change(uri, version, [{
-          range: { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: insert ? 0 : 1 } },
-          text: insert ? '#' : '',
-        }]);
-        await request();
-      }));
+      report(
+        `${name}, after an edit`,
+        await timed(async () => {
+          version++;
+          const insert = version % 2 === 0;
+          client.change(uri, version, [
+            {
+              range: { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: insert ? 0 : 1 } },
+              text: insert ? '#' : '',
+            },
+          ]);
+          await request();
+        }),
+      );
     }
 
     // A source file appears: watched-file event -> updated diagnostics (MKIMG013 gone).

@@ -33,7 +33,13 @@ interface Probe {
 
 /** A large but realistic image.sh: helpers with locals and calls, long file arrays, both hooks. */
 function generate(): { text: string; hovers: Probe[]; completions: Probe[] } {
-  const lines: string[] = ['#!/bin/bash', '# generated for the benchmark', 'img_name=bench.tar.zst', 'mirror=http://deb.debian.org/debian', ''];
+  const lines: string[] = [
+    '#!/bin/bash',
+    '# generated for the benchmark',
+    'img_name=bench.tar.zst',
+    'mirror=http://deb.debian.org/debian',
+    '',
+  ];
   const hovers: Probe[] = [];
   const completions: Probe[] = [];
   const pair = FILE_ARRAY_PAIRS[1];
@@ -64,7 +70,18 @@ function generate(): { text: string; hovers: Probe[]; completions: Probe[] } {
     }
     n++;
   }
-  lines.push('do_install()', '{', `    helper_${n - 1} /`, '}', '', 'do_postinstall()', '{', '    systemctl enable systemd-networkd', '}', '');
+  lines.push(
+    'do_install()',
+    '{',
+    `    helper_${n - 1} /`,
+    '}',
+    '',
+    'do_postinstall()',
+    '{',
+    '    systemctl enable systemd-networkd',
+    '}',
+    '',
+  );
   completions.push({ what: 'img_name suffix', position: { line: 2, character: 'img_name=bench'.length } });
   completions.push({ what: 'file path', position: { line: 5, character: pair.src.length + 2 + 'files/'.length } });
   return { text: lines.join('\n'), hovers, completions };
@@ -87,7 +104,9 @@ async function typingLatency(client: LspTestClient, uri: string, line: number, c
 
 function report(name: string, samples: number[]): void {
   const f = (x: number) => x.toFixed(2).padStart(7);
-  console.log(`${name.padEnd(44)} n=${String(samples.length).padStart(4)}  p50 ${f(percentile(samples, 50))} ms  p95 ${f(percentile(samples, 95))} ms  max ${f(Math.max(...samples))} ms`);
+  console.log(
+    `${name.padEnd(44)} n=${String(samples.length).padStart(4)}  p50 ${f(percentile(samples, 50))} ms  p95 ${f(percentile(samples, 95))} ms  max ${f(Math.max(...samples))} ms`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -114,7 +133,7 @@ async function main(): Promise<void> {
     const hover = (p: Probe) => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: p.position });
     const complete = (p: Probe) => client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: p.position });
     // Warm up the JIT on both sides.
-    for (let i = 0; i < 30; i++) await hover(hovers[i % hovers.length]), await complete(completions[i % completions.length]);
+    for (let i = 0; i < 30; i++) (await hover(hovers[i % hovers.length]), await complete(completions[i % completions.length]));
 
     const hoverAll: number[] = [];
     const completeAll: number[] = [];
@@ -137,10 +156,15 @@ async function main(): Promise<void> {
     const typical = readFileSync(TYPICAL_FILE, 'utf8');
     const typicalUri = pathToFileURL(join(project, 'typical', 'image.sh')).href;
     client.open(typicalUri, typical, 1);
-    const typicalLine = Math.max(0, typical.split('\n').findIndex((l) => l.trim() === 'apt-get clean'));
+    const typicalLine = Math.max(
+      0,
+      typical.split('\n').findIndex((l) => l.trim() === 'apt-get clean'),
+    );
     const typingTypical = await typingLatency(client, typicalUri, typicalLine, Math.min(rounds, 200));
 
-    console.log(`image.sh: ${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KiB; ${rounds} rounds; load average ${load.toFixed(1)} on ${cpus().length} cores`);
+    console.log(
+      `image.sh: ${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KiB; ${rounds} rounds; load average ${load.toFixed(1)} on ${cpus().length} cores`,
+    );
     report('hover (all kinds)', hoverAll);
     report('completion (all kinds, unchanged document)', completeAll);
     report('completion right after a keystroke', typing);

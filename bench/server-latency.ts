@@ -41,13 +41,7 @@ async function timeOpen(client: LspTestClient, text: string, runs: number, tag: 
 }
 
 /** Types one character at the end of a pseudo-random line, then deletes it again (two versions per pair). */
-async function timeEdits(
-  client: LspTestClient,
-  text: string,
-  edits: number,
-  tag: string,
-  onEdit?: (i: number) => void,
-): Promise<number[]> {
+async function timeEdits(client: LspTestClient, text: string, edits: number, tag: string, onEdit?: (i: number) => void): Promise<number[]> {
   const uri = `file:///bench/${tag}/image.sh`;
   const lines = text.split('\n');
   client.open(uri, text);
@@ -81,7 +75,9 @@ async function timeEdits(
 
 async function main(): Promise<void> {
   const large = largeImageSh(10_000);
-  console.log(`typical image.sh: ${TYPICAL_IMAGE_SH.split('\n').length} lines; large: ${large.split('\n').length} lines, ${(large.length / 1024).toFixed(0)} KiB`);
+  console.log(
+    `typical image.sh: ${TYPICAL_IMAGE_SH.split('\n').length} lines; large: ${large.split('\n').length} lines, ${(large.length / 1024).toFixed(0)} KiB`,
+  );
   const client = await LspTestClient.start({ initializationOptions: { diagnosticsDelay: 0 } });
   try {
     const pid = client.process.pid as number;

@@ -111,7 +111,10 @@ async function openAndEdit(server: Server, client: LspTestClient, text: string, 
 async function main(): Promise<void> {
   if (!existsSync(BASH_LS)) throw new Error(`${BASH_LS} is missing: run (cd bench/anchor && npm install)`);
   const large = largeImageSh(10_000);
-  const documents: [string, string][] = [['40-line image.sh', TYPICAL_IMAGE_SH], ['10,000-line image.sh', large]];
+  const documents: [string, string][] = [
+    ['40-line image.sh', TYPICAL_IMAGE_SH],
+    ['10,000-line image.sh', large],
+  ];
   for (const file of REAL_SCRIPTS) {
     if (existsSync(file)) documents.push([`${file} (${readFileSync(file, 'utf8').split('\n').length} lines)`, readFileSync(file, 'utf8')]);
     else console.log(`${file} is missing (apt-get install debootstrap git bash-completion)`);
@@ -141,7 +144,8 @@ async function main(): Promise<void> {
   const names = SERVERS.map((s) => s.name);
   const width = Math.max(...[...results.keys()].map((k) => k.length));
   console.log(`${''.padEnd(width)}  ${names.map((n) => n.padStart(28)).join('')}`);
-  for (const [row, values] of results) console.log(`${row.padEnd(width)}  ${names.map((n) => (values.get(n) ?? '-').padStart(28)).join('')}`);
+  for (const [row, values] of results)
+    console.log(`${row.padEnd(width)}  ${names.map((n) => (values.get(n) ?? '-').padStart(28)).join('')}`);
 }
 
 main().catch((error: unknown) => {

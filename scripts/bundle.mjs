@@ -36,10 +36,13 @@ const common = {
 mkdirSync(out, { recursive: true });
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: join(out, 'server.js') }),
-  esbuild.build({ ...common, entryPoints: ['pipeline/src/cli/main.ts'], outfile: join(out, 'makeimg.js'),
-    banner: { js: `#!/usr/bin/env node\n${importMetaUrl.banner.js}` } }),
-  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: join(out, 'extension.js'),
-    external: ['vscode'] }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['pipeline/src/cli/main.ts'],
+    outfile: join(out, 'makeimg.js'),
+    banner: { js: `#!/usr/bin/env node\n${importMetaUrl.banner.js}` },
+  }),
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: join(out, 'extension.js'), external: ['vscode'] }),
 ]);
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(out, 'tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), join(out, 'tree-sitter-bash.wasm'));

@@ -68,8 +68,12 @@ function png(size) {
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);
   header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function crc32(buf) {
@@ -83,10 +87,20 @@ function crc32(buf) {
 
 function svg() {
   const hex = (c) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
-  const rhombus = (cy) => [[0.5 - HALF_W, cy], [0.5, cy - HALF_H], [0.5 + HALF_W, cy], [0.5, cy + HALF_H]]
-    .map(([x, y]) => `${(x * 16).toFixed(2)},${(y * 16).toFixed(2)}`).join(' ');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">\n` +
-    LAYERS.map((l) => `  <polygon points="${rhombus(l.cy)}" fill="${hex(l.colour)}"/>\n`).join('') + '</svg>\n';
+  const rhombus = (cy) =>
+    [
+      [0.5 - HALF_W, cy],
+      [0.5, cy - HALF_H],
+      [0.5 + HALF_W, cy],
+      [0.5, cy + HALF_H],
+    ]
+      .map(([x, y]) => `${(x * 16).toFixed(2)},${(y * 16).toFixed(2)}`)
+      .join(' ');
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">\n` +
+    LAYERS.map((l) => `  <polygon points="${rhombus(l.cy)}" fill="${hex(l.colour)}"/>\n`).join('') +
+    '</svg>\n'
+  );
 }
 
 writeFileSync(join(root, 'images/icon.png'), png(128));

@@ -81,7 +81,10 @@ export class BuildTextRenderer {
   /** The pipeline's result line was shown (it already says built / failed / cancelled). */
   resultShown = false;
 
-  constructor(private readonly sink: TextSink, private readonly options: BuildTextOptions) {
+  constructor(
+    private readonly sink: TextSink,
+    private readonly options: BuildTextOptions,
+  ) {
     this.eol = options.eol ?? '\n';
   }
 
@@ -105,7 +108,10 @@ export class BuildTextRenderer {
         this.lastPercent = p;
         this.progressOpen = true;
         const clear = this.options.colour ? '\r\x1b[2K' : '\r';
-        this.sink.write(`${clear}    ${this.paint('dim', `${stageTitle(e.stage)} ${p}% (${formatBytes(e.done)} of ${formatBytes(e.total)})`)}`, 'stdout');
+        this.sink.write(
+          `${clear}    ${this.paint('dim', `${stageTitle(e.stage)} ${p}% (${formatBytes(e.done)} of ${formatBytes(e.total)})`)}`,
+          'stdout',
+        );
         break;
       }
       case 'error':
@@ -114,8 +120,11 @@ export class BuildTextRenderer {
       case 'report':
         // The report quotes paths from the image: each line made visible before it is painted.
         for (const l of reportSummary(e.report, {
-          heading: (t) => this.paint('heading', visible(t)), dim: (t) => this.paint('dim', visible(t)), warn: (t) => this.paint('warn', visible(t)),
-        })) this.line(`    ${l}`, 'stdout');
+          heading: (t) => this.paint('heading', visible(t)),
+          dim: (t) => this.paint('dim', visible(t)),
+          warn: (t) => this.paint('warn', visible(t)),
+        }))
+          this.line(`    ${l}`, 'stdout');
         break;
       case 'result': {
         this.resultShown = true;

@@ -44,11 +44,7 @@ export function parentPath(p: string): string {
 }
 
 /** Follow symlinks inside the image (never outside it): how an image path resolves when the image runs. */
-export function resolveInImage(
-  lookup: (path: string) => ImageEntry | undefined,
-  p: string,
-  maxLinks = 40,
-): ImageEntry | undefined {
+export function resolveInImage(lookup: (path: string) => ImageEntry | undefined, p: string, maxLinks = 40): ImageEntry | undefined {
   let links = 0;
   const resolveFrom = (dir: string, target: string): string | undefined => {
     const queue = (target.startsWith('/') ? target : `${dir}/${target}`).split('/');

@@ -86,17 +86,41 @@ export interface ImageCheck {
 
 /** The hygiene checks, in report order. Codes are stable: never renumber. */
 export const IMAGE_CHECKS = [
-  { code: 'MKIMG101', title: 'machine-id set', why: 'every container from this image would share one machine id; systemd expects /etc/machine-id empty or absent in an image and fills it at first boot' },
-  { code: 'MKIMG102', title: 'D-Bus machine-id set', why: 'D-Bus reads /var/lib/dbus/machine-id: every instance would share it (make it a link to /etc/machine-id)' },
-  { code: 'MKIMG103', title: "build host's resolv.conf", why: "the build host's DNS settings are baked into the image; machined, nspawn and docker provide resolv.conf at run time" },
-  { code: 'MKIMG104', title: "build host's hostname", why: "the image carries the build host's name; the container manager names each instance" },
-  { code: 'MKIMG105', title: 'SSH host keys', why: 'every instance would share the same SSH host keys (anyone with the image can impersonate them); generate them at first boot' },
+  {
+    code: 'MKIMG101',
+    title: 'machine-id set',
+    why: 'every container from this image would share one machine id; systemd expects /etc/machine-id empty or absent in an image and fills it at first boot',
+  },
+  {
+    code: 'MKIMG102',
+    title: 'D-Bus machine-id set',
+    why: 'D-Bus reads /var/lib/dbus/machine-id: every instance would share it (make it a link to /etc/machine-id)',
+  },
+  {
+    code: 'MKIMG103',
+    title: "build host's resolv.conf",
+    why: "the build host's DNS settings are baked into the image; machined, nspawn and docker provide resolv.conf at run time",
+  },
+  {
+    code: 'MKIMG104',
+    title: "build host's hostname",
+    why: "the image carries the build host's name; the container manager names each instance",
+  },
+  {
+    code: 'MKIMG105',
+    title: 'SSH host keys',
+    why: 'every instance would share the same SSH host keys (anyone with the image can impersonate them); generate them at first boot',
+  },
   { code: 'MKIMG106', title: 'package cache', why: 'downloaded packages are dead weight in an image' },
   { code: 'MKIMG107', title: 'package lists', why: 'package index files are stale as soon as the image ships and only add size' },
   { code: 'MKIMG108', title: 'log files', why: "the build's logs are not the instance's history" },
   { code: 'MKIMG109', title: 'temporary files', why: 'leftovers of the build in /tmp or /var/tmp ship with every instance' },
   { code: 'MKIMG110', title: 'shell history', why: "a shell history records the build's commands (and sometimes secrets)" },
-  { code: 'MKIMG111', title: 'no os-release', why: 'machinectl, docker and buildah tools read /etc/os-release or /usr/lib/os-release to tell what the image is' },
+  {
+    code: 'MKIMG111',
+    title: 'no os-release',
+    why: 'machinectl, docker and buildah tools read /etc/os-release or /usr/lib/os-release to tell what the image is',
+  },
   { code: 'MKIMG112', title: 'world-writable files', why: 'any user of an instance can change these files' },
   { code: 'MKIMG113', title: 'setuid not owned by root', why: 'a setuid program owned by another user lets anyone act as that user' },
 ] as const satisfies readonly ImageCheck[];

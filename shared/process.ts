@@ -120,9 +120,7 @@ export async function startProcess(argv: readonly string[], options: ProcessOpti
   const { execa } = await loadExeca();
   const deathSignal = options.deathSignal ?? 'SIGKILL';
   const setpriv = setprivPath();
-  const command = setpriv
-    ? [setpriv, '--pdeathsig', deathSignal.slice(3), '--', found, ...args]
-    : [found, ...args];
+  const command = setpriv ? [setpriv, '--pdeathsig', deathSignal.slice(3), '--', found, ...args] : [found, ...args];
   const stdoutMode = options.stdout ?? 'pipe';
   const execaOptions: Options = {
     cwd: options.cwd,
@@ -305,7 +303,8 @@ function settled(outcome: ProcessOutcome): RunningProcess {
  * program as an exit code, not as "cannot be started".
  */
 function resolveProgram(program: string, cwd: string | undefined, searchPath: string | undefined): string | ProcessOutcome {
-  if (program.includes('\0')) return { kind: 'unavailable', code: 'EINVAL', reason: `${JSON.stringify(program)}: a program name cannot contain null bytes` };
+  if (program.includes('\0'))
+    return { kind: 'unavailable', code: 'EINVAL', reason: `${JSON.stringify(program)}: a program name cannot contain null bytes` };
   if (program.includes('/')) {
     const file = path.resolve(cwd ?? process.cwd(), program);
     const problem = notExecutable(file);

@@ -46,8 +46,11 @@ function chart(shares: SizeShare[], total: number, limit = shares.length): strin
 
 function totals(r: ImageReport): string {
   const c = r.counts;
-  return `${formatBytes(r.totalBytes)} in ${count(c.files, 'file')}, ${count(c.directories, 'directory', 'directories')}, ` +
-    `${count(c.symlinks, 'symlink')}, ${count(c.devices, 'device node')}` + (c.other ? `, ${count(c.other, 'other entry', 'other entries')}` : '');
+  return (
+    `${formatBytes(r.totalBytes)} in ${count(c.files, 'file')}, ${count(c.directories, 'directory', 'directories')}, ` +
+    `${count(c.symlinks, 'symlink')}, ${count(c.devices, 'device node')}` +
+    (c.other ? `, ${count(c.other, 'other entry', 'other entries')}` : '')
+  );
 }
 
 function specials(r: ImageReport): string {
@@ -62,22 +65,24 @@ function specials(r: ImageReport): string {
 }
 
 export function findingLines(f: ImageFinding, paint: Paint): string[] {
-  return [
-    paint.warn(`  ${f.code} ${f.message}`),
-    paint.dim(`    why: ${f.why}`),
-    paint.dim(`    fix (in ${f.hook}): ${f.fix}`),
-  ];
+  return [paint.warn(`  ${f.code} ${f.message}`), paint.dim(`    why: ${f.why}`), paint.dim(`    fix (in ${f.hook}): ${f.fix}`)];
 }
 
 function findingsSection(r: ImageReport, paint: Paint): string[] {
   const silenced = r.suppressed.length ? paint.dim(` (silenced: ${r.suppressed.map((s) => s.code).join(', ')})`) : '';
   if (r.findings.length === 0) return [paint.heading('Hygiene: no findings') + silenced];
-  return [paint.heading(`Hygiene: ${count(r.findings.length, 'finding')}`) + silenced, ...r.findings.flatMap((f) => findingLines(f, paint))];
+  return [
+    paint.heading(`Hygiene: ${count(r.findings.length, 'finding')}`) + silenced,
+    ...r.findings.flatMap((f) => findingLines(f, paint)),
+  ];
 }
 
 /** A few lines after a build. */
 export function reportSummary(r: ImageReport, paint: Paint = NO_PAINT): string[] {
-  const largest = r.largest.slice(0, SUMMARY_LARGEST).map((f) => `${f.path} ${formatBytes(f.bytes)}`).join(', ');
+  const largest = r.largest
+    .slice(0, SUMMARY_LARGEST)
+    .map((f) => `${f.path} ${formatBytes(f.bytes)}`)
+    .join(', ');
   return [
     paint.heading(`Image: ${totals(r)}`),
     ...chart(r.byTopDir, r.totalBytes, SUMMARY_DIRS),
@@ -89,18 +94,42 @@ export function reportSummary(r: ImageReport, paint: Paint = NO_PAINT): string[]
 
 /** Everything, for `makeimg inspect`. */
 export function reportFull(r: ImageReport, paint: Paint = NO_PAINT): string[] {
-  const lines = [paint.heading(`Image: ${totals(r)}`), '', paint.heading('Size by top-level directory'), ...chart(r.byTopDir, r.totalBytes)];
-  for (const [dir, shares] of [['/usr', r.byUsr], ['/var', r.byVar]] as const) {
+  const lines = [
+    paint.heading(`Image: ${totals(r)}`),
+    '',
+    paint.heading('Size by top-level directory'),
+    ...chart(r.byTopDir, r.totalBytes),
+  ];
+  for (const [dir, shares] of [
+    ['/usr', r.byUsr],
+    ['/var', r.byVar],
+  ] as const) {
     if (shares.length) lines.push('', paint.heading(`Size under ${dir}`), ...chart(shares, r.totalBytes));
   }
-  lines.push('', paint.heading(`${r.largest.length} largest files`), ...r.largest.map((f) => `  ${formatBytes(f.bytes).padStart(10)}  ${f.path}`));
+  lines.push(
+    '',
+    paint.heading(`${r.largest.length} largest files`),
+    ...r.largest.map((f) => `  ${formatBytes(f.bytes).padStart(10)}  ${f.path}`),
+  );
   const list = (title: string, items: string[], notes: string[] = []) => {
     lines.push('', paint.heading(`${title}: ${items.length}`), ...notes.map((n) => paint.dim(`  ${n}`)), ...items.map((i) => `  ${i}`));
   };
-  list('setuid files', r.setuid.map((f) => `${f.mode} ${f.uid}:${f.gid} ${f.path}`));
-  list('setgid files', r.setgid.map((f) => `${f.mode} ${f.uid}:${f.gid} ${f.path}`));
-  list('file capabilities', r.capabilities.map((f) => `${f.path} ${f.capabilities}`));
-  list('device nodes', r.devices.map((d) => `${d.kind === 'char' ? 'c' : 'b'} ${d.major},${d.minor} ${d.path}`));
+  list(
+    'setuid files',
+    r.setuid.map((f) => `${f.mode} ${f.uid}:${f.gid} ${f.path}`),
+  );
+  list(
+    'setgid files',
+    r.setgid.map((f) => `${f.mode} ${f.uid}:${f.gid} ${f.path}`),
+  );
+  list(
+    'file capabilities',
+    r.capabilities.map((f) => `${f.path} ${f.capabilities}`),
+  );
+  list(
+    'device nodes',
+    r.devices.map((d) => `${d.kind === 'char' ? 'c' : 'b'} ${d.major},${d.minor} ${d.path}`),
+  );
   const owners = r.unknownOwners.map((o) => `${o.kind} ${o.id}: ${count(o.entries, 'entry', 'entries')} (${o.examples.join(', ')})`);
   const notes = [
     ...(r.hasPasswd ? [] : ['no /etc/passwd: uids other than 0 cannot be named']),

@@ -24,7 +24,15 @@ const BLOCK = 512;
 const MAX_META_BYTES = 8 * 1024 * 1024;
 
 const TYPES: Record<string, EntryType> = {
-  '0': 'file', '\0': 'file', '7': 'file', '1': 'hardlink', '2': 'symlink', '3': 'char', '4': 'block', '5': 'directory', '6': 'fifo',
+  '0': 'file',
+  '\0': 'file',
+  '7': 'file',
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'char',
+  '4': 'block',
+  '5': 'directory',
+  '6': 'fifo',
 };
 
 export interface TarStreamHandlers {
@@ -230,7 +238,7 @@ export class TarStreamReader {
     const capability = pax.get('SCHILY.xattr.security.capability');
     if (capability) entry.capability = Uint8Array.from(capability);
     const asked = this.handlers.onEntry(entry);
-    const keep = entryType === 'file' ? asked ?? 0 : 0;
+    const keep = entryType === 'file' ? (asked ?? 0) : 0;
     // A hard link carries no data even when its header says a size.
     this.skipData(entryType === 'hardlink' ? 0 : dataSize, keep > 0 ? { entry, keep: Math.min(keep, dataSize) } : undefined);
   }

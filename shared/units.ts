@@ -29,7 +29,6 @@ export function percent(done: number, total: number): number {
   return Math.max(0, Math.min(100, Math.floor((done / total) * 100)));
 }
 
-
 /** A size for people: `512 B`, `1.5 KiB`, `300 MiB` (one decimal below 10). */
 export function formatBytes(bytes: number): string {
   const { value, unit } = inBinaryUnits(bytes);

@@ -100,7 +100,11 @@ export function factsWithParser(parser: Parser, text: string): DocumentFacts {
 export async function analyzeImage(text: string, imagePath: string, options: AnalysisOptions = {}): Promise<Analysis> {
   const parser = await getParser();
   const main = factsWithParser(parser, text);
-  const combined = combineSourced(main, imagePath, diskLoader((_, sourced) => factsWithParser(parser, sourced)));
+  const combined = combineSourced(
+    main,
+    imagePath,
+    diskLoader((_, sourced) => factsWithParser(parser, sourced)),
+  );
   const facts = options.confirmSyntaxWithBash ? await confirmedSyntax(combined, text) : combined;
   return { facts, findings: anchorFindings(runRules(facts, options), facts) };
 }

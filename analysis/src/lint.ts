@@ -66,14 +66,22 @@ async function shellcheckFindings(text: string, file: string, cwd: string | unde
   switch (outcome.kind) {
     case 'ok': {
       const positions = new PositionMapper(text);
-      return withoutMakeimgFalsePositives(outcome.comments).filter((c) => c.file === '-').map((c) => {
-        const start = positions.toPosition(c.line, c.column);
-        const end = positions.toPosition(c.endLine, c.endColumn);
-        return {
-          file, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1,
-          severity: SHELLCHECK_SEVERITY[c.level], code: `SC${c.code}`, message: c.message,
-        };
-      });
+      return withoutMakeimgFalsePositives(outcome.comments)
+        .filter((c) => c.file === '-')
+        .map((c) => {
+          const start = positions.toPosition(c.line, c.column);
+          const end = positions.toPosition(c.endLine, c.endColumn);
+          return {
+            file,
+            line: start.line + 1,
+            column: start.character + 1,
+            endLine: end.line + 1,
+            endColumn: end.character + 1,
+            severity: SHELLCHECK_SEVERITY[c.level],
+            code: `SC${c.code}`,
+            message: c.message,
+          };
+        });
     }
     case 'unavailable':
       options.notes?.push(`ShellCheck is not installed (${outcome.reason}); only makeimg's rules ran`);

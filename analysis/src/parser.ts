@@ -178,9 +178,10 @@ export class DocumentTree {
       const oldEndPosition = pointBefore(oldText, e);
       const inserted = rowStarts(newText);
       const insertedRows = inserted.length - 1;
-      const newEndPosition: Point = insertedRows === 0
-        ? { row: startPosition.row, column: startPosition.column + newText.length }
-        : { row: startPosition.row + insertedRows, column: newText.length - inserted[insertedRows] };
+      const newEndPosition: Point =
+        insertedRows === 0
+          ? { row: startPosition.row, column: startPosition.column + newText.length }
+          : { row: startPosition.row + insertedRows, column: newText.length - inserted[insertedRows] };
       const edit: Edit = {
         startIndex: s,
         oldEndIndex: e,

@@ -1,7 +1,16 @@
 /** The facts model: what is extracted, and what is marked unknown. */
 import assert from 'node:assert/strict';
 import { analyzeText } from '../src/analysis';
-import { callChain, callGraph, callParents, chainText, FactsBuilder, knownElementCount, type DocumentFacts, type Range } from '../src/facts';
+import {
+  callChain,
+  callGraph,
+  callParents,
+  chainText,
+  FactsBuilder,
+  knownElementCount,
+  type DocumentFacts,
+  type Range,
+} from '../src/facts';
 import { DocumentTree } from '../src/parser';
 
 async function factsOf(text: string): Promise<DocumentFacts> {
@@ -23,7 +32,10 @@ describe('facts', () => {
     assert.equal(name.value?.value, 'my image.tar.gz');
     assert.deepEqual(name.unknown, []);
     assert.equal(src.kind, 'array');
-    assert.deepEqual(src.elements?.map((e) => e.value), ['a', 'b c', 'd', 'e f']);
+    assert.deepEqual(
+      src.elements?.map((e) => e.value),
+      ['a', 'b c', 'd', 'e f'],
+    );
     assert.deepEqual(src.elements?.[1].range, r(1, 7, 1, 12));
     assert.equal(knownElementCount(src), 4);
   });
@@ -74,7 +86,9 @@ describe('facts', () => {
   });
 
   it('functions with the comment block directly above, bodies and nesting', async () => {
-    const facts = await factsOf('# unrelated\n\n# Installs the base.\n# Second line.\ndo_install() {\n  echo\n}\nfunction helper { inner() { :; }; }\nx=1 # trailing\ng() { :; }\n');
+    const facts = await factsOf(
+      '# unrelated\n\n# Installs the base.\n# Second line.\ndo_install() {\n  echo\n}\nfunction helper { inner() { :; }; }\nx=1 # trailing\ng() { :; }\n',
+    );
     const [install, helper, inner, g] = facts.functions;
     assert.deepEqual(install.comment, { text: 'Installs the base.\nSecond line.', range: r(2, 0, 3, 14) });
     assert.deepEqual(install.nameRange, r(4, 0, 4, 10));
@@ -108,7 +122,10 @@ describe('facts', () => {
     assert.deepEqual([...(graph.get('a')?.keys() ?? [])], ['b']);
     const parents = callParents(facts, 'do_postinstall');
     assert.deepEqual([...parents.keys()].sort(), ['a', 'b', 'c', 'do_postinstall']);
-    assert.deepEqual(callChain(parents, 'c').map((call) => `${call.function}->${call.name}`), ['do_postinstall->a', 'a->b', 'b->c']);
+    assert.deepEqual(
+      callChain(parents, 'c').map((call) => `${call.function}->${call.name}`),
+      ['do_postinstall->a', 'a->b', 'b->c'],
+    );
     assert.equal(parents.get('c')?.depth, 3);
     assert.equal(parents.get('c')?.first?.name, 'a');
     assert.equal(chainText('do_postinstall', parents, 'c'), 'do_postinstall -> a -> b -> c');
@@ -120,7 +137,11 @@ describe('facts', () => {
     const facts = await factsOf('source ./common.sh\n. "$src_dir/x"\neval "$cmd"\n');
     assert.deepEqual(
       facts.sources.map((s) => [s.kind, s.path]),
-      [['source', './common.sh'], ['source', undefined], ['eval', undefined]],
+      [
+        ['source', './common.sh'],
+        ['source', undefined],
+        ['eval', undefined],
+      ],
     );
   });
 
@@ -143,7 +164,10 @@ describe('facts', () => {
     const doc = await DocumentTree.create(text);
     const builder = new FactsBuilder();
     builder.build(doc.tree, doc.text);
-    doc.applyEdits([{ start: 0, end: 0, newText: '\n\n' }, { start: 31, end: 31, newText: 'z' }]);
+    doc.applyEdits([
+      { start: 0, end: 0, newText: '\n\n' },
+      { start: 31, end: 31, newText: 'z' },
+    ]);
     const cached = builder.build(doc.tree, doc.text);
     const fresh = await factsOf(doc.text);
     assert.deepEqual(cached, fresh);

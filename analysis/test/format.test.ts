@@ -61,7 +61,11 @@ describe('formatting engine (shfmt as wasm)', () => {
 
   it('range formatting changes only the lines in the range', async () => {
     const text = 'a=1\nf() {\necho  1\necho  2\n}\nb=2\n';
-    const r = await formatText(text, { ...SHFMT_DEFAULTS, indent: 4 }, { start: { line: 3, character: 0 }, end: { line: 3, character: 3 } });
+    const r = await formatText(
+      text,
+      { ...SHFMT_DEFAULTS, indent: 4 },
+      { start: { line: 3, character: 0 }, end: { line: 3, character: 3 } },
+    );
     assert.ok(r.ok);
     assert.equal(applyTextEdits(text, r.edits), 'a=1\nf() {\necho  1\n    echo 2\n}\nb=2\n');
   });
@@ -109,10 +113,17 @@ describe('format options', () => {
   });
 
   it('.editorconfig wins over the editor and the settings, nearer files and later sections last', () => {
-    writeFileSync(join(dir, '.editorconfig'), 'root = true\n[*]\nindent_style = space\nindent_size = 2\n[*.sh]\nbinary_next_line = true\nspace_redirects = false\n');
+    writeFileSync(
+      join(dir, '.editorconfig'),
+      'root = true\n[*]\nindent_style = space\nindent_size = 2\n[*.sh]\nbinary_next_line = true\nspace_redirects = false\n',
+    );
     mkdirSync(join(dir, 'project'));
     writeFileSync(join(dir, 'project', '.editorconfig'), '[image.sh]\nswitch_case_indent = true\n[[bash]]\nfunction_next_line = true\n');
-    const options = formatOptionsFor(join(dir, 'project', 'image.sh'), { tabSize: 8, insertSpaces: false }, { spaceRedirects: true, simplify: true });
+    const options = formatOptionsFor(
+      join(dir, 'project', 'image.sh'),
+      { tabSize: 8, insertSpaces: false },
+      { spaceRedirects: true, simplify: true },
+    );
     assert.deepEqual(options, {
       indent: 2,
       binaryNextLine: true,

@@ -15,13 +15,22 @@ describe('hostile input (analysis core)', () => {
     it('100 KB of NULs: parsed with spaces in their place (it took minutes), reported once as MKIMG016', async () => {
       const text = `${GOOD}${'\0'.repeat(100_000)}\n`;
       const { findings } = await analyzeText(text);
-      assert.deepEqual(findings.map((f) => `${f.code}@${f.range.start.line + 1}:${f.range.start.character + 1}`), ['MKIMG016@5:1']);
+      assert.deepEqual(
+        findings.map((f) => `${f.code}@${f.range.start.line + 1}:${f.range.start.character + 1}`),
+        ['MKIMG016@5:1'],
+      );
       assert.match(findings[0].message, /contains 100,000 NUL bytes \(the first on line 5\): bash refuses/);
     });
     it('keeps offsets: what follows NULs on a line is where it is', async () => {
       const { facts } = await analyzeText(`img_name=x.tar\n\0\0 do_install() { echo "$img_dir"; }\n`);
-      assert.deepEqual(facts.functions.map((f) => f.nameRange.start), [{ line: 1, character: 3 }]);
-      assert.deepEqual(facts.references.map((r) => r.range.start), [{ line: 1, character: 25 }]);
+      assert.deepEqual(
+        facts.functions.map((f) => f.nameRange.start),
+        [{ line: 1, character: 3 }],
+      );
+      assert.deepEqual(
+        facts.references.map((r) => r.range.start),
+        [{ line: 1, character: 25 }],
+      );
     });
   });
 
@@ -47,7 +56,10 @@ describe('hostile input (analysis core)', () => {
     it('CRLF: one MKIMG014 with a fix that turns every CRLF into LF', async () => {
       const text = GOOD.replace(/\n/g, '\r\n');
       const { findings } = await analyzeText(text);
-      assert.deepEqual(findings.map((f) => f.code), ['MKIMG014']);
+      assert.deepEqual(
+        findings.map((f) => f.code),
+        ['MKIMG014'],
+      );
       assert.match(findings[0].message, /Windows line endings \(4 lines end in CR LF\).*Convert the file to LF line endings\./);
       const data = findings[0].data;
       assert.ok(data?.kind === 'edits');
@@ -56,7 +68,10 @@ describe('hostile input (analysis core)', () => {
     });
     it('BOM: one MKIMG015 with a fix that removes it', async () => {
       const { findings } = await analyzeText(`\ufeff${GOOD}`);
-      assert.deepEqual(findings.map((f) => f.code), ['MKIMG015']);
+      assert.deepEqual(
+        findings.map((f) => f.code),
+        ['MKIMG015'],
+      );
       assert.deepEqual(findings[0].data, {
         kind: 'edits',
         title: 'Remove the byte order mark',
@@ -77,7 +92,30 @@ describe('incremental parsing (item 18)', () => {
     this.timeout(120_000);
     const base =
       'img_name=x.tar\npackages=(a "b c")\ndo_install() {\n    if [ -d "$img_dir" ]; then\n        cat <<EOF > "$img_dir/x"\nhello $name\nEOF\n    fi\n    for p in "${packages[@]}"; do echo "$p"; done\n}\ndo_postinstall() { helper; }\nhelper() { echo `date` $(( 1 + 2 )); }\n';
-    const pieces = ['{', '}', '(', ')', '"', "'", '`', '$(', '<<EOF\n', 'EOF\n', 'fi', 'then', 'do', 'done', ';', '\n', ' ', 'x', '[[', ']]', '$', '\\'];
+    const pieces = [
+      '{',
+      '}',
+      '(',
+      ')',
+      '"',
+      "'",
+      '`',
+      '$(',
+      '<<EOF\n',
+      'EOF\n',
+      'fi',
+      'then',
+      'do',
+      'done',
+      ';',
+      '\n',
+      ' ',
+      'x',
+      '[[',
+      ']]',
+      '$',
+      '\\',
+    ];
     const doc = await DocumentTree.create(base);
     let seed = 20261202;
     const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
@@ -103,16 +141,26 @@ describe('syntax errors bash accepts (item 11)', () => {
   // tree-sitter-bash rejects a heredoc line that starts with a backslash escape and holds "(" (docs/tree-sitter-bash-heredoc.md).
   const MINIMAL = 'cat <<EOF\n\\m (\nEOF\n';
   // The shape of the real script: /etc/issue written in do_postinstall (agetty escapes \S, \n, \l).
-  const ISSUE = 'img_name=x.tar\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\ndo_postinstall() {\n    cat > /etc/issue <<EOF\n\\S{PRETTY_NAME} \\n (\\l)\n\nEOF\n}\n';
+  const ISSUE =
+    'img_name=x.tar\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\ndo_postinstall() {\n    cat > /etc/issue <<EOF\n\\S{PRETTY_NAME} \\n (\\l)\n\nEOF\n}\n';
 
   it('tree-sitter alone reports them (the upstream bug this works around)', async () => {
-    assert.deepEqual((await analyzeText(MINIMAL)).findings.map((f) => f.code), ['MKIMG011']);
-    assert.deepEqual((await analyzeText(ISSUE)).findings.map((f) => f.code), ['MKIMG011']);
+    assert.deepEqual(
+      (await analyzeText(MINIMAL)).findings.map((f) => f.code),
+      ['MKIMG011'],
+    );
+    assert.deepEqual(
+      (await analyzeText(ISSUE)).findings.map((f) => f.code),
+      ['MKIMG011'],
+    );
   });
   it('confirmed with bash -n: dropped, and the rules they silenced speak again', async () => {
     assert.equal(await bashAcceptsSyntax(MINIMAL), true);
     assert.deepEqual((await analyzeText(ISSUE, { confirmSyntaxWithBash: true })).findings, []);
-    assert.deepEqual((await analyzeText(MINIMAL, { confirmSyntaxWithBash: true })).findings.map((f) => f.code), ['MKIMG001', 'MKIMG003']);
+    assert.deepEqual(
+      (await analyzeText(MINIMAL, { confirmSyntaxWithBash: true })).findings.map((f) => f.code),
+      ['MKIMG001', 'MKIMG003'],
+    );
   });
   it("a real script: git's bash completion (zsh-only syntax in a branch bash never runs)", async function () {
     const file = '/usr/share/bash-completion/completions/git';

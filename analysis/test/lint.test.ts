@@ -17,7 +17,10 @@ describe('lint core', () => {
   it('adds ShellCheck findings, without the ones makeimg makes wrong (SC2034 on img_name, SC2154 on $img_dir)', async () => {
     const text = 'img_name=a.tar\ndo_install() {\n    cp $1 "$img_dir/"\n}\n';
     const findings = await lintText(text, 'image.sh', { shellcheck: 'shellcheck' });
-    assert.deepEqual(findings.map((f) => `${f.line}:${f.column} ${f.code}`), ['3:8 SC2086']);
+    assert.deepEqual(
+      findings.map((f) => `${f.line}:${f.column} ${f.code}`),
+      ['3:8 SC2086'],
+    );
     const notes: string[] = [];
     const without = await lintText(text, 'image.sh', { shellcheck: '/nonexistent/shellcheck', notes });
     assert.deepEqual(without, []);

@@ -6,7 +6,7 @@ import { DocumentTree, getParser, parseText, pointAt, rowStarts, type Tree } fro
 function dump(tree: Tree): string {
   const lines: string[] = [];
   const cursor = tree.walk();
-  for (let depth = 0; ; ) {
+  for (let depth = 0; ;) {
     const s = cursor.startPosition;
     const e = cursor.endPosition;
     lines.push(`${depth} ${cursor.nodeType} ${cursor.startIndex}-${cursor.endIndex} ${s.row}:${s.column}-${e.row}:${e.column}`);
@@ -47,7 +47,26 @@ const START = [
   '',
 ].join('\n');
 
-const PIECES = ['x', ' ', '\n', '"', "'", '{', '}', '(', ')', '$', 'ä', '🚀', '日本', 'do_install() {\n', 'fi\n', '\r\n', '${img_dir}', '# c\n'];
+const PIECES = [
+  'x',
+  ' ',
+  '\n',
+  '"',
+  "'",
+  '{',
+  '}',
+  '(',
+  ')',
+  '$',
+  'ä',
+  '🚀',
+  '日本',
+  'do_install() {\n',
+  'fi\n',
+  '\r\n',
+  '${img_dir}',
+  '# c\n',
+];
 
 describe('parser', () => {
   it('incremental reparse equals a full parse after 300 random edits (non-ASCII, surrogate pairs, CRLF)', async () => {

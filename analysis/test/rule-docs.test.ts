@@ -16,7 +16,9 @@ describe('rule documentation', () => {
   });
 
   it('has a page for every rule and none for a rule that does not exist', () => {
-    const pages = readdirSync(join(ROOT, RULE_DOCS_DIRECTORY)).filter((f) => f !== 'README.md').sort();
+    const pages = readdirSync(join(ROOT, RULE_DOCS_DIRECTORY))
+      .filter((f) => f !== 'README.md')
+      .sort();
     assert.deepEqual(pages, RULES.map((r) => `${r.code}.md`).sort());
   });
 

@@ -19,7 +19,10 @@ function at(f: Finding): string {
 describe('rules', () => {
   it('have unique, stable codes: MKIMG001..MKIMG011 first, in order', () => {
     const codes = RULES.map((r) => r.code);
-    assert.deepEqual(codes.slice(0, 11), Array.from({ length: 11 }, (_, i) => `MKIMG${String(i + 1).padStart(3, '0')}`));
+    assert.deepEqual(
+      codes.slice(0, 11),
+      Array.from({ length: 11 }, (_, i) => `MKIMG${String(i + 1).padStart(3, '0')}`),
+    );
     assert.equal(new Set(codes).size, codes.length);
     assert.ok(codes.every((c) => /^MKIMG\d{3}$/.test(c)));
   });
@@ -96,11 +99,20 @@ describe('rules', () => {
     it('flags both arrays, naming counts and the first unpaired element, with related info', async () => {
       const fs = await findings(pair('(a b c)', '(x y)'), 'MKIMG004');
       assert.deepEqual(fs.map(at), ['5:28-5:29', '6:23-6:28']);
-      assert.match(fs[0].message, /^postinstall_files_src has 3 elements but postinstall_files_dst has 2: "c" \(element 3 of postinstall_files_src\) has no destination\./);
+      assert.match(
+        fs[0].message,
+        /^postinstall_files_src has 3 elements but postinstall_files_dst has 2: "c" \(element 3 of postinstall_files_src\) has no destination\./,
+      );
       assert.equal(fs[0].related?.[0].message, 'postinstall_files_dst (2 elements)');
       assert.deepEqual(fs[1].related?.[0].range, fs[0].range);
       assert.deepEqual(fs[0].data, {
-        kind: 'pair-mismatch', src: 'postinstall_files_src', dst: 'postinstall_files_dst', srcCount: 3, dstCount: 2, shorter: 'postinstall_files_dst', missing: 1,
+        kind: 'pair-mismatch',
+        src: 'postinstall_files_src',
+        dst: 'postinstall_files_dst',
+        srcCount: 3,
+        dstCount: 2,
+        shorter: 'postinstall_files_dst',
+        missing: 1,
       });
     });
     it('names a destination without a source the other way round', async () => {
@@ -108,7 +120,12 @@ describe('rules', () => {
       assert.match(f.message, /"y z" \(element 2 of postinstall_files_dst\) has no source/);
     });
     it('does not count what it cannot know: globs, unquoted expansions, +=, conditionals, brace expansion', async () => {
-      for (const [src, dst] of [['(*.conf)', '(x)'], ['($files)', '(x)'], ['(a {b,c})', '(x y)'], ['("${all[@]}")', '(x)']]) {
+      for (const [src, dst] of [
+        ['(*.conf)', '(x)'],
+        ['($files)', '(x)'],
+        ['(a {b,c})', '(x y)'],
+        ['("${all[@]}")', '(x)'],
+      ]) {
         assert.deepEqual(await findings(pair(src, dst), 'MKIMG004'), [], src);
       }
       assert.deepEqual(await findings(`${pair('(a)', '(x)')}postinstall_files_src+=(b)\n`, 'MKIMG004'), []);
@@ -125,7 +142,12 @@ describe('rules', () => {
       const [f] = await findings(`${BASE}preinstall_files_src=(a b)\n`, 'MKIMG005');
       assert.equal(at(f), '5:1-5:21');
       assert.match(f.message, /preinstall_files_src is set but preinstall_files_dst is not/);
-      assert.deepEqual(f.data, { kind: 'insert-assignment', name: 'preinstall_files_dst', text: 'preinstall_files_dst=(/CHANGE-ME/a /CHANGE-ME/b)', after: f.data?.kind === 'insert-assignment' ? f.data.after : undefined });
+      assert.deepEqual(f.data, {
+        kind: 'insert-assignment',
+        name: 'preinstall_files_dst',
+        text: 'preinstall_files_dst=(/CHANGE-ME/a /CHANGE-ME/b)',
+        after: f.data?.kind === 'insert-assignment' ? f.data.after : undefined,
+      });
     });
     it('flags a dst array without its src array; accepts both, and does not judge with source', async () => {
       assert.equal((await findings(`${BASE}preinstall_files_dst=(a)\n`, 'MKIMG005')).length, 1);
@@ -174,22 +196,31 @@ describe('rules', () => {
   describe('MKIMG008 near-miss names', () => {
     it('suggests the hook for do_instal and do_post_install', async () => {
       const fs = await findings(`${BASE}do_instal() { :; }\ndo_post_install() { :; }\n`, 'MKIMG008');
-      assert.deepEqual(fs.map((f) => f.message), [
-        '"do_instal" is not a makeimg hook, so it never runs. Did you mean "do_install"?',
-        '"do_post_install" is not a makeimg hook, so it never runs. Did you mean "do_postinstall"?',
-      ]);
+      assert.deepEqual(
+        fs.map((f) => f.message),
+        [
+          '"do_instal" is not a makeimg hook, so it never runs. Did you mean "do_install"?',
+          '"do_post_install" is not a makeimg hook, so it never runs. Did you mean "do_postinstall"?',
+        ],
+      );
       assert.deepEqual(fs[0].data, { kind: 'replace', range: fs[0].range, newText: 'do_install' });
     });
     it('suggests variables for img_nmae and postinstall_file_src, and $img_dri', async () => {
       const fs = await findings(`${BASE}img_nmae=a\npostinstall_file_src=(a)\nx() { echo $img_dri; }\n`, 'MKIMG008');
-      assert.deepEqual(fs.map((f) => [at(f), f.message]), [
-        ['5:1-5:9', '"img_nmae" is not read by makeimg. Did you mean "img_name"?'],
-        ['6:1-6:21', '"postinstall_file_src" is not read by makeimg. Did you mean "postinstall_files_src"?'],
-        ['7:13-7:20', '$img_dri is never set, so it expands to nothing. Did you mean $img_dir?'],
-      ]);
+      assert.deepEqual(
+        fs.map((f) => [at(f), f.message]),
+        [
+          ['5:1-5:9', '"img_nmae" is not read by makeimg. Did you mean "img_name"?'],
+          ['6:1-6:21', '"postinstall_file_src" is not read by makeimg. Did you mean "postinstall_files_src"?'],
+          ['7:13-7:20', '$img_dri is never set, so it expands to nothing. Did you mean $img_dir?'],
+        ],
+      );
     });
     it('leaves user names alone: called helpers, used variables, tmp_dir, do_install_base', async () => {
-      const text = `${BASE}do_instal() { :; }\ndo_install_base() { :; }\ntmp_dir=/tmp\necho "$tmp_dir" $img_dri\nimg_dri=1\n`.replace('mkdir', 'do_instal; mkdir');
+      const text = `${BASE}do_instal() { :; }\ndo_install_base() { :; }\ntmp_dir=/tmp\necho "$tmp_dir" $img_dri\nimg_dri=1\n`.replace(
+        'mkdir',
+        'do_instal; mkdir',
+      );
       assert.deepEqual(await findings(text, 'MKIMG008'), []);
     });
     it('matching: edit distance with transpositions, length thresholds', () => {
@@ -205,10 +236,14 @@ describe('rules', () => {
       const text = `${BASE}do_postinstall() {\n  echo "$img_path"\n  a\n}\na() { b; }\nb() { cp "\${src_dir}/x" /x; }\n`;
       const fs = await findings(text, 'MKIMG009');
       assert.deepEqual(fs.map(at), ['6:9-6:18', '10:11-10:21']);
-      assert.match(fs[1].message, /^\$src_dir does not exist inside the new rootfs, where do_postinstall runs \(do_postinstall -> a -> b\)/);
-      assert.deepEqual(fs[1].related?.map((r) => r.message), [
-        'do_postinstall runs inside the new rootfs', 'do_postinstall calls a here', 'a calls b here',
-      ]);
+      assert.match(
+        fs[1].message,
+        /^\$src_dir does not exist inside the new rootfs, where do_postinstall runs \(do_postinstall -> a -> b\)/,
+      );
+      assert.deepEqual(
+        fs[1].related?.map((r) => r.message),
+        ['do_postinstall runs inside the new rootfs', 'do_postinstall calls a here', 'a calls b here'],
+      );
     });
     it('leaves do_install, guarded expansions, single quotes and local shadows alone', async () => {
       const text = `${BASE}do_postinstall() {\n  echo "\${img_dir:-/}" '$img_dir'\n  local src_dir=/srv; echo $src_dir\n}\n`;
@@ -247,9 +282,10 @@ describe('rules', () => {
       assert.equal(more.length, 0);
       assert.match(f.message, /\(do_postinstall -> f0 -> \.\.\. -> f19999 -> f20000, 20,001 calls\)/);
       assert.ok(f.message.length < 400, `message of ${f.message.length} characters`);
-      assert.deepEqual(f.related?.map((r) => r.message), [
-        'do_postinstall runs inside the new rootfs', 'do_postinstall calls f0 here', 'f19999 calls f20000 here',
-      ]);
+      assert.deepEqual(
+        f.related?.map((r) => r.message),
+        ['do_postinstall runs inside the new rootfs', 'do_postinstall calls f0 here', 'f19999 calls f20000 here'],
+      );
     });
   });
 

@@ -32,7 +32,9 @@ describe('sourced files (analysis)', () => {
   });
 
   it('follows "$src_dir/..." paths and # shellcheck source= directives', async () => {
-    assert.deepEqual(await codes({ 'image.sh': '. "$src_dir/functions.sh"\nimg_name=a.tar\n', 'functions.sh': 'helper() { :; }\n' }), ['MKIMG003@1']);
+    assert.deepEqual(await codes({ 'image.sh': '. "$src_dir/functions.sh"\nimg_name=a.tar\n', 'functions.sh': 'helper() { :; }\n' }), [
+      'MKIMG003@1',
+    ]);
     assert.deepEqual(
       await codes({ 'image.sh': 'lib=x\n# shellcheck source=lib.sh\n. "$lib"\nimg_name=a.tar\n', 'lib.sh': 'do_install() { :; }\n' }),
       [],
@@ -49,7 +51,10 @@ describe('sourced files (analysis)', () => {
     const [f] = findings;
     assert.equal(f.code, 'MKIMG009');
     assert.deepEqual(f.range, { start: { line: 4, character: 2 }, end: { line: 4, character: 7 } });
-    assert.match(f.message, /^lib\.sh:3: \$img_dir does not exist inside the new rootfs, where do_postinstall runs \(do_postinstall -> setup\)/);
+    assert.match(
+      f.message,
+      /^lib\.sh:3: \$img_dir does not exist inside the new rootfs, where do_postinstall runs \(do_postinstall -> setup\)/,
+    );
     const inLib = f.related?.find((r) => r.file === join(dir, 'lib.sh'));
     assert.deepEqual(inLib?.range, { start: { line: 2, character: 8 }, end: { line: 2, character: 16 } });
   });
@@ -69,11 +74,10 @@ describe('sourced files (analysis)', () => {
   });
 
   it('MKIMG017: a missing sourced file, one outside the image.sh directory; dynamic paths stay silent', async () => {
-    assert.deepEqual(await codes({ 'image.sh': 'img_name=a.tar\ndo_install() { :; }\nsource ./nope.sh\n. ../shared.sh\n. /etc/profile\nsource "$x"\n' }), [
-      'MKIMG017@3',
-      'MKIMG017@4',
-      'MKIMG017@5',
-    ]);
+    assert.deepEqual(
+      await codes({ 'image.sh': 'img_name=a.tar\ndo_install() { :; }\nsource ./nope.sh\n. ../shared.sh\n. /etc/profile\nsource "$x"\n' }),
+      ['MKIMG017@3', 'MKIMG017@4', 'MKIMG017@5'],
+    );
     const { findings } = await analyzeImage('source ./lib/\n', write({ 'image.sh': 'source ./lib/\n', 'lib/x': '' }));
     assert.match(findings.find((f) => f.code === 'MKIMG017')?.message ?? '', /is not a regular file/);
   });
@@ -96,7 +100,10 @@ describe('sourced files (analysis)', () => {
   it('makeimg lint reports the same findings as the editor, anchored in image.sh', async () => {
     const image = write({ 'image.sh': 'img_name=a.tar\nsource ./missing.sh\n. ./lib.sh\n', 'lib.sh': 'do_install() { :; }\n' });
     const findings = await lintText('img_name=a.tar\nsource ./missing.sh\n. ./lib.sh\n', image);
-    assert.deepEqual(findings.map((f) => `${f.code}@${f.line}:${f.column}`), ['MKIMG017@2:8']);
+    assert.deepEqual(
+      findings.map((f) => `${f.code}@${f.line}:${f.column}`),
+      ['MKIMG017@2:8'],
+    );
     assert.match(findings[0].message, /^"\.\/missing\.sh" does not exist in the image\.sh directory/);
   });
 });

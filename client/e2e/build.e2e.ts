@@ -40,7 +40,10 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
    * Runs the build command on the open image.sh, waits for the status bar to show it running (a
    * previous build's result may still be shown), then until `done` holds; returns every status seen.
    */
-  async function buildUntil(done: (i: StatusItem | undefined) => boolean, timeoutMs: number): Promise<{ seen: StatusItem[]; last: StatusItem }> {
+  async function buildUntil(
+    done: (i: StatusItem | undefined) => boolean,
+    timeoutMs: number,
+  ): Promise<{ seen: StatusItem[]; last: StatusItem }> {
     const seen: StatusItem[] = [];
     const read = async () => {
       const item = buildStatus(await s.wb.statusBarItems());
@@ -58,15 +61,20 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     await s.wb.openFile('tiny/image.sh');
     const { seen, last } = await buildUntil((i) => !!i && (i.icons.includes('check') || i.icons.includes('error')), 150_000);
 
-    assert.ok(last.icons.includes('check'), `the status bar shows success; it shows ${JSON.stringify(last)}\n${s.server.outputChannel(EXTENSION_ID)}`);
+    assert.ok(
+      last.icons.includes('check'),
+      `the status bar shows success; it shows ${JSON.stringify(last)}\n${s.server.outputChannel(EXTENSION_ID)}`,
+    );
     assert.match(last.text, /^makeimg: \d+(\.\d)? (B|KiB|MiB)$/, 'the success item shows the image size');
     // While the result is still in the status bar (it hides after a few seconds).
     await s.wb.screenshot(join(resultsDir, 'scenario-3-build.png'));
     if (process.env.MAKEIMG_E2E_DOCS_SCREENSHOTS) await s.wb.screenshot(join(docsDir, 'screenshot-build.png'));
     const progress = seen.filter(isRunning).map((i) => i.text);
     // One workspace folder: no image name before the stage (a multi-root workspace would show `tiny · `).
-    assert.ok(progress.some((t) => /^makeimg: (resolve|preinstall|install|postinstall|archive) \(\d\/\d\)/.test(t)),
-      `the status bar showed a stage with its index while building; saw ${JSON.stringify(seen.map((i) => i.text))}`);
+    assert.ok(
+      progress.some((t) => /^makeimg: (resolve|preinstall|install|postinstall|archive) \(\d\/\d\)/.test(t)),
+      `the status bar showed a stage with its index while building; saw ${JSON.stringify(seen.map((i) => i.text))}`,
+    );
 
     const rows = await s.wb.terminalText();
     STAGES.forEach((stage, i) => {
@@ -78,7 +86,12 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
 
     const image = join(s.workspace, 'tiny', 'img', 'tiny.tar.gz');
     // The build reports where it put the image (the output channel's file on disk does not wrap lines).
-    await waitFor('the log to name the image', async () => s.server.outputChannel(EXTENSION_ID), (log) => log.includes(`built ${image}`), 10_000);
+    await waitFor(
+      'the log to name the image',
+      async () => s.server.outputChannel(EXTENSION_ID),
+      (log) => log.includes(`built ${image}`),
+      10_000,
+    );
     assert.ok(existsSync(image), `${image} exists`);
     const members = archiveMembers(image);
     for (const path of ['usr/bin/bash', 'usr/bin/ls', 'etc/motd', 'etc/passwd', 'usr/lib/os-release', 'home/tiny']) {
@@ -90,7 +103,6 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     // The image and img_dir_base (created by makeimg) belong to the user who built them, not to root.
     assert.equal(statSync(image).uid, s.user!.uid, 'the image belongs to makeimg-test');
     assert.equal(statSync(dirname(image)).uid, s.user!.uid, 'img_dir_base belongs to makeimg-test');
-
   });
 
   it('4. a failing do_install: the error is shown, its line gets a diagnostic, nothing is left at img_path', async function () {
@@ -99,12 +111,26 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     const { last } = await buildUntil((i) => !!i && (i.icons.includes('error') || i.icons.includes('check')), 90_000);
     assert.ok(last.icons.includes('error'), `the status bar shows the failure; it shows ${JSON.stringify(last)}`);
 
-    const notes = await waitFor('an error notification', () => s.wb.notifications(), (n) => n.some((m) => /makeimg: Build failed/.test(m)), 10_000);
+    const notes = await waitFor(
+      'an error notification',
+      () => s.wb.notifications(),
+      (n) => n.some((m) => /makeimg: Build failed/.test(m)),
+      10_000,
+    );
     const rows = await s.wb.terminalText();
-    assert.match(rows, /image\.sh:8: error: do_install failed/, `the task terminal shows the error, location first:\n${rows}\nnotifications: ${JSON.stringify(notes)}`);
+    assert.match(
+      rows,
+      /image\.sh:8: error: do_install failed/,
+      `the task terminal shows the error, location first:\n${rows}\nnotifications: ${JSON.stringify(notes)}`,
+    );
 
     // Line 8 of fixtures/builds/failing/image.sh is the `ls` that fails.
-    const problems = await waitFor('the build diagnostic', () => s.wb.problems(), (p) => p.some((r) => r.includes(BUILD_DIAGNOSTIC_SOURCE)), 10_000);
+    const problems = await waitFor(
+      'the build diagnostic',
+      () => s.wb.problems(),
+      (p) => p.some((r) => r.includes(BUILD_DIAGNOSTIC_SOURCE)),
+      10_000,
+    );
     const diagnostic = problems.find((r) => r.includes(BUILD_DIAGNOSTIC_SOURCE))!;
     assert.match(diagnostic, /\[Ln 8, Col \d+\]/, `the diagnostic is on the failing line 8: ${diagnostic}`);
 
@@ -118,16 +144,29 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     const srcDir = join(s.workspace, 'slow');
     await s.wb.openFile('slow/image.sh');
     await s.wb.runCommand(BUILD_COMMAND);
-    await waitFor('do_install to run', async () => buildStatus(await s.wb.statusBarItems()), (i) => isRunning(i) && /install \(3\/\d\)/.test(i!.text), 60_000);
+    await waitFor(
+      'do_install to run',
+      async () => buildStatus(await s.wb.statusBarItems()),
+      (i) => isRunning(i) && /install \(3\/\d\)/.test(i!.text),
+      60_000,
+    );
     // The sleep inside the container is up: the checks below can see build processes, so they can fail.
-    const running = await waitFor('the build\'s container', async () => rootProcessesUsing(srcDir),
-      (p) => p.some((x) => x.cmdline.split(' ')[0].endsWith('systemd-nspawn')) && p.some((x) => x.cmdline === 'sleep 60'), 10_000);
+    const running = await waitFor(
+      "the build's container",
+      async () => rootProcessesUsing(srcDir),
+      (p) => p.some((x) => x.cmdline.split(' ')[0].endsWith('systemd-nspawn')) && p.some((x) => x.cmdline === 'sleep 60'),
+      10_000,
+    );
     console.log(`      running before cancel: ${running.map((p) => p.cmdline.split(' ')[0].split('/').pop()).join(', ')}`);
 
     const cancelledAt = Date.now();
     await s.wb.runCommand(CANCEL_COMMAND);
-    const status = await waitFor('"cancelled" in the status bar', async () => buildStatus(await s.wb.statusBarItems()),
-      (i) => !!i && i.text.includes('cancelled') && !isRunning(i), 20_000);
+    const status = await waitFor(
+      '"cancelled" in the status bar',
+      async () => buildStatus(await s.wb.statusBarItems()),
+      (i) => !!i && i.text.includes('cancelled') && !isRunning(i),
+      20_000,
+    );
     const seconds = (Date.now() - cancelledAt) / 1000;
     console.log(`      status bar said "cancelled" ${seconds.toFixed(1)} s after "makeimg: Cancel Build"`);
     assert.ok(seconds < 5, `the status bar said cancelled after ${seconds.toFixed(1)} s (want < 5 s): ${JSON.stringify(status)}`);
@@ -163,7 +202,12 @@ describe('e2e: the second build (issue 12 §1-2): Rebuild, Delete Working Direct
     const first = statSync(image);
 
     await s.wb.runCommand(BUILD_COMMAND);
-    await waitFor('the refusal', () => s.wb.notifications(), (n) => n.some((m) => /already exists; rebuild with --force \(or in VS Code: Rebuild Image\)/.test(m)), 60_000);
+    await waitFor(
+      'the refusal',
+      () => s.wb.notifications(),
+      (n) => n.some((m) => /already exists; rebuild with --force \(or in VS Code: Rebuild Image\)/.test(m)),
+      60_000,
+    );
     await s.wb.clickNotificationButton(/already exists/, 'Rebuild');
     await waitFor('the forced build to start', statusNow, isRunning, 30_000);
     await waitFor('the forced build to succeed', statusNow, (i) => finished(i) && i!.icons.includes('check'), 150_000);
@@ -181,10 +225,25 @@ describe('e2e: the second build (issue 12 §1-2): Rebuild, Delete Working Direct
     await waitFor('the build to fail', statusNow, (i) => finished(i) && i!.icons.includes('error'), 120_000);
     const kept = join(dir, 'img', 'flaky');
     assert.ok(existsSync(kept), 'the failed build kept its working directory');
-    await waitFor('the failure notification', () => s.wb.notifications(), (n) => n.some((m) => /Build failed/.test(m)), 10_000);
+    await waitFor(
+      'the failure notification',
+      () => s.wb.notifications(),
+      (n) => n.some((m) => /Build failed/.test(m)),
+      10_000,
+    );
     await s.wb.clickNotificationButton(/Build failed/, 'Delete Working Directory');
-    await waitFor('the working directory to go', async () => existsSync(kept), (e) => !e, 60_000);
-    await waitFor('the confirmation', () => s.wb.notifications(), (n) => n.some((m) => m.includes(`removed ${kept}`)), 10_000);
+    await waitFor(
+      'the working directory to go',
+      async () => existsSync(kept),
+      (e) => !e,
+      60_000,
+    );
+    await waitFor(
+      'the confirmation',
+      () => s.wb.notifications(),
+      (n) => n.some((m) => m.includes(`removed ${kept}`)),
+      10_000,
+    );
 
     writeFileSync(join(dir, 'ok'), '');
     await s.wb.runCommand(BUILD_COMMAND);
@@ -196,9 +255,19 @@ describe('e2e: the second build (issue 12 §1-2): Rebuild, Delete Working Direct
   it('8. an image.sh with errors: Build Image asks first (Run Anyway / Show Problems); Show Problems does not build', async function () {
     this.timeout(120_000);
     await s.wb.openFile('broken-build/image.sh');
-    await waitFor('the MKIMG002 diagnostic', () => s.wb.problems(), (p) => p.some((r) => r.includes('MKIMG002')), 30_000);
+    await waitFor(
+      'the MKIMG002 diagnostic',
+      () => s.wb.problems(),
+      (p) => p.some((r) => r.includes('MKIMG002')),
+      30_000,
+    );
     await s.wb.runCommand(BUILD_COMMAND);
-    await waitFor('the prompt', () => s.wb.notifications(), (n) => n.some((m) => /image\.sh has an error \(line 2: .*\)\. Build anyway\?/.test(m)), 10_000);
+    await waitFor(
+      'the prompt',
+      () => s.wb.notifications(),
+      (n) => n.some((m) => /image\.sh has an error \(line 2: .*\)\. Build anyway\?/.test(m)),
+      10_000,
+    );
     await s.wb.clickNotificationButton(/Build anyway/, 'Show Problems');
     await s.wb.page.waitForTimeout(3000);
     assert.ok(!isRunning(await statusNow()), 'no build started');

@@ -125,8 +125,16 @@ export class CodeServer {
 
     const port = await freePort();
     const argv = asUser([
-      bin, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+      bin,
+      ...common,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
     ]);
     // detached: setsid, so the server is a process-group leader and teardown kills everything it started.
     const proc = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -225,8 +233,16 @@ function wrapForUser(user: Account | undefined, home: string, argv: string[]): s
   const env = [`XDG_CONFIG_HOME=${join(home, 'xdg-config')}`, `XDG_DATA_HOME=${join(home, 'xdg-data')}`];
   if (!user) return ['env', ...env, ...argv];
   return [
-    'setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups',
-    'env', `HOME=${user.home}`, `USER=${user.name}`, `LOGNAME=${user.name}`, ...env, ...argv,
+    'setpriv',
+    `--reuid=${user.uid}`,
+    `--regid=${user.gid}`,
+    '--init-groups',
+    'env',
+    `HOME=${user.home}`,
+    `USER=${user.name}`,
+    `LOGNAME=${user.name}`,
+    ...env,
+    ...argv,
   ];
 }
 

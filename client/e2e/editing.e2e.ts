@@ -27,11 +27,19 @@ describe('e2e: editing image.sh in VS Code', function () {
   it('1. lists the errors with our codes, documents img_name on hover, and the quick fix removes the mismatch', async function () {
     this.timeout(90_000);
     await s.wb.openFile('image.sh');
-    await waitFor('the makeimg language mode', () => s.wb.languageMode(), (m) => languageDisplayNames().includes(m), 20_000);
+    await waitFor(
+      'the makeimg language mode',
+      () => s.wb.languageMode(),
+      (m) => languageDisplayNames().includes(m),
+      20_000,
+    );
 
-    const problems = await waitFor('both errors in the Problems panel', () => s.wb.problems(),
+    const problems = await waitFor(
+      'both errors in the Problems panel',
+      () => s.wb.problems(),
       (rows) => rows.some((r) => r.includes(MISSING_DO_INSTALL)) && rows.filter((r) => r.includes(ARRAY_LENGTH_MISMATCH)).length > 0,
-      30_000);
+      30_000,
+    );
     const missing = problems.find((r) => r.includes(MISSING_DO_INSTALL))!;
     assert.match(missing, new RegExp(DO_INSTALL), `the missing-hook error names ${DO_INSTALL}: ${missing}`);
     const mismatch = problems.find((r) => r.includes(ARRAY_LENGTH_MISMATCH))!;
@@ -50,8 +58,12 @@ describe('e2e: editing image.sh in VS Code', function () {
     const fix = fixes.find((f) => f.includes('preinstall_files_dst') && /destination/i.test(f));
     assert.ok(fix, `a quick fix for the length mismatch is offered; offered: ${JSON.stringify(fixes)}`);
     await s.wb.applyQuickFix(fix);
-    await waitFor('the mismatch error to disappear', () => s.wb.problems(),
-      (rows) => !rows.some((r) => r.includes(ARRAY_LENGTH_MISMATCH)) && rows.some((r) => r.includes(MISSING_DO_INSTALL)), 15_000);
+    await waitFor(
+      'the mismatch error to disappear',
+      () => s.wb.problems(),
+      (rows) => !rows.some((r) => r.includes(ARRAY_LENGTH_MISMATCH)) && rows.some((r) => r.includes(MISSING_DO_INSTALL)),
+      15_000,
+    );
     const dstLine = (await s.wb.editorLines())[DST_LINE - 1];
     assert.match(dstLine, /^preinstall_files_dst=\(etc\/a\.conf \S+\)$/, `the fix adds a second destination: ${dstLine}`);
   });
@@ -61,7 +73,12 @@ describe('e2e: editing image.sh in VS Code', function () {
     mkdirSync(join(s.workspace, 'new'));
     writeFileSync(join(s.workspace, 'new', 'image.sh'), '');
     await s.wb.openFile('new/image.sh');
-    await waitFor('the makeimg language mode', () => s.wb.languageMode(), (m) => languageDisplayNames().includes(m), 20_000);
+    await waitFor(
+      'the makeimg language mode',
+      () => s.wb.languageMode(),
+      (m) => languageDisplayNames().includes(m),
+      20_000,
+    );
 
     const items = await s.wb.completions();
     // Not a word-based guess (VS Code offers words of other open files when nothing else answers).

@@ -74,7 +74,13 @@ export function useVSCode(options: SessionOptions): Session {
   afterEach(async function () {
     const test = this.currentTest;
     if (!test || test.state !== 'failed' || !session.wb) return;
-    const file = join(resultsDir, `${test.fullTitle().replace(/[^\w.-]+/g, '_').slice(0, 120)}.png`);
+    const file = join(
+      resultsDir,
+      `${test
+        .fullTitle()
+        .replace(/[^\w.-]+/g, '_')
+        .slice(0, 120)}.png`,
+    );
     await session.wb.screenshot(file).catch(() => undefined);
     console.log(`    screenshot: ${file}`);
     const log = session.server?.outputChannel(EXTENSION_ID);
@@ -102,5 +108,8 @@ function copyFixture(name: string, user?: Account, extraFolders: Record<string, 
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((l) => `      ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `      ${l}`)
+    .join('\n');
 }

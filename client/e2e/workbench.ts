@@ -8,8 +8,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 export interface StatusItem {
@@ -84,7 +90,11 @@ export class Workbench {
     // results later, so wait for the row of exactly this file.
     const label = folder ? `${name} ${folder},` : `${name},`;
     await this.page.locator(`.quick-input-list .monaco-list-row[aria-label^="${label}"]`).first().click();
-    await waitFor(`the editor of ${relativePath}`, () => this.activeEditorPath(), (p) => p === relativePath);
+    await waitFor(
+      `the editor of ${relativePath}`,
+      () => this.activeEditorPath(),
+      (p) => p === relativePath,
+    );
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor({ state: 'visible' });
   }
 
@@ -123,10 +133,13 @@ export class Workbench {
     if (!(await panel.isVisible())) await this.runCommand('View: Focus Problems');
     await panel.waitFor({ state: 'visible' });
     // Marker rows only: they have a severity icon (file rows and related-information rows do not).
-    return this.page.locator('.markers-panel .monaco-list-row')
-      .evaluateAll((rows) => rows
-        .filter((r) => r.querySelector('.codicon-error, .codicon-warning, .codicon-info'))
-        .map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    return this.page
+      .locator('.markers-panel .monaco-list-row')
+      .evaluateAll((rows) =>
+        rows
+          .filter((r) => r.querySelector('.codicon-error, .codicon-warning, .codicon-info'))
+          .map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
+      );
   }
 
   /** Moves the cursor of the active editor to a 1-based line and column. */
@@ -147,7 +160,11 @@ export class Workbench {
     await this.page.keyboard.press('Control+I');
     const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
     await hover.waitFor({ state: 'visible' });
-    return waitFor('hover text', async () => (await hover.innerText()).trim(), (t) => t.length > 0);
+    return waitFor(
+      'hover text',
+      async () => (await hover.innerText()).trim(),
+      (t) => t.length > 0,
+    );
   }
 
   /** Opens the quick fix menu at a position and returns the action titles offered. */
@@ -214,12 +231,16 @@ export class Workbench {
   }
 
   private async visibleSuggestions(): Promise<CompletionItem[]> {
-    return this.page.locator('.suggest-widget.visible .monaco-list-row').evaluateAll((els) => els.map((e) => ({
-      label: ((e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? '').trim(),
-      aria: e.getAttribute('aria-label') ?? '',
-      kind: Array.from(e.querySelector('.suggest-icon')?.classList ?? [])
-        .find((c) => c.startsWith('codicon-symbol-'))?.slice('codicon-symbol-'.length) ?? '',
-    })));
+    return this.page.locator('.suggest-widget.visible .monaco-list-row').evaluateAll((els) =>
+      els.map((e) => ({
+        label: ((e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? '').trim(),
+        aria: e.getAttribute('aria-label') ?? '',
+        kind:
+          Array.from(e.querySelector('.suggest-icon')?.classList ?? [])
+            .find((c) => c.startsWith('codicon-symbol-'))
+            ?.slice('codicon-symbol-'.length) ?? '',
+      })),
+    );
   }
 
   /** Types into the active editor. */
@@ -230,19 +251,26 @@ export class Workbench {
 
   /** The full text of the active editor's model (read through the DOM lines, top of file). */
   async editorLines(): Promise<string[]> {
-    return this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').evaluateAll((lines) => lines
-      .map((l) => ({ top: parseFloat((l as HTMLElement).style.top || '0'), text: (l as HTMLElement).innerText.replace(/\u00a0/g, ' ') }))
-      .sort((a, b) => a.top - b.top)
-      .map((l) => l.text));
+    return this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').evaluateAll((lines) =>
+      lines
+        .map((l) => ({ top: parseFloat((l as HTMLElement).style.top || '0'), text: (l as HTMLElement).innerText.replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text),
+    );
   }
 
   async statusBarItems(): Promise<StatusItem[]> {
-    return this.page.locator('.part.statusbar .statusbar-item').evaluateAll((items) => items.map((el) => ({
-      id: el.id,
-      text: (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
-      icons: Array.from(el.querySelectorAll('.codicon')).flatMap((i) => Array.from(i.classList)
-        .filter((c) => c.startsWith('codicon-')).map((c) => c.slice('codicon-'.length))),
-    })));
+    return this.page.locator('.part.statusbar .statusbar-item').evaluateAll((items) =>
+      items.map((el) => ({
+        id: el.id,
+        text: (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
+        icons: Array.from(el.querySelectorAll('.codicon')).flatMap((i) =>
+          Array.from(i.classList)
+            .filter((c) => c.startsWith('codicon-'))
+            .map((c) => c.slice('codicon-'.length)),
+        ),
+      })),
+    );
   }
 
   /** Status bar items whose text contains `needle`. */
@@ -284,7 +312,10 @@ export class Workbench {
 
   /** Clicks `button` on the visible notification whose message matches `message`. */
   async clickNotificationButton(message: RegExp, button: string): Promise<void> {
-    const toast = this.page.locator('.notification-toast').filter({ has: this.page.locator('.notification-list-item-message', { hasText: message }) }).first();
+    const toast = this.page
+      .locator('.notification-toast')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: message }) })
+      .first();
     await toast.locator('.monaco-button', { hasText: button }).first().click();
   }
 

@@ -21,9 +21,10 @@ export function readBuildSettings(scope?: vscode.Uri): BuildSettings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   const privilegeCommand = config.get<unknown>('privilegeCommand');
   return {
-    privilegeCommand: Array.isArray(privilegeCommand) && privilegeCommand.every((a) => typeof a === 'string')
-      ? privilegeCommand
-      : [...DEFAULT_PRIVILEGE_COMMAND],
+    privilegeCommand:
+      Array.isArray(privilegeCommand) && privilegeCommand.every((a) => typeof a === 'string')
+        ? privilegeCommand
+        : [...DEFAULT_PRIVILEGE_COMMAND],
     nodePath: (config.get<string>('nodePath') ?? '').trim(),
     imgDirBase: (config.get<string>('imgDirBase') ?? '').trim(),
     cacheEnable: config.get<boolean>('cache.enable') ?? true,

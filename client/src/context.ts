@@ -35,15 +35,20 @@ export class MakeimgContext implements vscode.Disposable {
       },
     });
     // Rebuild from a notification: the same directory and img_dir_base, forced; no second prompt.
-    this.controller.onRebuild = (request) => void startBuild(this.controller, { directory: request.directory, imgDirBase: request.imgDirBase, force: true });
+    this.controller.onRebuild = (request) =>
+      void startBuild(this.controller, { directory: request.directory, imgDirBase: request.imgDirBase, force: true });
     this.disposables.push(
       images,
       status,
       diagnostics,
       this.controller,
       vscode.commands.registerCommand(COMMANDS.buildImage, (arg?: unknown) => buildImage(this.controller, this.log, arg)),
-      vscode.commands.registerCommand(COMMANDS.buildImageNoCache, (arg?: unknown) => buildImage(this.controller, this.log, arg, { noCache: true })),
-      vscode.commands.registerCommand(COMMANDS.rebuildImage, (arg?: unknown) => buildImage(this.controller, this.log, arg, { force: true })),
+      vscode.commands.registerCommand(COMMANDS.buildImageNoCache, (arg?: unknown) =>
+        buildImage(this.controller, this.log, arg, { noCache: true }),
+      ),
+      vscode.commands.registerCommand(COMMANDS.rebuildImage, (arg?: unknown) =>
+        buildImage(this.controller, this.log, arg, { force: true }),
+      ),
       vscode.commands.registerCommand(COMMANDS.cancelBuild, () => cancelBuild(this.controller)),
       vscode.commands.registerCommand(COMMANDS.showLog, () => showBuildLog(this.controller, this.log)),
       vscode.tasks.registerTaskProvider(TASK_TYPE, new BuildTaskProvider(this.controller)),

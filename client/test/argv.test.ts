@@ -11,19 +11,44 @@ describe('client build argv', () => {
 
   it('runs the pipeline through pkexec and env with ELECTRON_RUN_AS_NODE', () => {
     assert.deepEqual(buildArgv(base), [
-      'pkexec', '--disable-internal-agent', '/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1',
-      '/opt/VSCode/code', '/ext/dist/makeimg.js', '--json', '--directory', '/home/u/proj',
+      'pkexec',
+      '--disable-internal-agent',
+      '/usr/bin/env',
+      'ELECTRON_RUN_AS_NODE=1',
+      '/opt/VSCode/code',
+      '/ext/dist/makeimg.js',
+      '--json',
+      '--directory',
+      '/home/u/proj',
     ]);
   });
 
   it("runs makeimg's polkit launcher, with arguments only, when it is installed and the command is pkexec", () => {
     assert.deepEqual(buildArgv({ ...base, launcher: POLKIT_LAUNCHER, imgDirBase: '/srv/i' }), [
-      'pkexec', '--disable-internal-agent', POLKIT_LAUNCHER, '--json', '--directory', '/home/u/proj', '/srv/i',
+      'pkexec',
+      '--disable-internal-agent',
+      POLKIT_LAUNCHER,
+      '--json',
+      '--directory',
+      '/home/u/proj',
+      '/srv/i',
     ]);
-    assert.equal(polkitLauncher(DEFAULT_PRIVILEGE_COMMAND, () => true), POLKIT_LAUNCHER);
-    assert.equal(polkitLauncher(['/usr/bin/pkexec'], () => true), POLKIT_LAUNCHER);
-    assert.equal(polkitLauncher(DEFAULT_PRIVILEGE_COMMAND, () => false), undefined);
-    assert.equal(polkitLauncher(['sudo', '-n'], () => true), undefined);
+    assert.equal(
+      polkitLauncher(DEFAULT_PRIVILEGE_COMMAND, () => true),
+      POLKIT_LAUNCHER,
+    );
+    assert.equal(
+      polkitLauncher(['/usr/bin/pkexec'], () => true),
+      POLKIT_LAUNCHER,
+    );
+    assert.equal(
+      polkitLauncher(DEFAULT_PRIVILEGE_COMMAND, () => false),
+      undefined,
+    );
+    assert.equal(
+      polkitLauncher(['sudo', '-n'], () => true),
+      undefined,
+    );
   });
 
   it('appends img_dir_base, resolved against the project directory', () => {

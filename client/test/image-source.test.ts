@@ -41,8 +41,19 @@ describe('image file system source (makeimg: Open Image)', function () {
     await fs.mkdir(root);
     await tree(root);
     // As the archive stage writes them (pax format), compressed by the suffix's program.
-    execFileSync('tar', ['--create', '--format=posix', '--numeric-owner', `--file=${path.join(dir, 'img.tar')}`, `--directory=${root}`, '.']);
-    for (const [suffix, program] of [['.tar.gz', 'gzip'], ['.tar.xz', 'xz'], ['.tar.zst', 'zstd']] as const) {
+    execFileSync('tar', [
+      '--create',
+      '--format=posix',
+      '--numeric-owner',
+      `--file=${path.join(dir, 'img.tar')}`,
+      `--directory=${root}`,
+      '.',
+    ]);
+    for (const [suffix, program] of [
+      ['.tar.gz', 'gzip'],
+      ['.tar.xz', 'xz'],
+      ['.tar.zst', 'zstd'],
+    ] as const) {
       execFileSync('sh', ['-c', `${program} -c < "$1" > "$2"`, 'sh', path.join(dir, 'img.tar'), path.join(dir, `img${suffix}`)]);
     }
   });
@@ -53,7 +64,10 @@ describe('image file system source (makeimg: Open Image)', function () {
       const image = path.join(dir, name);
       const source = await ImageSource.open(image);
       const archive = path.join(dir, 'img.tar');
-      const members = execFileSync('tar', ['-tf', archive]).toString().split('\n').filter((m) => m && m !== './');
+      const members = execFileSync('tar', ['-tf', archive])
+        .toString()
+        .split('\n')
+        .filter((m) => m && m !== './');
       for (const m of members) {
         const p = '/' + m.replace(/^\.\//, '').replace(/\/$/, '');
         const parent = path.posix.dirname(p);
@@ -82,7 +96,10 @@ describe('appending a fix to a hook of image.sh', () => {
     const out = text.slice(0, i.offset) + i.text + text.slice(i.offset);
     assert.match(out, /do_postinstall\(\)\n\{\n\tuseradd a\n\trm -rf \/tmp\/x\n\t: > \/etc\/machine-id\n\}\n$/);
     const j = hookInsertion(text, 'do_install', 'rm -f "$img_dir/etc/resolv.conf"', { start: 2, end: 5 });
-    assert.match(text.slice(0, j.offset) + j.text + text.slice(j.offset), /  mkdir "\$img_dir\/etc"\n  rm -f "\$img_dir\/etc\/resolv.conf"\n\}/);
+    assert.match(
+      text.slice(0, j.offset) + j.text + text.slice(j.offset),
+      /  mkdir "\$img_dir\/etc"\n  rm -f "\$img_dir\/etc\/resolv.conf"\n\}/,
+    );
   });
 
   it('adds the hook at the end when image.sh has none, and handles a one-line function', () => {

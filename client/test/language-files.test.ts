@@ -58,8 +58,12 @@ describe('client language files', () => {
     const grammar = JSON.parse(text);
     assert.equal(grammar.scopeName, GRAMMAR_SCOPE);
     assert.deepEqual(grammar.patterns, [{ include: 'source.shell' }]);
-    const names = [...VARIABLES.map((v) => v.name), ...HOOKS.map((h) => h.name), ...PROVIDED_VARIABLES.map((v) => v.name),
-      ...FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst])];
+    const names = [
+      ...VARIABLES.map((v) => v.name),
+      ...HOOKS.map((h) => h.name),
+      ...PROVIDED_VARIABLES.map((v) => v.name),
+      ...FILE_ARRAY_PAIRS.flatMap((p) => [p.src, p.dst]),
+    ];
     for (const name of names) assert.ok(text.includes(name), `${name} is not in the grammar`);
   });
 
@@ -75,7 +79,11 @@ describe('client language files', () => {
     for (const s of IMAGE_SUFFIXES) assert.ok(skeleton.includes(s.suffix), s.suffix);
     // img_name, the hooks and the arrays come from the server's completion: no static snippet repeats one (issue 12 §5).
     const prefixes = Object.values(snippets).flatMap((s) => s.prefix);
-    for (const name of [...VARIABLES.map((v) => v.name), ...HOOKS.map((h) => h.name), ...FILE_ARRAY_PAIRS.map((p) => p.src.replace(/_src$/, ''))]) {
+    for (const name of [
+      ...VARIABLES.map((v) => v.name),
+      ...HOOKS.map((h) => h.name),
+      ...FILE_ARRAY_PAIRS.map((p) => p.src.replace(/_src$/, '')),
+    ]) {
       assert.ok(!prefixes.includes(name), `a static snippet duplicates the server's ${name}`);
     }
     assert.equal(escapeSnippet('"$img_dir"/{a,b}'), '"\\$img_dir"/{a,b\\}');
@@ -92,21 +100,21 @@ describe('client language files', () => {
     before(async function () {
       const dir = vscodeDirectory();
       // A missing engine fails rather than skipping: scripts/test-all caches code-server first.
-      if (!dir) throw new Error('no cached code-server: run scripts/setup-code-server (it provides VS Code\'s TextMate engine)');
+      if (!dir) throw new Error("no cached code-server: run scripts/setup-code-server (it provides VS Code's TextMate engine)");
       tokenizer = await loadTokenizer(dir, GRAMMAR_FILE, GRAMMAR_SCOPE);
     });
 
     const sample = [
-      'img_name=tiny.tar.gz',                       // 0
-      'preinstall_files_src=(files/motd "$x")',     // 1
-      'do_install()',                               // 2
-      '{',                                          // 3
-      '    mkdir -p "$img_dir/etc" ${src_dir}',     // 4
-      "    echo '$img_dir' # $img_path",            // 5
+      'img_name=tiny.tar.gz', // 0
+      'preinstall_files_src=(files/motd "$x")', // 1
+      'do_install()', // 2
+      '{', // 3
+      '    mkdir -p "$img_dir/etc" ${src_dir}', // 4
+      "    echo '$img_dir' # $img_path", // 5
       '    echo ${#preinstall_files_src[@]} $img_dirx', // 6
-      '}',                                          // 7
+      '}', // 7
       'function do_postinstall { systemctl enable x; }', // 8
-      'x=1; img_name="a-$x.tar"',                   // 9
+      'x=1; img_name="a-$x.tar"', // 9
     ];
 
     it('marks assignments of contract variables and keeps shell scopes for their values', () => {

@@ -10,12 +10,17 @@ describe('client build launcher (local process)', () => {
     const events: BuildEvent[] = [];
     const other: string[] = [];
     const handle = launchBuild({
-      argv: [process.execPath, FAKE], privilegeCommandLength: 0,
-      onEvent: (e) => events.push(e), onOutput: (line, stream) => other.push(`${stream}:${line}`),
+      argv: [process.execPath, FAKE],
+      privilegeCommandLength: 0,
+      onEvent: (e) => events.push(e),
+      onOutput: (line, stream) => other.push(`${stream}:${line}`),
     });
     const outcome = await handle.done;
     assert.equal(outcome.kind, 'built');
-    assert.deepEqual(events.map((e) => e.type), ['stage', 'log', 'result']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['stage', 'log', 'result'],
+    );
     assert.equal(events[1]?.type === 'log' && events[1].text, 'split line');
     assert.deepEqual(other.sort(), ['stderr:a warning on stderr', 'stdout:not an event']);
   });
@@ -23,7 +28,8 @@ describe('client build launcher (local process)', () => {
   it('cancel closes stdin and the pipeline confirms', async () => {
     const events: BuildEvent[] = [];
     const handle = launchBuild({
-      argv: [process.execPath, FAKE, '--wait-for-eof'], privilegeCommandLength: 0,
+      argv: [process.execPath, FAKE, '--wait-for-eof'],
+      privilegeCommandLength: 0,
       onEvent: (e) => {
         events.push(e);
         if (e.type === 'log' && e.text === 'waiting') handle.cancel();
@@ -35,7 +41,11 @@ describe('client build launcher (local process)', () => {
   });
 
   it('a missing privilege command is reported, not thrown', async () => {
-    const handle = launchBuild({ argv: ['/nonexistent/pkexec', '--disable-internal-agent', '/usr/bin/true'], privilegeCommandLength: 2, onEvent: () => {} });
+    const handle = launchBuild({
+      argv: ['/nonexistent/pkexec', '--disable-internal-agent', '/usr/bin/true'],
+      privilegeCommandLength: 2,
+      onEvent: () => {},
+    });
     assert.deepEqual(await handle.done, { kind: 'privilege-missing', program: 'pkexec' });
   });
 });

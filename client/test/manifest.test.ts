@@ -18,7 +18,8 @@ const contributes = pkg.contributes;
 /** Flattens {"a": {"b": 1}} into ["a.b"]. */
 function leafKeys(value: object, prefix = ''): string[] {
   return Object.entries(value).flatMap(([k, v]) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? leafKeys(v, `${prefix}${k}.`) : [`${prefix}${k}`]);
+    v && typeof v === 'object' && !Array.isArray(v) ? leafKeys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
 }
 
 describe('client extension manifest', () => {
@@ -27,7 +28,12 @@ describe('client extension manifest', () => {
     assert.equal(pkg.main, './dist/extension.js');
     assert.ok(!pkg.activationEvents.includes('*'));
     for (const event of pkg.activationEvents as string[]) {
-      assert.match(event, new RegExp(`^(onLanguage:${LANGUAGE_ID}|onCommand:${SETTINGS_SECTION}\\.\\w+|onTaskType:${TASK_TYPE}|onFileSystem:${IMAGE_SCHEME})$`));
+      assert.match(
+        event,
+        new RegExp(
+          `^(onLanguage:${LANGUAGE_ID}|onCommand:${SETTINGS_SECTION}\\.\\w+|onTaskType:${TASK_TYPE}|onFileSystem:${IMAGE_SCHEME})$`,
+        ),
+      );
     }
   });
 
@@ -64,10 +70,14 @@ describe('client extension manifest', () => {
     assert.equal(binding.key, 'ctrl+alt+m');
     assert.match(binding.when, /editorLangId == makeimg/);
     // VS Code's own bindings, as compiled key codes in the workbench of the code-server the e2e tests use.
-    const workbench = '/var/cache/makeimg-e2e/code-server-4.96.4/node_modules/code-server/lib/vscode/out/vs/code/browser/workbench/workbench.js';
+    const workbench =
+      '/var/cache/makeimg-e2e/code-server-4.96.4/node_modules/code-server/lib/vscode/out/vs/code/browser/workbench/workbench.js';
     assert.ok(existsSync(workbench), `${workbench} is missing: run sudo scripts/setup-code-server`);
     const text = readFileSync(workbench, 'utf8');
-    const CTRL_CMD = 2048, ALT = 512, KEY_B = 32, KEY_M = 43;
+    const CTRL_CMD = 2048,
+      ALT = 512,
+      KEY_B = 32,
+      KEY_M = 43;
     assert.match(text, new RegExp(`primary:${CTRL_CMD | ALT | KEY_B}[,}]`), 'the check can see a known default (Ctrl+Alt+B)');
     assert.doesNotMatch(text, new RegExp(`(primary|linux|secondary):\\[?${CTRL_CMD | ALT | KEY_M}[,}\\]]`));
     const extensions = join(workbench, '../../../../../../extensions');
@@ -86,7 +96,10 @@ describe('client extension manifest', () => {
   });
 
   it('contributes every server setting with its default and a description', () => {
-    const settings = contributes.configuration.properties as Record<string, { default: unknown; markdownDescription?: string; description?: string }>;
+    const settings = contributes.configuration.properties as Record<
+      string,
+      { default: unknown; markdownDescription?: string; description?: string }
+    >;
     for (const key of leafKeys(DEFAULT_SERVER_SETTINGS)) {
       const setting = settings[`${SETTINGS_SECTION}.${key}`];
       assert.ok(setting, `${SETTINGS_SECTION}.${key} is not contributed`);

@@ -17,7 +17,9 @@ describe('client build outcome mapping', () => {
   });
 
   it('not authorized: 127 and "Not authorized"', () => {
-    const o = classifyOutcome(end({ exitCode: 127, stderr: 'Error executing command as another user: Not authorized\n\nThis incident has been reported.\n' }));
+    const o = classifyOutcome(
+      end({ exitCode: 127, stderr: 'Error executing command as another user: Not authorized\n\nThis incident has been reported.\n' }),
+    );
     assert.equal(o.kind, 'not-authorized');
     assert.match(describeOutcome(o), /not authorized/);
   });
@@ -76,8 +78,14 @@ describe('client build outcome mapping', () => {
 
   it('sudo -n refusals', () => {
     const sudo = ['sudo', '-n'];
-    assert.equal(classifyOutcome(end({ privilegeCommand: sudo, exitCode: 1, stderr: 'sudo: a password is required\n' })).kind, 'password-required');
-    assert.equal(classifyOutcome(end({ privilegeCommand: sudo, exitCode: 1, stderr: 'bob is not in the sudoers file.\n' })).kind, 'not-authorized');
+    assert.equal(
+      classifyOutcome(end({ privilegeCommand: sudo, exitCode: 1, stderr: 'sudo: a password is required\n' })).kind,
+      'password-required',
+    );
+    assert.equal(
+      classifyOutcome(end({ privilegeCommand: sudo, exitCode: 1, stderr: 'bob is not in the sudoers file.\n' })).kind,
+      'not-authorized',
+    );
   });
 
   it('an unexplained exit is a crash with its code', () => {

@@ -28,13 +28,28 @@ interface Run {
 function runAs(user: string, args: string[]): Promise<Run> {
   const home = user === 'nobody' ? '/nonexistent' : `/home/${user}`;
   const { uid, gid } = idsOf(user);
-  const child = spawn('setpriv', [
-    `--reuid=${uid}`, `--regid=${gid}`, '--init-groups',
-    'env', '-i', `HOME=${home}`, `USER=${user}`, `LOGNAME=${user}`, `PATH=${process.env.PATH}`,
-    // The user may not be able to enter the checkout (CI under /root): run a public bundle.
-    // The pipeline itself runs as root through pkexec, from dist/.
-    process.execPath, bundleForOtherUsers(RUNNER), '--pipeline', join(ROOT, 'dist', 'makeimg.js'), ...args,
-  ], { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'setpriv',
+    [
+      `--reuid=${uid}`,
+      `--regid=${gid}`,
+      '--init-groups',
+      'env',
+      '-i',
+      `HOME=${home}`,
+      `USER=${user}`,
+      `LOGNAME=${user}`,
+      `PATH=${process.env.PATH}`,
+      // The user may not be able to enter the checkout (CI under /root): run a public bundle.
+      // The pipeline itself runs as root through pkexec, from dist/.
+      process.execPath,
+      bundleForOtherUsers(RUNNER),
+      '--pipeline',
+      join(ROOT, 'dist', 'makeimg.js'),
+      ...args,
+    ],
+    { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -89,27 +104,41 @@ describe('client build through pkexec (real polkit)', function () {
   });
 
   it('an authorized user builds the image as root, with events', async () => {
-    const dir = projectFor('makeimg-test', [
-      'img_name=priv.tar.gz',
-      'do_install()',
-      '{',
-      '    mkdir -p "$img_dir/etc"',
-      '    id -u > "$img_dir/etc/built-by"',
-      '    echo "hello from do_install"',
-      '}',
-      '',
-    ].join('\n'));
+    const dir = projectFor(
+      'makeimg-test',
+      [
+        'img_name=priv.tar.gz',
+        'do_install()',
+        '{',
+        '    mkdir -p "$img_dir/etc"',
+        '    id -u > "$img_dir/etc/built-by"',
+        '    echo "hello from do_install"',
+        '}',
+        '',
+      ].join('\n'),
+    );
     dirs.push(dir);
     const run = await runAs('makeimg-test', ['--directory', dir, '--img-dir-base', 'img']);
     assert.equal(run.outcome.kind, 'built', JSON.stringify(run.outcome) + '\n' + run.output.join('\n'));
     const started: string[] = run.events.flatMap((e) => (e.type === 'stage' && e.state === 'start' ? [e.stage] : []));
-    assert.deepEqual(started, STAGES.filter((s) => started.includes(s)), 'stages start in order');
+    assert.deepEqual(
+      started,
+      STAGES.filter((s) => started.includes(s)),
+      'stages start in order',
+    );
     assert.ok(started.includes('install') && started.includes('archive'), `stages started: ${started.join(', ')}`);
-    assert.ok(run.events.some((e) => e.type === 'log' && e.text.includes('hello from do_install')), 'hook output arrives as log events');
+    assert.ok(
+      run.events.some((e) => e.type === 'log' && e.text.includes('hello from do_install')),
+      'hook output arrives as log events',
+    );
     const image = join(dir, 'img', 'priv.tar.gz');
     assert.equal(run.outcome.kind === 'built' && run.outcome.result.imgPath, image);
     // Written by root, handed to the user who asked for it (issue 12: outputs belong to the invoking user).
-    assert.equal(statSync(image).uid, Number(execFileSync('id', ['-u', 'makeimg-test'], { encoding: 'utf8' })), 'the image belongs to the invoking user');
+    assert.equal(
+      statSync(image).uid,
+      Number(execFileSync('id', ['-u', 'makeimg-test'], { encoding: 'utf8' })),
+      'the image belongs to the invoking user',
+    );
     const builtBy = execFileSync('tar', ['-xzOf', image, './etc/built-by'], { encoding: 'utf8' }).trim();
     assert.equal(builtBy, '0', 'do_install ran as root');
   });
@@ -117,15 +146,10 @@ describe('client build through pkexec (real polkit)', function () {
   it('cancel (closing stdin) stops the root build and leaves no image or process', async () => {
     // A marker no other process has, to look for leftovers.
     const marker = `987${process.pid % 1000}`;
-    const dir = projectFor('makeimg-test', [
-      'img_name=cancelled.tar.gz',
-      'do_install()',
-      '{',
-      '    mkdir -p "$img_dir/etc"',
-      `    sleep ${marker}`,
-      '}',
-      '',
-    ].join('\n'));
+    const dir = projectFor(
+      'makeimg-test',
+      ['img_name=cancelled.tar.gz', 'do_install()', '{', '    mkdir -p "$img_dir/etc"', `    sleep ${marker}`, '}', ''].join('\n'),
+    );
     dirs.push(dir);
     const started = Date.now();
     const run = await runAs('makeimg-test', ['--directory', dir, '--img-dir-base', 'img', '--cancel-on', 'install']);
@@ -137,14 +161,22 @@ describe('client build through pkexec (real polkit)', function () {
     const left = existsSync(imgBase) ? readdirSync(imgBase) : [];
     assert.ok(!left.some((f) => f.startsWith('cancelled.tar')), `no archive or temporary archive left: ${left.join(', ')}`);
     const kept = run.outcome.kind === 'cancelled' ? run.outcome.kept : [];
-    for (const f of left) assert.ok(kept.some((k) => k.endsWith(f)), `${f} is left but not reported as kept`);
-    const sleepers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`sleep ${marker}`));
+    for (const f of left)
+      assert.ok(
+        kept.some((k) => k.endsWith(f)),
+        `${f} is left but not reported as kept`,
+      );
+    const sleepers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(`sleep ${marker}`));
     assert.deepEqual(sleepers, [], 'the hook is stopped');
-    const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4]?.startsWith(dir));
+    const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .filter((l) => l.split(' ')[4]?.startsWith(dir));
     assert.deepEqual(mounts, [], 'no mounts are left');
   });
 
-  it('invalid input (pipeline exit 2) comes back with the pipeline\'s own message', async () => {
+  it("invalid input (pipeline exit 2) comes back with the pipeline's own message", async () => {
     const dir = projectFor('makeimg-test', 'do_install() { :; }\n');
     dirs.push(dir);
     const run = await runAs('makeimg-test', ['--directory', dir]);
@@ -153,7 +185,10 @@ describe('client build through pkexec (real polkit)', function () {
   });
 
   it("a user whose rule names only org.makeimg.build builds through makeimg's launcher", async () => {
-    const dir = projectFor('makeimg-builder', 'img_name=launcher.tar\ndo_install() { mkdir -p "$img_dir/etc"; id -u > "$img_dir/etc/built-by"; }\n');
+    const dir = projectFor(
+      'makeimg-builder',
+      'img_name=launcher.tar\ndo_install() { mkdir -p "$img_dir/etc"; id -u > "$img_dir/etc/built-by"; }\n',
+    );
     dirs.push(dir);
     const run = await runAs('makeimg-builder', ['--directory', dir, '--img-dir-base', 'img', '--launcher', POLKIT_LAUNCHER]);
     assert.equal(run.outcome.kind, 'built', JSON.stringify(run.outcome) + '\n' + run.output.join('\n'));
@@ -163,15 +198,27 @@ describe('client build through pkexec (real polkit)', function () {
 
   it('that rule does not let the user run anything else: pkexec /usr/bin/env id is refused', () => {
     const { uid, gid } = idsOf('makeimg-builder');
-    const r = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', 'pkexec', '--disable-internal-agent', '/usr/bin/env', 'id', '-u'], {
-      encoding: 'utf8', cwd: '/', stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const r = spawnSync(
+      'setpriv',
+      [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', 'pkexec', '--disable-internal-agent', '/usr/bin/env', 'id', '-u'],
+      {
+        encoding: 'utf8',
+        cwd: '/',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     assert.notEqual(r.status, 0, `pkexec /usr/bin/env ran: ${r.stdout}`);
     assert.doesNotMatch(r.stdout, /^0$/m);
     // The launcher itself is allowed, and runs nothing but makeimg.
-    const ok = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', 'pkexec', '--disable-internal-agent', POLKIT_LAUNCHER, '--version'], {
-      encoding: 'utf8', cwd: '/', stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const ok = spawnSync(
+      'setpriv',
+      [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', 'pkexec', '--disable-internal-agent', POLKIT_LAUNCHER, '--version'],
+      {
+        encoding: 'utf8',
+        cwd: '/',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /^makeimg /);
   });

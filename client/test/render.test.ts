@@ -2,7 +2,14 @@ import { strict as assert } from 'node:assert';
 import type { BuildEvent } from '../../shared/events';
 import { outcomeExitCode } from '../src/build/outcome';
 import {
-  finishedStatusText, installCacheLine, logLine, nextProgress, runningStatusText, terminalRenderer, writeOutcome, type BuildProgress,
+  finishedStatusText,
+  installCacheLine,
+  logLine,
+  nextProgress,
+  runningStatusText,
+  terminalRenderer,
+  writeOutcome,
+  type BuildProgress,
 } from '../src/build/render';
 
 describe('client build rendering', () => {
@@ -25,14 +32,27 @@ describe('client build rendering', () => {
   });
 
   it('status bar after the build', () => {
-    assert.equal(finishedStatusText({ kind: 'built', result: { type: 'result', ok: true, bytes: 5 * 1024 * 1024, ms: 1 } }), '$(check) makeimg: 5.0 MiB');
+    assert.equal(
+      finishedStatusText({ kind: 'built', result: { type: 'result', ok: true, bytes: 5 * 1024 * 1024, ms: 1 } }),
+      '$(check) makeimg: 5.0 MiB',
+    );
     assert.equal(finishedStatusText({ kind: 'failed', message: 'x' }), '$(error) makeimg: build failed');
     assert.equal(finishedStatusText({ kind: 'no-agent' }), '$(error) makeimg: not built');
     assert.equal(finishedStatusText({ kind: 'cancelled', kept: [] }), '$(circle-slash) makeimg: cancelled');
   });
 
   it('says when the install stage came from the cache: terminal heading, log line, status tooltip', () => {
-    const cached = { type: 'stage', stage: 'install', index: 3, total: 5, state: 'start', cached: true, cacheKey: 'k', cacheAgeMs: 4 * 60_000, cacheBytes: 212 * 1024 * 1024 } as const;
+    const cached = {
+      type: 'stage',
+      stage: 'install',
+      index: 3,
+      total: 5,
+      state: 'start',
+      cached: true,
+      cacheKey: 'k',
+      cacheAgeMs: 4 * 60_000,
+      cacheBytes: 212 * 1024 * 1024,
+    } as const;
     const note = ' (cached, built 4 min ago, 212 MiB; --no-cache to rebuild)';
     let text = '';
     terminalRenderer((t) => (text += t)).event(cached);
@@ -58,7 +78,7 @@ describe('client build rendering', () => {
     assert.equal(text, '\x1b[1;33mCancelled\x1b[0m after 1.0 s; kept /p/img/x\r\n', 'said once');
   });
 
-  it('terminal exit code is makeimg\'s (2 stays 2, cancel is 130)', () => {
+  it("terminal exit code is makeimg's (2 stays 2, cancel is 130)", () => {
     assert.equal(outcomeExitCode({ kind: 'invalid', message: 'x' }), 2);
     assert.equal(outcomeExitCode({ kind: 'cancelled', kept: [] }), 130);
     assert.equal(outcomeExitCode({ kind: 'failed', message: 'x' }), 1);
@@ -66,7 +86,10 @@ describe('client build rendering', () => {
   });
 
   it('output channel lines carry no control characters and skip progress', () => {
-    assert.deepEqual(logLine({ type: 'log', stage: 'install', stream: 'stderr', text: '\x1b[31mred\x1b[0m' }), { level: 'info', text: '[install] ^[[31mred^[[0m' });
+    assert.deepEqual(logLine({ type: 'log', stage: 'install', stream: 'stderr', text: '\x1b[31mred\x1b[0m' }), {
+      level: 'info',
+      text: '[install] ^[[31mred^[[0m',
+    });
     assert.equal(logLine({ type: 'progress', stage: 'archive', done: 1, total: 2 }), undefined);
     assert.equal(logLine({ type: 'error', message: 'boom' })?.level, 'error');
   });

@@ -2,7 +2,10 @@ import { strict as assert } from 'node:assert';
 import { resolveTaskDirectory } from '../src/build/task-directory';
 
 describe('client task directory', () => {
-  const has = (...dirs: string[]) => (d: string) => dirs.includes(d);
+  const has =
+    (...dirs: string[]) =>
+    (d: string) =>
+      dirs.includes(d);
 
   it('defaults to the workspace folder', () => {
     assert.deepEqual(resolveTaskDirectory(undefined, '/ws', has('/ws')), { directory: '/ws' });
@@ -15,7 +18,10 @@ describe('client task directory', () => {
   });
 
   it('says why it cannot build', () => {
-    assert.deepEqual(resolveTaskDirectory('nope', '/ws', has()), { directory: '/ws/nope', problem: 'makeimg: there is no image.sh in /ws/nope' });
+    assert.deepEqual(resolveTaskDirectory('nope', '/ws', has()), {
+      directory: '/ws/nope',
+      problem: 'makeimg: there is no image.sh in /ws/nope',
+    });
     assert.match(resolveTaskDirectory('relative', undefined, has()).problem ?? '', /set "directory" in the task/);
   });
 });

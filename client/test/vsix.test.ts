@@ -70,8 +70,11 @@ describe('client VSIX package', function () {
     const unwanted = files.filter((f) => /node_modules\/|\.ts$|\.map$|\/test\/|\/src\/|\.vsix$|tsconfig/.test(f));
     assert.deepEqual(unwanted, []);
     const extensionFiles = files.filter((f) => f.startsWith('extension/'));
-    assert.equal(extensionFiles.length, REQUIRED.length + files.filter((f) => /extension\/changelog\.md$/.test(f)).length,
-      `unexpected files: ${extensionFiles.filter((f) => !REQUIRED.includes(f)).join(', ')}`);
+    assert.equal(
+      extensionFiles.length,
+      REQUIRED.length + files.filter((f) => /extension\/changelog\.md$/.test(f)).length,
+      `unexpected files: ${extensionFiles.filter((f) => !REQUIRED.includes(f)).join(', ')}`,
+    );
     const size = statSync(vsix).size;
     console.log(`      VSIX: ${files.length} entries, ${(size / 1024).toFixed(0)} KiB`);
     assert.ok(size < 5 * 1024 * 1024, `the VSIX is ${size} bytes; something large slipped in`);

@@ -16,16 +16,28 @@ import { version } from './version';
 import { archiveImage } from './archive/stage';
 import type { LineSink } from '../../shared/process';
 import { FloodGate } from './log-flood';
-import { compressorFor } from './archive/compressors';
 import { copyFiles, CopyRefusedError, resolveDestination, resolveSource } from './stages/copy-files';
 import { CancelledError, InvalidInputError, isAbortError, OutputExistsRefusal, StageFailedError } from './errors';
 import { evaluateImage, type ImageDescription } from './stages/evaluate';
 import { runInstall, runPostinstall } from './stages/hooks';
 import { checkHost } from './host';
-import { checkImageSubdirectories, checkImgDirBase, checkNameLengths, createImageDir, forcedPaths, publicImageMode, imagePaths, refuseExisting, sweepLeftovers, takeLease, type ImageLease, type ImagePaths } from './image-paths';
+import {
+  checkImageSubdirectories,
+  checkImgDirBase,
+  checkNameLengths,
+  createImageDir,
+  forcedPaths,
+  publicImageMode,
+  imagePaths,
+  refuseExisting,
+  sweepLeftovers,
+  takeLease,
+  type ImageLease,
+  type ImagePaths,
+} from './image-paths';
 import { createImgDirBase, handOver, publishDirectory, removeTree, type Owner } from './outputs';
 import { removeStaleControlDirs } from './confine/control-dir';
-import { filePairs, validateDescription } from './validate';
+import { checkDescription, filePairs } from './validate';
 import { readHostFacts } from './report/hygiene';
 import { reportSettings } from './report/image-sh-settings';
 import { buildReport } from './report/report';
@@ -93,14 +105,22 @@ export async function build(o: BuildOptions): Promise<number> {
   const logTo = (name: StageName): LineSink => {
     let gate = logGates.get(name);
     if (!gate) {
-      gate = new FloodGate((stream, text, dropped) => emit({ type: 'log', stage: name, stream, text, ...(dropped !== undefined && { dropped }) }));
+      gate = new FloodGate((stream, text, dropped) =>
+        emit({ type: 'log', stage: name, stream, text, ...(dropped !== undefined && { dropped }) }),
+      );
       logGates.set(name, gate);
     }
     const g = gate;
     return (stream, text) => g.line(stream, text);
   };
-  const say = (name: StageName) => (text: string): void => void logTo(name)('stdout', text);
-  const warn = (name: StageName) => (text: string): void => void logTo(name)('stderr', `warning: ${text}`);
+  const say =
+    (name: StageName) =>
+    (text: string): void =>
+      void logTo(name)('stdout', text);
+  const warn =
+    (name: StageName) =>
+    (text: string): void =>
+      void logTo(name)('stderr', `warning: ${text}`);
   const env: Record<string, string> = o.sourceDateEpoch !== undefined ? { SOURCE_DATE_EPOCH: String(o.sourceDateEpoch) } : {};
   let store: CacheStore | undefined;
   let plan = { kind: 'off' } as InstallPlan;
@@ -138,24 +158,35 @@ export async function build(o: BuildOptions): Promise<number> {
       // The install stage's tree (and its cache entry) has the usual root mode.
       await publicImageMode(paths.imgDir);
       if (plan.kind === 'miss') {
-        await saveInstall(plan, paths.imgDir, { imageFile: description.imageFile, version: version() }, o.signal, say('install'), warn('install'));
+        await saveInstall(
+          plan,
+          paths.imgDir,
+          { imageFile: description.imageFile, version: version() },
+          o.signal,
+          say('install'),
+          warn('install'),
+        );
       }
     };
     if (plan.kind === 'hit') {
       const hit = plan;
       await skip('preinstall', pre.length === 0 ? 'no preinstall files' : `restored with the install stage from the cache`);
-      await stage('install', async () => {
-        try {
-          await hit.store.restore(hit.meta, paths.imgDir, o.signal);
-        } catch (e) {
-          if (o.signal.aborted) throw e;
-          // The entry could not be read back: build the stage for real instead.
-          warn('install')(`could not restore the cached install (${(e as Error).message}); running ${DO_INSTALL}`);
-          await emptyDirectory(paths.imgDir);
-          await copyStage(o.srcDir, paths.imgDir, pre, logTo('install'));
-          await runInstall({ ...hookContext, onLine: logTo('install') });
-        }
-      }, { cached: true, cacheKey: hit.meta.key, cacheAgeMs: Date.now() - hit.meta.created, cacheBytes: hit.meta.bytes });
+      await stage(
+        'install',
+        async () => {
+          try {
+            await hit.store.restore(hit.meta, paths.imgDir, o.signal);
+          } catch (e) {
+            if (o.signal.aborted) throw e;
+            // The entry could not be read back: build the stage for real instead.
+            warn('install')(`could not restore the cached install (${(e as Error).message}); running ${DO_INSTALL}`);
+            await emptyDirectory(paths.imgDir);
+            await copyStage(o.srcDir, paths.imgDir, pre, logTo('install'));
+            await runInstall({ ...hookContext, onLine: logTo('install') });
+          }
+        },
+        { cached: true, cacheKey: hit.meta.key, cacheAgeMs: Date.now() - hit.meta.created, cacheBytes: hit.meta.bytes },
+      );
     } else {
       if (pre.length === 0) await skip('preinstall', 'no preinstall files');
       else await stage('preinstall', () => copyStage(o.srcDir, paths.imgDir, pre, logTo('preinstall')));
@@ -209,7 +240,12 @@ export async function build(o: BuildOptions): Promise<number> {
       try {
         await removeTree(paths.imgDir);
       } catch (e) {
-        await emit({ type: 'log', stage: 'archive', stream: 'stderr', text: `warning: the image is complete, but its working directory ${paths.imgDir} could not be removed (${(e as Error).message}); remove it with makeimg clean --keep-image` });
+        await emit({
+          type: 'log',
+          stage: 'archive',
+          stream: 'stderr',
+          text: `warning: the image is complete, but its working directory ${paths.imgDir} could not be removed (${(e as Error).message}); remove it with makeimg clean --keep-image`,
+        });
       }
     } else {
       await handOver(paths.imgDir, o.owner);
@@ -232,14 +268,32 @@ export async function build(o: BuildOptions): Promise<number> {
     const kept = created ? [created.imgDir] : [];
     if (isAbortError(e) || o.signal.aborted) {
       const why = o.cancelReason?.() ?? (e instanceof CancelledError ? e.why : undefined);
-      await emit({ type: 'result', ok: false, cancelled: true, reason: why, stage: current, imgPath: created?.imgPath, kept, ms: Date.now() - started });
+      await emit({
+        type: 'result',
+        ok: false,
+        cancelled: true,
+        reason: why,
+        stage: current,
+        imgPath: created?.imgPath,
+        kept,
+        ms: Date.now() - started,
+      });
       return EXIT.CANCELLED;
     }
     const err = e instanceof Error ? e : new Error(String(e));
     const located = e instanceof InvalidInputError || e instanceof StageFailedError ? e : undefined;
-    const where = kept.length ? ` (the working directory ${kept[0]} is kept for inspection; remove it with makeimg clean --keep-image)` : '';
+    const where = kept.length
+      ? ` (the working directory ${kept[0]} is kept for inspection; remove it with makeimg clean --keep-image)`
+      : '';
     const existing = e instanceof OutputExistsRefusal ? e.existing : undefined;
-    await emit({ type: 'error', stage: current, message: err.message + where, file: located?.file, line: located?.line, ...(existing ? { existing } : {}) });
+    await emit({
+      type: 'error',
+      stage: current,
+      message: err.message + where,
+      file: located?.file,
+      line: located?.line,
+      ...(existing ? { existing } : {}),
+    });
     await emit({ type: 'result', ok: false, imgPath: created?.imgPath, kept, ms: Date.now() - started });
     return located?.exitCode ?? EXIT.BUILD_FAILED;
   } finally {
@@ -269,52 +323,12 @@ async function resolve(o: BuildOptions, onLine: LineSink): Promise<Resolved> {
     }
     paths = forced.paths;
   }
-  await onLine('stdout', `image: ${paths.imgPath}${o.force && paths.imgDir !== checked.imgDir ? ' (replaced when the new one is complete)' : ''}`);
+  await onLine(
+    'stdout',
+    `image: ${paths.imgPath}${o.force && paths.imgDir !== checked.imgDir ? ' (replaced when the new one is complete)' : ''}`,
+  );
   if (paths.archived) await onLine('stdout', `working directory: ${paths.imgDir}`);
   return { description, paths };
-}
-
-/**
- * Validate an evaluated image.sh, compute its paths, and check everything
- * that can be checked before anything is created.
- */
-export async function checkDescription(
-  description: ImageDescription, srcDir: string, imgDirBase: string, options: {
-    force?: boolean;
-    /** What was cleaned up on the way (leftovers of builds that were killed). */
-    onNote?: (text: string) => unknown;
-  } = {},
-): Promise<ImagePaths> {
-  const problems = validateDescription(description);
-  if (problems.length > 0) {
-    throw new InvalidInputError(problems.map((p) => p.message).join('; '), description.imageFile, problems[0]!.line);
-  }
-  const paths = imagePaths(imgDirBase, description.imgName!);
-  checkNameLengths(paths);
-  await checkImgDirBase(imgDirBase);
-  await checkImageSubdirectories(paths);
-  const { killed } = await sweepLeftovers(paths, options.onNote);
-  if (!options.force) await refuseExisting(paths, killed);
-  if (paths.archived) {
-    try {
-      compressorFor(paths.imgPath);
-    } catch (e) {
-      throw new InvalidInputError((e as Error).message);
-    }
-  }
-  // Sources and `..` in destinations can be checked now; links inside the image only at copy time.
-  for (const stage of ['preinstall', 'postinstall'] as const) {
-    for (const pair of filePairs(description, stage)) {
-      try {
-        await resolveSource(srcDir, pair.src);
-        await resolveDestination(paths.imgDir, pair.dst);
-      } catch (e) {
-        if (e instanceof CopyRefusedError) throw new InvalidInputError(`${stage} copy refused: ${e.message}`, description.imageFile);
-        throw e;
-      }
-    }
-  }
-  return paths;
 }
 
 async function copyStage(srcDir: string, imgDir: string, pairs: { src: string; dst: string }[], onLine: LineSink): Promise<void> {

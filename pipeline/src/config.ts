@@ -26,7 +26,12 @@ export interface ImgDirBase {
   configFile?: string;
 }
 
-interface PasswdEntry { name: string; uid: number; gid: number; home: string }
+interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
 
 function readPasswd(passwdFile: string): PasswdEntry[] {
   let text: string;
@@ -104,7 +109,9 @@ export function readConfigAs(user: InvokingUser, file: string): string | undefin
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new InvalidInputError(`cannot read ${file}${user.name ? ` as ${user.name}` : ''}: ${code === 'EACCES' ? 'permission denied' : code}`);
+    throw new InvalidInputError(
+      `cannot read ${file}${user.name ? ` as ${user.name}` : ''}: ${code === 'EACCES' ? 'permission denied' : code}`,
+    );
   } finally {
     if (asOther) {
       process.seteuid!(0);
@@ -117,7 +124,7 @@ export function readConfigAs(user: InvokingUser, file: string): string | undefin
     if (!st.isFile()) throw new InvalidInputError(`${file} is not a regular file`);
     const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
     let length = 0;
-    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
     if (length > MAX_CONFIG_BYTES) throw new InvalidInputError(`${file} is larger than ${MAX_CONFIG_BYTES} bytes: not a makeimg.conf`);
     return buffer.subarray(0, length).toString('utf8');
   } finally {
@@ -184,12 +191,7 @@ export function resolveCacheDir(argument: string | undefined, srcDir: string, en
   return value ? path.resolve(srcDir, expandHome(value, user.home)) : DEFAULT_CACHE_DIR;
 }
 
-export function resolveImgDirBase(
-  argument: string | undefined,
-  srcDir: string,
-  env: NodeJS.ProcessEnv,
-  passwdFile?: string,
-): ImgDirBase {
+export function resolveImgDirBase(argument: string | undefined, srcDir: string, env: NodeJS.ProcessEnv, passwdFile?: string): ImgDirBase {
   const user = invokingUser(env, passwdFile);
   if (argument) return { path: path.resolve(srcDir, expandHome(argument, user.home)), source: 'argument' };
   const { value: configured, configFile } = configValue(IMG_DIR_BASE_KEY, user);

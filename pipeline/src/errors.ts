@@ -9,7 +9,11 @@ import type { ProcessOutcome } from '../../shared/process';
 /** Invalid input or environment: nothing was built, nothing was created. */
 export class InvalidInputError extends Error {
   readonly exitCode = EXIT.INVALID;
-  constructor(message: string, readonly file?: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
     super(message);
     this.name = 'InvalidInputError';
   }
@@ -17,7 +21,10 @@ export class InvalidInputError extends Error {
 
 /** An output of this image exists and --force was not given. */
 export class OutputExistsRefusal extends InvalidInputError {
-  constructor(message: string, readonly existing: { path: string; kind: 'image' | 'working-directory' }) {
+  constructor(
+    message: string,
+    readonly existing: { path: string; kind: 'image' | 'working-directory' },
+  ) {
     super(message);
     this.name = 'OutputExistsRefusal';
   }
@@ -26,7 +33,11 @@ export class OutputExistsRefusal extends InvalidInputError {
 /** A stage of the build failed (the build knows which one). */
 export class StageFailedError extends Error {
   readonly exitCode = EXIT.BUILD_FAILED;
-  constructor(message: string, readonly file?: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
     super(message);
     this.name = 'StageFailedError';
   }

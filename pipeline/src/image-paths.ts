@@ -67,7 +67,9 @@ export async function sweepLeftovers(p: ImagePaths, onNote?: (text: string) => u
   const partials = await ownedEntries(dir, temporaryPrefix(name));
   const running = [...leases.live, ...partials.live].find((e) => !isThisProcess(e.owner));
   if (running) {
-    throw new InvalidInputError(`${name} is being built right now by makeimg (pid ${running.owner.pid}) in ${dir}: wait for it or cancel it`);
+    throw new InvalidInputError(
+      `${name} is being built right now by makeimg (pid ${running.owner.pid}) in ${dir}: wait for it or cancel it`,
+    );
   }
   for (const { path: file, owner } of partials.dead) {
     await fs.rm(file, { force: true });
@@ -85,8 +87,10 @@ export async function refuseExisting(p: ImagePaths, killed?: OwningProcess): Pro
   for (const dir of [p.imgDir, replacementDirFor(p.imgPath)]) {
     if (dir !== p.imgPath && (await pathExists(dir))) {
       const left = killed ? ` (${deadOwnerWords(killed)})` : '';
-      throw new OutputExistsRefusal(`the working directory ${dir} of an earlier build was kept${left}; remove it with makeimg clean --keep-image, or ${REBUILD_HINT}`,
-        { path: dir, kind: 'working-directory' });
+      throw new OutputExistsRefusal(
+        `the working directory ${dir} of an earlier build was kept${left}; remove it with makeimg clean --keep-image, or ${REBUILD_HINT}`,
+        { path: dir, kind: 'working-directory' },
+      );
     }
   }
 }
@@ -100,7 +104,9 @@ export async function refuseExisting(p: ImagePaths, killed?: OwningProcess): Pro
 export async function forcedPaths(p: ImagePaths): Promise<{ paths: ImagePaths; remove: string[] }> {
   const st = await fs.lstat(p.imgPath).catch(() => undefined);
   if (st && (p.archived ? !st.isFile() : !st.isDirectory())) {
-    throw new InvalidInputError(`${p.imgPath} is not ${p.archived ? 'an image file' : 'a directory image'}; --force replaces only images: move it away yourself`);
+    throw new InvalidInputError(
+      `${p.imgPath} is not ${p.archived ? 'an image file' : 'a directory image'}; --force replaces only images: move it away yourself`,
+    );
   }
   const replacement = replacementDirFor(p.imgPath);
   const remove: string[] = [];
@@ -125,15 +131,23 @@ const PATH_MAX = 4096;
 
 /** Names the build will create must fit the filesystem: checked at resolve, not found out while archiving. */
 export function checkNameLengths(p: ImagePaths): void {
-  const names: [string, string][] = [[p.imgPath, 'the image'], [p.imgDir, 'the working directory'], [replacementDirFor(p.imgPath), 'the working directory of a rebuild']];
+  const names: [string, string][] = [
+    [p.imgPath, 'the image'],
+    [p.imgDir, 'the working directory'],
+    [replacementDirFor(p.imgPath), 'the working directory of a rebuild'],
+  ];
   if (p.archived) names.push([temporaryPathFor(p.imgPath), 'the temporary archive']);
   for (const [full, what] of names) {
     const bytes = Buffer.byteLength(path.basename(full));
     if (bytes > NAME_MAX) {
-      throw new InvalidInputError(`img_name is too long: the name of ${what} would be ${bytes} bytes, and file names have at most ${NAME_MAX}; shorten img_name`);
+      throw new InvalidInputError(
+        `img_name is too long: the name of ${what} would be ${bytes} bytes, and file names have at most ${NAME_MAX}; shorten img_name`,
+      );
     }
     if (Buffer.byteLength(full) >= PATH_MAX) {
-      throw new InvalidInputError(`the path of ${what} would be longer than ${PATH_MAX - 1} bytes; use a shorter ${IMG_DIR_BASE_KEY} or img_name`);
+      throw new InvalidInputError(
+        `the path of ${what} would be longer than ${PATH_MAX - 1} bytes; use a shorter ${IMG_DIR_BASE_KEY} or img_name`,
+      );
     }
   }
 }
@@ -145,7 +159,10 @@ export function checkNameLengths(p: ImagePaths): void {
 export async function checkImageSubdirectories(p: ImagePaths): Promise<void> {
   for (let dir = path.dirname(p.imgPath); dir !== p.imgDirBase && dir.startsWith(p.imgDirBase + path.sep); dir = path.dirname(dir)) {
     const st = await fs.lstat(dir).catch(() => undefined);
-    if (st?.isSymbolicLink()) throw new InvalidInputError(`${dir} is a symbolic link; makeimg writes images only inside ${IMG_DIR_BASE_KEY} ${p.imgDirBase}, not through links`);
+    if (st?.isSymbolicLink())
+      throw new InvalidInputError(
+        `${dir} is a symbolic link; makeimg writes images only inside ${IMG_DIR_BASE_KEY} ${p.imgDirBase}, not through links`,
+      );
     if (st && !st.isDirectory()) throw new InvalidInputError(`${dir} (a directory of img_name) is a file, not a directory`);
   }
 }
@@ -212,7 +229,9 @@ export async function createImageDir(p: ImagePaths, ownerUid: number | undefined
     await fs.mkdir(p.imgDir, { mode: PRIVATE_MODE });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new InvalidInputError(`the working directory ${p.imgDir} already exists (another build of this image is running?); makeimg never overwrites`);
+      throw new InvalidInputError(
+        `the working directory ${p.imgDir} already exists (another build of this image is running?); makeimg never overwrites`,
+      );
     }
     throw e;
   }

@@ -51,8 +51,12 @@ export function mountsBelow(dir: string, mountinfo = '/proc/self/mountinfo'): st
     return [];
   }
   const decode = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-  return text.split('\n').map((l) => l.split(' ')[4]).filter((m): m is string => m !== undefined)
-    .map(decode).filter((m) => isInside(m, dir));
+  return text
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((m): m is string => m !== undefined)
+    .map(decode)
+    .filter((m) => isInside(m, dir));
 }
 
 /**

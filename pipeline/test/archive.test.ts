@@ -96,7 +96,9 @@ describe('archive stage (real tar and compressors)', function () {
     }
     // Numeric owners only (no user names); mtimes clamped: the epoch on everything made after it,
     // the old file keeps its own time.
-    const listing = run('tar', ['--full-time', '--utc', '-tvf', path.join(work, 'repro-1.tar')]).trim().split('\n');
+    const listing = run('tar', ['--full-time', '--utc', '-tvf', path.join(work, 'repro-1.tar')])
+      .trim()
+      .split('\n');
     assert.ok(listing.length > 20);
     for (const line of listing) {
       const when = line.endsWith(` ./${OLD_FILE}`) ? '2001-09-09 01:46:40' : '2023-11-14 22:13:20';
@@ -143,7 +145,10 @@ describe('archive stage (real tar and compressors)', function () {
 
     const total = megabytes << 20;
     assert.deepEqual(calls.at(-1), [total, total]);
-    assert.ok(calls.slice(0, -1).every(([d, t]) => d < t && t === total), 'done < total until the archive is written');
+    assert.ok(
+      calls.slice(0, -1).every(([d, t]) => d < t && t === total),
+      'done < total until the archive is written',
+    );
     for (let i = 1; i < calls.length; i++) assert.ok(calls[i]![0] >= calls[i - 1]![0], 'done never goes back');
     assert.ok(calls.length <= elapsed / 100 + 2, `${calls.length} updates in ${elapsed} ms`);
   });
@@ -183,10 +188,9 @@ describe('archive stage (real tar and compressors)', function () {
 
   it('rejects at once when already aborted, without creating anything', async () => {
     const outDir = await fs.mkdtemp(path.join(work, 'pre-abort-'));
-    await assert.rejects(
-      archiveImage({ sourceDir: tree.root, outputPath: path.join(outDir, 'x.tar'), signal: AbortSignal.abort() }),
-      { name: 'AbortError' },
-    );
+    await assert.rejects(archiveImage({ sourceDir: tree.root, outputPath: path.join(outDir, 'x.tar'), signal: AbortSignal.abort() }), {
+      name: 'AbortError',
+    });
     assert.deepEqual(await fs.readdir(outDir), []);
   });
 
@@ -209,14 +213,11 @@ describe('archive stage (real tar and compressors)', function () {
     run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
     try {
       const big = await bigTree(work, 'enospc-tree', 1);
-      await assert.rejects(
-        archiveImage({ sourceDir: big, outputPath: path.join(small, 'full.tar.zst'), signal: never }),
-        (e: Error) => {
-          assert.match(e.message, /^zstd failed with exit code \d+ while compressing into .*full\.tar\.zst:\n/);
-          assert.match(e.message, /No space left on device/);
-          return true;
-        },
-      );
+      await assert.rejects(archiveImage({ sourceDir: big, outputPath: path.join(small, 'full.tar.zst'), signal: never }), (e: Error) => {
+        assert.match(e.message, /^zstd failed with exit code \d+ while compressing into .*full\.tar\.zst:\n/);
+        assert.match(e.message, /No space left on device/);
+        return true;
+      });
       assert.deepEqual(await fs.readdir(small), []);
     } finally {
       run('umount', [small]);
@@ -320,7 +321,7 @@ describe('compressor choice', () => {
 
 /** The pid of this process's child named `name`, as soon as it exists. */
 async function waitForChild(name: string): Promise<number> {
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
     const [pid] = await childPidsNamed([name]);
     if (pid) return pid;
     await new Promise((r) => setTimeout(r, 5));

@@ -34,7 +34,10 @@ describe('makeimg build (tiny example, real systemd-nspawn)', function () {
       const out = await scratch.dir('x');
       extract(imgPath, out);
       assert.match(await fs.readFile(path.join(out, 'etc/passwd'), 'utf8'), /^tiny:x:1000:1000::\/home\/tiny:\/bin\/bash$/m);
-      assert.equal(await fs.readFile(path.join(out, 'usr/lib/os-release'), 'utf8'), await fs.readFile(path.join(src, 'files/os-release'), 'utf8'));
+      assert.equal(
+        await fs.readFile(path.join(out, 'usr/lib/os-release'), 'utf8'),
+        await fs.readFile(path.join(src, 'files/os-release'), 'utf8'),
+      );
       const home = statSync(path.join(out, 'home/tiny'));
       assert.deepEqual([home.uid, home.gid, home.mode & 0o7777], [1000, 1000, 0o750]);
       assert.equal(statSync(path.join(out, 'tmp')).mode & 0o7777, 0o1777);
@@ -45,14 +48,18 @@ describe('makeimg build (tiny example, real systemd-nspawn)', function () {
   }
 
   it('keeps a directory image when img_name has no .tar suffix; do_postinstall sees image.sh helpers but not the build paths', async () => {
-    const src = await tinyProject(scratch, 'tiny-dir', `
+    const src = await tinyProject(
+      scratch,
+      'tiny-dir',
+      `
 probe() { echo "helper says $1"; }
 do_postinstall()
 {
     probe "$image_user" > /etc/probe
     echo "img_dir=\${img_dir-unset} src_dir=\${src_dir-unset} img_path=\${img_path-unset}" >> /etc/probe
     echo "root=$(cd / && echo /*)" >> /etc/probe
-}`);
+}`,
+    );
     const base = await scratch.dir('img');
     const r = await runMakeimg(['--json', '--directory', src, base]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
@@ -64,7 +71,10 @@ do_postinstall()
     assert.match(probe, /^root=.*\/home .*\/usr/m);
     assert.doesNotMatch(probe, /\/work|\/node_modules/);
     const stages = r.events.filter((e) => e.type === 'stage' && e.stage === 'archive');
-    assert.deepEqual(stages.map((e) => (e as { state: string }).state), ['skip']);
+    assert.deepEqual(
+      stages.map((e) => (e as { state: string }).state),
+      ['skip'],
+    );
     assert.equal(resultEvent(r)?.imgPath, imgDir);
   });
 

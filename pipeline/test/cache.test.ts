@@ -58,7 +58,9 @@ describe('makeimg install cache (real systemd-nspawn)', function () {
   /** Build `src` into a fresh img_dir_base with the suite's cache; returns the result and the base. */
   async function buildWith(src: string, cacheDir: string, extra: string[] = []): Promise<{ r: MakeimgResult; base: string }> {
     const base = await scratch.dir('out');
-    const r = await runMakeimg(['--json', '--directory', src, '--cache-dir', cacheDir, ...extra, base], { env: { SOURCE_DATE_EPOCH: EPOCH } });
+    const r = await runMakeimg(['--json', '--directory', src, '--cache-dir', cacheDir, ...extra, base], {
+      env: { SOURCE_DATE_EPOCH: EPOCH },
+    });
     assert.equal(r.code, EXIT.OK, r.stderr);
     return { r, base };
   }
@@ -78,7 +80,10 @@ describe('makeimg install cache (real systemd-nspawn)', function () {
       const e = installStart(first.r);
       assert.equal(e.cached, false);
       assert.match(e.cacheKey ?? '', /^[0-9a-f]{32}$/);
-      assert.ok(logs(first.r).some((l) => /^saved the install to the cache/.test(l)), logs(first.r).join('\n'));
+      assert.ok(
+        logs(first.r).some((l) => /^saved the install to the cache/.test(l)),
+        logs(first.r).join('\n'),
+      );
     });
 
     it('restores it when nothing changed: cached: true with key, age and size; the archive is byte-identical', async () => {
@@ -111,13 +116,20 @@ describe('makeimg install cache (real systemd-nspawn)', function () {
     });
 
     it('restores it after an edit of a function only do_postinstall calls', async () => {
-      await edit(path.join(src, 'image.sh'), `printf '%s:x:%s:%s::/home/%s:/bin/bash\\n'`, `printf '%s:x:%s:%s:edited:/home/%s:/bin/bash\\n'`);
+      await edit(
+        path.join(src, 'image.sh'),
+        `printf '%s:x:%s:%s::/home/%s:/bin/bash\\n'`,
+        `printf '%s:x:%s:%s:edited:/home/%s:/bin/bash\\n'`,
+      );
       const { r } = await buildWith(src, cacheDir);
       assert.equal(installStart(r).cached, true);
     });
 
     const misses: [string, () => Promise<void>][] = [
-      ['a helper do_install calls', () => edit(path.join(src, 'image.sh'), 'install -D -m 0755 "$library"', 'install -D -m 0555 "$library"')],
+      [
+        'a helper do_install calls',
+        () => edit(path.join(src, 'image.sh'), 'install -D -m 0755 "$library"', 'install -D -m 0555 "$library"'),
+      ],
       ['a preinstall file', () => fs.appendFile(path.join(src, 'files/motd'), 'one more line\n')],
       ['a top-level variable', () => edit(path.join(src, 'image.sh'), /^image_uid=1000$/m, 'image_uid=1001')],
       ['do_install itself', () => edit(path.join(src, 'image.sh'), 'chmod 1777', 'chmod 01777')],
@@ -137,7 +149,10 @@ describe('makeimg install cache (real systemd-nspawn)', function () {
       await new Promise((r) => setTimeout(r, 1100));
       const stale = await buildWith(src, cacheDir, ['--cache-max-age', '1s']);
       assert.equal(installStart(stale.r).cached, false);
-      assert.ok(logs(stale.r).some((l) => /older than --cache-max-age/.test(l)), logs(stale.r).join('\n'));
+      assert.ok(
+        logs(stale.r).some((l) => /older than --cache-max-age/.test(l)),
+        logs(stale.r).join('\n'),
+      );
       assert.equal(installStart((await buildWith(src, cacheDir, ['--cache-max-age', '1h'])).r).cached, true);
     });
 
@@ -163,7 +178,9 @@ describe('makeimg install cache (real systemd-nspawn)', function () {
   });
 
   it('restores a tree bit for bit: capability, setuid, hard link, device, fifo, socket, sparse file, xattrs, ACL, owners, mtimes', async () => {
-    const src = await project(scratch, `img_name=fidelity
+    const src = await project(
+      scratch,
+      `img_name=fidelity
 do_install()
 {
     cd "$img_dir"
@@ -177,7 +194,8 @@ do_install()
     mkdir -p dir/sub && touch -d 2001-02-03 dir/sub/old dir/sub
     chown -h 4321:4321 hardlink && chmod 0640 hardlink
 }
-`);
+`,
+    );
     const cacheDir = path.join(await scratch.dir('cache'), 'c');
     // A directory image: no archive, $img_dir is what do_install left.
     const cold = await buildWith(src, cacheDir);
@@ -211,7 +229,10 @@ do_install()
 
     const src = await project(scratch, 'img_name=plain.tar\ndo_install() { mkdir "$img_dir/etc"; }\n');
     const { r } = await buildWith(src, path.join(userDir, 'cache'));
-    assert.ok(logs(r).some((l) => /^warning: install cache unusable \(.*can be changed by a user other than root.*\); building without it/.test(l)), logs(r).join('\n'));
+    assert.ok(
+      logs(r).some((l) => /^warning: install cache unusable \(.*can be changed by a user other than root.*\); building without it/.test(l)),
+      logs(r).join('\n'),
+    );
     assert.equal(installStart(r).cached, undefined);
   });
 
@@ -254,7 +275,8 @@ do_install() { head -c 200M /dev/urandom > "$img_dir/blob"; mkdir "$img_dir/many
       const run = startMakeimg(['--json', '--directory', src, '--cache-dir', cacheDir, await scratch.dir('out')]);
       await run.waitFor((e) => e.type === 'log' && e.text === 'saving the install to the cache');
       // Once the temporary entry exists (20,000 files keep the copy going for a while, even on a quiet machine).
-      while (!existsSync(path.join(cacheDir, 'tmp')) || (await fs.readdir(path.join(cacheDir, 'tmp'))).length === 0) await new Promise((r) => setTimeout(r, 5));
+      while (!existsSync(path.join(cacheDir, 'tmp')) || (await fs.readdir(path.join(cacheDir, 'tmp'))).length === 0)
+        await new Promise((r) => setTimeout(r, 5));
       run.child.kill('SIGKILL');
       await run.done;
       // cp runs in a process group of its own: end it too, as the dead makeimg cannot.
@@ -267,10 +289,13 @@ do_install() { head -c 200M /dev/urandom > "$img_dir/blob"; mkdir "$img_dir/many
       assert.deepEqual(await fs.readdir(path.join(cacheDir, 'tmp')), []);
     });
 
-    it('two builds of one key at once: the second waits, says so, and restores the first one\'s install', async () => {
-      const src = await project(scratch, `img_name=two.tar
+    it("two builds of one key at once: the second waits, says so, and restores the first one's install", async () => {
+      const src = await project(
+        scratch,
+        `img_name=two.tar
 do_install() { sleep 12; mkdir "$img_dir/etc"; date +%s%N > "$img_dir/etc/stamp"; }
-`);
+`,
+      );
       const cacheDir = path.join(await scratch.dir('cache'), 'c');
       const [b1, b2] = [await scratch.dir('out'), await scratch.dir('out')];
       const one = startMakeimg(['--json', '--directory', src, '--cache-dir', cacheDir, b1]);
@@ -282,7 +307,10 @@ do_install() { sleep 12; mkdir "$img_dir/etc"; date +%s%N > "$img_dir/etc/stamp"
       assert.equal(r1.code, 0, r1.stderr);
       assert.equal(r2.code, 0, r2.stderr);
       assert.equal(installStart(r1).cached, false);
-      assert.ok(logs(r2).some((l) => /^waiting for another makeimg \(pid \d+\)/.test(l)), logs(r2).join('\n'));
+      assert.ok(
+        logs(r2).some((l) => /^waiting for another makeimg \(pid \d+\)/.test(l)),
+        logs(r2).join('\n'),
+      );
       assert.equal(installStart(r2).cached, true);
       const [x, y] = [await scratch.dir('x'), await scratch.dir('y')];
       extract(path.join(b1, 'two.tar'), x);
@@ -297,7 +325,10 @@ do_install() { sleep 12; mkdir "$img_dir/etc"; date +%s%N > "$img_dir/etc/stamp"
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', cacheDir]);
       try {
         const { r, base } = await buildWith(src, cacheDir);
-        assert.ok(logs(r).some((l) => /^warning: could not save the install to the cache \(.*No space left on device/.test(l)), logs(r).join('\n'));
+        assert.ok(
+          logs(r).some((l) => /^warning: could not save the install to the cache \(.*No space left on device/.test(l)),
+          logs(r).join('\n'),
+        );
         assert.equal(resultEvent(r)?.ok, true);
         assert.ok(existsSync(path.join(base, 'tiny.tar')));
         assert.deepEqual(await entries(cacheDir), []);

@@ -33,7 +33,9 @@ describe('makeimg cancellation (real systemd-nspawn)', function () {
     it(`stops do_install on ${how}: exit 130, no processes, no mounts, no image`, async () => {
       // A number no other test uses, to find the hook's processes.
       const marker = 3000 + Math.floor(Math.random() * 900);
-      const src = await project(scratch, `img_name=slow.tar.zst
+      const src = await project(
+        scratch,
+        `img_name=slow.tar.zst
 do_install()
 {
     mkdir -p "$img_dir/etc"
@@ -41,7 +43,8 @@ do_install()
     echo "waiting"
     sleep ${marker}.5
 }
-`);
+`,
+      );
       const base = await scratch.dir('out');
       const mountsBefore = mountCount();
       const run = startMakeimg(['--json', '--directory', src, base]);

@@ -34,8 +34,15 @@ describe('makeimg check', function () {
     const verdicts = [...report.findings.map((f) => `${f.code} ${f.message}`), ...report.problems.map((p) => p.message)];
     assert.equal(verdicts.filter((v) => /does not define do_install\(\)/.test(v)).length, 1, verdicts.join('\n'));
     assert.ok(report.findings.some((f) => f.code === 'MKIMG003'));
-    assert.ok(report.findings.some((f) => f.code === 'MKIMG004' && /preinstall_files_src has 2 elements but preinstall_files_dst has 1/.test(f.message)));
-    assert.deepEqual(report.problems.filter((p) => /MKIMG00[34]/.test(p.message)), []);
+    assert.ok(
+      report.findings.some(
+        (f) => f.code === 'MKIMG004' && /preinstall_files_src has 2 elements but preinstall_files_dst has 1/.test(f.message),
+      ),
+    );
+    assert.deepEqual(
+      report.problems.filter((p) => /MKIMG00[34]/.test(p.message)),
+      [],
+    );
   });
 
   it('reports a missing img_name once, in the words of the rule (MKIMG001), not again from the confined evaluation', async () => {

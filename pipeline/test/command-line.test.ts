@@ -20,7 +20,12 @@ describe('makeimg command line', () => {
   });
 
   it('takes options before or after the verb (makeimg --json check is a check, issue 11 item 4)', () => {
-    for (const argv of [['--json', 'check'], ['check', '--json'], ['-C', '/src', '--json', 'check', 'out'], ['check', 'out', '--directory=/src', '--json']]) {
+    for (const argv of [
+      ['--json', 'check'],
+      ['check', '--json'],
+      ['-C', '/src', '--json', 'check', 'out'],
+      ['check', 'out', '--directory=/src', '--json'],
+    ]) {
       const p = parse(...argv);
       assert.equal(p.verb.name, 'check', argv.join(' '));
       assert.equal(p.values.json, true);
@@ -40,10 +45,16 @@ describe('makeimg command line', () => {
   });
 
   it('unknown verbs are one-line errors with a suggestion, not an img_dir_base', () => {
-    assert.throws(() => parse('chekc'), (e: UsageError) => {
-      assert.equal(e.message, "'chekc' is not a makeimg command; did you mean 'check'? (to build into a new directory of that name, write ./chekc; see makeimg --help)");
-      return true;
-    });
+    assert.throws(
+      () => parse('chekc'),
+      (e: UsageError) => {
+        assert.equal(
+          e.message,
+          "'chekc' is not a makeimg command; did you mean 'check'? (to build into a new directory of that name, write ./chekc; see makeimg --help)",
+        );
+        return true;
+      },
+    );
     assert.throws(() => parse('frobnicate'), /^UsageError: 'frobnicate' is not a makeimg command \(to build/);
   });
 
@@ -56,7 +67,10 @@ describe('makeimg command line', () => {
   });
 
   it('refuses a second argument, saying what the argument means', () => {
-    assert.throws(() => parse('a/', 'b/'), /^UsageError: makeimg build takes at most one argument, img_dir_base \(where images are written\); got 'a\/' 'b\/'/);
+    assert.throws(
+      () => parse('a/', 'b/'),
+      /^UsageError: makeimg build takes at most one argument, img_dir_base \(where images are written\); got 'a\/' 'b\/'/,
+    );
     assert.deepEqual(parse('lint', 'a', 'b').positionals, ['a', 'b']);
   });
 
@@ -86,7 +100,7 @@ describe('makeimg command line', () => {
     assert.equal(parse('build', '--strict').values.strict, true);
   });
 
-  it('hands fmt its own arguments (shfmt flags), with makeimg\'s options before the verb', () => {
+  it("hands fmt its own arguments (shfmt flags), with makeimg's options before the verb", () => {
     const f = parse('-C', '/p', 'fmt', '--check', '-i', '4', 'image.sh');
     assert.deepEqual([f.verb.name, f.values.directory, f.positionals], ['fmt', '/p', ['--check', '-i', '4', 'image.sh']]);
   });
@@ -104,7 +118,10 @@ describe('makeimg command line', () => {
 
   it('knows shell [--boot] [IMAGE] [-- COMMAND]', () => {
     const a = parse('shell', 'img/x.tar.zst', '--', 'cat', '/etc/os-release');
-    assert.deepEqual([a.verb.name, a.positionals, a.command, a.values.boot], ['shell', ['img/x.tar.zst'], ['cat', '/etc/os-release'], undefined]);
+    assert.deepEqual(
+      [a.verb.name, a.positionals, a.command, a.values.boot],
+      ['shell', ['img/x.tar.zst'], ['cat', '/etc/os-release'], undefined],
+    );
     assert.equal(parse('shell', '--boot').values.boot, true);
     assert.deepEqual(parse('shell').positionals, []);
     assert.deepEqual(parse('--', 'x').command, [], 'build takes no command: x is img_dir_base');

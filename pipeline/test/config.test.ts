@@ -98,31 +98,45 @@ describe('makeimg config resolution', () => {
       }
     }
 
-    it("refuses a link to a file only root can read, without printing it", async () => {
+    it('refuses a link to a file only root can read, without printing it', async () => {
       const secret = path.join(root, 'root-only');
       await fs.writeFile(secret, 'img_dir_base=/SECRET-VALUE\n', { mode: 0o600 });
-      await withConf(() => fs.symlink(secret, conf()), () => {
-        assert.throws(() => resolveImgDirBase(undefined, '/p', alice, passwd), (e: Error) =>
-          /cannot read .*makeimg\.conf as alice: permission denied/.test(e.message) && !e.message.includes('SECRET'));
-      });
+      await withConf(
+        () => fs.symlink(secret, conf()),
+        () => {
+          assert.throws(
+            () => resolveImgDirBase(undefined, '/p', alice, passwd),
+            (e: Error) => /cannot read .*makeimg\.conf as alice: permission denied/.test(e.message) && !e.message.includes('SECRET'),
+          );
+        },
+      );
     });
 
     it('refuses a FIFO at once instead of blocking', async () => {
-      await withConf(async () => {
-        execFileSync('mkfifo', [conf()]);
-        await fs.chown(conf(), 1234, 1234);
-      }, () => {
-        assert.throws(() => resolveImgDirBase(undefined, '/p', alice, passwd), /is not a regular file/);
-      });
+      await withConf(
+        async () => {
+          execFileSync('mkfifo', [conf()]);
+          await fs.chown(conf(), 1234, 1234);
+        },
+        () => {
+          assert.throws(() => resolveImgDirBase(undefined, '/p', alice, passwd), /is not a regular file/);
+        },
+      );
     });
 
     it('refuses a link to /dev/zero and a file larger than a config', async () => {
-      await withConf(() => fs.symlink('/dev/zero', conf()), () => {
-        assert.throws(() => resolveImgDirBase(undefined, '/p', alice, passwd), /is not a regular file/);
-      });
-      await withConf(() => fs.writeFile(conf(), 'x'.repeat(MAX_CONFIG_BYTES + 1)), () => {
-        assert.throws(() => resolveImgDirBase(undefined, '/p', alice, passwd), /larger than/);
-      });
+      await withConf(
+        () => fs.symlink('/dev/zero', conf()),
+        () => {
+          assert.throws(() => resolveImgDirBase(undefined, '/p', alice, passwd), /is not a regular file/);
+        },
+      );
+      await withConf(
+        () => fs.writeFile(conf(), 'x'.repeat(MAX_CONFIG_BYTES + 1)),
+        () => {
+          assert.throws(() => resolveImgDirBase(undefined, '/p', alice, passwd), /larger than/);
+        },
+      );
     });
   });
 });

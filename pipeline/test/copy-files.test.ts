@@ -24,7 +24,10 @@ describe('makeimg stage copies', () => {
   afterEach(async () => fs.rm(root, { recursive: true, force: true }));
 
   it('copies files and directories, creating parents and keeping modes and links', async () => {
-    await copyFiles(src, img, [{ src: 'script', dst: 'usr/local/bin/script' }, { src: 'conf.d', dst: '/etc/conf.d' }]);
+    await copyFiles(src, img, [
+      { src: 'script', dst: 'usr/local/bin/script' },
+      { src: 'conf.d', dst: '/etc/conf.d' },
+    ]);
     assert.equal(statSync(path.join(img, 'usr/local/bin/script')).mode & 0o7777, 0o750);
     assert.equal(await fs.readFile(path.join(img, 'etc/conf.d/sub/a.conf'), 'utf8'), 'a');
     assert.equal(await fs.readlink(path.join(img, 'etc/conf.d/link')), 'sub/a.conf');
@@ -42,7 +45,14 @@ describe('makeimg stage copies', () => {
     await fs.symlink('../outside', path.join(img, 'rel'));
     await fs.mkdir(path.join(img, 'etc'));
     for (const dst of ['../outside/x', 'etc/../../x', 'abs/x', 'rel/x', 'abs', '.', '/']) {
-      await assert.rejects(copyFiles(src, img, [{ src: 'script', dst: 'ok' }, { src: 'script', dst }]), CopyRefusedError, dst);
+      await assert.rejects(
+        copyFiles(src, img, [
+          { src: 'script', dst: 'ok' },
+          { src: 'script', dst },
+        ]),
+        CopyRefusedError,
+        dst,
+      );
     }
     assert.deepEqual(await fs.readdir(outside), ['secret']);
     assert.equal(existsSync(path.join(img, 'ok')), false, 'checked before copying');

@@ -26,7 +26,10 @@ describe('makeimg container drivers', () => {
       installDriver({ srcDir: odd, imgDir: `${odd}/img`, imgPath: `${odd}/img.tar`, errMarker: 'm' }),
       postinstallDriver({ definitions: 'declare -- a="1"', errMarker: 'm' }),
     ]) {
-      assert.ok(files.some((f) => readFileSync(path.join(DRIVERS, f), 'utf8') === d.script), 'the script is a driver file unchanged');
+      assert.ok(
+        files.some((f) => readFileSync(path.join(DRIVERS, f), 'utf8') === d.script),
+        'the script is a driver file unchanged',
+      );
       assert.ok(!d.script.includes(odd));
     }
     assert.equal(evaluationDriver(odd).env.MAKEIMG_VALUE_src_dir, odd);

@@ -126,13 +126,20 @@ do_install() {
     await fs.writeFile(path.join(base, 'exists', 'keep'), 'mine');
     r = await runMakeimg(['--json', '--directory', src, base]);
     assert.equal(r.code, EXIT.INVALID);
-    assert.match(errorEvent(r)!.message, /the working directory .*exists of an earlier build was kept; remove it with makeimg clean --keep-image, or rebuild with --force/);
+    assert.match(
+      errorEvent(r)!.message,
+      /the working directory .*exists of an earlier build was kept; remove it with makeimg clean --keep-image, or rebuild with --force/,
+    );
     assert.deepEqual(errorEvent(r)!.existing, { path: path.join(base, 'exists'), kind: 'working-directory' });
     assert.deepEqual(await fs.readdir(path.join(base, 'exists')), ['keep']);
   });
 
   it('refuses a destination escaping $img_dir through .. before building (exit 2)', async () => {
-    const src = await project(scratch, 'img_name=esc.tar\npreinstall_files_src=(a)\npreinstall_files_dst=(etc/../../../escaped)\ndo_install() { :; }\n', { a: 'x' });
+    const src = await project(
+      scratch,
+      'img_name=esc.tar\npreinstall_files_src=(a)\npreinstall_files_dst=(etc/../../../escaped)\ndo_install() { :; }\n',
+      { a: 'x' },
+    );
     const { base, r } = await build(src);
     assert.equal(r.code, EXIT.INVALID);
     assert.match(errorEvent(r)!.message, /would land outside/);
@@ -160,7 +167,10 @@ do_install() { ln -s ${target} "$img_dir/evil"; }
     const outside = path.join(await scratch.dir('secret'), 'secret');
     await fs.writeFile(outside, 'secret');
     for (const src of ['../secret-x/secret', 'link']) {
-      const dir = await project(scratch, `img_name=s.tar\npreinstall_files_src=(${src})\npreinstall_files_dst=(etc/x)\ndo_install() { :; }\n`);
+      const dir = await project(
+        scratch,
+        `img_name=s.tar\npreinstall_files_src=(${src})\npreinstall_files_dst=(etc/x)\ndo_install() { :; }\n`,
+      );
       await fs.symlink(outside, path.join(dir, 'link'));
       const { base, r } = await build(dir);
       assert.equal(r.code, EXIT.INVALID, r.stderr);
@@ -187,6 +197,9 @@ do_install() { mkdir -p "$img_dir/etc"; touch "$src_dir/pwned" || true; }
     assert.equal(existsSync(marker), false);
     assert.equal(existsSync('/etc/makeimg-pwned'), false);
     assert.equal(existsSync(path.join(src, 'pwned')), false, '$src_dir is read-only');
-    assert.deepEqual((await fs.readdir('/tmp')).filter((f) => f.startsWith('makeimg-pwned') && !before.includes(f)), []);
+    assert.deepEqual(
+      (await fs.readdir('/tmp')).filter((f) => f.startsWith('makeimg-pwned') && !before.includes(f)),
+      [],
+    );
   });
 });

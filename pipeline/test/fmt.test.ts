@@ -42,7 +42,10 @@ describe('makeimg fmt', function () {
   });
 
   it('-w rewrites in place keeping the mode, follows .editorconfig, and leaves no temporary file', async () => {
-    writeFileSync(path.join(dir, '.editorconfig'), 'root = true\n[image.sh]\nindent_style = space\nindent_size = 4\nspace_redirects = true\n');
+    writeFileSync(
+      path.join(dir, '.editorconfig'),
+      'root = true\n[image.sh]\nindent_style = space\nindent_size = 4\nspace_redirects = true\n',
+    );
     const f = file('image.sh', MESSY);
     chmodSync(f, 0o750);
     const r = await runMakeimg(['fmt', '-w', f]);
@@ -64,7 +67,10 @@ describe('makeimg fmt', function () {
     const f = file('image.sh', broken);
     const r = await runMakeimg(['fmt', '-w', f]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`^${f}:2:8: error: ${f} was not formatted: it has a syntax error on line 2, column 8: reached EOF without closing quote`));
+    assert.match(
+      r.stderr,
+      new RegExp(`^${f}:2:8: error: ${f} was not formatted: it has a syntax error on line 2, column 8: reached EOF without closing quote`),
+    );
     assert.equal(readFileSync(f, 'utf8'), broken);
   });
 

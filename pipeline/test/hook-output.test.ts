@@ -55,13 +55,16 @@ describe('a runaway hook through --json (real systemd-nspawn)', function () {
   const scratch = Scratch.forRootSuite();
 
   it('`yes | head -c 20M` in do_install ends with a result', async () => {
-    const src = await project(scratch, `img_name=yes
+    const src = await project(
+      scratch,
+      `img_name=yes
 do_install()
 {
     yes | head -c 20971520
     mkdir -p "$img_dir/etc"
 }
-`);
+`,
+    );
     const base = await scratch.dir('out');
     const { r, maxRss } = await buildWatchingMemory(['--json', '--directory', src, base], false);
     assert.equal(r.code, EXIT.OK, r.stderr.slice(-2000));

@@ -50,14 +50,21 @@ describe('build report of real builds (examples/tiny)', function () {
     const lines = (await fs.readFile(e.file!, 'utf8')).split('\n');
     assert.match(lines[e.line! - 1]!, /^img_name=tiny$/);
     const root = path.join(base, 'tiny');
-    const total = execFileSync('sh', ['-c', `find "$1" -type f -printf '%i %s\\n' | sort -u | awk '{n += $2} END {print n}'`, 'sh', root]).toString().trim();
+    const total = execFileSync('sh', ['-c', `find "$1" -type f -printf '%i %s\\n' | sort -u | awk '{n += $2} END {print n}'`, 'sh', root])
+      .toString()
+      .trim();
     assert.equal(e.report.totalBytes, Number(total));
     assert.equal(resultEvent(r)!.bytes, Number(total));
     const files = execFileSync('sh', ['-c', 'find "$1" -type f | wc -l', 'sh', root]).toString().trim();
     assert.equal(e.report.counts.files, Number(files));
-    const usr = execFileSync('sh', ['-c', `find "$1/usr" -type f -printf '%i %s\\n' | sort -u | awk '{n += $2} END {print n}'`, 'sh', root]).toString().trim();
+    const usr = execFileSync('sh', ['-c', `find "$1/usr" -type f -printf '%i %s\\n' | sort -u | awk '{n += $2} END {print n}'`, 'sh', root])
+      .toString()
+      .trim();
     assert.equal(e.report.byTopDir.find((s) => s.path === '/usr')?.bytes, Number(usr));
-    assert.deepEqual(e.report.capabilities.map((c) => [c.path, c.capabilities]), [['/usr/bin/bash-net', 'cap_net_bind_service=ep']]);
+    assert.deepEqual(
+      e.report.capabilities.map((c) => [c.path, c.capabilities]),
+      [['/usr/bin/bash-net', 'cap_net_bind_service=ep']],
+    );
     assert.deepEqual(e.report.findings, [], JSON.stringify(e.report.findings, null, 1));
     // The order of the stream: the report after the archive stage, before the result.
     const types = r.events.map((x) => x.type);
@@ -89,10 +96,19 @@ describe('build report of real builds (examples/tiny)', function () {
 
   it('--strict fails on a finding and keeps the image; # makeimg-disable and image_checks_disable silence codes', async () => {
     const base = await scratch.dir('img');
-    const strict = await runMakeimg(['--json', '--strict', '--directory', await leftoversProject(scratch, 'a.tar.gz', '# makeimg-disable=MKIMG110\n'), base]);
+    const strict = await runMakeimg([
+      '--json',
+      '--strict',
+      '--directory',
+      await leftoversProject(scratch, 'a.tar.gz', '# makeimg-disable=MKIMG110\n'),
+      base,
+    ]);
     assert.equal(strict.code, 1, strict.stderr);
     const e = reportEvent(strict)!;
-    assert.deepEqual(e.report.findings.map((f) => f.code), ['MKIMG109']);
+    assert.deepEqual(
+      e.report.findings.map((f) => f.code),
+      ['MKIMG109'],
+    );
     assert.deepEqual(e.report.suppressed, [{ code: 'MKIMG110', findings: 1 }]);
     const error = strict.events.find((x) => x.type === 'error');
     assert.match(error?.type === 'error' ? error.message : '', /--strict: the image has 1 hygiene finding\(s\) \(MKIMG109\)/);
@@ -105,6 +121,11 @@ describe('build report of real builds (examples/tiny)', function () {
     const ok = await runMakeimg(['--json', '--strict', '--directory', silenced, base]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.deepEqual(reportEvent(ok)!.report.findings, []);
-    assert.deepEqual(reportEvent(ok)!.report.suppressed.map((s) => s.code).sort(), ['MKIMG109', 'MKIMG110']);
+    assert.deepEqual(
+      reportEvent(ok)!
+        .report.suppressed.map((s) => s.code)
+        .sort(),
+      ['MKIMG109', 'MKIMG110'],
+    );
   });
 });

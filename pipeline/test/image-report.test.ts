@@ -87,7 +87,11 @@ async function cleanTree(root: string): Promise<void> {
 
 /** What find(1) says about a tree: content bytes (hard links once, under the first name) by top-level dir, and counts. */
 function findFacts(root: string) {
-  const lines = execFileSync('find', [root, '-type', 'f', '-printf', '%i %s %P\\n'], { maxBuffer: 64 << 20 }).toString().trim().split('\n').filter(Boolean);
+  const lines = execFileSync('find', [root, '-type', 'f', '-printf', '%i %s %P\\n'], { maxBuffer: 64 << 20 })
+    .toString()
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   const byInode = new Map<string, { size: number; names: string[] }>();
   for (const l of lines) {
     const [inode, size, ...rest] = l.split(' ');
@@ -108,9 +112,22 @@ function findFacts(root: string) {
     total += g.size;
     sizes.push({ path: first, bytes: g.size });
   }
-  const count = (type: string) => Number(execFileSync('sh', ['-c', `find "$1" -type ${type} | wc -l`, 'sh', root]).toString().trim());
+  const count = (type: string) =>
+    Number(
+      execFileSync('sh', ['-c', `find "$1" -type ${type} | wc -l`, 'sh', root])
+        .toString()
+        .trim(),
+    );
   sizes.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { total, byTop, files: lines.length, directories: count('d'), symlinks: count('l'), devices: count('c') + count('b'), largest: sizes.slice(0, 20) };
+  return {
+    total,
+    byTop,
+    files: lines.length,
+    directories: count('d'),
+    symlinks: count('l'),
+    devices: count('c') + count('b'),
+    largest: sizes.slice(0, 20),
+  };
 }
 
 function assertMatchesFind(report: ImageReport, root: string): void {
@@ -134,7 +151,10 @@ describe('build report and image hygiene checks', function () {
     const root = await scratch.dir('dirty');
     await dirtyTree(root);
     const report = buildReport(await scanTree(root), { host: await readHostFacts() });
-    assert.deepEqual(report.findings.map((f) => f.code), IMAGE_CHECKS.map((c) => c.code));
+    assert.deepEqual(
+      report.findings.map((f) => f.code),
+      IMAGE_CHECKS.map((c) => c.code),
+    );
     const by = (code: string) => report.findings.find((f) => f.code === code)!;
     assert.equal(by('MKIMG103').hook, 'do_install');
     assert.equal(by('MKIMG106').bytes, 1500);
@@ -150,9 +170,21 @@ describe('build report and image hygiene checks', function () {
     const root = await scratch.dir('dirty');
     await dirtyTree(root);
     const report = buildReport(await scanTree(root), { host: await readHostFacts() });
-    assert.deepEqual(report.setuid.map((s) => [s.path, s.mode, s.uid]), [['/usr/bin/su', '4755', 0], ['/usr/bin/tool', '4755', 1000]]);
-    assert.deepEqual(report.setgid.map((s) => [s.path, s.mode, s.gid]), [['/usr/bin/wall', '2755', 5]]);
-    assert.deepEqual(report.capabilities.map((s) => [s.path, s.capabilities]), [['/usr/bin/ping', 'cap_net_raw=ep']]);
+    assert.deepEqual(
+      report.setuid.map((s) => [s.path, s.mode, s.uid]),
+      [
+        ['/usr/bin/su', '4755', 0],
+        ['/usr/bin/tool', '4755', 1000],
+      ],
+    );
+    assert.deepEqual(
+      report.setgid.map((s) => [s.path, s.mode, s.gid]),
+      [['/usr/bin/wall', '2755', 5]],
+    );
+    assert.deepEqual(
+      report.capabilities.map((s) => [s.path, s.capabilities]),
+      [['/usr/bin/ping', 'cap_net_raw=ep']],
+    );
     assert.deepEqual(report.devices, [
       { path: '/dev/loop0', kind: 'block', major: 7, minor: 0 },
       { path: '/dev/null', kind: 'char', major: 1, minor: 3 },
@@ -177,7 +209,10 @@ describe('build report and image hygiene checks', function () {
     await dirtyTree(root);
     const report = buildReport(await scanTree(root), { host: await readHostFacts(), disabled: new Set(['MKIMG105', 'MKIMG106']) });
     assert.ok(!report.findings.some((f) => f.code === 'MKIMG105' || f.code === 'MKIMG106'));
-    assert.deepEqual(report.suppressed, [{ code: 'MKIMG105', findings: 1 }, { code: 'MKIMG106', findings: 1 }]);
+    assert.deepEqual(report.suppressed, [
+      { code: 'MKIMG105', findings: 1 },
+      { code: 'MKIMG106', findings: 1 },
+    ]);
   });
 
   it('gives the numbers find(1) gives: sizes by top-level dir, hard links once, counts, largest files', async () => {
@@ -185,7 +220,10 @@ describe('build report and image hygiene checks', function () {
     await dirtyTree(root);
     const report = buildReport(await scanTree(root), { host: await readHostFacts() });
     assertMatchesFind(report, root);
-    assert.deepEqual(report.byUsr.map((s) => s.path), ['/usr/lib', '/usr/bin', '/usr/share']);
+    assert.deepEqual(
+      report.byUsr.map((s) => s.path),
+      ['/usr/lib', '/usr/bin', '/usr/share'],
+    );
     assert.equal(report.byUsr[0]!.files, 2);
   });
 

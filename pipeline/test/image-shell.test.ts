@@ -41,7 +41,6 @@ describe('makeimg shell', function () {
     assert.deepEqual(await shellDirs(), before);
   });
 
-
   it('never writes to a directory image (volatile overlay)', async () => {
     const image = path.join(base, 'tinydir');
     const r = await runMakeimg(['shell', image, '--', '/usr/bin/bash', '-c', 'echo changed > /etc/motd && cat /etc/motd']);
@@ -66,7 +65,15 @@ describe('makeimg shell', function () {
     const leaseDir = await scratch.dir('lease');
     const lease = path.join(leaseDir, 'lease');
     await fs.writeFile(lease, '');
-    const running = startMakeimg(['shell', `--lease=${lease}`, path.join(base, 'tiny.tar.gz'), '--', '/usr/bin/bash', '-c', 'echo ready; read -t 60 line']);
+    const running = startMakeimg([
+      'shell',
+      `--lease=${lease}`,
+      path.join(base, 'tiny.tar.gz'),
+      '--',
+      '/usr/bin/bash',
+      '-c',
+      'echo ready; read -t 60 line',
+    ]);
     await new Promise<void>((resolve) => running.child.stdout.on('data', (c: Buffer) => c.toString().includes('ready') && resolve()));
     await fs.rm(lease);
     const r = await running.done;

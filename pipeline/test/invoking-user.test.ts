@@ -55,10 +55,24 @@ describe('makeimg config of the invoking user (pkexec, sudo)', function () {
   }
 
   it("reads ~/.config/makeimg.conf of the pkexec caller, not root's", async () => {
-    const r = await withConfig(() => spawnSync('setpriv', [
-      `--reuid=${USER}`, `--regid=${USER}`, '--init-groups',
-      'pkexec', '--disable-internal-agent', process.execPath, path.join(REPO, 'dist/makeimg.js'), 'check', '--directory', project,
-    ], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home } }));
+    const r = await withConfig(() =>
+      spawnSync(
+        'setpriv',
+        [
+          `--reuid=${USER}`,
+          `--regid=${USER}`,
+          '--init-groups',
+          'pkexec',
+          '--disable-internal-agent',
+          process.execPath,
+          path.join(REPO, 'dist/makeimg.js'),
+          'check',
+          '--directory',
+          project,
+        ],
+        { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home } },
+      ),
+    );
     assert.equal(r.status, EXIT.OK, r.stdout + r.stderr);
     assert.match(r.stdout, new RegExp(`^img_dir_base: ${path.join(home, 'configured-images')} \\(config\\)$`, 'm'));
   });
@@ -79,11 +93,27 @@ describe('makeimg config of the invoking user (pkexec, sudo)', function () {
     await fs.mkdir(path.dirname(otherConfig), { recursive: true });
     await fs.writeFile(otherConfig, 'img_dir_base=/other-users-images\n');
     try {
-      const r = await withConfig(() => spawnSync('setpriv', [
-        `--reuid=${USER}`, `--regid=${USER}`, '--init-groups',
-        'pkexec', '--disable-internal-agent', '/usr/bin/env', `SUDO_USER=${OTHER}`, `SUDO_UID=${uidOf(OTHER)}`,
-        process.execPath, path.join(REPO, 'dist/makeimg.js'), 'check', '--directory', project,
-      ], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home } }));
+      const r = await withConfig(() =>
+        spawnSync(
+          'setpriv',
+          [
+            `--reuid=${USER}`,
+            `--regid=${USER}`,
+            '--init-groups',
+            'pkexec',
+            '--disable-internal-agent',
+            '/usr/bin/env',
+            `SUDO_USER=${OTHER}`,
+            `SUDO_UID=${uidOf(OTHER)}`,
+            process.execPath,
+            path.join(REPO, 'dist/makeimg.js'),
+            'check',
+            '--directory',
+            project,
+          ],
+          { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home } },
+        ),
+      );
       assert.equal(r.status, EXIT.OK, r.stdout + r.stderr);
       assert.doesNotMatch(r.stdout, /other-users-images/);
       assert.match(r.stdout, new RegExp(`^img_dir_base: ${path.join(home, 'configured-images')} \\(config\\)$`, 'm'));
@@ -93,7 +123,9 @@ describe('makeimg config of the invoking user (pkexec, sudo)', function () {
   });
 
   it('SUDO_USER counts only with the matching SUDO_UID', async () => {
-    const r = await withConfig(() => runMakeimg(['check', '--directory', project], { env: { SUDO_USER: USER, SUDO_UID: '0', HOME: '/nonexistent' } }));
+    const r = await withConfig(() =>
+      runMakeimg(['check', '--directory', project], { env: { SUDO_USER: USER, SUDO_UID: '0', HOME: '/nonexistent' } }),
+    );
     assert.equal(r.code, EXIT.OK, r.stderr);
     assert.match(r.stdout, /^img_dir_base: .* \(default\)$/m);
   });

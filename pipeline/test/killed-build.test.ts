@@ -32,7 +32,10 @@ function controlDirsOf(pid: number): string[] {
 /** Kill makeimg with SIGKILL; then no process of its build may be left 2 s later. */
 async function killBuild(run: RunningMakeimg): Promise<void> {
   const tree = descendants(run.child.pid!);
-  assert.ok(tree.some((p) => /\(systemd-nspawn\)|\(tar\)|\(xz\)/.test(stat(p) ?? '')), 'the build has children to lose');
+  assert.ok(
+    tree.some((p) => /\(systemd-nspawn\)|\(tar\)|\(xz\)/.test(stat(p) ?? '')),
+    'the build has children to lose',
+  );
   run.child.kill('SIGKILL');
   await run.done;
   await until(`no process of the build survives (${tree.filter(alive).join(' ')})`, () => tree.every((p) => !alive(p)), 2000);
@@ -59,14 +62,17 @@ describe('makeimg killed with SIGKILL (real systemd-nspawn)', function () {
 
   it('during do_install: the container dies with it; the next run removes its control directory and names the killed build', async () => {
     const marker = 4000 + Math.floor(Math.random() * 900);
-    const src = await project(scratch, `img_name=killed.tar.zst
+    const src = await project(
+      scratch,
+      `img_name=killed.tar.zst
 do_install()
 {
     sleep ${marker} &
     echo "waiting"
     while :; do date +%s%N > "$img_dir/alive"; sleep 0.1; done
 }
-`);
+`,
+    );
     const base = await scratch.dir('out');
     const run = start(['--json', '--directory', src, base]);
     await run.waitFor((e) => e.type === 'log' && e.text === 'waiting');
@@ -82,17 +88,28 @@ do_install()
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(await fs.readFile(alive, 'utf8'), last);
     // No mount of this build is left (other builds may mount and unmount meanwhile: look at this one's paths).
-    const ours = (): string[] => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(base) || l.includes(controlDirs[0]!));
+    const ours = (): string[] =>
+      readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(base) || l.includes(controlDirs[0]!));
     await until('nspawn unmounted what it mounted', () => ours().length === 0);
 
     const again = await runMakeimg(['--json', '--directory', src, base]);
     assert.equal(again.code, EXIT.INVALID, again.stderr);
     assert.match(
       errorEvent(again)!.message,
-      new RegExp(`working directory ${path.join(base, 'killed')} of an earlier build was kept \\(left by makeimg \\(pid ${run.child.pid}\\), which is no longer running\\)`),
+      new RegExp(
+        `working directory ${path.join(base, 'killed')} of an earlier build was kept \\(left by makeimg \\(pid ${run.child.pid}\\), which is no longer running\\)`,
+      ),
     );
-    assert.deepEqual(controlDirs.filter((d) => existsSync(d)), [], 'the killed build\'s control directory is removed');
-    assert.ok(again.events.some((e) => e.type === 'log' && e.text.startsWith(`removed ${controlDirs[0]}, a control directory left by makeimg`)));
+    assert.deepEqual(
+      controlDirs.filter((d) => existsSync(d)),
+      [],
+      "the killed build's control directory is removed",
+    );
+    assert.ok(
+      again.events.some((e) => e.type === 'log' && e.text.startsWith(`removed ${controlDirs[0]}, a control directory left by makeimg`)),
+    );
     assert.deepEqual(await fs.readdir(base), ['killed'], 'no lease of the killed build is left');
   });
 
@@ -111,23 +128,31 @@ do_install()
 
     const again = await runMakeimg(['--json', '--directory', src, base]);
     assert.equal(again.code, EXIT.INVALID, again.stderr);
-    assert.match(errorEvent(again)!.message, /working directory .*big of an earlier build was kept \(left by makeimg \(pid \d+\), which is no longer running\)/);
+    assert.match(
+      errorEvent(again)!.message,
+      /working directory .*big of an earlier build was kept \(left by makeimg \(pid \d+\), which is no longer running\)/,
+    );
     const notes = again.events.flatMap((e) => (e.type === 'log' ? [e.text] : []));
     assert.ok(
-      notes.includes(`removed ${path.join(base, partial)}, a partial archive left by makeimg (pid ${run.child.pid}), which is no longer running`),
+      notes.includes(
+        `removed ${path.join(base, partial)}, a partial archive left by makeimg (pid ${run.child.pid}), which is no longer running`,
+      ),
       notes.join('\n'),
     );
     assert.deepEqual(await fs.readdir(base), ['big']);
   });
 
   it('a build of an image another makeimg is building right now says so and touches nothing', async () => {
-    const src = await project(scratch, `img_name=busy.tar
+    const src = await project(
+      scratch,
+      `img_name=busy.tar
 do_install()
 {
     echo "waiting"
     sleep 60
 }
-`);
+`,
+    );
     const base = await scratch.dir('out');
     const first = start(['--json', '--directory', src, base]);
     await first.waitFor((e) => e.type === 'log' && e.text === 'waiting');

@@ -30,7 +30,10 @@ describe('makeimg lint (CLI)', function () {
   it('text (default), gcc and json formats', async () => {
     const text = await runMakeimg(['lint', '--no-shellcheck', warn]);
     assert.equal(text.code, EXIT.OK, text.stderr);
-    assert.equal(text.stdout, `${warn}:2:1: warning MKIMG010 makeimg sets $img_dir itself and overwrites this assignment. Use a variable of your own (e.g. my_img_dir).\n`);
+    assert.equal(
+      text.stdout,
+      `${warn}:2:1: warning MKIMG010 makeimg sets $img_dir itself and overwrites this assignment. Use a variable of your own (e.g. my_img_dir).\n`,
+    );
     assert.equal(text.stderr, '0 errors, 1 warning\n');
     const gcc = await runMakeimg(['lint', '--format', 'gcc', bad]);
     assert.equal(gcc.code, EXIT.BUILD_FAILED);
@@ -40,7 +43,10 @@ describe('makeimg lint (CLI)', function () {
     assert.equal(json.stderr, '');
     const parsed = JSON.parse(json.stdout) as unknown[];
     assert.deepEqual(parsed[0], {
-      file: warn, range: { start: { line: 2, column: 1 }, end: { line: 2, column: 8 } }, severity: 'warning', code: 'MKIMG010',
+      file: warn,
+      range: { start: { line: 2, column: 1 }, end: { line: 2, column: 8 } },
+      severity: 'warning',
+      code: 'MKIMG010',
       message: 'makeimg sets $img_dir itself and overwrites this assignment. Use a variable of your own (e.g. my_img_dir).',
     });
     assert.equal(parsed.length, 2);
@@ -65,7 +71,10 @@ describe('makeimg lint (CLI)', function () {
     const empty = mkdtempSync(path.join(tmpdir(), 'makeimg-lint-empty-'));
     const missing = await runMakeimg(['lint'], { cwd: empty });
     assert.equal(missing.code, EXIT.INVALID);
-    assert.equal(missing.stderr, `makeimg lint: ${path.join(empty, 'image.sh')} does not exist (give the file: makeimg lint path/to/image.sh)\n`);
+    assert.equal(
+      missing.stderr,
+      `makeimg lint: ${path.join(empty, 'image.sh')} does not exist (give the file: makeimg lint path/to/image.sh)\n`,
+    );
     assert.doesNotMatch(missing.stderr, /ENOENT/);
     const named = await runMakeimg(['lint', path.join(empty, 'x.sh'), bad]);
     assert.equal(named.code, EXIT.INVALID, 'an unreadable file is exit 2, after linting the others');

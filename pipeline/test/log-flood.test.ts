@@ -33,7 +33,10 @@ describe('log flood gate', () => {
     const { gate: g, out, dropped } = gate();
     for (let i = 0; i < 10_000; i++) await g.line('stdout', `y ${i}`);
     await g.flush();
-    assert.deepEqual(out.slice(0, 100), Array.from({ length: 100 }, (_, i) => `y ${i}`));
+    assert.deepEqual(
+      out.slice(0, 100),
+      Array.from({ length: 100 }, (_, i) => `y ${i}`),
+    );
     assert.equal(out[100], '[makeimg: 9897 lines of output dropped: more than a log can show]');
     assert.deepEqual(out.slice(101), ['y 9997', 'y 9998', 'y 9999']);
     assert.deepEqual(dropped, [9897]);

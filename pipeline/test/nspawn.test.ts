@@ -11,11 +11,31 @@ describe('makeimg systemd-nspawn command lines', () => {
   const base = { machine: 'm', control, command: ['/bin/bash', 'x'] };
 
   it('confines the host for hooks: volatile /, read-only /etc and $src_dir, $img_dir the only writable bind, no CAP_SYS_ADMIN', () => {
-    const argv = nspawnArgv({ ...base, place: 'confined-host', privilege: 'installer', srcDir: '/p/src', imgDir: '/p/img/a', systemdIsPid1: true });
-    for (const flag of ['--volatile=yes', '--directory=/', '--bind-ro=/etc', '--bind-ro=/p/src:/p/src', '--chdir=/p/src', '--bind=/p/img/a:/p/img/a', '--resolv-conf=off', '--timezone=off', `--bind-ro=/tmp/c/in:${CONTROL_MOUNT}`]) {
+    const argv = nspawnArgv({
+      ...base,
+      place: 'confined-host',
+      privilege: 'installer',
+      srcDir: '/p/src',
+      imgDir: '/p/img/a',
+      systemdIsPid1: true,
+    });
+    for (const flag of [
+      '--volatile=yes',
+      '--directory=/',
+      '--bind-ro=/etc',
+      '--bind-ro=/p/src:/p/src',
+      '--chdir=/p/src',
+      '--bind=/p/img/a:/p/img/a',
+      '--resolv-conf=off',
+      '--timezone=off',
+      `--bind-ro=/tmp/c/in:${CONTROL_MOUNT}`,
+    ]) {
       assert.ok(argv.includes(flag), flag);
     }
-    assert.deepEqual(argv.filter((a) => a.startsWith('--bind=')), ['--bind=/tmp/c/out/description:/run/makeimg-out/description', '--bind=/p/img/a:/p/img/a']);
+    assert.deepEqual(
+      argv.filter((a) => a.startsWith('--bind=')),
+      ['--bind=/tmp/c/out/description:/run/makeimg-out/description', '--bind=/p/img/a:/p/img/a'],
+    );
     assert.ok(argv.includes('--drop-capability=CAP_SYS_ADMIN,CAP_NET_RAW,CAP_AUDIT_CONTROL'));
     assert.ok(!argv.some((a) => a.startsWith('--private-users')));
     assert.deepEqual(argv.slice(-3), ['--', '/bin/bash', 'x']);
@@ -37,8 +57,23 @@ describe('makeimg systemd-nspawn command lines', () => {
   });
 
   it('runs do_postinstall in the rootfs with the host DNS bound, not copied, and no build paths', () => {
-    const argv = nspawnArgv({ ...base, control: control.slice(0, 1), place: 'rootfs', privilege: 'installer', imgDir: '/p/img/a', env: { SOURCE_DATE_EPOCH: '1' }, systemdIsPid1: true });
-    for (const flag of ['--directory=/p/img/a', '--resolv-conf=bind-host', '--timezone=off', `--bind-ro=/tmp/c/in:${CONTROL_MOUNT}`, '--setenv=SOURCE_DATE_EPOCH=1', '--drop-capability=CAP_SYS_ADMIN,CAP_NET_RAW,CAP_AUDIT_CONTROL']) {
+    const argv = nspawnArgv({
+      ...base,
+      control: control.slice(0, 1),
+      place: 'rootfs',
+      privilege: 'installer',
+      imgDir: '/p/img/a',
+      env: { SOURCE_DATE_EPOCH: '1' },
+      systemdIsPid1: true,
+    });
+    for (const flag of [
+      '--directory=/p/img/a',
+      '--resolv-conf=bind-host',
+      '--timezone=off',
+      `--bind-ro=/tmp/c/in:${CONTROL_MOUNT}`,
+      '--setenv=SOURCE_DATE_EPOCH=1',
+      '--drop-capability=CAP_SYS_ADMIN,CAP_NET_RAW,CAP_AUDIT_CONTROL',
+    ]) {
       assert.ok(argv.includes(flag), flag);
     }
     assert.ok(!argv.some((a) => a.startsWith('--bind=') || a.includes('/p/src') || a === '--volatile=yes'));

@@ -13,7 +13,10 @@ describe('isInside', () => {
   });
 
   it('refuses parents, siblings with a common prefix and other trees', () => {
-    assert.deepEqual(['/a', '/a/bc', '/a/b/../c', '/x/b'].map((p) => isInside(p, '/a/b')), [false, false, false, false]);
+    assert.deepEqual(
+      ['/a', '/a/bc', '/a/b/../c', '/x/b'].map((p) => isInside(p, '/a/b')),
+      [false, false, false, false],
+    );
   });
 });
 

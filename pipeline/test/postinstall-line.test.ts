@@ -145,11 +145,14 @@ produce() {
     const r = await postinstall(sh);
     assert.equal(r.error?.line, lineOf(sh, '# FAILS'));
     // The cause: the hook's last stderr lines (issue 12 §3).
-    assert.equal(r.error?.message, `${DO_POSTINSTALL} failed (exit 1) in produce, called from ${DO_POSTINSTALL} at line ${lineOf(sh, '# CALL')}: ` +
-      'cat: /no-such-file: No such file or directory');
+    assert.equal(
+      r.error?.message,
+      `${DO_POSTINSTALL} failed (exit 1) in produce, called from ${DO_POSTINSTALL} at line ${lineOf(sh, '# CALL')}: ` +
+        'cat: /no-such-file: No such file or directory',
+    );
   });
 
-  it('names no line but the hook\'s when it ends with exit after surviving a failure', async () => {
+  it("names no line but the hook's when it ends with exit after surviving a failure", async () => {
     const sh = `img_name=x
 do_install() { :; }
 do_postinstall() {   # HOOK
@@ -200,7 +203,10 @@ do_postinstall() {
 `;
     const r = await postinstall(sh);
     assert.equal(r.error?.line, lineOf(sh, 'CALL-EVAL'));
-    assert.equal(r.error?.message, `${DO_POSTINSTALL} failed (exit 1) in made_by_eval (line unknown), called from ${DO_POSTINSTALL} at line ${lineOf(sh, 'CALL-EVAL')}`);
+    assert.equal(
+      r.error?.message,
+      `${DO_POSTINSTALL} failed (exit 1) in made_by_eval (line unknown), called from ${DO_POSTINSTALL} at line ${lineOf(sh, 'CALL-EVAL')}`,
+    );
     assert.deepEqual(r.originals, ['do_install', DO_POSTINSTALL]);
     assert.deepEqual(r.stdout, ['from-alias']);
     assert.ok(r.evaluationOutput.includes('TOP-LEVEL-ON-THE-SAME-LINE'), 'the top level ran during the evaluation');
@@ -227,7 +233,10 @@ do_postinstall() {
     const hookLine = lineOf(sh, 'do_postinstall() {');
     const hookEnd = hookLine + 3;
     const kept = (n: number): boolean => n === installLine || (n >= hookLine && n <= hookEnd);
-    assert.deepEqual(passed, lines.slice(0, hookEnd).map((l, i) => (kept(i + 1) ? l : '')));
+    assert.deepEqual(
+      passed,
+      lines.slice(0, hookEnd).map((l, i) => (kept(i + 1) ? l : '')),
+    );
     assert.ok(r.evaluationOutput.includes('TOP-LEVEL-RAN'));
     assert.ok(!r.stdout.includes('TOP-LEVEL-RAN'));
   });
@@ -254,8 +263,11 @@ prepare() {
     );
     assert.equal(error.line, lineOf(sh, '# FAILS'));
     assert.equal(error.file, path.join(srcDir, 'image.sh'));
-    assert.equal(error.message, `${DO_INSTALL} failed (exit 1) in prepare, called from ${DO_INSTALL} at line ${lineOf(sh, '# CALL')}: ` +
-      "cp: cannot stat '/no-such-file': No such file or directory");
+    assert.equal(
+      error.message,
+      `${DO_INSTALL} failed (exit 1) in prepare, called from ${DO_INSTALL} at line ${lineOf(sh, '# CALL')}: ` +
+        "cp: cannot stat '/no-such-file': No such file or directory",
+    );
   });
 
   it('reports the line through the CLI as the error event of the postinstall stage', async () => {

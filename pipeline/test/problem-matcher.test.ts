@@ -13,8 +13,12 @@ describe('$makeimg problem matcher', () => {
     const [finding] = await lintText('img_name=a.tgz\ndo_install() { :; }\n', 'p/image.sh');
     const rendered: string[] = [];
     const { BuildTextRenderer } = await import('../../shared/build-text');
-    new BuildTextRenderer({ write: (t) => void rendered.push(t) }, { colour: false, live: false, cwd: '/p' })
-      .event({ type: 'error', message: 'do_install failed (exit 1)', file: '/p/image.sh', line: 9 });
+    new BuildTextRenderer({ write: (t) => void rendered.push(t) }, { colour: false, live: false, cwd: '/p' }).event({
+      type: 'error',
+      message: 'do_install failed (exit 1)',
+      file: '/p/image.sh',
+      line: 9,
+    });
     const cases: [string, string[]][] = [
       [rendered.join('').trimEnd(), ['image.sh', '9', '', 'error', '', 'do_install failed (exit 1)']],
       [formatFinding(finding!), ['p/image.sh', '1', '11', 'error', 'MKIMG002', finding!.message]],
@@ -24,10 +28,19 @@ describe('$makeimg problem matcher', () => {
       const m = re.exec(line);
       assert.ok(m, line);
       const g = (i: number) => m[i] ?? '';
-      assert.deepEqual([g(matcher.pattern.file), g(matcher.pattern.line), g(matcher.pattern.column), g(matcher.pattern.severity), g(matcher.pattern.code), g(matcher.pattern.message)],
-        [file, l, col, severity, code, message], line);
+      assert.deepEqual(
+        [
+          g(matcher.pattern.file),
+          g(matcher.pattern.line),
+          g(matcher.pattern.column),
+          g(matcher.pattern.severity),
+          g(matcher.pattern.code),
+          g(matcher.pattern.message),
+        ],
+        [file, l, col, severity, code, message],
+        line,
+      );
     }
     assert.equal(re.exec('    I: Retrieving InRelease'), null, 'hook output is not a problem');
   });
-
 });

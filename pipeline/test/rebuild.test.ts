@@ -99,7 +99,7 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
     assert.equal((await runMakeimg(['clean', '-C', src, base])).stdout, `nothing to remove in ${base}\n`);
   });
 
-  it('hands img_dir_base (when created) and the image to the invoking user; the tree keeps numeric owners; a kept working directory stays root\'s', async () => {
+  it("hands img_dir_base (when created) and the image to the invoking user; the tree keeps numeric owners; a kept working directory stays root's", async () => {
     const uid = uidOf('makeimg-test');
     const src = await tinyProject(scratch, 'tiny.tar');
     const base = path.join(await scratch.dir('out'), 'new', 'images');
@@ -115,7 +115,7 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
     const dir = await tinyProject(scratch, 'tinydir');
     const r2 = await runMakeimg(['--json', '-C', dir, base], { env: { PKEXEC_UID: String(uid) } });
     assert.equal(r2.code, EXIT.OK, r2.stderr);
-    assert.equal(statSync(path.join(base, 'tinydir')).uid, uid, 'a directory image\'s top directory');
+    assert.equal(statSync(path.join(base, 'tinydir')).uid, uid, "a directory image's top directory");
     assert.equal(statSync(path.join(base, 'tinydir/etc')).uid, 0, 'its tree keeps its owners');
 
     const failing = await project(scratch, `img_name=f.tar\n${FAIL}\n`);
@@ -126,7 +126,10 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
 
   it('a cleanup failure after publishing is a warning with exit 0 (issue 11 item 5)', async () => {
     // do_install waits after creating the file, so that the test can make it immutable before the archive stage.
-    const src = await project(scratch, 'img_name=tiny.tar\ndo_install() { mkdir -p "$img_dir/etc"; touch "$img_dir/etc/stuck"; sleep 3; }\n');
+    const src = await project(
+      scratch,
+      'img_name=tiny.tar\ndo_install() { mkdir -p "$img_dir/etc"; touch "$img_dir/etc/stuck"; sleep 3; }\n',
+    );
     const base = await scratch.dir('out');
     const run = runMakeimg(['--json', '-C', src, base]);
     const stuck = path.join(base, 'tiny', 'etc', 'stuck');
@@ -137,7 +140,9 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
       assert.equal(r.code, EXIT.OK, r.stderr);
       assert.equal(resultEvent(r)!.ok, true);
       assert.ok(existsSync(path.join(base, 'tiny.tar')));
-      assert.ok(r.events.some((e) => e.type === 'log' && /the image is complete, but its working directory .* could not be removed/.test(e.text)));
+      assert.ok(
+        r.events.some((e) => e.type === 'log' && /the image is complete, but its working directory .* could not be removed/.test(e.text)),
+      );
     } finally {
       execFileSync('chattr', ['-i', stuck]);
     }
@@ -148,7 +153,10 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
     const long = `${'x'.repeat(250)}.tar.gz`;
     const r1 = await runMakeimg(['--json', '-C', await tinyProject(scratch, long), base]);
     assert.equal(r1.code, EXIT.INVALID);
-    assert.match(errorEvent(r1)!.message, /img_name is too long: the name of the image would be 257 bytes, and file names have at most 255/);
+    assert.match(
+      errorEvent(r1)!.message,
+      /img_name is too long: the name of the image would be 257 bytes, and file names have at most 255/,
+    );
 
     const src = await tinyProject(scratch, 'tiny.tar');
     const file = path.join(base, 'a-file');
@@ -166,7 +174,12 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
     assert.equal(dots.code, EXIT.INVALID);
     assert.match(errorEvent(dots)!.message, /img_name "\.\.tar" leaves no name for the working directory/);
 
-    const dot = await runMakeimg(['--json', '-C', await tinyProject(scratch, 'x.tar', 'postinstall_files_src=(.)\npostinstall_files_dst=(x)'), base]);
+    const dot = await runMakeimg([
+      '--json',
+      '-C',
+      await tinyProject(scratch, 'x.tar', 'postinstall_files_src=(.)\npostinstall_files_dst=(x)'),
+      base,
+    ]);
     assert.equal(dot.code, EXIT.INVALID);
     assert.match(errorEvent(dot)!.message, /source "\." is the project directory itself/);
 
@@ -179,7 +192,9 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
 
   it('img_name with directories builds inside img_dir_base, as the original did', async () => {
     const base = await scratch.dir('out');
-    const r = await runMakeimg(['--json', '-C', await tinyProject(scratch, 'nested/deeper/t.tar'), base], { env: { SUDO_USER: 'makeimg-test', SUDO_UID: String(uidOf('makeimg-test')) } });
+    const r = await runMakeimg(['--json', '-C', await tinyProject(scratch, 'nested/deeper/t.tar'), base], {
+      env: { SUDO_USER: 'makeimg-test', SUDO_UID: String(uidOf('makeimg-test')) },
+    });
     assert.equal(r.code, EXIT.OK, r.stderr);
     assert.ok(statSync(path.join(base, 'nested/deeper/t.tar')).isFile());
     assert.equal(statSync(path.join(base, 'nested')).uid, uidOf('makeimg-test'));
@@ -192,7 +207,10 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
     const src = await tinyProject(scratch, 'tiny.tar');
     const r = await runMakeimg(['chekc'], { cwd: src });
     assert.equal(r.code, EXIT.INVALID);
-    assert.equal(r.stderr, "makeimg: 'chekc' is not a makeimg command; did you mean 'check'? (to build into a new directory of that name, write ./chekc; see makeimg --help)\n");
+    assert.equal(
+      r.stderr,
+      "makeimg: 'chekc' is not a makeimg command; did you mean 'check'? (to build into a new directory of that name, write ./chekc; see makeimg --help)\n",
+    );
     assert.equal(existsSync(path.join(src, 'chekc')), false);
     assert.equal(existsSync(path.join(src, 'img')), false);
   });

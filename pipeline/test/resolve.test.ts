@@ -14,7 +14,7 @@ import { FILE_ARRAY_PAIRS } from '../../shared/contract';
 import { EXIT } from '../../shared/events';
 import { lintText } from '../../analysis/src/lint';
 import { evaluateImage } from '../src/stages/evaluate';
-import { checkDescription } from '../src/build';
+import { checkDescription } from '../src/validate';
 import { project, Scratch, tinyProject } from './support/projects';
 import { errorEvent, runMakeimg } from './support/run-makeimg';
 
@@ -42,7 +42,25 @@ function random(seed: number): () => number {
   };
 }
 
-const PIECES = ['a', 'b c', '"q"', "it's", 'new\nline', '*', '?', '[x]', '$HOME', '`id`', 'ünïcødé', '日本', '-n', ' lead', 'trail ', '\\', 'tab\there'];
+const PIECES = [
+  'a',
+  'b c',
+  '"q"',
+  "it's",
+  'new\nline',
+  '*',
+  '?',
+  '[x]',
+  '$HOME',
+  '`id`',
+  'ünïcødé',
+  '日本',
+  '-n',
+  ' lead',
+  'trail ',
+  '\\',
+  'tab\there',
+];
 
 describe('makeimg resolve: what the editor accepts resolves (real systemd-nspawn)', function () {
   this.timeout(300_000);
@@ -101,7 +119,10 @@ describe('makeimg resolve: what the editor accepts resolves (real systemd-nspawn
     const description = await evaluateImage(src, { signal, onLine: (_s, t) => void progress.push(t) });
     assert.match(description.definitions, /^declare -- v239999="239999"$/m);
     assert.equal(description.definitions.match(/^declare -- v\d+=/gm)?.length, 240_000);
-    assert.ok(progress.some((l) => /captured 200000 of \d+ names/.test(l)), progress.join('\n'));
+    assert.ok(
+      progress.some((l) => /captured 200000 of \d+ names/.test(l)),
+      progress.join('\n'),
+    );
   });
 });
 
@@ -119,11 +140,15 @@ describe('makeimg resolve: image.sh cannot defeat the drivers (real systemd-nspa
   });
 
   it("keeps makeimg's img_dir when image.sh declares readonly img_dir=/etc", async () => {
-    const src = await tinyProject(scratch, 'ro.tar', [
-      'readonly img_dir=/etc',
-      'eval "tiny_$(declare -f do_install)"',
-      'do_install() { tiny_do_install; echo "$img_dir" > "$img_dir/etc/where"; }',
-    ].join('\n'));
+    const src = await tinyProject(
+      scratch,
+      'ro.tar',
+      [
+        'readonly img_dir=/etc',
+        'eval "tiny_$(declare -f do_install)"',
+        'do_install() { tiny_do_install; echo "$img_dir" > "$img_dir/etc/where"; }',
+      ].join('\n'),
+    );
     const base = path.join(await scratch.dir('out'), 'img');
     const r = await runMakeimg(['--json', '--directory', src, base]);
     assert.equal(r.code, EXIT.OK, r.stderr + JSON.stringify(errorEvent(r)));

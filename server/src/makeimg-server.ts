@@ -175,22 +175,34 @@ export class MakeimgServer {
 
     // Editor features: LSP positions in, LSP ranges out.
     c.onHover(
-      this.onDocument(null, ({ position }, { document }) => {
-        const combined = this.sourced.combined(document);
-        return combined ? hover(combined, position, (line) => this.sourced.lineText(document, combined, line)) : null;
-      }, POSITIONAL),
+      this.onDocument(
+        null,
+        ({ position }, { document }) => {
+          const combined = this.sourced.combined(document);
+          return combined ? hover(combined, position, (line) => this.sourced.lineText(document, combined, line)) : null;
+        },
+        POSITIONAL,
+      ),
     );
     c.onCompletion(
-      this.onDocument(NO_COMPLETIONS, ({ position }, { document, facts }) => {
-        const line = document.lineText(position.line);
-        const linePrefix = line.slice(0, position.character);
-        const combined = this.sourced.combined(document) ?? facts;
-        const items = complete({ facts: combined, position, linePrefix, directory: imageDirectoryOf(document.uri) });
-        return { isIncomplete: false, items: items.map((item) => clampTextEdit(item, position.line, line.length)) };
-      }, POSITIONAL),
+      this.onDocument(
+        NO_COMPLETIONS,
+        ({ position }, { document, facts }) => {
+          const line = document.lineText(position.line);
+          const linePrefix = line.slice(0, position.character);
+          const combined = this.sourced.combined(document) ?? facts;
+          const items = complete({ facts: combined, position, linePrefix, directory: imageDirectoryOf(document.uri) });
+          return { isIncomplete: false, items: items.map((item) => clampTextEdit(item, position.line, line.length)) };
+        },
+        POSITIONAL,
+      ),
     );
     // Definition, references and rename reach into sourced files (combined facts, ranges located per file).
-    c.onDefinition(this.onCombined([], ({ position }, { document, facts }) => definition(facts, position).map((range) => this.sourced.locate(document, facts, range))));
+    c.onDefinition(
+      this.onCombined([], ({ position }, { document, facts }) =>
+        definition(facts, position).map((range) => this.sourced.locate(document, facts, range)),
+      ),
+    );
     c.onReferences(
       this.onCombined([], ({ position, context }, { document, facts }) =>
         references(facts, position, context.includeDeclaration).map((range) => this.sourced.locate(document, facts, range)),
@@ -198,12 +210,16 @@ export class MakeimgServer {
     );
     c.onDocumentHighlight(this.onDocument([], ({ position }, { facts }) => documentHighlights(facts, position), POSITIONAL));
     c.onPrepareRename(
-      this.onDocument(null, ({ position }, { facts }) => {
-        const check = prepareRename(facts, position);
-        if (!check) return null;
-        if (!check.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, check.message);
-        return { range: check.range, placeholder: check.placeholder };
-      }, POSITIONAL),
+      this.onDocument(
+        null,
+        ({ position }, { facts }) => {
+          const check = prepareRename(facts, position);
+          if (!check) return null;
+          if (!check.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, check.message);
+          return { range: check.range, placeholder: check.placeholder };
+        },
+        POSITIONAL,
+      ),
     );
     c.onRenameRequest(
       this.onCombined(null, ({ position, newName }, { document, facts }) => {
@@ -246,15 +262,22 @@ export class MakeimgServer {
     // Call hierarchy (across sourced files) and semantic tokens (hooks, provided variables, file arrays, stages).
     const locator = (document: OpenDocument, facts: DocumentFacts) => (range: Range) => this.sourced.locate(document, facts, range);
     c.languages.callHierarchy.onPrepare(
-      this.onCombined(null, ({ position }, { document, facts }) => prepareCallHierarchy(facts, position, document.uri, locator(document, facts))),
+      this.onCombined(null, ({ position }, { document, facts }) =>
+        prepareCallHierarchy(facts, position, document.uri, locator(document, facts)),
+      ),
     );
-    c.languages.callHierarchy.onIncomingCalls(({ item }) => this.withItemImage(item, (document, facts) => incomingCalls(facts, item, locator(document, facts))));
-    c.languages.callHierarchy.onOutgoingCalls(({ item }) => this.withItemImage(item, (document, facts) => outgoingCalls(facts, item, locator(document, facts))));
+    c.languages.callHierarchy.onIncomingCalls(({ item }) =>
+      this.withItemImage(item, (document, facts) => incomingCalls(facts, item, locator(document, facts))),
+    );
+    c.languages.callHierarchy.onOutgoingCalls(({ item }) =>
+      this.withItemImage(item, (document, facts) => outgoingCalls(facts, item, locator(document, facts))),
+    );
     c.languages.semanticTokens.on(
       this.onDocument({ data: [] }, ({ textDocument }, { document, facts }) => {
         const builder = new SemanticTokensBuilder();
         this.tokenBuilders.set(textDocument.uri, builder);
-        for (const t of semanticTokens(facts, this.sourced.combined(document) ?? facts)) builder.push(t.line, t.character, t.length, t.type, t.modifiers);
+        for (const t of semanticTokens(facts, this.sourced.combined(document) ?? facts))
+          builder.push(t.line, t.character, t.length, t.type, t.modifiers);
         return builder.build();
       }),
     );
@@ -263,7 +286,8 @@ export class MakeimgServer {
         let builder = this.tokenBuilders.get(textDocument.uri);
         if (!builder) this.tokenBuilders.set(textDocument.uri, (builder = new SemanticTokensBuilder()));
         builder.previousResult(previousResultId);
-        for (const t of semanticTokens(facts, this.sourced.combined(document) ?? facts)) builder.push(t.line, t.character, t.length, t.type, t.modifiers);
+        for (const t of semanticTokens(facts, this.sourced.combined(document) ?? facts))
+          builder.push(t.line, t.character, t.length, t.type, t.modifiers);
         return builder.buildEdits();
       }),
     );
@@ -284,7 +308,8 @@ export class MakeimgServer {
     const { format } = await this.settings.get(uri);
     const outcome = await formatDocument(document, options, format, range);
     // A notification, not window/showMessageRequest: nothing to answer.
-    if (outcome.edits === null) void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: outcome.message });
+    if (outcome.edits === null)
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: outcome.message });
     return outcome.edits;
   }
 

@@ -7,7 +7,14 @@ import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 
 function isPosition(value: unknown): boolean {
   const p = value as { line?: unknown; character?: unknown } | null;
-  return typeof p === 'object' && p !== null && Number.isInteger(p.line) && Number.isInteger(p.character) && (p.line as number) >= 0 && (p.character as number) >= 0;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    Number.isInteger(p.line) &&
+    Number.isInteger(p.character) &&
+    (p.line as number) >= 0 &&
+    (p.character as number) >= 0
+  );
 }
 
 function isRange(value: unknown): boolean {

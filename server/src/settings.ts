@@ -38,7 +38,8 @@ export class SettingsCache {
 
 const defaults = DEFAULT_SERVER_SETTINGS;
 /** A section that is not an object counts as empty: each of its settings then takes its default. */
-const section = <T extends z.ZodRawShape>(shape: T) => z.preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {}), z.object(shape));
+const section = <T extends z.ZodRawShape>(shape: T) =>
+  z.preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {}), z.object(shape));
 const flag = (fallback: boolean) => z.boolean().catch(fallback);
 
 /**

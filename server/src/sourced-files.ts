@@ -57,7 +57,8 @@ export class SourcedFiles {
     // Read by a combination, or one is waiting for a file that may have just appeared.
     const used = [...this.combinedCache.values()].some(
       ({ facts }) =>
-        facts.sourced?.files.some((f) => f.path === path) || facts.sourced?.resolutions.some((r) => r.kind === 'missing' || r.kind === 'not-a-file'),
+        facts.sourced?.files.some((f) => f.path === path) ||
+        facts.sourced?.resolutions.some((r) => r.kind === 'missing' || r.kind === 'not-a-file'),
     );
     if (used) this.generation++;
     return used === true;

@@ -126,7 +126,8 @@ export class Validator {
         // Beside the analysis: a publish waits briefly for bash, a later "valid" re-publishes.
         const verdict = await Promise.race([accepted, delay(BASH_CONFIRM_WAIT_MS).then(() => 'late' as const)]);
         if (verdict === true) diagnostics = this.diagnosticsFor(document, true);
-        else if (verdict === 'late') void accepted.then((ok) => ok && this.documents.get(uri)?.version === version && this.schedule(uri, true));
+        else if (verdict === 'late')
+          void accepted.then((ok) => ok && this.documents.get(uri)?.version === version && this.schedule(uri, true));
       }
       const disabled = new Set((await settings).disabledRules);
       if (this.documents.get(uri)?.version !== version) return; // closed or edited meanwhile
@@ -180,7 +181,9 @@ export class Validator {
     if (this.ownDiagnostics.get(uri) !== own || !document || document.version !== own.version) return; // replaced, edited or closed meanwhile
     const shellcheck = this.currentShellcheck(document).filter((d) => !disabled.has(String(d.code)));
     // Never a range outside the document (the last good analysis kept over a parse budget may be older).
-    const diagnostics = [...own.diagnostics, ...shellcheck].filter((d) => document.contains(d.range)).slice(0, settings.maxNumberOfProblems);
+    const diagnostics = [...own.diagnostics, ...shellcheck]
+      .filter((d) => document.contains(d.range))
+      .slice(0, settings.maxNumberOfProblems);
     await this.connection.sendDiagnostics({ uri, version: own.version, diagnostics });
   }
 

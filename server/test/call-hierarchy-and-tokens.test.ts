@@ -107,7 +107,10 @@ describe('call hierarchy and semantic tokens (protocol)', function () {
     const before = (await c.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } })) as SemanticTokens;
     const edited = IMAGE.replace('  setup\n', '  setup\n  echo "$src_dir"\n');
     session.client.change(uri, 2, [{ text: edited }]);
-    const delta = (await c.sendRequest(SemanticTokensDeltaRequest.type, { textDocument: { uri }, previousResultId: before.resultId! })) as SemanticTokensDelta;
+    const delta = (await c.sendRequest(SemanticTokensDeltaRequest.type, {
+      textDocument: { uri },
+      previousResultId: before.resultId!,
+    })) as SemanticTokensDelta;
     assert.ok('edits' in delta, JSON.stringify(delta));
     assert.ok(delta.edits.length > 0);
     const data = [...before.data];

@@ -76,7 +76,7 @@ describe('quick fixes (textDocument/codeAction)', function () {
     assert.deepEqual(after, []);
   });
 
-  it('MKIMG003: inserts a do_install skeleton before do_postinstall, in the file\'s tab indentation and brace style', async () => {
+  it("MKIMG003: inserts a do_install skeleton before do_postinstall, in the file's tab indentation and brace style", async () => {
     const text = ['img_name=a.tar', '', '# enable things', 'do_postinstall()', '{', '\tsystemctl enable foo', '}', ''].join('\n');
     const { action, fixed, after } = await fix(text, 'MKIMG003');
     assert.equal(action.title, 'Add a do_install() skeleton');
@@ -110,18 +110,27 @@ describe('quick fixes (textDocument/codeAction)', function () {
   it('prefers renaming a misspelled img_name over adding another one', async () => {
     const text = 'img_nmae=base.tar.gz\ndo_install() { :; }\n';
     const { uri, diagnostics } = await open(text);
-    assert.deepEqual(diagnostics.map((d) => d.code), ['MKIMG001', 'MKIMG008']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['MKIMG001', 'MKIMG008'],
+    );
     const actions = await actionsFor(uri, diagnostics);
     assert.deepEqual(
       actions.map((a) => [a.title, a.isPreferred]),
-      [[`Add ${IMG_NAME_EXAMPLE}`, false], ['Rename "img_nmae" to "img_name"', true]],
+      [
+        [`Add ${IMG_NAME_EXAMPLE}`, false],
+        ['Rename "img_nmae" to "img_name"', true],
+      ],
     );
   });
 
   it('MKIMG008: a misspelled provided variable is renamed at every use at once', async () => {
     const text = 'img_name=a.tar\ndo_install() {\n    mkdir "$img_dri/x"\n    touch "${img_dri}/y"\n}\n';
     const { uri, diagnostics } = await open(text);
-    assert.deepEqual(diagnostics.map((d) => d.code), ['MKIMG008', 'MKIMG008']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['MKIMG008', 'MKIMG008'],
+    );
     const actions = await actionsFor(uri, [diagnostics[0]]);
     assert.equal(actions[0].title, 'Rename "img_dri" to "img_dir"');
     assert.equal(applyTextEdits(text, textEditsFor(actions[0].edit, uri)), text.replaceAll('img_dri', 'img_dir'));
@@ -133,17 +142,23 @@ describe('quick fixes (textDocument/codeAction)', function () {
     assert.equal(action.title, 'Add postinstall_files_dst with 2 placeholder entries');
     // Placeholders that show and stay reported until edited (MKIMG018), never "" (= copy to /).
     assert.equal(fixed, text.replace('# copied late\n', '# copied late\npostinstall_files_dst=(/CHANGE-ME/a /CHANGE-ME/b)\n'));
-    assert.deepEqual(after.map((d) => d.code), ['MKIMG018', 'MKIMG018']);
+    assert.deepEqual(
+      after.map((d) => d.code),
+      ['MKIMG018', 'MKIMG018'],
+    );
   });
 
   it('MKIMG005: keeps the indentation of the partner inside a block', async () => {
     const text = 'img_name=a.tar\nif [ -n "$X" ]; then\n    preinstall_files_src=(a)\nfi\ndo_install() { :; }\n';
     const { fixed, after } = await fix(text, 'MKIMG005');
     assert.equal(fixed, text.replace('(a)\n', '(a)\n    preinstall_files_dst=(/CHANGE-ME/a)\n'));
-    assert.deepEqual(after.map((d) => d.code), ['MKIMG018']);
+    assert.deepEqual(
+      after.map((d) => d.code),
+      ['MKIMG018'],
+    );
   });
 
-  it('MKIMG004: appends placeholder destinations in the array\'s own layout; both diagnostics share the fix', async () => {
+  it("MKIMG004: appends placeholder destinations in the array's own layout; both diagnostics share the fix", async () => {
     const text = 'img_name=a.tar\npreinstall_files_src=(a b c)\npreinstall_files_dst=(\n    etc/a\n)\ndo_install() { :; }\n';
     const { uri, diagnostics } = await open(text);
     const mismatch = diagnostics.filter((d) => d.code === 'MKIMG004');
@@ -154,7 +169,10 @@ describe('quick fixes (textDocument/codeAction)', function () {
     assert.equal(actions[0].diagnostics?.length, 2);
     const { fixed, after } = await fix(text, 'MKIMG004');
     assert.equal(fixed, text.replace('    etc/a\n', '    etc/a\n    /CHANGE-ME/b\n    /CHANGE-ME/c\n'));
-    assert.deepEqual(after.map((d) => d.code), ['MKIMG018', 'MKIMG018']);
+    assert.deepEqual(
+      after.map((d) => d.code),
+      ['MKIMG018', 'MKIMG018'],
+    );
   });
 
   it('MKIMG004: more destinations than sources appends placeholder sources inline', async () => {
@@ -201,7 +219,10 @@ describe('quick fixes (textDocument/codeAction)', function () {
   it('gives no fix where none is clear (do_postinstall using $img_dir)', async () => {
     const text = 'img_name=a.tar\ndo_install() { :; }\ndo_postinstall() {\n    ls "$img_dir"\n}\n';
     const { uri, diagnostics } = await open(text);
-    assert.deepEqual(diagnostics.map((d) => d.code), ['MKIMG009']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['MKIMG009'],
+    );
     assert.deepEqual(await actionsFor(uri, diagnostics), []);
   });
 });

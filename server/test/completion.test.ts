@@ -9,7 +9,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CompletionRequest, InsertTextFormat, type CompletionItem, type CompletionList, type TextEdit } from 'vscode-languageserver-protocol';
+import {
+  CompletionRequest,
+  InsertTextFormat,
+  type CompletionItem,
+  type CompletionList,
+  type TextEdit,
+} from 'vscode-languageserver-protocol';
 import { FILE_ARRAY_PAIRS, findHook, IMAGE_SUFFIXES, PROVIDED_VARIABLES, VARIABLES } from '../../shared/contract';
 import { LspTestClient, REPO_ROOT } from './support/lsp-client';
 
@@ -53,24 +59,32 @@ describe('completion (textDocument/completion)', function () {
   const providedNames = PROVIDED_VARIABLES.map((v) => v.name);
 
   it('after $ in do_install: the provided variables first, then the variables of the file', async () => {
-    const items = await completeAt(['mirror=x', 'do_install() {', '  local tmp=1', '  echo "$|"', '}', 'other() { local hidden=1; }'].join('\n'));
+    const items = await completeAt(
+      ['mirror=x', 'do_install() {', '  local tmp=1', '  echo "$|"', '}', 'other() { local hidden=1; }'].join('\n'),
+    );
     assert.deepEqual(labels(items), ['mirror', 'tmp', ...providedNames]);
     const imgDir = items.find((i) => i.label === 'img_dir');
     assert.deepEqual(imgDir?.textEdit, { range: { start: { line: 3, character: 9 }, end: { line: 3, character: 9 } }, newText: 'img_dir' });
     assert.equal(imgDir?.sortText, '0_img_dir');
-    assert.deepEqual(items.find((i) => i.label === 'mirror'), {
-      label: 'mirror',
-      kind: 6,
-      detail: 'variable, line 1',
-      textEdit: { range: { start: { line: 3, character: 9 }, end: { line: 3, character: 9 } }, newText: 'mirror' },
-      sortText: '1_mirror',
-    });
+    assert.deepEqual(
+      items.find((i) => i.label === 'mirror'),
+      {
+        label: 'mirror',
+        kind: 6,
+        detail: 'variable, line 1',
+        textEdit: { range: { start: { line: 3, character: 9 }, end: { line: 3, character: 9 } }, newText: 'mirror' },
+        sortText: '1_mirror',
+      },
+    );
   });
 
   it('after ${ with a partial name: replaces the partial name', async () => {
     const items = await completeAt('do_install() {\n  cp "${src_d|"\n}');
     const srcDir = items.find((i) => i.label === 'src_dir');
-    assert.deepEqual(srcDir?.textEdit, { range: { start: { line: 1, character: 8 }, end: { line: 1, character: 13 } }, newText: 'src_dir' });
+    assert.deepEqual(srcDir?.textEdit, {
+      range: { start: { line: 1, character: 8 }, end: { line: 1, character: 13 } },
+      newText: 'src_dir',
+    });
   });
 
   it('inside do_postinstall and the functions it calls: no provided variables', async () => {
@@ -83,12 +97,18 @@ describe('completion (textDocument/completion)', function () {
 
   it('after img_name=NAME: the supported suffixes', async () => {
     const items = await completeAt('img_name=debian|');
-    assert.deepEqual(labels(items), IMAGE_SUFFIXES.map((s) => s.suffix));
+    assert.deepEqual(
+      labels(items),
+      IMAGE_SUFFIXES.map((s) => s.suffix),
+    );
     assert.deepEqual(items[1], {
       label: IMAGE_SUFFIXES[1].suffix,
       kind: 20,
       detail: IMAGE_SUFFIXES[1].description,
-      documentation: { kind: 'markdown', value: `Compressed with the first of: ${IMAGE_SUFFIXES[1].compressors.map((c) => `\`${c}\``).join(', ')}` },
+      documentation: {
+        kind: 'markdown',
+        value: `Compressed with the first of: ${IMAGE_SUFFIXES[1].compressors.map((c) => `\`${c}\``).join(', ')}`,
+      },
       textEdit: { range: { start: { line: 0, character: 15 }, end: { line: 0, character: 15 } }, newText: IMAGE_SUFFIXES[1].suffix },
       insertTextFormat: InsertTextFormat.PlainText,
       sortText: '01',
@@ -103,7 +123,10 @@ describe('completion (textDocument/completion)', function () {
   it('after an empty img_name=: a name placeholder with each suffix', async () => {
     const items = await completeAt('img_name=|');
     assert.equal(items[0].insertTextFormat, InsertTextFormat.Snippet);
-    assert.deepEqual(items[0].textEdit, { range: { start: { line: 0, character: 9 }, end: { line: 0, character: 9 } }, newText: `\${1:myimage}${IMAGE_SUFFIXES[0].suffix}` });
+    assert.deepEqual(items[0].textEdit, {
+      range: { start: { line: 0, character: 9 }, end: { line: 0, character: 9 } },
+      newText: `\${1:myimage}${IMAGE_SUFFIXES[0].suffix}`,
+    });
   });
 
   it('inside a *_files_src array: files and folders next to image.sh (no hidden files)', async () => {
@@ -114,20 +137,29 @@ describe('completion (textDocument/completion)', function () {
       label: 'files/',
       kind: 19,
       detail: 'files/',
-      textEdit: { range: { start: { line: 0, character: src.length + 2 }, end: { line: 0, character: src.length + 2 } }, newText: 'files/' },
+      textEdit: {
+        range: { start: { line: 0, character: src.length + 2 }, end: { line: 0, character: src.length + 2 } },
+        newText: 'files/',
+      },
       command: { title: 'Suggest', command: 'editor.action.triggerSuggest' },
     });
     // Unquoted names with spaces are escaped; quoted ones are not.
     assert.equal(items[2].textEdit?.newText, 'motd\\ file');
     const quoted = await completeAt(`${src}=("mo|")`);
-    assert.deepEqual(quoted.map((i) => i.textEdit?.newText), ['files/', 'image.sh', 'motd file']);
+    assert.deepEqual(
+      quoted.map((i) => i.textEdit?.newText),
+      ['files/', 'image.sh', 'motd file'],
+    );
   });
 
   it('inside a folder of a *_files_src array, also on a later line of an unclosed array', async () => {
     const src = FILE_ARRAY_PAIRS[0].src;
     const items = await completeAt(`${src}=(files/hostname files/|`);
     assert.deepEqual(labels(items), ['hostname', 'network/']);
-    assert.deepEqual((items[0].textEdit as TextEdit | undefined)?.range, { start: { line: 0, character: src.length + 23 }, end: { line: 0, character: src.length + 23 } });
+    assert.deepEqual((items[0].textEdit as TextEdit | undefined)?.range, {
+      start: { line: 0, character: src.length + 23 },
+      end: { line: 0, character: src.length + 23 },
+    });
     assert.deepEqual(labels(await completeAt(`${src}=(\n  files/hostname\n  files/network/|\n)`)), ['20-wired.network']);
     assert.deepEqual(labels(await completeAt(`${src}=(files/.|)`)), ['.hidden', 'hostname', 'network/']);
   });
@@ -141,12 +173,19 @@ describe('completion (textDocument/completion)', function () {
   });
 
   it('never offers the same name twice: its items are unique, and no static snippet (snippets/makeimg.json) repeats one', async () => {
-    const snippets = JSON.parse(readFileSync(join(REPO_ROOT, 'snippets', 'makeimg.json'), 'utf8')) as Record<string, { prefix: string | string[] }>;
+    const snippets = JSON.parse(readFileSync(join(REPO_ROOT, 'snippets', 'makeimg.json'), 'utf8')) as Record<
+      string,
+      { prefix: string | string[] }
+    >;
     const prefixes = new Set(Object.values(snippets).flatMap((s) => s.prefix));
     for (const text of ['|', 'do_install() {\n    |\n}\n', 'helper() { :; }\n|', 'x=1\necho $|']) {
       const names = labels(await completeAt(text));
       assert.deepEqual(names, [...new Set(names)], text);
-      assert.deepEqual(names.filter((n) => prefixes.has(n)), [], text);
+      assert.deepEqual(
+        names.filter((n) => prefixes.has(n)),
+        [],
+        text,
+      );
     }
   });
 
@@ -169,7 +208,10 @@ describe('completion (textDocument/completion)', function () {
     const pair = FILE_ARRAY_PAIRS[1];
     const items = await completeAt(`${pair.src}=(a)\npost|`);
     const dst = items.find((i) => i.label === pair.dst);
-    assert.deepEqual(dst?.textEdit, { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } }, newText: `${pair.dst}=(\${1})` });
+    assert.deepEqual(dst?.textEdit, {
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } },
+      newText: `${pair.dst}=(\${1})`,
+    });
     assert.ok(!labels(items).includes(pair.src));
     const img = (await completeAt('|')).find((i) => i.label === 'img_name');
     assert.equal(img?.textEdit?.newText, `img_name=\${1:myimage}\${2|${IMAGE_SUFFIXES.map((s) => s.suffix).join(',')}|}`);

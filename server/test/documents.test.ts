@@ -16,7 +16,10 @@ describe('documents', () => {
     assert.equal(doc.version, 2);
     assert.equal(doc.facts()?.assignments[0].value?.value, 'a.tar.gz');
     doc.applyChanges([{ text: 'x=1\ny=2\n' }], 3);
-    assert.deepEqual(doc.facts()?.assignments.map((a) => a.name), ['x', 'y']);
+    assert.deepEqual(
+      doc.facts()?.assignments.map((a) => a.name),
+      ['x', 'y'],
+    );
     store.close('file:///d/a.sh');
     assert.equal(store.get('file:///d/a.sh'), undefined);
   });
@@ -33,9 +36,15 @@ describe('documents', () => {
 
   it('reads LSP lines (CR of CRLF dropped), also after an edit and with a lone CR', () => {
     const doc = store.open('file:///d/lines.sh', 'makeimg', 1, 'a=1\r\nb=2\nc=3');
-    assert.deepEqual([-1, 0, 1, 2, 3].map((l) => doc.lineText(l)), ['', 'a=1', 'b=2', 'c=3', '']);
+    assert.deepEqual(
+      [-1, 0, 1, 2, 3].map((l) => doc.lineText(l)),
+      ['', 'a=1', 'b=2', 'c=3', ''],
+    );
     doc.applyChanges([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'x\ry' }], 2);
-    assert.deepEqual([0, 1, 2, 3, 4].map((l) => doc.lineText(l)), ['a=1', 'x', 'yb=2', 'c=3', '']);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((l) => doc.lineText(l)),
+      ['a=1', 'x', 'yb=2', 'c=3', ''],
+    );
     store.close('file:///d/lines.sh');
   });
 
@@ -45,7 +54,10 @@ describe('documents', () => {
     assert.equal(doc.facts(), undefined);
     doc.applyChanges([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: MAX_ANALYZED_CHARS } }, text: '' }], 2);
     assert.equal(doc.tooLarge, false);
-    assert.deepEqual(doc.facts()?.assignments.map((a) => a.name), ['x']);
+    assert.deepEqual(
+      doc.facts()?.assignments.map((a) => a.name),
+      ['x'],
+    );
     store.close('file:///d/big.sh');
   });
 });

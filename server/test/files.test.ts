@@ -39,8 +39,7 @@ function rangeOf(line: number, word: string): Range {
   return { start: { line, character }, end: { line, character: character + word.length } };
 }
 
-const brief = (diagnostics: Diagnostic[]) =>
-  diagnostics.map((d) => ({ code: d.code, severity: d.severity, range: d.range }));
+const brief = (diagnostics: Diagnostic[]) => diagnostics.map((d) => ({ code: d.code, severity: d.severity, range: d.range }));
 
 describe('source files on disk (MKIMG012/013, watched files, document links)', function () {
   this.timeout(20_000);
@@ -114,7 +113,12 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
     const fixes = actions.filter((a) => !/^Disable \S+ for this (line|file)$/.test(a.title));
     assert.deepEqual(
       fixes.map((a) => ({ title: a.title, edit: a.edit })),
-      [{ title: 'Create files/missing.conf', edit: { documentChanges: [{ kind: 'create', uri: target, options: { ignoreIfExists: true } }] } }],
+      [
+        {
+          title: 'Create files/missing.conf',
+          edit: { documentChanges: [{ kind: 'create', uri: target, options: { ignoreIfExists: true } }] },
+        },
+      ],
     );
     // Apply the CreateFile as an editor does (parent folders included), then report it.
     const create = actions[0].edit?.documentChanges?.[0] as CreateFile;
@@ -125,12 +129,18 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
       changes: [{ uri: create.uri, type: FileChangeType.Created }],
     });
     const after = await client.publishMatching(uri, () => true, since);
-    assert.deepEqual(after.diagnostics.map((d) => d.code), ['MKIMG012', 'MKIMG012']);
+    assert.deepEqual(
+      after.diagnostics.map((d) => d.code),
+      ['MKIMG012', 'MKIMG012'],
+    );
     const links = await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri } });
-    assert.deepEqual(links?.map((l) => [l.range, l.target]), [
-      [rangeOf(1, 'files/hostname'), pathToFileURL(join(directory, 'files', 'hostname')).toString()],
-      [rangeOf(1, 'files/missing.conf'), target],
-    ]);
+    assert.deepEqual(
+      links?.map((l) => [l.range, l.target]),
+      [
+        [rangeOf(1, 'files/hostname'), pathToFileURL(join(directory, 'files', 'hostname')).toString()],
+        [rangeOf(1, 'files/missing.conf'), target],
+      ],
+    );
   });
 
   it('warns again when the file is deleted (watched-file event), and re-checks on save', async () => {
@@ -141,14 +151,20 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
       changes: [{ uri: pathToFileURL(path).toString(), type: FileChangeType.Deleted }],
     });
     let published = await client.publishMatching(uri, () => true, since);
-    assert.deepEqual(published.diagnostics.map((d) => d.code), ['MKIMG013', 'MKIMG012', 'MKIMG012']);
+    assert.deepEqual(
+      published.diagnostics.map((d) => d.code),
+      ['MKIMG013', 'MKIMG012', 'MKIMG012'],
+    );
 
     // A client without file watching: saving the document re-checks.
     writeFileSync(path, 'x');
     since = client.published.length;
     void client.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
     published = await client.publishMatching(uri, () => true, since);
-    assert.deepEqual(published.diagnostics.map((d) => d.code), ['MKIMG012', 'MKIMG012']);
+    assert.deepEqual(
+      published.diagnostics.map((d) => d.code),
+      ['MKIMG012', 'MKIMG012'],
+    );
   });
 
   it('re-checks for a deleted folder holding sources, but not for unrelated files (a build writing ./img)', async () => {
@@ -159,7 +175,10 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
       changes: [{ uri: pathToFileURL(join(directory, 'img', 'x')).toString(), type: FileChangeType.Created }],
     });
     await delay(300);
-    assert.deepEqual(client.published.slice(since).filter((p) => p.uri === uri), []);
+    assert.deepEqual(
+      client.published.slice(since).filter((p) => p.uri === uri),
+      [],
+    );
 
     rmSync(join(directory, 'files'), { recursive: true });
     since = client.published.length;
@@ -167,14 +186,20 @@ describe('source files on disk (MKIMG012/013, watched files, document links)', f
       changes: [{ uri: pathToFileURL(join(directory, 'files')).toString(), type: FileChangeType.Deleted }],
     });
     const published = await client.publishMatching(uri, () => true, since);
-    assert.deepEqual(published.diagnostics.map((d) => d.code), ['MKIMG013', 'MKIMG013', 'MKIMG012', 'MKIMG012']);
+    assert.deepEqual(
+      published.diagnostics.map((d) => d.code),
+      ['MKIMG013', 'MKIMG013', 'MKIMG012', 'MKIMG012'],
+    );
   });
 
   it('does not check files for a document whose directory does not exist (unsaved or remote)', async () => {
     const elsewhere = 'file:///nonexistent-makeimg-test/files/image.sh';
     client.open(elsewhere, TEXT, 1);
     const { diagnostics } = await client.publishMatching(elsewhere, (p) => p.version === 1);
-    assert.deepEqual(diagnostics.map((d) => d.code), ['MKIMG012', 'MKIMG012']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['MKIMG012', 'MKIMG012'],
+    );
     assert.deepEqual(await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: elsewhere } }), []);
   });
 });

@@ -4,12 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  DocumentFormattingRequest,
-  DocumentRangeFormattingRequest,
-  MessageType,
-  type TextEdit,
-} from 'vscode-languageserver-protocol/node';
+import { DocumentFormattingRequest, DocumentRangeFormattingRequest, MessageType, type TextEdit } from 'vscode-languageserver-protocol/node';
 import { DEFAULT_SERVER_SETTINGS } from '../../shared/ids-and-settings';
 import { applyTextEdits } from './support/edits';
 import { delay } from './support/lsp-client';
@@ -66,7 +61,10 @@ describe('formatting (protocol)', function () {
   }
 
   function format(uri: string, tabSize = 4, insertSpaces = true): Promise<TextEdit[] | null> {
-    return session.client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize, insertSpaces } });
+    return session.client.connection.sendRequest(DocumentFormattingRequest.type, {
+      textDocument: { uri },
+      options: { tabSize, insertSpaces },
+    });
   }
 
   it('formats with shfmt rules and the editor indentation, in small edits that leave untouched lines alone', async () => {
@@ -108,7 +106,10 @@ describe('formatting (protocol)', function () {
     const project = join(dir, 'with-editorconfig');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(project);
-    writeFileSync(join(project, '.editorconfig'), 'root = true\n[image.sh]\nindent_style = space\nindent_size = 3\nbinary_next_line = true\n');
+    writeFileSync(
+      join(project, '.editorconfig'),
+      'root = true\n[image.sh]\nindent_style = space\nindent_size = 3\nbinary_next_line = true\n',
+    );
     const text = 'f() {\necho a |\ngrep a\n}\n';
     const uri = openDocument(text, project);
     assert.equal(applyTextEdits(text, (await format(uri, 8, false)) ?? []), 'f() {\n   echo a \\\n      | grep a\n}\n');
@@ -136,6 +137,9 @@ describe('formatting (protocol)', function () {
     for (let i = 0; i < 100 && session.client.messages.length === before; i++) await delay(20);
     const [shown] = session.client.messages.slice(before);
     assert.equal(shown?.type, MessageType.Warning);
-    assert.match(shown.message, /^image\.sh was not formatted: it has a syntax error on line 2, column 8: reached EOF without closing quote/);
+    assert.match(
+      shown.message,
+      /^image\.sh was not formatted: it has a syntax error on line 2, column 8: reached EOF without closing quote/,
+    );
   });
 });

@@ -57,17 +57,79 @@ const START = [
 ].join('\n');
 
 const PIECES = [
-  '{', '}', '(', ')', '"', "'", '`', '$(', '${', '$((', '))', '[[', ']]', ';', ';;', '&&', '||', '|', '\n', '\n\n', ' ', '\t',
-  'if true; then', 'fi', 'do', 'done', 'case x in', 'esac', 'for x in a b; do', 'while :; do', 'function f', 'f() {', '<<EOF\n', 'EOF\n',
-  'img_dir', '$img_dir', '"$src_dir/x"', 'img_name=x.tar', 'do_install', 'do_postinstall() {', 'local img_dir=/', ': "${img_dir:=/}"',
-  'postinstall_files_src=(a b)', 'postinstall_files_dst=(c)', 'source ./lib.sh', 'eval "$x"', 'é', '😀', '\\', '\r\n', '#', '$1', '*', '~',
+  '{',
+  '}',
+  '(',
+  ')',
+  '"',
+  "'",
+  '`',
+  '$(',
+  '${',
+  '$((',
+  '))',
+  '[[',
+  ']]',
+  ';',
+  ';;',
+  '&&',
+  '||',
+  '|',
+  '\n',
+  '\n\n',
+  ' ',
+  '\t',
+  'if true; then',
+  'fi',
+  'do',
+  'done',
+  'case x in',
+  'esac',
+  'for x in a b; do',
+  'while :; do',
+  'function f',
+  'f() {',
+  '<<EOF\n',
+  'EOF\n',
+  'img_dir',
+  '$img_dir',
+  '"$src_dir/x"',
+  'img_name=x.tar',
+  'do_install',
+  'do_postinstall() {',
+  'local img_dir=/',
+  ': "${img_dir:=/}"',
+  'postinstall_files_src=(a b)',
+  'postinstall_files_dst=(c)',
+  'source ./lib.sh',
+  'eval "$x"',
+  'é',
+  '😀',
+  '\\',
+  '\r\n',
+  '#',
+  '$1',
+  '*',
+  '~',
 ];
 
 const REQUESTS = [
-  'textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/references', 'textDocument/documentHighlight',
-  'textDocument/documentSymbol', 'textDocument/foldingRange', 'textDocument/codeAction', 'textDocument/inlayHint', 'textDocument/codeLens',
-  'textDocument/documentLink', 'textDocument/prepareRename', 'textDocument/rename', 'textDocument/semanticTokens/full',
-  'textDocument/prepareCallHierarchy', 'textDocument/formatting',
+  'textDocument/hover',
+  'textDocument/completion',
+  'textDocument/definition',
+  'textDocument/references',
+  'textDocument/documentHighlight',
+  'textDocument/documentSymbol',
+  'textDocument/foldingRange',
+  'textDocument/codeAction',
+  'textDocument/inlayHint',
+  'textDocument/codeLens',
+  'textDocument/documentLink',
+  'textDocument/prepareRename',
+  'textDocument/rename',
+  'textDocument/semanticTokens/full',
+  'textDocument/prepareCallHierarchy',
+  'textDocument/formatting',
 ];
 
 class Random {
@@ -151,7 +213,10 @@ describe(`language server fuzz (seed ${SEED}, ${SECONDS} s, responses within ${M
           // An LSP position cannot point between the '\r' and '\n' of a CRLF (it means the end of the line,
           // before the '\r'): such offsets move before the '\r', or the client's text and the server's part.
           const start = notInsideCrlf(doc.text, random.next(doc.text.length + 1));
-          const end = notInsideCrlf(doc.text, Math.max(start, Math.min(doc.text.length, start + (random.next(3) === 0 ? random.next(40) : 0))));
+          const end = notInsideCrlf(
+            doc.text,
+            Math.max(start, Math.min(doc.text.length, start + (random.next(3) === 0 ? random.next(40) : 0))),
+          );
           let insert = random.next(5) === 0 ? '' : random.pick(PIECES);
           let range = { start: positionAt(doc.text, start), end: positionAt(doc.text, end) };
           let next = doc.text.slice(0, start) + insert + doc.text.slice(end);
@@ -171,7 +236,8 @@ describe(`language server fuzz (seed ${SEED}, ${SECONDS} s, responses within ${M
           const params: Record<string, unknown> = { textDocument: { uri }, position };
           if (method === 'textDocument/references') params.context = { includeDeclaration: true };
           if (method === 'textDocument/rename') params.newName = 'renamed_x';
-          if (method === 'textDocument/codeAction') Object.assign(params, { range: { start: position, end: position }, context: { diagnostics: [] } });
+          if (method === 'textDocument/codeAction')
+            Object.assign(params, { range: { start: position, end: position }, context: { diagnostics: [] } });
           if (method === 'textDocument/inlayHint') params.range = { start: { line: 0, character: 0 }, end: position };
           if (method === 'textDocument/formatting') params.options = { tabSize: 4, insertSpaces: true };
           const started = performance.now();
@@ -207,7 +273,8 @@ describe(`language server fuzz (seed ${SEED}, ${SECONDS} s, responses within ${M
         const text = p.version === undefined ? undefined : texts.get(p.uri)?.get(p.version);
         if (text === undefined) continue;
         for (const d of p.diagnostics) {
-          if (!inside(text, d)) problems.push(`${p.uri} v${p.version}: ${String(d.code)} at ${JSON.stringify(d.range)} is outside the text`);
+          if (!inside(text, d))
+            problems.push(`${p.uri} v${p.version}: ${String(d.code)} at ${JSON.stringify(d.range)} is outside the text`);
         }
       }
       problems.push(...client.logs.filter((l) => /failed:|uncaught|unhandled/i.test(l)).map((l) => `server logged: ${l.slice(0, 500)}`));
@@ -215,7 +282,11 @@ describe(`language server fuzz (seed ${SEED}, ${SECONDS} s, responses within ${M
     } finally {
       await client.stop();
     }
-    assert.deepEqual(problems.slice(0, 5), [], `seed ${SEED}: ${problems.length} problems after ${edits} edits, ${requests} requests, ${comparisons} comparisons`);
+    assert.deepEqual(
+      problems.slice(0, 5),
+      [],
+      `seed ${SEED}: ${problems.length} problems after ${edits} edits, ${requests} requests, ${comparisons} comparisons`,
+    );
     assert.ok(edits >= 20 && requests >= 5, `only ${edits} edits and ${requests} requests ran`);
   });
 });

@@ -49,16 +49,39 @@ describe('inlay hints and code lens', function () {
     assert.deepEqual(
       hints?.map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip })),
       [
-        { position: endOf(lines, 1, 'files/hostname'), label: '-> /etc/hostname', tooltip: 'Copied to $img_dir/etc/hostname (postinstall_files_dst[0])' },
-        { position: endOf(lines, 1, '"files/a b"'), label: '-> /etc/a b', tooltip: 'Copied to $img_dir/etc/a b (postinstall_files_dst[1])' },
-        { position: endOf(lines, 1, 'sudoers.d/admin'), label: '-> /etc/sudoers.d/admin', tooltip: 'Copied to $img_dir/etc/sudoers.d/admin (postinstall_files_dst[2])' },
-        { position: endOf(lines, 1, 'extra'), label: '-> no destination', tooltip: 'postinstall_files_dst has 3 elements, so postinstall_files_src[3] has no destination.' },
-        { position: endOf(lines, 4, 'files/mirrorlist'), label: '-> $etc/pacman.d/mirrorlist', tooltip: 'Copied to $img_dir/$etc/pacman.d/mirrorlist (preinstall_files_dst[0])' },
+        {
+          position: endOf(lines, 1, 'files/hostname'),
+          label: '-> /etc/hostname',
+          tooltip: 'Copied to $img_dir/etc/hostname (postinstall_files_dst[0])',
+        },
+        {
+          position: endOf(lines, 1, '"files/a b"'),
+          label: '-> /etc/a b',
+          tooltip: 'Copied to $img_dir/etc/a b (postinstall_files_dst[1])',
+        },
+        {
+          position: endOf(lines, 1, 'sudoers.d/admin'),
+          label: '-> /etc/sudoers.d/admin',
+          tooltip: 'Copied to $img_dir/etc/sudoers.d/admin (postinstall_files_dst[2])',
+        },
+        {
+          position: endOf(lines, 1, 'extra'),
+          label: '-> no destination',
+          tooltip: 'postinstall_files_dst has 3 elements, so postinstall_files_src[3] has no destination.',
+        },
+        {
+          position: endOf(lines, 4, 'files/mirrorlist'),
+          label: '-> $etc/pacman.d/mirrorlist',
+          tooltip: 'Copied to $img_dir/$etc/pacman.d/mirrorlist (preinstall_files_dst[0])',
+        },
       ],
     );
     assert.ok(hints?.every((h) => h.paddingLeft === true && h.kind === 1));
     // Only the requested lines.
-    assert.deepEqual((await hintsOf(uri, 4, 5))?.map((h) => h.label), ['-> $etc/pacman.d/mirrorlist']);
+    assert.deepEqual(
+      (await hintsOf(uri, 4, 5))?.map((h) => h.label),
+      ['-> $etc/pacman.d/mirrorlist'],
+    );
   });
 
   it('gives no hint where the pairing depends on running the script, and says when the destinations array is missing', async () => {
@@ -73,7 +96,13 @@ describe('inlay hints and code lens', function () {
     const hints = await hintsOf(uri, 0, lines.length);
     assert.deepEqual(
       hints?.map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip })),
-      [{ position: endOf(lines, 3, 'files/y'), label: '-> no destination', tooltip: 'postinstall_files_dst is not set, so postinstall_files_src[0] has no destination.' }],
+      [
+        {
+          position: endOf(lines, 3, 'files/y'),
+          label: '-> no destination',
+          tooltip: 'postinstall_files_dst is not set, so postinstall_files_src[0] has no destination.',
+        },
+      ],
     );
   });
 

@@ -4,13 +4,7 @@
  * mislead it. Each case is the issue's repro.
  */
 import assert from 'node:assert/strict';
-import {
-  CodeActionRequest,
-  CompletionRequest,
-  HoverRequest,
-  type CodeAction,
-  type CompletionList,
-} from 'vscode-languageserver-protocol';
+import { CodeActionRequest, CompletionRequest, HoverRequest, type CodeAction, type CompletionList } from 'vscode-languageserver-protocol';
 import { applyTextEdits, textEditsFor } from './support/edits';
 import { messageOf, summarize } from './support/lsp-client';
 import { serverForSuite } from './support/suite';
@@ -20,8 +14,12 @@ const GOOD = 'img_name=x.tar\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\n';
 describe('language server on hostile input (issue 11)', function () {
   this.timeout(120_000);
   // A budget a 600 KB nest always exceeds, whatever the machine's speed (the default is 750 ms).
-  before(() => { process.env.MAKEIMG_PARSE_BUDGET_MS = '100'; });
-  after(() => { delete process.env.MAKEIMG_PARSE_BUDGET_MS; });
+  before(() => {
+    process.env.MAKEIMG_PARSE_BUDGET_MS = '100';
+  });
+  after(() => {
+    delete process.env.MAKEIMG_PARSE_BUDGET_MS;
+  });
   const session = serverForSuite({ settings: { shellcheck: { enable: false, path: 'shellcheck' } } });
 
   it('item 12: 100 KB of NUL bytes: MKIMG016, and the server still answers requests', async () => {
@@ -29,7 +27,10 @@ describe('language server on hostile input (issue 11)', function () {
     session.client.open(uri, `${GOOD}${'\0'.repeat(100_000)}\n`);
     const { diagnostics } = await session.client.diagnostics(uri, 1, 60_000);
     assert.deepEqual(summarize(diagnostics), ['MKIMG016@5']);
-    const hover = await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 2 } });
+    const hover = await session.client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 0, character: 2 },
+    });
     assert.ok(hover, 'hover on img_name answers');
   });
 
@@ -45,7 +46,10 @@ describe('language server on hostile input (issue 11)', function () {
     assert.deepEqual(summarize(second.diagnostics), ['MKIMG019@1', 'MKIMG009@5']);
     assert.match(messageOf(second.diagnostics[0]), /took longer than 100 ms.*last version that could be checked/);
     // Answers meanwhile, and recovers once the text allows a parse again.
-    const hover = await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 2 } });
+    const hover = await session.client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 0, character: 2 },
+    });
     assert.ok(hover);
     session.client.change(uri, 3, [{ range: { start: { line: 6, character: 0 }, end: { line: 7, character: 0 } }, text: '' }]);
     assert.deepEqual(summarize((await session.client.diagnostics(uri, 3, 60_000)).diagnostics), ['MKIMG009@5']);
@@ -128,7 +132,12 @@ describe('language server: stale ShellCheck findings (issue 11 item 17)', functi
     const filler = Array.from({ length: 55 }, (_, i) => `# line ${i + 2}`).join('\n');
     const text = `${GOOD}${filler}\necho $unquoted\n`;
     session.client.open(uri, text);
-    const withShellcheck = await session.client.publishMatching(uri, (p) => p.diagnostics.some((d) => d.source === 'shellcheck'), 0, 60_000);
+    const withShellcheck = await session.client.publishMatching(
+      uri,
+      (p) => p.diagnostics.some((d) => d.source === 'shellcheck'),
+      0,
+      60_000,
+    );
     const finding = withShellcheck.diagnostics.find((d) => d.source === 'shellcheck')!;
     assert.equal(finding.range.start.line, 59);
     // Two lines inserted at the top: the finding moves with its line.
@@ -141,7 +150,8 @@ describe('language server: stale ShellCheck findings (issue 11 item 17)', functi
     const shrunk = await session.client.diagnostics(uri, 3);
     const lines = 6;
     for (const p of session.client.published.filter((x) => x.uri === uri && (x.version ?? 0) >= 3)) {
-      for (const d of p.diagnostics) assert.ok(d.range.end.line < lines, `${d.source} ${d.code} at line ${d.range.end.line + 1} of ${lines}`);
+      for (const d of p.diagnostics)
+        assert.ok(d.range.end.line < lines, `${d.source} ${d.code} at line ${d.range.end.line + 1} of ${lines}`);
     }
     assert.ok(shrunk.diagnostics.every((d) => d.source !== 'shellcheck'));
   });

@@ -45,7 +45,10 @@ describe('hover (textDocument/hover)', function () {
   const session = serverForSuite({}, { uri, text: TEXT });
 
   async function hoverAt(needle: string, offset = 0, occurrence = 1): Promise<Hover | null> {
-    return session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(TEXT, needle, offset, occurrence) });
+    return session.client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: positionOf(TEXT, needle, offset, occurrence),
+    });
   }
   const markdown = (hover: Hover | null): string => {
     assert.ok(hover, 'expected a hover');
@@ -53,7 +56,7 @@ describe('hover (textDocument/hover)', function () {
     return (hover.contents as MarkupContent).value;
   };
 
-  it('img_name: contract doc, stage, the verdict on this file\'s suffix, and the example', async () => {
+  it("img_name: contract doc, stage, the verdict on this file's suffix, and the example", async () => {
     const spec = findVariable('img_name');
     assert.ok(spec);
     const hover = await hoverAt('img_name', 3);
@@ -92,7 +95,10 @@ describe('hover (textDocument/hover)', function () {
     const spec = findVariable('postinstall_files_dst');
     assert.ok(spec);
     const value = markdown(await hoverAt('postinstall_files_dst', 0));
-    assert.ok(value.startsWith(`**postinstall_files_dst** (makeimg array): ${spec.summary}\n\n${spec.doc}\n\n**Stage:** Postinstall (4 of 5).`), value);
+    assert.ok(
+      value.startsWith(`**postinstall_files_dst** (makeimg array): ${spec.summary}\n\n${spec.doc}\n\n**Stage:** Postinstall (4 of 5).`),
+      value,
+    );
   });
 
   it('$img_dir in do_install: provided, where it exists, and an example', async () => {
@@ -138,7 +144,10 @@ describe('hover (textDocument/hover)', function () {
   it('a user variable: definition line and comment', async () => {
     const hover = await hoverAt('$mirror', 2);
     assert.deepEqual(hover?.range, rangeOf(TEXT, '$mirror', 1, 'mirror'));
-    assert.equal(markdown(hover), ['```sh\nmirror=http://deb.debian.org/debian\n```', 'the mirror to install from', 'Assigned on line 5'].join('\n\n'));
+    assert.equal(
+      markdown(hover),
+      ['```sh\nmirror=http://deb.debian.org/debian\n```', 'the mirror to install from', 'Assigned on line 5'].join('\n\n'),
+    );
   });
 
   it('a local variable: its local declaration', async () => {
@@ -173,14 +182,20 @@ describe('hover (textDocument/hover)', function () {
     const value = markdown(await hoverAt('files/extra', 1));
     assert.equal(
       value,
-      ['**postinstall_files_src[2]**: `$src_dir/files/extra`', '**No destination:** `postinstall_files_dst` (line 7) has only 2 elements.'].join('\n\n'),
+      [
+        '**postinstall_files_src[2]**: `$src_dir/files/extra`',
+        '**No destination:** `postinstall_files_dst` (line 7) has only 2 elements.',
+      ].join('\n\n'),
     );
   });
 
   it('a function named like a hook makeimg never runs: says why', async () => {
     const other = 'file:///nonexistent-makeimg-test/hover-nonhook/image.sh';
     session.client.open(other, 'do_preinstall() {\n  :\n}\n');
-    const hover = await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 0, character: 3 } });
+    const hover = await session.client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: other },
+      position: { line: 0, character: 3 },
+    });
     assert.equal(
       markdown(hover),
       ['```sh\ndo_preinstall() {\n```', `**Not a makeimg hook:** ${NON_HOOKS[0].reason}`, 'Defined on line 1'].join('\n\n'),
@@ -191,7 +206,10 @@ describe('hover (textDocument/hover)', function () {
     const crUri = 'file:///nonexistent-makeimg-test/hover-cr/image.sh';
     // LSP counts the lone \r as a line break (4 lines); bash and the facts do not (3 lines).
     session.client.open(crUri, 'a=1\rb=2\n# greets\ngreet() { :; }\ngreet');
-    const hover = await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: crUri }, position: { line: 4, character: 2 } });
+    const hover = await session.client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: crUri },
+      position: { line: 4, character: 2 },
+    });
     assert.deepEqual(hover?.range, { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } });
     assert.equal(markdown(hover), ['```sh\ngreet() { :; }\n```', 'greets', 'Defined on line 3'].join('\n\n'));
   });
@@ -199,6 +217,9 @@ describe('hover (textDocument/hover)', function () {
   it('nothing on plain words, commands and whitespace', async () => {
     assert.equal(await hoverAt('debootstrap', 2), null);
     assert.equal(await hoverAt('bookworm', 2), null);
-    assert.equal(await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 0 } }), null);
+    assert.equal(
+      await session.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 0 } }),
+      null,
+    );
   });
 });

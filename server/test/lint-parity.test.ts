@@ -26,10 +26,20 @@ describe('makeimg lint = the language server', () => {
         client.open(uri, readFileSync(imageSh, 'utf8'));
         const published = await client.publishMatching(uri, (p) => p.diagnostics.some((d) => d.source === 'shellcheck'), 0, 20_000);
         const server = published.diagnostics
-          .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${String(d.code)}`)
+          .map(
+            (d) =>
+              `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${String(d.code)}`,
+          )
           .sort();
-        const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'makeimg.js'), 'lint', '--format', 'json', imageSh], { encoding: 'utf8' });
-        const cli = (JSON.parse(r.stdout) as { range: { start: { line: number; column: number }; end: { line: number; column: number } }; code: string }[])
+        const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'makeimg.js'), 'lint', '--format', 'json', imageSh], {
+          encoding: 'utf8',
+        });
+        const cli = (
+          JSON.parse(r.stdout) as {
+            range: { start: { line: number; column: number }; end: { line: number; column: number } };
+            code: string;
+          }[]
+        )
           .map((f) => `${f.range.start.line}:${f.range.start.column}-${f.range.end.line}:${f.range.end.column} ${f.code}`)
           .sort();
         assert.deepEqual(cli, server, name);

@@ -49,7 +49,10 @@ describe('navigation (definition, references, highlight, rename)', function () {
   const uri = 'file:///nonexistent-makeimg-test/navigation/image.sh';
   const session = serverForSuite({}, { uri, text: TEXT });
 
-  const at = (needle: string, offset = 0, occurrence = 1) => ({ textDocument: { uri }, position: positionOf(TEXT, needle, offset, occurrence) });
+  const at = (needle: string, offset = 0, occurrence = 1) => ({
+    textDocument: { uri },
+    position: positionOf(TEXT, needle, offset, occurrence),
+  });
   const loc = (range: Range): Location => ({ uri, range });
 
   it('definition of a variable: its assignment', async () => {
@@ -79,14 +82,23 @@ describe('navigation (definition, references, highlight, rename)', function () {
 
   it('references of a variable: every use, in ${...}, ${#...}, with or without the declaration', async () => {
     const uses = [loc(rangeOf(TEXT, '${mirror}', 1, 'mirror')), loc(rangeOf(TEXT, '${#mirror}', 1, 'mirror'))];
-    const withDeclaration = await session.client.connection.sendRequest(ReferencesRequest.type, { ...at('mirror=', 2), context: { includeDeclaration: true } });
+    const withDeclaration = await session.client.connection.sendRequest(ReferencesRequest.type, {
+      ...at('mirror=', 2),
+      context: { includeDeclaration: true },
+    });
     assert.deepEqual(withDeclaration, [loc(rangeOf(TEXT, 'mirror=', 1, 'mirror')), ...uses]);
-    const without = await session.client.connection.sendRequest(ReferencesRequest.type, { ...at('mirror=', 2), context: { includeDeclaration: false } });
+    const without = await session.client.connection.sendRequest(ReferencesRequest.type, {
+      ...at('mirror=', 2),
+      context: { includeDeclaration: false },
+    });
     assert.deepEqual(without, uses);
   });
 
   it('references of a function: definition and calls', async () => {
-    const result = await session.client.connection.sendRequest(ReferencesRequest.type, { ...at('set_name() {', 0), context: { includeDeclaration: true } });
+    const result = await session.client.connection.sendRequest(ReferencesRequest.type, {
+      ...at('set_name() {', 0),
+      context: { includeDeclaration: true },
+    });
     assert.deepEqual(result, [
       loc(rangeOf(TEXT, 'set_name() {', 1, 'set_name')),
       loc(rangeOf(TEXT, 'set_name "$name"', 1, 'set_name')),
@@ -116,19 +128,34 @@ describe('navigation (definition, references, highlight, rename)', function () {
   });
 
   it('rename of a variable: every occurrence, and the result still means the same', async () => {
-    const edit = (await session.client.connection.sendRequest(RenameRequest.type, { ...at('mirror=', 0), newName: 'debian_mirror' })) as WorkspaceEdit;
+    const edit = (await session.client.connection.sendRequest(RenameRequest.type, {
+      ...at('mirror=', 0),
+      newName: 'debian_mirror',
+    })) as WorkspaceEdit;
     const renamed = applyTextEdits(TEXT, textEditsFor(edit, uri));
-    assert.equal(renamed, TEXT.replace('mirror=', 'debian_mirror=').replace('${mirror}', '${debian_mirror}').replace('${#mirror}', '${#debian_mirror}'));
+    assert.equal(
+      renamed,
+      TEXT.replace('mirror=', 'debian_mirror=').replace('${mirror}', '${debian_mirror}').replace('${#mirror}', '${#debian_mirror}'),
+    );
   });
 
   it('rename of a function from a call: the definition and all calls', async () => {
-    const edit = (await session.client.connection.sendRequest(RenameRequest.type, { ...at('set_name box', 0), newName: 'write_hostname' })) as WorkspaceEdit;
+    const edit = (await session.client.connection.sendRequest(RenameRequest.type, {
+      ...at('set_name box', 0),
+      newName: 'write_hostname',
+    })) as WorkspaceEdit;
     assert.equal(applyTextEdits(TEXT, textEditsFor(edit, uri)), TEXT.replaceAll('set_name', 'write_hostname'));
   });
 
   it('rename of a local: only inside its function', async () => {
-    const edit = (await session.client.connection.sendRequest(RenameRequest.type, { ...at('"$name"', 2, 1), newName: 'host' })) as WorkspaceEdit;
-    assert.equal(applyTextEdits(TEXT, textEditsFor(edit, uri)), TEXT.replace('local name', 'local host').replace('echo "$name"', 'echo "$host"'));
+    const edit = (await session.client.connection.sendRequest(RenameRequest.type, {
+      ...at('"$name"', 2, 1),
+      newName: 'host',
+    })) as WorkspaceEdit;
+    assert.equal(
+      applyTextEdits(TEXT, textEditsFor(edit, uri)),
+      TEXT.replace('local name', 'local host').replace('echo "$name"', 'echo "$host"'),
+    );
   });
 
   async function refusal(request: Promise<unknown>): Promise<string> {

@@ -40,7 +40,10 @@ describe('features: src/dst pairing', () => {
       assert.equal(p.kind, 'unknown', JSON.stringify(p));
       return p.kind === 'unknown' ? p.reason : '';
     };
-    assert.equal(await reason(`${src}=(*.conf b)\n${dst}=(x y)`, 'b)'), `element 1 of ${src} (*.conf) may expand to several words or set an index`);
+    assert.equal(
+      await reason(`${src}=(*.conf b)\n${dst}=(x y)`, 'b)'),
+      `element 1 of ${src} (*.conf) may expand to several words or set an index`,
+    );
     assert.equal(await reason(`${src}=(a)\n${dst}+=(x)`, 'a)'), `${dst} is appended to with +=`);
     assert.equal(await reason(`if true; then ${src}=(a); fi\n${dst}=(x)`, 'a)'), `${src} is assigned inside a conditional`);
     assert.equal(await reason(`${src}=(a)\n${dst}=(x)\n${dst}=(y)`, 'a)'), `${dst} is assigned 2 times`);
@@ -97,7 +100,10 @@ describe('features: call chains', () => {
     const { facts } = await analyzeText(text);
     const parents = callParents(facts, 'do_install');
     assert.equal(parents.size, 301);
-    assert.deepEqual(callChain(parents, 'h3').map((c) => c.name), ['h5', 'h4', 'h3']);
+    assert.deepEqual(
+      callChain(parents, 'h3').map((c) => c.name),
+      ['h5', 'h4', 'h3'],
+    );
     assert.deepEqual(callChain(parents, 'do_install'), []);
     assert.equal(callParents(facts, 'do_install'), parents, 'cached per facts object');
   });

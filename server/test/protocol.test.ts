@@ -41,10 +41,14 @@ describe('language server over stdio (dist/server.js)', function () {
     assert.deepEqual(summarize(diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
     // package.json's `repository` (a web URL): the page there; without one, the page inside the installed extension.
     const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { repository?: string | { url?: string } };
-    const repository = (typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url)?.replace(/^git\+/, '').replace(/\.git$/, '');
+    const repository = (typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url)
+      ?.replace(/^git\+/, '')
+      .replace(/\.git$/, '');
     for (const d of diagnostics) {
       const page = join(REPO_ROOT, 'docs', 'rules', `${String(d.code)}.md`);
-      const expected = repository?.startsWith('https://') ? `${repository}/blob/HEAD/docs/rules/${String(d.code)}.md` : pathToFileURL(page).href;
+      const expected = repository?.startsWith('https://')
+        ? `${repository}/blob/HEAD/docs/rules/${String(d.code)}.md`
+        : pathToFileURL(page).href;
       assert.equal(d.codeDescription?.href, expected);
       // The page exists (in the repository and in the VSIX, which ships docs/rules).
       assert.match(readFileSync(page, 'utf8'), new RegExp(`^# ${String(d.code)}$`, 'm'));
@@ -156,7 +160,10 @@ describe('language server diagnostics delay derived from the analysis cost', fun
       const insertX = (version: number) => ({
         jsonrpc: '2.0',
         method: 'textDocument/didChange',
-        params: { textDocument: { uri, version }, contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'x' }] },
+        params: {
+          textDocument: { uri, version },
+          contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'x' }],
+        },
       });
       client.writeRawMessages([2, 3, 4, 5, 6].map((version) => Buffer.from(JSON.stringify(insertX(version)))));
       const last = await client.diagnostics(uri, 6);
@@ -174,8 +181,14 @@ describe('language server over node IPC (how VS Code starts it)', function () {
 
   it('initializes and publishes diagnostics', async () => {
     const { spawn } = await import('node:child_process');
-    const { IPCMessageReader, IPCMessageWriter, createProtocolConnection, InitializeRequest, DidOpenTextDocumentNotification, PublishDiagnosticsNotification } =
-      await import('vscode-languageserver-protocol/node');
+    const {
+      IPCMessageReader,
+      IPCMessageWriter,
+      createProtocolConnection,
+      InitializeRequest,
+      DidOpenTextDocumentNotification,
+      PublishDiagnosticsNotification,
+    } = await import('vscode-languageserver-protocol/node');
     const { BUNDLED_SERVER } = await import('./support/lsp-client');
     const child = spawn(process.execPath, [BUNDLED_SERVER, '--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));

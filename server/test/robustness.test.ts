@@ -37,7 +37,9 @@ describe('language server robustness (dist/server.js)', function () {
     const { diagnostics } = await session.client.diagnostics('file:///bad/huge.sh', 1);
     assert.equal(diagnostics.length, 1);
     assert.match(messageOf(diagnostics[0]), /too large to check/);
-    session.client.change('file:///bad/huge.sh', 2, [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: '# hi\n' }]);
+    session.client.change('file:///bad/huge.sh', 2, [
+      { range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: '# hi\n' },
+    ]);
     await session.client.diagnostics('file:///bad/huge.sh', 2);
     await assertStillServing();
   });
@@ -46,8 +48,14 @@ describe('language server robustness (dist/server.js)', function () {
     const nested = `img_name=x.tar\ndo_install() {\n${'{ '.repeat(10_000)}true\n}\n`;
     session.client.open('file:///bad/nested.sh', nested);
     const { diagnostics } = await session.client.diagnostics('file:///bad/nested.sh', 1);
-    assert.ok(diagnostics.some((d) => d.code === 'MKIMG011'), summarize(diagnostics).join(' '));
-    session.client.open('file:///bad/nested-closed.sh', `img_name=x.tar\ndo_install() {\n${'{ '.repeat(10_000)}true; ${'}; '.repeat(10_000)}\n}\n`);
+    assert.ok(
+      diagnostics.some((d) => d.code === 'MKIMG011'),
+      summarize(diagnostics).join(' '),
+    );
+    session.client.open(
+      'file:///bad/nested-closed.sh',
+      `img_name=x.tar\ndo_install() {\n${'{ '.repeat(10_000)}true; ${'}; '.repeat(10_000)}\n}\n`,
+    );
     assert.deepEqual((await session.client.diagnostics('file:///bad/nested-closed.sh', 1)).diagnostics, []);
     await assertStillServing();
   });
@@ -80,7 +88,9 @@ describe('language server robustness (dist/server.js)', function () {
     session.client.close(uri);
     await session.client.clearedDiagnostics(uri);
     await assertStillServing();
-    const afterClose = session.client.published.slice(session.client.published.findIndex((p) => p.uri === uri && p.version === undefined) + 1);
+    const afterClose = session.client.published.slice(
+      session.client.published.findIndex((p) => p.uri === uri && p.version === undefined) + 1,
+    );
     assert.equal(afterClose.filter((p) => p.uri === uri).length, 0, 'diagnostics published after close');
   });
 
@@ -88,7 +98,9 @@ describe('language server robustness (dist/server.js)', function () {
     const uri = 'file:///bad/ranges.sh';
     session.client.open(uri, CORRECT);
     await session.client.diagnostics(uri, 1);
-    session.client.change(uri, 2, [{ range: { start: { line: 99, character: 5 }, end: { line: 120, character: 0 } }, text: 'echo tail\n' }]);
+    session.client.change(uri, 2, [
+      { range: { start: { line: 99, character: 5 }, end: { line: 120, character: 0 } }, text: 'echo tail\n' },
+    ]);
     assert.deepEqual((await session.client.diagnostics(uri, 2)).diagnostics, []);
     await assertStillServing();
   });

@@ -109,8 +109,23 @@ describe('shellcheck: json1 to LSP diagnostics (real shellcheck)', () => {
   });
 
   it('ignores findings shellcheck reports for other (sourced) files', () => {
-    const comment = { line: 1, column: 1, endLine: 1, endColumn: 2, level: 'warning' as const, code: 2034, message: 'x appears unused.', fix: null };
-    const diagnostics = toDiagnostics([{ ...comment, file: './lib.sh' }, { ...comment, file: '-' }], 'x=1\n');
+    const comment = {
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 2,
+      level: 'warning' as const,
+      code: 2034,
+      message: 'x appears unused.',
+      fix: null,
+    };
+    const diagnostics = toDiagnostics(
+      [
+        { ...comment, file: './lib.sh' },
+        { ...comment, file: '-' },
+      ],
+      'x=1\n',
+    );
     assert.equal(diagnostics.length, 1);
   });
 });

@@ -108,7 +108,10 @@ describe('shellcheck: service (real processes)', function () {
     service.schedule(pathToFileURL(join(dir, 'image.sh')).href, 1, text, ON(), published.publish);
     const { diagnostics } = await published.next();
     // No SC1091 (not following), no SC2154 for helper_var, no SC2086 (the rc disables it): only the unchecked cd.
-    assert.deepEqual(diagnostics.map((d) => d.code), ['SC2164']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['SC2164'],
+    );
     assert.deepEqual(logs, []);
   });
 
@@ -140,7 +143,10 @@ describe('shellcheck: service (real processes)', function () {
     await waitFor(() => !groupAlive(firstPid), 'the slow shellcheck (and its sleep) to be killed', 2000);
     const { version, diagnostics } = await published.next();
     assert.equal(version, 2);
-    assert.deepEqual(diagnostics.map((d) => d.code), ['SC2086']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['SC2086'],
+    );
     assert.equal(published.calls.length, 1);
   });
 
@@ -216,12 +222,18 @@ describe('shellcheck: service (real processes)', function () {
     service = new ShellcheckService((m) => logs.push(m), { debounceMs: 0 });
     const published = new Published();
     service.schedule('file:///nowhere/image.sh', 1, 'echo $1\n', ON('  '), published.publish);
-    assert.deepEqual((await published.next()).diagnostics.map((d) => d.code), ['SC2086']);
+    assert.deepEqual(
+      (await published.next()).diagnostics.map((d) => d.code),
+      ['SC2086'],
+    );
     const home = process.env.HOME;
     process.env.HOME = dir;
     try {
       service.schedule('file:///nowhere/image.sh', 2, 'echo $1\n', ON('~/counting-shellcheck'), published.publish);
-      assert.deepEqual((await published.next()).diagnostics.map((d) => d.code), ['SC2086']);
+      assert.deepEqual(
+        (await published.next()).diagnostics.map((d) => d.code),
+        ['SC2086'],
+      );
     } finally {
       process.env.HOME = home;
     }

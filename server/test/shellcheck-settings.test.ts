@@ -22,10 +22,14 @@ const hasShellcheck = (p: PublishDiagnosticsParams) => p.diagnostics.some((d) =>
 
 describe('ShellCheck findings and settings', function () {
   this.timeout(20_000);
-  const settings = (changes: Partial<ServerSettings>): ServerSettings => ({ ...DEFAULT_SERVER_SETTINGS, shellcheck: { enable: true, path: '' }, ...changes });
+  const settings = (changes: Partial<ServerSettings>): ServerSettings => ({
+    ...DEFAULT_SERVER_SETTINGS,
+    shellcheck: { enable: true, path: '' },
+    ...changes,
+  });
   const session = serverForSuite({ settings: settings({}) });
 
-  it('merges ShellCheck findings with makeimg\'s, without its false alarms about img_name and $img_dir', async () => {
+  it("merges ShellCheck findings with makeimg's, without its false alarms about img_name and $img_dir", async () => {
     const uri = 'file:///nonexistent-makeimg-test/sc/merge/image.sh';
     session.client.open(uri, TEXT, 1);
     const published = await session.client.publishMatching(uri, (p) => p.version === 1 && hasShellcheck(p));
@@ -36,7 +40,7 @@ describe('ShellCheck findings and settings', function () {
     assert.equal(sc.codeDescription?.href, 'https://www.shellcheck.net/wiki/SC2086');
   });
 
-  it('offers ShellCheck\'s own fix next to makeimg\'s; applied, the re-check drops that finding', async () => {
+  it("offers ShellCheck's own fix next to makeimg's; applied, the re-check drops that finding", async () => {
     const uri = 'file:///nonexistent-makeimg-test/sc/fix/image.sh';
     session.client.open(uri, TEXT, 1);
     const { diagnostics } = await session.client.publishMatching(uri, (p) => p.version === 1 && hasShellcheck(p));
@@ -47,14 +51,21 @@ describe('ShellCheck findings and settings', function () {
     })) as CodeAction[];
     // (The "Disable CODE for this line/file" actions are tested in silencing.test.ts.)
     const fixes = actions.filter((a) => !/^Disable \S+ for this (line|file)$/.test(a.title));
-    assert.deepEqual(fixes.map((a) => a.title), ['Replace ".tgz" with ".tar.gz"', "Apply ShellCheck's fix for SC2086"]);
+    assert.deepEqual(
+      fixes.map((a) => a.title),
+      ['Replace ".tgz" with ".tar.gz"', "Apply ShellCheck's fix for SC2086"],
+    );
     const fixed = applyTextEdits(TEXT, textEditsFor(fixes[1].edit, uri));
     assert.equal(fixed, TEXT.replace('mkdir $img_dir/x', 'mkdir "$img_dir"/x'));
     const since = session.client.published.length;
     session.client.change(uri, 2, [{ text: fixed }]);
     // A whole-document change touches every line, so earlier findings are dropped at once (issue 11 item 17);
     // the next ShellCheck run publishes without the fixed one.
-    const after = await session.client.publishMatching(uri, (p) => p.version === 2 && hasShellcheck(p) && !p.diagnostics.some((d) => d.range.start.line === 2), since);
+    const after = await session.client.publishMatching(
+      uri,
+      (p) => p.version === 2 && hasShellcheck(p) && !p.diagnostics.some((d) => d.range.start.line === 2),
+      since,
+    );
     assert.deepEqual(codes(after.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@4']);
   });
 
@@ -72,7 +83,7 @@ describe('ShellCheck findings and settings', function () {
       assert.deepEqual(published.diagnostics, []);
     });
 
-    it('maxNumberOfProblems caps the merged list, makeimg\'s own first', async () => {
+    it("maxNumberOfProblems caps the merged list, makeimg's own first", async () => {
       const since = session.client.published.length;
       session.client.changeSettings(settings({ maxNumberOfProblems: 2 }));
       const published = await session.client.publishMatching(uri, () => true, since);
@@ -90,12 +101,15 @@ describe('ShellCheck findings and settings', function () {
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@3', 'shellcheck:SC2086@4']);
     });
 
-    it('a shellcheck path that does not exist is not an error: makeimg\'s diagnostics remain, the log says why', async () => {
+    it("a shellcheck path that does not exist is not an error: makeimg's diagnostics remain, the log says why", async () => {
       const since = session.client.published.length;
       session.client.changeSettings(settings({ shellcheck: { enable: true, path: '/nonexistent/shellcheck' } }));
       const published = await session.client.publishMatching(uri, (p) => !hasShellcheck(p), since);
       assert.deepEqual(codes(published.diagnostics), ['makeimg:MKIMG002@1']);
-      assert.ok(session.client.logs.some((l) => l.includes('ShellCheck is unavailable')), session.client.logs.join('\n'));
+      assert.ok(
+        session.client.logs.some((l) => l.includes('ShellCheck is unavailable')),
+        session.client.logs.join('\n'),
+      );
     });
   });
 

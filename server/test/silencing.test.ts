@@ -47,7 +47,9 @@ describe('silencing findings and fixing all (directives, disable quick fixes, so
   }
 
   it('# makeimg-disable-next-line silences its codes on the next line only; # makeimg-disable in the whole file', async () => {
-    const text = ['img_name=a.tar', '# makeimg-disable-next-line MKIMG010', 'img_dir=/x', 'src_dir=/y', 'do_install() { :; }', ''].join('\n');
+    const text = ['img_name=a.tar', '# makeimg-disable-next-line MKIMG010', 'img_dir=/x', 'src_dir=/y', 'do_install() { :; }', ''].join(
+      '\n',
+    );
     const { uri, diagnostics } = await open(text);
     assert.deepEqual(summarize(diagnostics.filter((d) => d.source === 'makeimg')), ['MKIMG010@4']);
     const fileWide = await edit(uri, 2, `# makeimg-disable MKIMG010\n${text}`);

@@ -52,14 +52,24 @@ describe('sourced files (protocol)', function () {
     client.open(uriOf('image.sh'), IMAGE);
     const at = { textDocument: { uri: uriOf('image.sh') }, position: { line: 3, character: 4 } };
     const definition = (await client.connection.sendRequest(DefinitionRequest.type, at)) as Location[];
-    assert.deepEqual(definition, [{ uri: uriOf('lib/common.sh'), range: { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } } }]);
-    const refs = (await client.connection.sendRequest(ReferencesRequest.type, { ...at, context: { includeDeclaration: true } })) as Location[];
-    assert.deepEqual(refs.map((r) => `${r.uri.slice(r.uri.lastIndexOf('/') + 1)}:${r.range.start.line}`).sort(), ['common.sh:1', 'image.sh:3']);
+    assert.deepEqual(definition, [
+      { uri: uriOf('lib/common.sh'), range: { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } } },
+    ]);
+    const refs = (await client.connection.sendRequest(ReferencesRequest.type, {
+      ...at,
+      context: { includeDeclaration: true },
+    })) as Location[];
+    assert.deepEqual(refs.map((r) => `${r.uri.slice(r.uri.lastIndexOf('/') + 1)}:${r.range.start.line}`).sort(), [
+      'common.sh:1',
+      'image.sh:3',
+    ]);
     const hover = await client.connection.sendRequest(HoverRequest.type, at);
     assert.match((hover?.contents as MarkupContent).value, /Creates the tree\./);
     const edit = (await client.connection.sendRequest(RenameRequest.type, { ...at, newName: 'make_tree' })) as WorkspaceEdit;
     assert.deepEqual(Object.keys(edit.changes ?? {}).sort(), [uriOf('image.sh'), uriOf('lib/common.sh')].sort());
-    assert.deepEqual(edit.changes?.[uriOf('lib/common.sh')], [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } }, newText: 'make_tree' }]);
+    assert.deepEqual(edit.changes?.[uriOf('lib/common.sh')], [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } }, newText: 'make_tree' },
+    ]);
   });
 
   it('MKIMG009 crosses files with related information in the sourced file; do_install there is not MKIMG003', async () => {
@@ -104,7 +114,9 @@ describe('sourced files (protocol)', function () {
     assert.deepEqual(summarize((await client.diagnostics(uriOf('image.sh'), 1)).diagnostics), []);
     const since = client.published.length;
     write({ 'lib.sh': 'helper() { :; }\n' });
-    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf('lib.sh'), type: FileChangeType.Changed }] });
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: uriOf('lib.sh'), type: FileChangeType.Changed }],
+    });
     const republished = await client.publishMatching(uriOf('image.sh'), (p) => p.diagnostics.length > 0, since);
     assert.deepEqual(summarize(republished.diagnostics), ['MKIMG003@1']);
   });

@@ -182,7 +182,9 @@ describe('symbols and folding', function () {
   it('workspace symbols: an open document counts with its unsaved text', async () => {
     const open = pathToFileURL(join(workspace, 'debian/image.sh')).href;
     client.open(open, 'img_name=debian.tar\nrenamed_in_editor=1\n');
-    assert.deepEqual(names(await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'renamed' })), ['debian/renamed_in_editor']);
+    assert.deepEqual(names(await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'renamed' })), [
+      'debian/renamed_in_editor',
+    ]);
     // mirror is still on disk, but not in the editor's text.
     assert.deepEqual(names(await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'mirror' })), []);
     client.close(open);

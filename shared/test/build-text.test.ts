@@ -28,14 +28,17 @@ describe('build text (shared renderer)', () => {
     assert.match(live.stdout, /\r {4}Archive 50% \(50 B of 100 B\)\n {4}Install done/);
   });
 
-  it('colours only makeimg\'s own words', () => {
+  it("colours only makeimg's own words", () => {
     const c = render(BUILD, { colour: true, live: false });
     assert.match(c.stdout, /\x1b\[1;36m==> \[3\/5\] Install\x1b\[0m/);
     assert.equal(c.stderr, '    warning: x\n', 'hook output is never coloured');
   });
 
   it('errors: location first (image.sh:9: error: ...), relative to cwd; more lines indented', () => {
-    const r = render([{ type: 'error', stage: 'install', message: 'do_install failed (exit 1)\ncp: x: No such file', file: '/p/image.sh', line: 9 }], { colour: false, live: false, cwd: '/p' });
+    const r = render(
+      [{ type: 'error', stage: 'install', message: 'do_install failed (exit 1)\ncp: x: No such file', file: '/p/image.sh', line: 9 }],
+      { colour: false, live: false, cwd: '/p' },
+    );
     assert.equal(r.stderr, 'image.sh:9: error: do_install failed (exit 1)\n    cp: x: No such file\n');
     const r2 = render([{ type: 'error', message: 'not root' }], { colour: false, live: false, cwd: '/p' });
     assert.equal(r2.stderr, 'makeimg: error: not root\n');
@@ -44,11 +47,14 @@ describe('build text (shared renderer)', () => {
   });
 
   it('cancel is reported as cancelled, with why and where, not as an error', () => {
-    const r = render([{ type: 'result', ok: false, cancelled: true, reason: 'from the editor', stage: 'install', kept: ['/p/img/x'], ms: 1200 }], { colour: false, live: false });
+    const r = render(
+      [{ type: 'result', ok: false, cancelled: true, reason: 'from the editor', stage: 'install', kept: ['/p/img/x'], ms: 1200 }],
+      { colour: false, live: false },
+    );
     assert.equal(r.stderr, 'Cancelled from the editor during install after 1.2 s; kept /p/img/x\n');
   });
 
-  it('a hook cannot forge makeimg\'s lines: ESC, BEL, CR and C1 controls are shown visibly (issue 11 item 10)', () => {
+  it("a hook cannot forge makeimg's lines: ESC, BEL, CR and C1 controls are shown visibly (issue 11 item 10)", () => {
     const forged = '\x1b[1;32mBuilt\x1b[0m /etc/shadow\x07\rBuilt x\x9b2J';
     const r = render([{ type: 'log', stage: 'install', stream: 'stdout', text: forged }], { colour: true, live: true, eol: '\r\n' });
     assert.equal(r.stdout, '    ^[[1;32mBuilt^[[0m /etc/shadow^G^MBuilt x<U+009B>2J\r\n');

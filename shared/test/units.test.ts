@@ -3,17 +3,14 @@ import { inBinaryUnits, percent } from '../units';
 
 describe('units', () => {
   it('scales bytes to the largest binary unit that keeps the value at least 1', () => {
-    assert.deepEqual(
-      [0, 1023, 1024, 1536, 5 * 1024 ** 2, 3 * 1024 ** 5].map(inBinaryUnits),
-      [
-        { value: 0, unit: 'B' },
-        { value: 1023, unit: 'B' },
-        { value: 1, unit: 'KiB' },
-        { value: 1.5, unit: 'KiB' },
-        { value: 5, unit: 'MiB' },
-        { value: 3072, unit: 'TiB' },
-      ],
-    );
+    assert.deepEqual([0, 1023, 1024, 1536, 5 * 1024 ** 2, 3 * 1024 ** 5].map(inBinaryUnits), [
+      { value: 0, unit: 'B' },
+      { value: 1023, unit: 'B' },
+      { value: 1, unit: 'KiB' },
+      { value: 1.5, unit: 'KiB' },
+      { value: 5, unit: 'MiB' },
+      { value: 3072, unit: 'TiB' },
+    ]);
   });
 
   it('gives whole percents within 0..100, and 0 when there is nothing to measure', () => {

@@ -8,8 +8,7 @@ import type { CommentBlock, CommentFact, DocumentFacts, Range } from './model';
 /** Sets (or clears) `comment` on functions and assignments; facts objects are reused between builds, so stale comments must go. */
 export function attachComments(facts: DocumentFacts, text: string): void {
   const starts = rowStarts(text);
-  const isAlone = (line: number, character: number): boolean =>
-    text.slice(starts[line], starts[line] + character).trim() === '';
+  const isAlone = (line: number, character: number): boolean => text.slice(starts[line], starts[line] + character).trim() === '';
   // Whole-line comments by line.
   const byLine = new Map<number, CommentFact>();
   for (const c of facts.comments) {

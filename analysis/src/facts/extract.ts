@@ -3,15 +3,7 @@
  * explicit context stack: 10,000 nested braces must not overflow the JS stack).
  */
 import type { Language, Node, TreeCursor } from 'web-tree-sitter';
-import type {
-  ArrayElementFact,
-  AssignmentFact,
-  BlockFact,
-  DeclarationKeyword,
-  DocumentFacts,
-  Range,
-  UnknownReason,
-} from './model';
+import type { ArrayElementFact, AssignmentFact, BlockFact, DeclarationKeyword, DocumentFacts, Range, UnknownReason } from './model';
 import { CLOSING_WORDS, describeError, describeMissing, describeStrayWord } from './syntax-errors';
 import { evaluateWord, rangeOf } from './words';
 
@@ -395,7 +387,10 @@ class Extractor {
       return;
     }
     const ctx = this.ctx;
-    const args = node.childrenForFieldName('argument').filter((n): n is Node => n !== null).map(evaluateWord);
+    const args = node
+      .childrenForFieldName('argument')
+      .filter((n): n is Node => n !== null)
+      .map(evaluateWord);
     const range = rangeOf(node);
     const name = evaluated.value;
     this.facts.commands.push({

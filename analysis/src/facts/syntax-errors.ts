@@ -73,7 +73,8 @@ export function describeMissing(node: Node): SyntaxErrorFact {
   const token = node.type;
   const parent = node.parent;
   // `...` is a command_substitution too, but it is not opened by "$(".
-  const construct = parent?.type === 'command_substitution' && parent.text.startsWith('`') ? '"`"' : parent ? CONSTRUCT_NAME[parent.type] : undefined;
+  const construct =
+    parent?.type === 'command_substitution' && parent.text.startsWith('`') ? '"`"' : parent ? CONSTRUCT_NAME[parent.type] : undefined;
   const what = node.isNamed
     ? `a ${token.replace(/_/g, ' ')}`
     : ['"', "'", '`'].includes(token)

@@ -72,7 +72,10 @@ function globToRegExp(glob: string): RegExp {
         out += `(?:${numbers.join('|')})`;
         i = end;
       } else if (body.includes(',')) {
-        out += `(?:${body.split(',').map((part) => globToRegExp(part).source.slice(1, -1)).join('|')})`;
+        out += `(?:${body
+          .split(',')
+          .map((part) => globToRegExp(part).source.slice(1, -1))
+          .join('|')})`;
         i = end;
       } else {
         out += `\\{${escapeLiteral(body)}\\}`;

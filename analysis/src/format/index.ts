@@ -13,9 +13,7 @@ export { SHFMT_DEFAULTS, warmUpShfmt, type ShfmtOptions, type ShfmtSyntaxError }
 export type { EditorIndentation, FormatSettings } from './options';
 export type { TextEdit } from './text-edits';
 
-export type FormatResult =
-  | { ok: true; text: string; edits: TextEdit[] }
-  | { ok: false; error: ShfmtSyntaxError; message: string };
+export type FormatResult = { ok: true; text: string; edits: TextEdit[] } | { ok: false; error: ShfmtSyntaxError; message: string };
 
 /** The options for a file: its .editorconfig (when it is on disk), the editor's indentation, the settings. */
 export function formatOptionsFor(file: string | undefined, editor?: EditorIndentation, settings?: Partial<FormatSettings>): ShfmtOptions {

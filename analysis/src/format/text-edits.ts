@@ -73,7 +73,12 @@ function hunkEdits(a: string[], b: string[], h: Hunk, lines?: { start: number; e
     };
     for (const sub of inner) {
       emitPaired(sub.oldStart, sub.newStart);
-      const shifted: Hunk = { oldStart: h.oldStart + sub.oldStart, oldEnd: h.oldStart + sub.oldEnd, newStart: h.newStart + sub.newStart, newEnd: h.newStart + sub.newEnd };
+      const shifted: Hunk = {
+        oldStart: h.oldStart + sub.oldStart,
+        oldEnd: h.oldStart + sub.oldEnd,
+        newStart: h.newStart + sub.newStart,
+        newEnd: h.newStart + sub.newEnd,
+      };
       if (!lines || touches(shifted, lines)) pairs.push(...hunkEdits(a, b, shifted, lines, true));
       i = sub.oldEnd;
       j = sub.newEnd;

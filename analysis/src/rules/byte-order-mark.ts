@@ -10,12 +10,12 @@ export const byteOrderMark: Rule = {
   severity: 'error',
   docs: {
     summary:
-      "A UTF-8 byte order mark: bash reads it as part of the first word (a first line `img_name=...` sets nothing). Refused at resolve too.",
-    why: "bash reads a UTF-8 byte order mark as part of the first word, so the first line does not do what it says: a first line `img_name=...` never sets img_name. makeimg refuses such an image.sh at resolve with the same words.",
-    howToFix: "Remove the byte order mark (the quick fix does; Fix all applies it).",
+      'A UTF-8 byte order mark: bash reads it as part of the first word (a first line `img_name=...` sets nothing). Refused at resolve too.',
+    why: 'bash reads a UTF-8 byte order mark as part of the first word, so the first line does not do what it says: a first line `img_name=...` never sets img_name. makeimg refuses such an image.sh at resolve with the same words.',
+    howToFix: 'Remove the byte order mark (the quick fix does; Fix all applies it).',
     example: {
-      bad: "img_name=debian.tar.gz   # preceded by a byte order mark (U+FEFF)",
-      good: "img_name=debian.tar.gz",
+      bad: 'img_name=debian.tar.gz   # preceded by a byte order mark (U+FEFF)',
+      good: 'img_name=debian.tar.gz',
     },
   },
   check({ facts }) {

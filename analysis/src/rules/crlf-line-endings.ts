@@ -8,12 +8,12 @@ export const crlfLineEndings: Rule = {
   severity: 'error',
   docs: {
     summary:
-      "Windows (CRLF) line endings: bash reads the carriage return as part of each line (`img_name` ends in `\\r`, `{` at a line end is a syntax error). `makeimg` refuses such a file at resolve with the same words.",
-    why: "bash reads the carriage return of a CR LF line ending as part of the line: img_name ends in \"\\r\", commands get a stray argument, and a `{` at the end of a line is a syntax error. makeimg refuses such an image.sh at resolve with the same words.",
-    howToFix: "Convert the file to LF line endings (the quick fix does; Fix all applies it).",
+      'Windows (CRLF) line endings: bash reads the carriage return as part of each line (`img_name` ends in `\\r`, `{` at a line end is a syntax error). `makeimg` refuses such a file at resolve with the same words.',
+    why: 'bash reads the carriage return of a CR LF line ending as part of the line: img_name ends in "\\r", commands get a stray argument, and a `{` at the end of a line is a syntax error. makeimg refuses such an image.sh at resolve with the same words.',
+    howToFix: 'Convert the file to LF line endings (the quick fix does; Fix all applies it).',
     example: {
-      bad: "img_name=debian.tar.gz   # saved with CR LF line endings",
-      good: "img_name=debian.tar.gz   # saved with LF line endings",
+      bad: 'img_name=debian.tar.gz   # saved with CR LF line endings',
+      good: 'img_name=debian.tar.gz   # saved with LF line endings',
     },
   },
   check({ facts }) {

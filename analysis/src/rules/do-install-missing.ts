@@ -10,13 +10,13 @@ export const doInstallMissing = {
   code: 'MKIMG003',
   severity: 'error',
   docs: {
-    summary:
-      "`do_install()` is not defined. Points at a look-alike such as `do_instal`.",
-    why: "do_install is the stage that installs the root filesystem into $img_dir (debootstrap, pacstrap, an archive...). Without it there is nothing to archive, and makeimg stops before building anything.",
-    howToFix: "Define `do_install() { ... }` at the top level. The quick fix adds a skeleton before do_postinstall, in the file's indentation and brace style; when a look-alike such as `do_instal` exists, rename that one instead (MKIMG008).",
+    summary: '`do_install()` is not defined. Points at a look-alike such as `do_instal`.',
+    why: 'do_install is the stage that installs the root filesystem into $img_dir (debootstrap, pacstrap, an archive...). Without it there is nothing to archive, and makeimg stops before building anything.',
+    howToFix:
+      "Define `do_install() { ... }` at the top level. The quick fix adds a skeleton before do_postinstall, in the file's indentation and brace style; when a look-alike such as `do_instal` exists, rename that one instead (MKIMG008).",
     example: {
-      bad: "img_name=debian.tar.gz",
-      good: "img_name=debian.tar.gz\n\ndo_install()\n{\n    debootstrap bookworm \"$img_dir\"\n}",
+      bad: 'img_name=debian.tar.gz',
+      good: 'img_name=debian.tar.gz\n\ndo_install()\n{\n    debootstrap bookworm "$img_dir"\n}',
     },
   },
   message(): string {
@@ -29,7 +29,13 @@ export const doInstallMissing = {
     if (!canJudgeAbsence(facts) || functionsNamed(facts, DO_INSTALL).length > 0) return [];
     const skeleton = findHook(DO_INSTALL)?.skeleton ?? [];
     const text = `${DO_INSTALL}() {\n${skeleton.map((line) => `    ${line}`).join('\n')}\n}`;
-    const lookalike = facts.functions.find((f) => nearMiss(f.name, HOOKS.map((h) => h.name)) === DO_INSTALL);
+    const lookalike = facts.functions.find(
+      (f) =>
+        nearMiss(
+          f.name,
+          HOOKS.map((h) => h.name),
+        ) === DO_INSTALL,
+    );
     return [
       {
         range: DOCUMENT_START,
@@ -42,6 +48,8 @@ export const doInstallMissing = {
     ];
   },
   fix(finding, ctx) {
-    return finding.data?.kind === 'insert-function' ? { ...insertFunctionFix(ctx, finding.data.name), notPreferred: Boolean(finding.related) } : undefined;
+    return finding.data?.kind === 'insert-function'
+      ? { ...insertFunctionFix(ctx, finding.data.name), notPreferred: Boolean(finding.related) }
+      : undefined;
   },
 } satisfies Rule;

@@ -54,7 +54,7 @@ export function rulePage(rule: Rule): string {
     '',
     `For one line, put \`# makeimg-disable-next-line ${rule.code}\` on the line above it; for the whole file,` +
       ` \`# makeimg-disable ${rule.code}\` on a line of its own; everywhere, add it to the \`makeimg.disabledRules\` setting.` +
-      ' The editor\'s quick fixes add the comments for you.',
+      " The editor's quick fixes add the comments for you.",
     '',
   ].join('\n');
 }
@@ -91,7 +91,15 @@ export function generatedRuleDocs(read: (path: string) => string): Map<string, s
   for (const rule of RULES) files.set(`${RULE_DOCS_DIRECTORY}/${rule.code}.md`, rulePage(rule));
   files.set(
     `${RULE_DOCS_DIRECTORY}/README.md`,
-    [`<!-- ${GENERATED_NOTE} -->`, '# image.sh rules', '', 'What the editor, `makeimg lint`, `makeimg check` and `makeimg build` report, one page per rule.', '', ruleTable('.', 'summary'), ''].join('\n'),
+    [
+      `<!-- ${GENERATED_NOTE} -->`,
+      '# image.sh rules',
+      '',
+      'What the editor, `makeimg lint`, `makeimg check` and `makeimg build` report, one page per rule.',
+      '',
+      ruleTable('.', 'summary'),
+      '',
+    ].join('\n'),
   );
   files.set('README.md', withTable(read('README.md'), ruleTable(RULE_DOCS_DIRECTORY, 'summary', [SHELLCHECK_ROW]), 'README.md'));
   files.set('docs/server.md', withTable(read('docs/server.md'), ruleTable('rules', 'summary-and-fix'), 'docs/server.md'));

@@ -10,13 +10,12 @@ export const fileArrayScalar = {
   code: 'MKIMG006',
   severity: 'warning',
   docs: {
-    summary:
-      "A `*_files_src`/`*_files_dst` variable is a string, not an array (`\"a b\"` stays one element).",
-    why: "makeimg reads the file variables as arrays. A string is one element: `\"a b\"` is one file named \"a b\", not two files, and the pairing with the other array is off.",
-    howToFix: "Write the value as an array: `name=(a b)`. The quick fix rewrites it.",
+    summary: 'A `*_files_src`/`*_files_dst` variable is a string, not an array (`"a b"` stays one element).',
+    why: 'makeimg reads the file variables as arrays. A string is one element: `"a b"` is one file named "a b", not two files, and the pairing with the other array is off.',
+    howToFix: 'Write the value as an array: `name=(a b)`. The quick fix rewrites it.',
     example: {
-      bad: "preinstall_files_src=\"resolv.conf mirrorlist\"",
-      good: "preinstall_files_src=(resolv.conf mirrorlist)",
+      bad: 'preinstall_files_src="resolv.conf mirrorlist"',
+      good: 'preinstall_files_src=(resolv.conf mirrorlist)',
     },
   },
   /** `value`: the string as bash reads it (when known); `text`: as written. */

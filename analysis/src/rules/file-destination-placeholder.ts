@@ -16,7 +16,7 @@ export const fileDestinationPlaceholder: Rule = {
   docs: {
     summary: 'A `*_files_dst` element is empty (`""`, which copies into the image\'s root `/`) or still a placeholder (`/CHANGE-ME...`).',
     why: 'An empty destination is not "no destination": makeimg copies the source to `/` of the image, where it rarely belongs, and the pair looks complete. A placeholder inserted by a quick fix would be copied to `/CHANGE-ME` if left as it is.',
-    howToFix: 'Write where the file goes in the image, e.g. `/etc/hostname`; write `/` when the image\'s root is really meant.',
+    howToFix: "Write where the file goes in the image, e.g. `/etc/hostname`; write `/` when the image's root is really meant.",
     example: {
       bad: 'postinstall_files_src=(files/hostname)\npostinstall_files_dst=("")',
       good: 'postinstall_files_src=(files/hostname)\npostinstall_files_dst=(/etc/hostname)',

@@ -10,13 +10,13 @@ export const filePairIncomplete: Rule = {
   code: 'MKIMG005',
   severity: 'error',
   docs: {
-    summary:
-      "One array of a pair is set without the other.",
-    why: "Files are copied in pairs: sources without destinations (or destinations without sources) cannot be copied, and makeimg refuses the build at the resolve stage.",
-    howToFix: "Add the missing array with one entry per element. The quick fix adds it after its partner, with placeholders to fill in (`/CHANGE-ME/<name>` destinations, reported by MKIMG018 until edited; `CHANGE-ME` sources).",
+    summary: 'One array of a pair is set without the other.',
+    why: 'Files are copied in pairs: sources without destinations (or destinations without sources) cannot be copied, and makeimg refuses the build at the resolve stage.',
+    howToFix:
+      'Add the missing array with one entry per element. The quick fix adds it after its partner, with placeholders to fill in (`/CHANGE-ME/<name>` destinations, reported by MKIMG018 until edited; `CHANGE-ME` sources).',
     example: {
-      bad: "postinstall_files_src=(motd)",
-      good: "postinstall_files_src=(motd)\npostinstall_files_dst=(/etc/motd)",
+      bad: 'postinstall_files_src=(motd)',
+      good: 'postinstall_files_src=(motd)\npostinstall_files_dst=(/etc/motd)',
     },
   },
   check({ facts }) {

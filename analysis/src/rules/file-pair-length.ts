@@ -10,12 +10,13 @@ export const filePairLength = {
   severity: 'error',
   docs: {
     summary:
-      "`*_files_src` and `*_files_dst` of a stage have different lengths; reported on both arrays with the counts and the first unpaired element.",
-    why: "Element i of a `*_files_src` array is copied to element i of its `*_files_dst` array. With different lengths a file has no destination (or a destination no source), and makeimg refuses the build at the resolve stage.",
-    howToFix: "Give every source a destination at the same index, or remove the extra element. The quick fix appends empty placeholders (`\"\"`) to the shorter array for you to fill in (the problem is an error on the first unpaired element and a hint on the shorter array, so Problems counts it once; both offer that one fix).",
+      '`*_files_src` and `*_files_dst` of a stage have different lengths; reported on both arrays with the counts and the first unpaired element.',
+    why: 'Element i of a `*_files_src` array is copied to element i of its `*_files_dst` array. With different lengths a file has no destination (or a destination no source), and makeimg refuses the build at the resolve stage.',
+    howToFix:
+      'Give every source a destination at the same index, or remove the extra element. The quick fix appends empty placeholders (`""`) to the shorter array for you to fill in (the problem is an error on the first unpaired element and a hint on the shorter array, so Problems counts it once; both offer that one fix).',
     example: {
-      bad: "preinstall_files_src=(resolv.conf mirrorlist)\npreinstall_files_dst=(/etc/resolv.conf)",
-      good: "preinstall_files_src=(resolv.conf mirrorlist)\npreinstall_files_dst=(/etc/resolv.conf /etc/pacman.d/mirrorlist)",
+      bad: 'preinstall_files_src=(resolv.conf mirrorlist)\npreinstall_files_dst=(/etc/resolv.conf)',
+      good: 'preinstall_files_src=(resolv.conf mirrorlist)\npreinstall_files_dst=(/etc/resolv.conf /etc/pacman.d/mirrorlist)',
     },
   },
   /** `firstUnpaired`: the first element of the longer array without a partner. */
@@ -67,7 +68,9 @@ export const filePairLength = {
         range: shorter.valueRange ?? shorter.range,
         severity: 'hint',
         message,
-        related: [{ range: firstUnpaired.range, message: `first unpaired element of ${longer.name}, line ${lineOf(facts, firstUnpaired.range)}` }],
+        related: [
+          { range: firstUnpaired.range, message: `first unpaired element of ${longer.name}, line ${lineOf(facts, firstUnpaired.range)}` },
+        ],
         data,
       });
     }

@@ -8,13 +8,12 @@ export const fileSourceMissing: Rule = {
   code: 'MKIMG013',
   severity: 'warning',
   docs: {
-    summary:
-      "A `*_files_src` element does not exist in the image.sh directory.",
-    why: "The stage copies each source from the image.sh directory; a missing file fails the build at that stage, possibly after minutes of debootstrap. The editor re-checks when files are created or deleted.",
-    howToFix: "Create the file (the quick fix does, in editors that can create files) or correct the path.",
+    summary: 'A `*_files_src` element does not exist in the image.sh directory.',
+    why: 'The stage copies each source from the image.sh directory; a missing file fails the build at that stage, possibly after minutes of debootstrap. The editor re-checks when files are created or deleted.',
+    howToFix: 'Create the file (the quick fix does, in editors that can create files) or correct the path.',
     example: {
-      bad: "postinstall_files_src=(motd)   # no file motd next to image.sh\npostinstall_files_dst=(/etc/motd)",
-      good: "postinstall_files_src=(motd)   # motd created next to image.sh\npostinstall_files_dst=(/etc/motd)",
+      bad: 'postinstall_files_src=(motd)   # no file motd next to image.sh\npostinstall_files_dst=(/etc/motd)',
+      good: 'postinstall_files_src=(motd)   # motd created next to image.sh\npostinstall_files_dst=(/etc/motd)',
     },
   },
   check({ facts, files }) {

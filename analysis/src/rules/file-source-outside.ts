@@ -8,13 +8,12 @@ export const fileSourceOutside: Rule = {
   code: 'MKIMG012',
   severity: 'error',
   docs: {
-    summary:
-      "A `*_files_src` element is absolute, leaves the image.sh directory with `..`, or is the directory itself.",
-    why: "The build is confined: it sees only the image.sh directory ($src_dir). An absolute source, one that leaves the directory through `..`, or the directory itself cannot be copied, and makeimg refuses it.",
-    howToFix: "Copy the file into the project directory and list it by its path relative to image.sh.",
+    summary: 'A `*_files_src` element is absolute, leaves the image.sh directory with `..`, or is the directory itself.',
+    why: 'The build is confined: it sees only the image.sh directory ($src_dir). An absolute source, one that leaves the directory through `..`, or the directory itself cannot be copied, and makeimg refuses it.',
+    howToFix: 'Copy the file into the project directory and list it by its path relative to image.sh.',
     example: {
-      bad: "preinstall_files_src=(/etc/resolv.conf)\npreinstall_files_dst=(/etc/resolv.conf)",
-      good: "preinstall_files_src=(resolv.conf)\npreinstall_files_dst=(/etc/resolv.conf)",
+      bad: 'preinstall_files_src=(/etc/resolv.conf)\npreinstall_files_dst=(/etc/resolv.conf)',
+      good: 'preinstall_files_src=(resolv.conf)\npreinstall_files_dst=(/etc/resolv.conf)',
     },
   },
   check({ facts }) {

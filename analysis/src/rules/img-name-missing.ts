@@ -10,13 +10,13 @@ export const imgNameMissing = {
   code: 'MKIMG001',
   severity: 'error',
   docs: {
-    summary:
-      "`img_name` is never set (top level, or a function the top level calls). Points at a look-alike such as `img_nmae`.",
-    why: "makeimg reads img_name before it runs any hook: it names the image file and its suffix picks the archive format. Without it the build stops at the resolve stage. Setting it only inside a function the top level never calls, or as a `local`, is the same as not setting it.",
-    howToFix: "Set img_name at the top level of image.sh. The quick fix adds `img_name=myimage.tar.gz` above the first statement; when a look-alike such as `img_nmae` exists, rename that one instead (MKIMG008).",
+    summary: '`img_name` is never set (top level, or a function the top level calls). Points at a look-alike such as `img_nmae`.',
+    why: 'makeimg reads img_name before it runs any hook: it names the image file and its suffix picks the archive format. Without it the build stops at the resolve stage. Setting it only inside a function the top level never calls, or as a `local`, is the same as not setting it.',
+    howToFix:
+      'Set img_name at the top level of image.sh. The quick fix adds `img_name=myimage.tar.gz` above the first statement; when a look-alike such as `img_nmae` exists, rename that one instead (MKIMG008).',
     example: {
-      bad: "do_install()\n{\n    debootstrap bookworm \"$img_dir\"\n}",
-      good: "img_name=debian.tar.gz\n\ndo_install()\n{\n    debootstrap bookworm \"$img_dir\"\n}",
+      bad: 'do_install()\n{\n    debootstrap bookworm "$img_dir"\n}',
+      good: 'img_name=debian.tar.gz\n\ndo_install()\n{\n    debootstrap bookworm "$img_dir"\n}',
     },
   },
   /** `hidden`: img_name is set, but only where makeimg cannot see it. */
@@ -29,12 +29,25 @@ export const imgNameMissing = {
   check({ facts }): RuleFinding[] {
     if (!canJudgeAbsence(facts) || topLevelAssignmentsTo(facts, IMG_NAME).length > 0) return [];
     const example = `${IMG_NAME}=${EXAMPLE_IMAGE_NAME}`;
-    const lookalike = facts.assignments.find((a) => nearMiss(a.name, VARIABLES.map((v) => v.name)) === IMG_NAME);
+    const lookalike = facts.assignments.find(
+      (a) =>
+        nearMiss(
+          a.name,
+          VARIABLES.map((v) => v.name),
+        ) === IMG_NAME,
+    );
     // Set only where makeimg cannot see it: in a function the top level never calls, or as a local.
     const hidden = facts.assignments.find((a) => a.name === IMG_NAME);
     const related = [
       ...(lookalike ? [{ range: lookalike.nameRange, message: `"${lookalike.name}" looks like a misspelling of ${IMG_NAME}` }] : []),
-      ...(hidden ? [{ range: hidden.nameRange, message: `set here, but only when ${hidden.function ?? 'this command'} runs; makeimg reads ${IMG_NAME} before any hook` }] : []),
+      ...(hidden
+        ? [
+            {
+              range: hidden.nameRange,
+              message: `set here, but only when ${hidden.function ?? 'this command'} runs; makeimg reads ${IMG_NAME} before any hook`,
+            },
+          ]
+        : []),
     ];
     return [
       {
@@ -46,6 +59,8 @@ export const imgNameMissing = {
     ];
   },
   fix(finding, ctx) {
-    return finding.data?.kind === 'insert-assignment' ? { ...insertAssignmentFix(ctx, finding.data), notPreferred: Boolean(finding.related) } : undefined;
+    return finding.data?.kind === 'insert-assignment'
+      ? { ...insertAssignmentFix(ctx, finding.data), notPreferred: Boolean(finding.related) }
+      : undefined;
   },
 } satisfies Rule;

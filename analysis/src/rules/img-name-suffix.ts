@@ -1,5 +1,12 @@
 /** MKIMG002: img_name must end in a suffix makeimg can write (or none: a directory). */
-import { ARCHIVE_SUFFIX_PREFIX, classifyImageName, EXAMPLE_IMAGE_NAME, IMAGE_SUFFIXES, IMG_NAME, type ImageNameKind } from '../../../shared/contract';
+import {
+  ARCHIVE_SUFFIX_PREFIX,
+  classifyImageName,
+  EXAMPLE_IMAGE_NAME,
+  IMAGE_SUFFIXES,
+  IMG_NAME,
+  type ImageNameKind,
+} from '../../../shared/contract';
 import { visibleAssignments, type Range, type WordFact } from '../facts';
 import { quote } from './common';
 import type { Rule, RuleFinding } from './types';
@@ -12,12 +19,13 @@ export const imgNameSuffix = {
   severity: 'error',
   docs: {
     summary:
-      "`img_name` is empty, or ends in a suffix makeimg cannot write (`.tgz`, `.zip`, `.tar.lz4`, `.tar.zstd`, `.img`...). The suffix itself is underlined. Supported: `.tar`, `.tar.gz`, `.tar.bz2`, `.tar.xz`, `.tar.zst`; no `.tar*` suffix keeps a directory.",
-    why: "The suffix of img_name picks the archive format: makeimg writes .tar, .tar.gz, .tar.bz2, .tar.xz and .tar.zst, and keeps a directory when there is no .tar suffix. Any other suffix (.tgz, .zip, .tar.lz4, .img) stops the build at the resolve stage, and an empty name has nothing to write.",
-    howToFix: "Use the suggested suffix (the quick fix replaces `.tgz` with `.tar.gz`, and is applied by Fix all), one of the supported ones, or no suffix to keep a directory.",
+      '`img_name` is empty, or ends in a suffix makeimg cannot write (`.tgz`, `.zip`, `.tar.lz4`, `.tar.zstd`, `.img`...). The suffix itself is underlined. Supported: `.tar`, `.tar.gz`, `.tar.bz2`, `.tar.xz`, `.tar.zst`; no `.tar*` suffix keeps a directory.',
+    why: 'The suffix of img_name picks the archive format: makeimg writes .tar, .tar.gz, .tar.bz2, .tar.xz and .tar.zst, and keeps a directory when there is no .tar suffix. Any other suffix (.tgz, .zip, .tar.lz4, .img) stops the build at the resolve stage, and an empty name has nothing to write.',
+    howToFix:
+      'Use the suggested suffix (the quick fix replaces `.tgz` with `.tar.gz`, and is applied by Fix all), one of the supported ones, or no suffix to keep a directory.',
     example: {
-      bad: "img_name=debian.tgz",
-      good: "img_name=debian.tar.gz",
+      bad: 'img_name=debian.tgz',
+      good: 'img_name=debian.tar.gz',
     },
   },
   message(problem: { empty: true } | { name: string; suffix: string; suggestion?: string }): string {

@@ -52,4 +52,17 @@ export function checkRule(rule: Rule, ctx: RuleContext): Finding[] {
   return rule.check(ctx).map((f) => ({ ...f, code: rule.code, severity: f.severity ?? rule.severity }));
 }
 
-export type { Finding, FixContext, FixData, RelatedInfo, Rule, RuleContext, RuleDocs, RuleFinding, RuleFix, Severity, SourceFiles, TextEdit } from './types';
+export type {
+  Finding,
+  FixContext,
+  FixData,
+  RelatedInfo,
+  Rule,
+  RuleContext,
+  RuleDocs,
+  RuleFinding,
+  RuleFix,
+  Severity,
+  SourceFiles,
+  TextEdit,
+} from './types';

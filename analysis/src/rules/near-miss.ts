@@ -14,12 +14,12 @@ export const nearMissName: Rule = {
   severity: 'warning',
   docs: {
     summary:
-      "A near-miss of a makeimg name: a hook nobody calls (`do_instal`, `do_post_install`), a variable nobody reads (`img_nmae`, `postinstall_file_src`), or a read of a variable nobody sets (`$img_dri`).",
-    why: "bash does not complain about a misspelled name: a hook named `do_instal` never runs, a variable named `img_nmae` is never read, and `$img_dri` expands to nothing.",
-    howToFix: "Rename to the suggested name. The quick fix renames every occurrence, as a rename would.",
+      'A near-miss of a makeimg name: a hook nobody calls (`do_instal`, `do_post_install`), a variable nobody reads (`img_nmae`, `postinstall_file_src`), or a read of a variable nobody sets (`$img_dri`).',
+    why: 'bash does not complain about a misspelled name: a hook named `do_instal` never runs, a variable named `img_nmae` is never read, and `$img_dri` expands to nothing.',
+    howToFix: 'Rename to the suggested name. The quick fix renames every occurrence, as a rename would.',
     example: {
-      bad: "do_instal()\n{\n    debootstrap bookworm \"$img_dir\"\n}",
-      good: "do_install()\n{\n    debootstrap bookworm \"$img_dir\"\n}",
+      bad: 'do_instal()\n{\n    debootstrap bookworm "$img_dir"\n}',
+      good: 'do_install()\n{\n    debootstrap bookworm "$img_dir"\n}',
     },
   },
   check({ facts }) {

@@ -6,13 +6,12 @@ export const nonHook: Rule = {
   code: 'MKIMG007',
   severity: 'warning',
   docs: {
-    summary:
-      "`do_preinstall()` is defined: the preinstall stage has no hook, so it never runs (shown faded).",
-    why: "makeimg has no preinstall hook: the preinstall stage only copies the preinstall files. A `do_preinstall` function never runs, so its commands silently do not happen (the editor shows it faded).",
-    howToFix: "Copy files with `preinstall_files_src`/`preinstall_files_dst`, or move the commands into do_install.",
+    summary: '`do_preinstall()` is defined: the preinstall stage has no hook, so it never runs (shown faded).',
+    why: 'makeimg has no preinstall hook: the preinstall stage only copies the preinstall files. A `do_preinstall` function never runs, so its commands silently do not happen (the editor shows it faded).',
+    howToFix: 'Copy files with `preinstall_files_src`/`preinstall_files_dst`, or move the commands into do_install.',
     example: {
-      bad: "do_preinstall()\n{\n    cp resolv.conf \"$img_dir/etc/\"\n}",
-      good: "preinstall_files_src=(resolv.conf)\npreinstall_files_dst=(/etc/resolv.conf)",
+      bad: 'do_preinstall()\n{\n    cp resolv.conf "$img_dir/etc/"\n}',
+      good: 'preinstall_files_src=(resolv.conf)\npreinstall_files_dst=(/etc/resolv.conf)',
     },
   },
   check({ facts }) {

@@ -7,12 +7,12 @@ export const nulBytes: Rule = {
   severity: 'error',
   docs: {
     summary:
-      "NUL bytes: bash refuses the file; the other checks read each NUL as a space (tree-sitter-bash is quadratic on NULs). Refused at resolve too.",
-    why: "bash refuses to run a file with NUL bytes. Usually the file is not the script it should be, or it was saved in another encoding (UTF-16). The editor still checks the rest, reading each NUL as a space.",
-    howToFix: "Open the right file, or save it as UTF-8.",
+      'NUL bytes: bash refuses the file; the other checks read each NUL as a space (tree-sitter-bash is quadratic on NULs). Refused at resolve too.',
+    why: 'bash refuses to run a file with NUL bytes. Usually the file is not the script it should be, or it was saved in another encoding (UTF-16). The editor still checks the rest, reading each NUL as a space.',
+    howToFix: 'Open the right file, or save it as UTF-8.',
     example: {
-      bad: "img_name=debian.tar.gz   # saved as UTF-16: every other byte is NUL",
-      good: "img_name=debian.tar.gz   # saved as UTF-8",
+      bad: 'img_name=debian.tar.gz   # saved as UTF-16: every other byte is NUL',
+      good: 'img_name=debian.tar.gz   # saved as UTF-8',
     },
   },
   check({ facts }) {

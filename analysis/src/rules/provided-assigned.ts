@@ -10,13 +10,12 @@ export const providedAssigned: Rule = {
   code: 'MKIMG010',
   severity: 'warning',
   docs: {
-    summary:
-      "`src_dir`, `img_dir` or `img_path` is assigned; makeimg sets them and overwrites the value.",
-    why: "makeimg sets $src_dir, $img_dir and $img_path itself before it runs the hooks, so an assignment in image.sh is overwritten and the hooks never see its value.",
-    howToFix: "Use a variable of your own. The quick fix renames the assignment to `my_<name>`.",
+    summary: '`src_dir`, `img_dir` or `img_path` is assigned; makeimg sets them and overwrites the value.',
+    why: 'makeimg sets $src_dir, $img_dir and $img_path itself before it runs the hooks, so an assignment in image.sh is overwritten and the hooks never see its value.',
+    howToFix: 'Use a variable of your own. The quick fix renames the assignment to `my_<name>`.',
     example: {
-      bad: "img_dir=/tmp/build",
-      good: "my_img_dir=/tmp/build",
+      bad: 'img_dir=/tmp/build',
+      good: 'my_img_dir=/tmp/build',
     },
   },
   check({ facts }) {

@@ -25,12 +25,13 @@ export const providedInPostinstall: Rule = {
   severity: 'error',
   docs: {
     summary:
-      "`do_postinstall`, or any function it calls directly or indirectly, reads `$src_dir`, `$img_dir` or `$img_path`; they do not exist inside the new rootfs. Guarded forms (`${img_dir:-/}`) and local shadows are allowed.",
-    why: "do_postinstall runs inside the new root filesystem, where the host's $src_dir, $img_dir and $img_path do not exist. They expand to nothing there: `cp \"$src_dir/motd\" /etc/` copies `/motd`, which is not your file. The same holds for every function do_postinstall calls, directly or not (the message shows the chain).",
-    howToFix: "Copy files into the image with `postinstall_files_src`/`postinstall_files_dst` (they are in place before do_postinstall runs), or do the step in do_install, which runs on the host. Guarded forms such as `${img_dir:-/}` and a function's own `local img_dir` are allowed.",
+      '`do_postinstall`, or any function it calls directly or indirectly, reads `$src_dir`, `$img_dir` or `$img_path`; they do not exist inside the new rootfs. Guarded forms (`${img_dir:-/}`) and local shadows are allowed.',
+    why: 'do_postinstall runs inside the new root filesystem, where the host\'s $src_dir, $img_dir and $img_path do not exist. They expand to nothing there: `cp "$src_dir/motd" /etc/` copies `/motd`, which is not your file. The same holds for every function do_postinstall calls, directly or not (the message shows the chain).',
+    howToFix:
+      "Copy files into the image with `postinstall_files_src`/`postinstall_files_dst` (they are in place before do_postinstall runs), or do the step in do_install, which runs on the host. Guarded forms such as `${img_dir:-/}` and a function's own `local img_dir` are allowed.",
     example: {
-      bad: "do_postinstall()\n{\n    cp \"$src_dir/motd\" /etc/motd\n}",
-      good: "postinstall_files_src=(motd)\npostinstall_files_dst=(/etc/motd)",
+      bad: 'do_postinstall()\n{\n    cp "$src_dir/motd" /etc/motd\n}',
+      good: 'postinstall_files_src=(motd)\npostinstall_files_dst=(/etc/motd)',
     },
   },
   check({ facts }) {
@@ -52,11 +53,13 @@ export const providedInPostinstall: Rule = {
         const related: RelatedInfo[] = [{ range: hook.nameRange, message: `${DO_POSTINSTALL} runs inside the new rootfs` }];
         // The first and the last call of the chain (a chain can be thousands of calls long).
         const calls = reach.first && reach.site && reach.first !== reach.site ? [reach.first, reach.site] : reach.site ? [reach.site] : [];
-        for (const call of calls) related.push({ range: call.nameRange, message: `${call.function ?? 'top level'} calls ${call.name} here` });
+        for (const call of calls)
+          related.push({ range: call.nameRange, message: `${call.function ?? 'top level'} calls ${call.name} here` });
         // Used in a sourced file: underline the last call in image.sh that leads there, and point into the file.
         const where = locate(facts, r.expansionRange);
         const anchor = where.file ? [...calls].reverse().find((call) => inImageFile(call.nameRange)) : undefined;
-        if (anchor && where.file) related.push({ range: r.expansionRange, message: `$${r.name} is used here, in ${where.file.relativePath}` });
+        if (anchor && where.file)
+          related.push({ range: r.expansionRange, message: `$${r.name} is used here, in ${where.file.relativePath}` });
         const inFile = anchor && where.file ? `${where.file.relativePath}:${where.range.start.line + 1}: ` : '';
         findings.push({
           range: anchor ? anchor.nameRange : r.expansionRange,

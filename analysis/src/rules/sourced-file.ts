@@ -8,12 +8,12 @@ export const sourcedFile: Rule = {
   severity: 'warning',
   docs: {
     summary:
-      "A sourced file (`source`/`.` with a literal path, a `\"$src_dir/...\"` path or a `# shellcheck source=` directive) does not exist, is not a regular file, or lies outside the image.sh directory (the image then depends on a file outside the project; the confined stages may not see it). Dynamic paths (`source \"$x\"`) are unknown and silent.",
-    why: "Functions and variables defined in a sourced file count for every rule and editor feature. A file that does not exist makes bash stop reading it with \"No such file or directory\", so nothing it should define exists; a file outside the project ties the image to the machine it was built on, and the confined stages may not see it (inside the new rootfs nothing of the host is there). More in [sourced-files.md](../sourced-files.md).",
-    howToFix: "Create the file, correct the path, or copy it into the project and source it as `\"$src_dir/NAME\"`.",
+      'A sourced file (`source`/`.` with a literal path, a `"$src_dir/..."` path or a `# shellcheck source=` directive) does not exist, is not a regular file, or lies outside the image.sh directory (the image then depends on a file outside the project; the confined stages may not see it). Dynamic paths (`source "$x"`) are unknown and silent.',
+    why: 'Functions and variables defined in a sourced file count for every rule and editor feature. A file that does not exist makes bash stop reading it with "No such file or directory", so nothing it should define exists; a file outside the project ties the image to the machine it was built on, and the confined stages may not see it (inside the new rootfs nothing of the host is there). More in [sourced-files.md](../sourced-files.md).',
+    howToFix: 'Create the file, correct the path, or copy it into the project and source it as `"$src_dir/NAME"`.',
     example: {
-      bad: "source ./lib/common.sh   # no lib/common.sh next to image.sh",
-      good: "source \"$src_dir/lib/common.sh\"   # lib/common.sh created next to image.sh",
+      bad: 'source ./lib/common.sh   # no lib/common.sh next to image.sh',
+      good: 'source "$src_dir/lib/common.sh"   # lib/common.sh created next to image.sh',
     },
   },
   check({ facts }) {

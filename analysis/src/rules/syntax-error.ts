@@ -6,12 +6,12 @@ export const syntaxError: Rule = {
   severity: 'error',
   docs: {
     summary:
-      "Syntax error: says which construct is not closed and where it was opened (`\"if\" on line 3 is never closed; add \"fi\"`), or which token is unexpected. At most 100 per file.",
-    why: "makeimg sources image.sh with bash; bash refuses a file it cannot parse, so the build stops at the resolve stage. The message says which construct is not closed and where it was opened (`\"if\" on line 3 is never closed; add \"fi\"`), or which token is unexpected; at most 100 are reported.",
-    howToFix: "Close or remove the construct the message names.",
+      'Syntax error: says which construct is not closed and where it was opened (`"if" on line 3 is never closed; add "fi"`), or which token is unexpected. At most 100 per file.',
+    why: 'makeimg sources image.sh with bash; bash refuses a file it cannot parse, so the build stops at the resolve stage. The message says which construct is not closed and where it was opened (`"if" on line 3 is never closed; add "fi"`), or which token is unexpected; at most 100 are reported.',
+    howToFix: 'Close or remove the construct the message names.',
     example: {
-      bad: "do_install()\n{\n    if [ ! -d \"$img_dir/etc\" ]; then\n        debootstrap bookworm \"$img_dir\"\n}",
-      good: "do_install()\n{\n    if [ ! -d \"$img_dir/etc\" ]; then\n        debootstrap bookworm \"$img_dir\"\n    fi\n}",
+      bad: 'do_install()\n{\n    if [ ! -d "$img_dir/etc" ]; then\n        debootstrap bookworm "$img_dir"\n}',
+      good: 'do_install()\n{\n    if [ ! -d "$img_dir/etc" ]; then\n        debootstrap bookworm "$img_dir"\n    fi\n}',
     },
   },
   check({ facts }) {

@@ -9,7 +9,10 @@
  * (a line break for LSP, not for shellcheck) alike.
  */
 /** A 0-based line and UTF-16 character (the shape of an LSP Position). */
-export interface Position { line: number; character: number }
+export interface Position {
+  line: number;
+  character: number;
+}
 
 export class PositionMapper {
   /** UTF-16 offset where each shellcheck line (split at `\n`) starts. */

@@ -92,9 +92,19 @@ export function combineSourced(main: DocumentFacts, imagePath: string, load: (pa
  * The facts of a sourced file moved to `lineBase`; its top level runs where
  * the `source` statement runs (inside a function, or conditionally).
  */
-function shiftFacts(facts: DocumentFacts, lineBase: number, at: SourceFact): Pick<DocumentFacts, 'assignments' | 'functions' | 'references' | 'commands' | 'sources'> {
+function shiftFacts(
+  facts: DocumentFacts,
+  lineBase: number,
+  at: SourceFact,
+): Pick<DocumentFacts, 'assignments' | 'functions' | 'references' | 'commands' | 'sources'> {
   const shifted = shift(
-    { assignments: facts.assignments, functions: facts.functions, references: facts.references, commands: facts.commands, sources: facts.sources },
+    {
+      assignments: facts.assignments,
+      functions: facts.functions,
+      references: facts.references,
+      commands: facts.commands,
+      sources: facts.sources,
+    },
     lineBase,
   );
   const host = at.function;

@@ -42,7 +42,8 @@ export function resolveSource(source: SourceFact, comments: readonly CommentFact
 /** `inside`: a path relative to $src_dir (from `$src_dir/...`). */
 function locate(written: string, imageDirectory: string, directive: boolean, inside?: string): ResolvedPath {
   // Relative paths are read from the working directory, which is $src_dir when makeimg evaluates image.sh.
-  const path = inside !== undefined ? join(imageDirectory, inside) : isAbsolute(written) ? normalize(written) : join(imageDirectory, written);
+  const path =
+    inside !== undefined ? join(imageDirectory, inside) : isAbsolute(written) ? normalize(written) : join(imageDirectory, written);
   const rel = relative(imageDirectory, path);
   const outside = rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
   const result: ResolvedPath = { kind: outside ? 'outside' : 'file', written, path };

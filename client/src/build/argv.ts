@@ -53,7 +53,10 @@ function pipelineArgv(
   args: string[],
 ): string[] {
   if (input.launcher) return [...input.privilegeCommand, input.launcher, ...args];
-  for (const [what, path] of [['nodePath', input.nodePath], ['pipelineScript', input.pipelineScript]] as const) {
+  for (const [what, path] of [
+    ['nodePath', input.nodePath],
+    ['pipelineScript', input.pipelineScript],
+  ] as const) {
     if (!isAbsolute(path)) throw new Error(`${what} must be an absolute path, got "${path}"`);
   }
   return [...input.privilegeCommand, '/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', input.nodePath, input.pipelineScript, ...args];
@@ -72,7 +75,13 @@ export function buildArgv(input: BuildArgvInput): string[] {
 }
 
 /** `makeimg shell IMAGE` through the build's privilege command (an interactive terminal, no --json). */
-export function shellArgv(input: { privilegeCommand: readonly string[]; nodePath: string; pipelineScript: string; imagePath: string; lease: string }): string[] {
+export function shellArgv(input: {
+  privilegeCommand: readonly string[];
+  nodePath: string;
+  pipelineScript: string;
+  imagePath: string;
+  lease: string;
+}): string[] {
   if (!isAbsolute(input.imagePath)) throw new Error(`imagePath must be an absolute path, got "${input.imagePath}"`);
   // Absolute, so never read as an option; the lease file goes when the terminal closes (the shell then stops).
   return pipelineArgv(input, ['shell', `--lease=${input.lease}`, input.imagePath]);

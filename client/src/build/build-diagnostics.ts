@@ -19,9 +19,7 @@ export class BuildDiagnostics implements vscode.Disposable {
     const uri = vscode.Uri.file(error.file);
     const line = error.line - 1;
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    const range = open && line < open.lineCount
-      ? open.lineAt(line).range
-      : new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
+    const range = open && line < open.lineCount ? open.lineAt(line).range : new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
     const diagnostic = new vscode.Diagnostic(range, error.message, vscode.DiagnosticSeverity.Error);
     diagnostic.source = BUILD_DIAGNOSTIC_SOURCE;
     this.collection.set(uri, [...(this.collection.get(uri) ?? []), diagnostic]);

@@ -28,14 +28,17 @@ export const PROMPT_ON_ERRORS_SETTING = 'build.promptOnErrors';
 async function confirmDespiteErrors(uri: vscode.Uri): Promise<boolean> {
   if (!vscode.workspace.getConfiguration(SETTINGS_SECTION, uri).get<boolean>(PROMPT_ON_ERRORS_SETTING, true)) return true;
   // The last build's own errors are about the last build, not this text.
-  const errors = vscode.languages.getDiagnostics(uri)
+  const errors = vscode.languages
+    .getDiagnostics(uri)
     .filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source !== BUILD_DIAGNOSTIC_SOURCE);
   if (errors.length === 0) return true;
   const first = errors[0]!;
   const choice = await vscode.window.showWarningMessage(
     `makeimg: ${IMAGE_FILE_NAME} has ${errors.length === 1 ? 'an error' : `${errors.length} errors`} ` +
-    `(line ${first.range.start.line + 1}: ${first.message}). Build anyway?`,
-    RUN_ANYWAY, SHOW_PROBLEMS);
+      `(line ${first.range.start.line + 1}: ${first.message}). Build anyway?`,
+    RUN_ANYWAY,
+    SHOW_PROBLEMS,
+  );
   if (choice === SHOW_PROBLEMS) await vscode.commands.executeCommand('workbench.actions.view.problems');
   return choice === RUN_ANYWAY;
 }
@@ -49,23 +52,36 @@ export async function startBuild(controller: BuildController, request: Omit<Buil
     return;
   }
   const definition: MakeimgTaskDefinition = {
-    type: TASK_TYPE, directory: request.directory, imgDirBase: request.imgDirBase,
-    ...(request.force ? { force: true } : {}), ...(request.noCache ? { noCache: true } : {}),
+    type: TASK_TYPE,
+    directory: request.directory,
+    imgDirBase: request.imgDirBase,
+    ...(request.force ? { force: true } : {}),
+    ...(request.noCache ? { noCache: true } : {}),
   };
   await vscode.tasks.executeTask(createBuildTask(controller, definition, folder));
 }
 
-export async function buildImage(controller: BuildController, log: vscode.LogOutputChannel, arg?: unknown, how: BuildHow = {}): Promise<void> {
+export async function buildImage(
+  controller: BuildController,
+  log: vscode.LogOutputChannel,
+  arg?: unknown,
+  how: BuildHow = {},
+): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     const choice = await vscode.window.showWarningMessage(
-      'makeimg: building runs image.sh as root, so it needs a trusted workspace.', MANAGE_TRUST);
+      'makeimg: building runs image.sh as root, so it needs a trusted workspace.',
+      MANAGE_TRUST,
+    );
     if (choice === MANAGE_TRUST) await vscode.commands.executeCommand('workbench.trust.manage');
     return;
   }
   const running = controller.running;
   if (running) {
     const choice = await vscode.window.showWarningMessage(
-      `makeimg: a build of ${running.request.directory} is already running; one build runs at a time.`, SHOW_BUILD, CANCEL_BUILD);
+      `makeimg: a build of ${running.request.directory} is already running; one build runs at a time.`,
+      SHOW_BUILD,
+      CANCEL_BUILD,
+    );
     if (choice === SHOW_BUILD) showBuildLog(controller, log);
     if (choice === CANCEL_BUILD) running.cancel();
     return;

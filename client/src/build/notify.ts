@@ -59,7 +59,13 @@ export async function notifyOutcome(outcome: BuildOutcome, log: vscode.LogOutput
         void vscode.window.showInformationMessage(`makeimg: image built${size}`);
         return;
       }
-      const choice = await vscode.window.showInformationMessage(`makeimg: built ${path}${size}`, OPEN_IMAGE, SHOW_REPORT, ...revealActions(path), COPY_PATH);
+      const choice = await vscode.window.showInformationMessage(
+        `makeimg: built ${path}${size}`,
+        OPEN_IMAGE,
+        SHOW_REPORT,
+        ...revealActions(path),
+        COPY_PATH,
+      );
       if (choice === OPEN_IMAGE) await vscode.commands.executeCommand(COMMANDS.openImage, path);
       if (choice === SHOW_REPORT) await vscode.commands.executeCommand(COMMANDS.showReport);
       if (choice === REVEAL_OS) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
@@ -68,7 +74,8 @@ export async function notifyOutcome(outcome: BuildOutcome, log: vscode.LogOutput
       return;
     }
     case 'cancelled':
-      if (outcome.kept.length > 0) await deleteOffer(`makeimg: ${describeOutcome(outcome)}`, outcome.kept, outcome.imgPath, vscode.window.showInformationMessage);
+      if (outcome.kept.length > 0)
+        await deleteOffer(`makeimg: ${describeOutcome(outcome)}`, outcome.kept, outcome.imgPath, vscode.window.showInformationMessage);
       else void vscode.window.showInformationMessage(`makeimg: ${describeOutcome(outcome)}`);
       return;
     case 'failed': {
@@ -100,6 +107,9 @@ export async function notifyOutcome(outcome: BuildOutcome, log: vscode.LogOutput
   if (choice === SHOW_LOG) log.show(true);
   // In a remote window the privilege command is a machine setting of the remote: open the settings where it is read.
   if (choice === OPEN_SETTINGS) {
-    await vscode.commands.executeCommand(vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings', `${SETTINGS_SECTION}.privilegeCommand`);
+    await vscode.commands.executeCommand(
+      vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings',
+      `${SETTINGS_SECTION}.privilegeCommand`,
+    );
   }
 }

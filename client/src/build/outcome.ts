@@ -58,9 +58,15 @@ export function classifyOutcome(end: ProcessEnd): BuildOutcome {
   if (result) {
     if (result.ok) return { kind: 'built', result };
     if (result.cancelled || end.exitCode === EXIT.CANCELLED) {
-      return { kind: 'cancelled', kept: result.kept ?? [], ...(result.reason ? { reason: result.reason } : {}), ...(result.imgPath ? { imgPath: result.imgPath } : {}) };
+      return {
+        kind: 'cancelled',
+        kept: result.kept ?? [],
+        ...(result.reason ? { reason: result.reason } : {}),
+        ...(result.imgPath ? { imgPath: result.imgPath } : {}),
+      };
     }
-    if (end.exitCode === EXIT.INVALID) return { kind: 'invalid', message: lastError?.message ?? lastLine(end.stderr), ...(lastError ? { error: lastError } : {}) };
+    if (end.exitCode === EXIT.INVALID)
+      return { kind: 'invalid', message: lastError?.message ?? lastLine(end.stderr), ...(lastError ? { error: lastError } : {}) };
     return { kind: 'failed', message: lastError?.message ?? lastLine(end.stderr), error: lastError, result };
   }
   if (end.exitCode === EXIT.CANCELLED || (end.cancelRequested && end.signal !== null)) return { kind: 'cancelled', kept: [] };
@@ -112,15 +118,19 @@ export function describeOutcome(outcome: BuildOutcome): string {
     case 'cancelled':
       return `Build cancelled${outcome.reason ? ` ${outcome.reason}` : ''}${outcome.kept.length ? `; kept ${outcome.kept.join(', ')}` : ''}`;
     case 'privilege-missing':
-      return `Cannot build: "${outcome.program}" is not installed. Install pkexec (package "pkexec" or "policykit-1") ` +
-        'or set makeimg.privilegeCommand.';
+      return (
+        `Cannot build: "${outcome.program}" is not installed. Install pkexec (package "pkexec" or "policykit-1") ` +
+        'or set makeimg.privilegeCommand.'
+      );
     case 'not-authorized':
       return `Cannot build: you are not authorized to run makeimg as root through ${outcome.program}.`;
     case 'dismissed':
       return 'Build not started: the authentication dialog was dismissed.';
     case 'no-agent':
-      return 'Cannot build: no polkit authentication agent is running (remote or headless session). ' +
-        'Start one, run makeimg as root in a terminal, or set makeimg.privilegeCommand (e.g. ["sudo", "-n"]).';
+      return (
+        'Cannot build: no polkit authentication agent is running (remote or headless session). ' +
+        'Start one, run makeimg as root in a terminal, or set makeimg.privilegeCommand (e.g. ["sudo", "-n"]).'
+      );
     case 'password-required':
       return 'Cannot build: sudo needs a password. Allow passwordless sudo for makeimg or use pkexec.';
     case 'crashed':
@@ -129,6 +139,9 @@ export function describeOutcome(outcome: BuildOutcome): string {
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.at(-1) ?? '';
 }

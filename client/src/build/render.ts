@@ -29,7 +29,8 @@ export function logLine(e: BuildEvent): { level: LogLevel; text: string } | unde
     case 'stage': {
       const title = `${e.stage} (${e.index}/${e.total})`;
       if (e.state === 'start') return { level: 'info', text: `[build] ${title} started${cachedNote(e)}` };
-      if (e.state === 'end') return { level: 'info', text: `[build] ${title} done${e.ms === undefined ? '' : ` in ${formatDuration(e.ms)}`}` };
+      if (e.state === 'end')
+        return { level: 'info', text: `[build] ${title} done${e.ms === undefined ? '' : ` in ${formatDuration(e.ms)}`}` };
       return { level: 'info', text: `[build] ${title} skipped${e.reason ? `: ${e.reason}` : ''}` };
     }
     case 'log':
@@ -40,26 +41,34 @@ export function logLine(e: BuildEvent): { level: LogLevel; text: string } | unde
     case 'error':
       return { level: 'error', text: `[build] ${errorLocation(e) ? `${errorLocation(e)}: ` : ''}${visible(e.message)}` };
     case 'report':
-      return { level: e.report.findings.length ? 'warn' : 'info', text: reportSummary(e.report).map((l) => `[report] ${l}`).join('\n') };
+      return {
+        level: e.report.findings.length ? 'warn' : 'info',
+        text: reportSummary(e.report)
+          .map((l) => `[report] ${l}`)
+          .join('\n'),
+      };
     case 'result':
-      if (e.ok) return { level: 'info', text: `[build] built ${e.imgPath ?? ''}${e.bytes === undefined ? '' : ` (${formatBytes(e.bytes)})`} in ${formatDuration(e.ms)}` };
-      return { level: e.cancelled ? 'warn' : 'error', text: `[build] ${e.cancelled ? 'cancelled' : 'failed'} after ${formatDuration(e.ms)}${e.kept?.length ? `; kept ${e.kept.join(', ')}` : ''}` };
+      if (e.ok)
+        return {
+          level: 'info',
+          text: `[build] built ${e.imgPath ?? ''}${e.bytes === undefined ? '' : ` (${formatBytes(e.bytes)})`} in ${formatDuration(e.ms)}`,
+        };
+      return {
+        level: e.cancelled ? 'warn' : 'error',
+        text: `[build] ${e.cancelled ? 'cancelled' : 'failed'} after ${formatDuration(e.ms)}${e.kept?.length ? `; kept ${e.kept.join(', ')}` : ''}`,
+      };
   }
 }
 
 /** The status bar tooltip's line about the install stage, from its start event (undefined: no install cache in play). */
 export function installCacheLine(e: StageEvent | undefined): string | undefined {
   if (e?.cached === undefined) return undefined;
-  return e.cached
-    ? `Install restored from the cache${cachedNote(e)}`
-    : 'Install ran do_install (not cached; saved for the next build)';
+  return e.cached ? `Install restored from the cache${cachedNote(e)}` : 'Install ran do_install (not cached; saved for the next build)';
 }
 
 /** What the status bar shows while a build runs. */
 export type BuildProgress =
-  | { phase: 'starting' }
-  | { phase: 'stage'; stage: StageName; index: number; total: number; percent?: number }
-  | { phase: 'cancelling' };
+  { phase: 'starting' } | { phase: 'stage'; stage: StageName; index: number; total: number; percent?: number } | { phase: 'cancelling' };
 
 export function nextProgress(progress: BuildProgress, e: BuildEvent): BuildProgress {
   if (progress.phase === 'cancelling') return progress;
@@ -79,8 +88,9 @@ export function runningStatusText(progress: BuildProgress, image?: string): stri
     case 'cancelling':
       return `${head}cancelling`;
     case 'stage':
-      return `${head}${progress.stage} (${progress.index}/${progress.total})` +
-        (progress.percent === undefined ? '' : ` ${progress.percent}%`);
+      return (
+        `${head}${progress.stage} (${progress.index}/${progress.total})` + (progress.percent === undefined ? '' : ` ${progress.percent}%`)
+      );
   }
 }
 

@@ -43,9 +43,8 @@ export class BuildStatusBar implements vscode.Disposable {
     this.clearTimer();
     this.item.text = finishedStatusText(outcome);
     this.item.tooltip = installCache ? `${describeOutcome(outcome)}\n${installCache}` : describeOutcome(outcome);
-    this.item.backgroundColor = outcome.kind === 'built' || outcome.kind === 'cancelled'
-      ? undefined
-      : new vscode.ThemeColor('statusBarItem.errorBackground');
+    this.item.backgroundColor =
+      outcome.kind === 'built' || outcome.kind === 'cancelled' ? undefined : new vscode.ThemeColor('statusBarItem.errorBackground');
     this.item.show();
     this.hideTimer = setTimeout(() => this.item.hide(), RESULT_VISIBLE_MS);
   }

@@ -66,7 +66,13 @@ class BuildPseudoterminal implements vscode.Pseudoterminal {
       return;
     }
     this.build = this.controller.start(
-      { directory: this.directory, imgDirBase: this.imgDirBase, noCache: this.how.noCache, force: this.how.force, terminalName: this.terminalName },
+      {
+        directory: this.directory,
+        imgDirBase: this.imgDirBase,
+        noCache: this.how.noCache,
+        force: this.how.force,
+        terminalName: this.terminalName,
+      },
       { write },
     );
     if (!this.build) {
@@ -108,12 +114,21 @@ export function createBuildTask(
   scope: vscode.WorkspaceFolder | vscode.TaskScope.Workspace,
 ): vscode.Task {
   const folder = typeof scope === 'object' ? scope : undefined;
-  const name = taskName(resolveDirectory(definition, folder).directory, folder, definition.force === true) + (definition.noCache ? NO_CACHE_SUFFIX : '');
+  const name =
+    taskName(resolveDirectory(definition, folder).directory, folder, definition.force === true) +
+    (definition.noCache ? NO_CACHE_SUFFIX : '');
   const execution = new vscode.CustomExecution(async (resolved) => {
     // tasks.json variables (${workspaceFolder}, ...) are substituted in `resolved`.
     const def = resolved as MakeimgTaskDefinition;
     const { directory, problem } = resolveDirectory(def, folder);
-    return new BuildPseudoterminal(controller, directory, def.imgDirBase?.trim() || undefined, { noCache: def.noCache === true, force: def.force === true }, name, problem);
+    return new BuildPseudoterminal(
+      controller,
+      directory,
+      def.imgDirBase?.trim() || undefined,
+      { noCache: def.noCache === true, force: def.force === true },
+      name,
+      problem,
+    );
   });
   const task = new vscode.Task(definition, scope, name, TASK_TYPE, execution, []);
   task.group = vscode.TaskGroup.Build;
@@ -147,10 +162,18 @@ export class BuildTaskProvider implements vscode.TaskProvider {
 }
 
 /** For an image.sh outside any workspace folder: the same pseudoterminal in a plain terminal. */
-export function openBuildTerminal(controller: BuildController, directory: string, imgDirBase?: string, how: BuildHow = {}): vscode.Terminal {
+export function openBuildTerminal(
+  controller: BuildController,
+  directory: string,
+  imgDirBase?: string,
+  how: BuildHow = {},
+): vscode.Terminal {
   const name = `makeimg: ${taskName(directory, undefined, how.force)}${how.noCache ? NO_CACHE_SUFFIX : ''}`;
   const { problem } = resolveTaskDirectory(directory, undefined);
-  const terminal = vscode.window.createTerminal({ name, pty: new BuildPseudoterminal(controller, directory, imgDirBase, how, name, problem) });
+  const terminal = vscode.window.createTerminal({
+    name,
+    pty: new BuildPseudoterminal(controller, directory, imgDirBase, how, name, problem),
+  });
   terminal.show(true);
   return terminal;
 }

@@ -25,7 +25,10 @@ export function hookInsertion(text: string, hook: string, snippet: string, hookL
         break;
       }
     }
-    const body = snippet.split('\n').map((l) => indent + l).join('\n');
+    const body = snippet
+      .split('\n')
+      .map((l) => indent + l)
+      .join('\n');
     if (brace >= 0 && closing.slice(0, brace).trim() === '') {
       // `}` alone on its line: insert whole lines before it.
       return { offset: lineStart, text: `${body}\n` };
@@ -38,6 +41,9 @@ export function hookInsertion(text: string, hook: string, snippet: string, hookL
   const needsNewline = text.length > 0 && !text.endsWith('\n');
   return {
     offset: text.length,
-    text: `${needsNewline ? '\n' : ''}\n${hook}()\n{\n${snippet.split('\n').map((l) => `    ${l}`).join('\n')}\n}\n`,
+    text: `${needsNewline ? '\n' : ''}\n${hook}()\n{\n${snippet
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\n}\n`,
   };
 }

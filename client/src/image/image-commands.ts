@@ -110,11 +110,15 @@ export class ImageFeatures implements vscode.Disposable {
 
   async showReport(): Promise<void> {
     if (!this.last) {
-      void vscode.window.showInformationMessage('makeimg: no image report yet; build an image first (makeimg inspect IMAGE prints one on the command line).');
+      void vscode.window.showInformationMessage(
+        'makeimg: no image report yet; build an image first (makeimg inspect IMAGE prints one on the command line).',
+      );
       return;
     }
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('makeimg.report', 'makeimg: image report', vscode.ViewColumn.Active, { enableScripts: false });
+      this.panel = vscode.window.createWebviewPanel('makeimg.report', 'makeimg: image report', vscode.ViewColumn.Active, {
+        enableScripts: false,
+      });
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
     this.render(this.panel, this.last);
@@ -151,7 +155,12 @@ export class ImageFeatures implements vscode.Disposable {
       return undefined;
     }
     this.log.info(`[shell] ${argv.join(' ')}`);
-    const terminal = vscode.window.createTerminal({ name: `makeimg shell: ${basename(imagePath)}`, shellPath: argv[0]!, shellArgs: argv.slice(1), cwd: homedir() });
+    const terminal = vscode.window.createTerminal({
+      name: `makeimg shell: ${basename(imagePath)}`,
+      shellPath: argv[0]!,
+      shellArgs: argv.slice(1),
+      cwd: homedir(),
+    });
     const release = () => rmSync(dirname(lease), { recursive: true, force: true });
     this.leases.push(release);
     const closed = vscode.window.onDidCloseTerminal((t) => {

@@ -36,7 +36,11 @@ export class ReportDiagnostics implements vscode.Disposable, vscode.CodeActionPr
     this.collection.clear();
   }
 
-  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       if (d.source !== IMAGE_DIAGNOSTIC_SOURCE) continue;
@@ -44,7 +48,10 @@ export class ReportDiagnostics implements vscode.Disposable, vscode.CodeActionPr
       const own = (this.collection.get(document.uri) ?? []).find((o) => o.code === d.code && o.message === d.message);
       const finding = own && this.findings.get(own);
       if (!finding) continue;
-      const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri);
+      const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>(
+        'vscode.executeDocumentSymbolProvider',
+        document.uri,
+      );
       const insertion = hookInsertion(document.getText(), finding.hook, finding.fix, hookRange(symbols ?? [], finding.hook));
       const action = new vscode.CodeAction(`Append to ${finding.hook}: ${finding.fix}`, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [d];

@@ -16,22 +16,30 @@ function bars(title: string, shares: SizeShare[], total: number): string {
   const rows = shares
     .map((s) => {
       const pct = total > 0 ? Math.round((s.bytes / total) * 100) : 0;
-      return `<tr><td class="path">${esc(s.path)}</td><td class="bar"><div style="width:${((s.bytes / max) * 100).toFixed(1)}%"></div></td>` +
-        `<td class="num">${esc(formatBytes(s.bytes))}</td><td class="num">${pct}%</td><td class="num">${s.files} files</td></tr>`;
+      return (
+        `<tr><td class="path">${esc(s.path)}</td><td class="bar"><div style="width:${((s.bytes / max) * 100).toFixed(1)}%"></div></td>` +
+        `<td class="num">${esc(formatBytes(s.bytes))}</td><td class="num">${pct}%</td><td class="num">${s.files} files</td></tr>`
+      );
     })
     .join('');
   return `<h2>${esc(title)}</h2><table>${rows}</table>`;
 }
 
 function list(title: string, items: string[]): string {
-  return `<h2>${esc(title)} (${items.length})</h2>` + (items.length ? `<ul>${items.map((i) => `<li><code>${esc(i)}</code></li>`).join('')}</ul>` : '');
+  return (
+    `<h2>${esc(title)} (${items.length})</h2>` +
+    (items.length ? `<ul>${items.map((i) => `<li><code>${esc(i)}</code></li>`).join('')}</ul>` : '')
+  );
 }
 
 export function reportHtml(imgPath: string, r: ImageReport, nonce: string): string {
   const findings = r.findings.length
     ? r.findings
-        .map((f) => `<div class="finding"><b>${esc(f.code)}</b> ${esc(f.message)}<br><span class="why">${esc(f.why)}</span>` +
-          `<br>fix in <code>${esc(f.hook)}</code>: <pre>${esc(f.fix)}</pre></div>`)
+        .map(
+          (f) =>
+            `<div class="finding"><b>${esc(f.code)}</b> ${esc(f.message)}<br><span class="why">${esc(f.why)}</span>` +
+            `<br>fix in <code>${esc(f.hook)}</code>: <pre>${esc(f.fix)}</pre></div>`,
+        )
         .join('')
     : '<p>No findings.</p>';
   const silenced = r.suppressed.length ? `<p class="why">Silenced: ${r.suppressed.map((s) => esc(s.code)).join(', ')}</p>` : '';
@@ -51,11 +59,29 @@ td.bar { width: 50%; } td.bar div { height: 0.8em; background: var(--vscode-char
 ${bars('Size by top-level directory', r.byTopDir, r.totalBytes)}
 ${bars('Size under /usr', r.byUsr, r.totalBytes)}
 ${bars('Size under /var', r.byVar, r.totalBytes)}
-${list('Largest files', r.largest.map((f) => `${formatBytes(f.bytes)}  ${f.path}`))}
-${list('setuid files', r.setuid.map((f) => `${f.mode} ${f.uid}:${f.gid} ${f.path}`))}
-${list('setgid files', r.setgid.map((f) => `${f.mode} ${f.uid}:${f.gid} ${f.path}`))}
-${list('File capabilities', r.capabilities.map((f) => `${f.path} ${f.capabilities ?? ''}`))}
-${list('Device nodes', r.devices.map((d) => `${d.kind} ${d.major},${d.minor} ${d.path}`))}
-${list('Owners the image does not name', r.unknownOwners.map((o) => `${o.kind} ${o.id}: ${o.entries} entries (${o.examples.join(', ')})`))}
+${list(
+  'Largest files',
+  r.largest.map((f) => `${formatBytes(f.bytes)}  ${f.path}`),
+)}
+${list(
+  'setuid files',
+  r.setuid.map((f) => `${f.mode} ${f.uid}:${f.gid} ${f.path}`),
+)}
+${list(
+  'setgid files',
+  r.setgid.map((f) => `${f.mode} ${f.uid}:${f.gid} ${f.path}`),
+)}
+${list(
+  'File capabilities',
+  r.capabilities.map((f) => `${f.path} ${f.capabilities ?? ''}`),
+)}
+${list(
+  'Device nodes',
+  r.devices.map((d) => `${d.kind} ${d.major},${d.minor} ${d.path}`),
+)}
+${list(
+  'Owners the image does not name',
+  r.unknownOwners.map((o) => `${o.kind} ${o.id}: ${o.entries} entries (${o.examples.join(', ')})`),
+)}
 </body></html>`;
 }

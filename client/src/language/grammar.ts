@@ -62,7 +62,12 @@ export function makeimgGrammar(): Record<string, unknown> {
       'hook-definition': {
         comment: 'do_install() / function do_postinstall / function do_install()',
         match: `${wordStart}(?:(function)\\s+)?(${hooks})(?![\\w-])(?:\\s*(\\()\\s*(\\)))?`,
-        captures: { 1: { name: SHELL.functionKeyword }, 2: { name: SCOPES.hook }, 3: { name: SHELL.arguments }, 4: { name: SHELL.arguments } },
+        captures: {
+          1: { name: SHELL.functionKeyword },
+          2: { name: SCOPES.hook },
+          3: { name: SHELL.arguments },
+          4: { name: SHELL.arguments },
+        },
       },
       'contract-assignment': {
         comment: 'img_name=..., preinstall_files_src=(...), preinstall_files_src+=(...)',

@@ -23,7 +23,9 @@ interface Snippet {
 
 /** The choices, the original README's first. */
 const suffixChoice = () => {
-  const suffixes = IMAGE_SUFFIXES.map((s) => s.suffix).sort((a, b) => Number(b === EXAMPLE_IMAGE_SUFFIX) - Number(a === EXAMPLE_IMAGE_SUFFIX));
+  const suffixes = IMAGE_SUFFIXES.map((s) => s.suffix).sort(
+    (a, b) => Number(b === EXAMPLE_IMAGE_SUFFIX) - Number(a === EXAMPLE_IMAGE_SUFFIX),
+  );
   return `|${suffixes.join(',')}|`;
 };
 

@@ -28,7 +28,16 @@ export function vscodeDirectory(): string | undefined {
 }
 
 interface TextmateModule {
-  Registry: new (options: unknown) => { loadGrammar(scope: string): Promise<{ tokenizeLine(line: string, stack: unknown): { tokens: { startIndex: number; endIndex: number; scopes: string[] }[]; ruleStack: unknown } } | null> };
+  Registry: new (options: unknown) => {
+    loadGrammar(
+      scope: string,
+    ): Promise<{
+      tokenizeLine(
+        line: string,
+        stack: unknown,
+      ): { tokens: { startIndex: number; endIndex: number; scopes: string[] }[]; ruleStack: unknown };
+    } | null>;
+  };
   parseRawGrammar(content: string, path: string): unknown;
   INITIAL: unknown;
 }

@@ -72,7 +72,8 @@ export function compressorFor(imagePath: string, searchPath = process.env.PATH ?
   for (const name of names) {
     const program = findOnPath(name, searchPath);
     const args = COMPRESSOR_ARGS[name];
-    if (program && args) return { name, program, args: name === 'xz' ? args.map((a) => (a === '-T0' ? `-T${xzThreads()}` : a)) : [...args] };
+    if (program && args)
+      return { name, program, args: name === 'xz' ? args.map((a) => (a === '-T0' ? `-T${xzThreads()}` : a)) : [...args] };
   }
   throw new Error(`no compressor for ${kind.suffix.suffix} found on PATH: install one of ${names.join(', ')}`);
 }

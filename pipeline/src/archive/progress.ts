@@ -34,11 +34,7 @@ export interface ProgressPoller {
  * own, and a multi-threaded compressor buffers tens of MB that tar has
  * already handed over (xz -T0: up to a 24 MB block per thread and more).
  */
-export function pollProgress(
-  pid: number,
-  onProgress: (done: number, total: number) => void,
-  intervalMs = 100,
-): ProgressPoller {
+export function pollProgress(pid: number, onProgress: (done: number, total: number) => void, intervalMs = 100): ProgressPoller {
   let total: number | undefined;
   let lastDone = -1;
   let stopped = false;

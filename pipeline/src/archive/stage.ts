@@ -92,7 +92,11 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
     if (compressor) {
       // Compressor first, then tar with its stdout on the compressor's stdin: node only ever holds the
       // write end (which it never reads from), and drops it below.
-      const compress = await startProcess([compressor.program, ...compressor.args], { stdin: 'pipe', stdout: file.fd, killGraceMs: KILL_GRACE_MS });
+      const compress = await startProcess([compressor.program, ...compressor.args], {
+        stdin: 'pipe',
+        stdout: file.fd,
+        killGraceMs: KILL_GRACE_MS,
+      });
       children.push({ name: compressor.name, doing: `compressing into ${outputPath}`, process: compress });
       if (compress.stdin) tarStdout = compress.stdin;
     }
@@ -167,7 +171,11 @@ function describeFailure(child: ArchiveChild, end: ProcessOutcome): string | und
     case 'unavailable':
       return `${child.name} could not be started (${end.reason}) while ${child.doing}`;
     case 'failed':
-      how = end.signal ? `was killed by ${end.signal}` : end.exitCode !== undefined ? `failed with exit code ${end.exitCode}` : `failed (${end.reason})`;
+      how = end.signal
+        ? `was killed by ${end.signal}`
+        : end.exitCode !== undefined
+          ? `failed with exit code ${end.exitCode}`
+          : `failed (${end.reason})`;
       break;
     case 'cancelled':
     case 'timedOut':

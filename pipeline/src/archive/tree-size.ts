@@ -44,16 +44,24 @@ async function walkInodes(root: string, count: (st: Stats) => void, signal?: Abo
 
 export async function treeContentBytes(root: string, signal?: AbortSignal): Promise<number> {
   let total = 0;
-  await walkInodes(root, (st) => {
-    if (st.isFile()) total += st.size;
-  }, signal);
+  await walkInodes(
+    root,
+    (st) => {
+      if (st.isFile()) total += st.size;
+    },
+    signal,
+  );
   return total;
 }
 
 export async function treeDiskBytes(root: string, signal?: AbortSignal): Promise<number> {
   let total = 0;
-  await walkInodes(root, (st) => {
-    total += st.blocks * 512;
-  }, signal);
+  await walkInodes(
+    root,
+    (st) => {
+      total += st.blocks * 512;
+    },
+    signal,
+  );
   return total;
 }

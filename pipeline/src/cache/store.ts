@@ -184,7 +184,10 @@ export class CacheStore {
       if (!isAlive(owner)) {
         // Move the stale lock aside first, so two builds taking it over do not remove each other's.
         const aside = `${file}.stale.${process.pid}`;
-        await fs.rename(file, aside).then(() => fs.rm(aside, { force: true }), () => undefined);
+        await fs.rename(file, aside).then(
+          () => fs.rm(aside, { force: true }),
+          () => undefined,
+        );
         continue;
       }
       const pid = Number(owner.split(' ')[0]);

@@ -14,7 +14,11 @@ function table(entries: EntryMeta[], now: number): string {
     .map((m) => [m.key.slice(0, 12), formatBytes(m.bytes), formatAge(now - m.created), formatAge(now - m.lastUsed), m.imageFile]);
   const head = ['KEY', 'SIZE', 'BUILT', 'LAST USED', 'IMAGE.SH'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n';
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd() + '\n';
   const total = entries.reduce((n, m) => n + m.bytes, 0);
   return [head, ...rows].map(line).join('') + `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${formatBytes(total)}\n`;
 }
@@ -50,6 +54,10 @@ export async function runCacheCommand(
   }
   const removed = await store.evict(keeps(o.clean ?? {}, now), o.signal);
   const freed = removed.reduce((n, m) => n + m.bytes, 0);
-  out.write(o.json ? JSON.stringify({ dir: o.dir, removed }) + '\n' : `removed ${removed.length} entr${removed.length === 1 ? 'y' : 'ies'} (${formatBytes(freed)}) from ${o.dir}\n`);
+  out.write(
+    o.json
+      ? JSON.stringify({ dir: o.dir, removed }) + '\n'
+      : `removed ${removed.length} entr${removed.length === 1 ? 'y' : 'ies'} (${formatBytes(freed)}) from ${o.dir}\n`,
+  );
   return EXIT.OK;
 }

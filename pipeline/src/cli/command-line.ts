@@ -11,7 +11,10 @@ import { parseArgs } from 'node:util';
 import type { OptionSpec, OptionValues, Verb } from './verb';
 
 export class UsageError extends Error {
-  constructor(message: string, readonly verb?: Verb) {
+  constructor(
+    message: string,
+    readonly verb?: Verb,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -19,7 +22,12 @@ export class UsageError extends Error {
 
 /** Options every verb takes. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  directory: { type: 'string', short: 'C', valueName: 'DIR', help: 'the project directory, where image.sh is (default: the current directory)' },
+  directory: {
+    type: 'string',
+    short: 'C',
+    valueName: 'DIR',
+    help: 'the project directory, where image.sh is (default: the current directory)',
+  },
   help: { type: 'boolean', short: 'h', help: 'show help (makeimg help VERB for one command)' },
   version: { type: 'boolean', short: 'V', help: 'show the version' },
 };
@@ -28,7 +36,8 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 export const PROGRESS_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean', help: 'the same as --progress=json' },
   progress: {
-    type: 'string', valueName: 'MODE',
+    type: 'string',
+    valueName: 'MODE',
     help: 'auto (default: tty on a terminal, else plain), plain, tty, or json: one event per line (shared/events.ts); closing stdin cancels',
   },
 };
@@ -103,7 +112,9 @@ export function verbOptions(verb: Verb): Record<string, OptionSpec> {
  */
 export function parseCommandLine(argv: string[], verbs: readonly Verb[], defaultVerb: Verb, cwd: string): ParsedCommandLine {
   const all = allOptions(verbs);
-  const config = Object.fromEntries(Object.entries(all).map(([name, s]) => [name, { type: s.type, ...(s.short ? { short: s.short } : {}) }]));
+  const config = Object.fromEntries(
+    Object.entries(all).map(([name, s]) => [name, { type: s.type, ...(s.short ? { short: s.short } : {}) }]),
+  );
   const { tokens } = parseArgs({ args: argv, options: config, strict: false, allowPositionals: true, tokens: true });
 
   // The verb is the first argument before `--`.
@@ -125,14 +136,20 @@ export function parseCommandLine(argv: string[], verbs: readonly Verb[], default
         continue;
       }
       if (named) {
-        compatNote = `makeimg: building into the existing directory ./${t.value}, as the original makeimg did; ` +
+        compatNote =
+          `makeimg: building into the existing directory ./${t.value}, as the original makeimg did; ` +
           `for the '${t.value}' command give an option too (e.g. makeimg ${t.value} -C .)`;
       } else if (!t.value.includes('/') && !isDirectory(path.join(projectDir, t.value))) {
         // A bare word that names no directory: a mistyped command rather than a new img_dir_base.
-        const meant = suggest(t.value, verbs.map((v) => v.name));
-        throw new UsageError(`'${t.value}' is not a makeimg command` +
-          (meant ? `; did you mean '${meant}'?` : '') +
-          ` (to build into a new directory of that name, write ./${t.value}; see makeimg --help)`);
+        const meant = suggest(
+          t.value,
+          verbs.map((v) => v.name),
+        );
+        throw new UsageError(
+          `'${t.value}' is not a makeimg command` +
+            (meant ? `; did you mean '${meant}'?` : '') +
+            ` (to build into a new directory of that name, write ./${t.value}; see makeimg --help)`,
+        );
       }
     }
     positionals.push(t.value);
@@ -148,7 +165,10 @@ export function parseCommandLine(argv: string[], verbs: readonly Verb[], default
 
   let command: string[] = [];
   if (verb.commandAfterDashDash && terminator >= 0) {
-    command = tokens.slice(terminator + 1).filter((t) => t.kind === 'positional').map((t) => (t as { value: string }).value);
+    command = tokens
+      .slice(terminator + 1)
+      .filter((t) => t.kind === 'positional')
+      .map((t) => (t as { value: string }).value);
     positionals.splice(positionals.length - command.length, command.length);
   }
   const values = parseOptions(tokens, verbOptions(verb), all, verbs, verb);
@@ -157,7 +177,10 @@ export function parseCommandLine(argv: string[], verbs: readonly Verb[], default
   }
   if (!values.help && !values.version && positionals.length > verb.positionals.max) {
     const shown = positionals.map((p) => `'${p}'`).join(' ');
-    const takes = verb.positionals.max === 0 ? 'takes no arguments' : `takes at most ${verb.positionals.max === 1 ? 'one argument' : `${verb.positionals.max} arguments`}, ${verb.positionals.name} (${verb.positionals.meaning})`;
+    const takes =
+      verb.positionals.max === 0
+        ? 'takes no arguments'
+        : `takes at most ${verb.positionals.max === 1 ? 'one argument' : `${verb.positionals.max} arguments`}, ${verb.positionals.name} (${verb.positionals.meaning})`;
     throw new UsageError(`makeimg ${verb.name} ${takes}; got ${shown} (see makeimg help ${verb.name})`, verb);
   }
   return { verb, values, positionals, compatNote, command };
@@ -165,7 +188,13 @@ export function parseCommandLine(argv: string[], verbs: readonly Verb[], default
 
 type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 
-function parseOptions(tokens: Token[], spec: Record<string, OptionSpec>, all: Record<string, OptionSpec>, verbs: readonly Verb[], verb: Verb): OptionValues {
+function parseOptions(
+  tokens: Token[],
+  spec: Record<string, OptionSpec>,
+  all: Record<string, OptionSpec>,
+  verbs: readonly Verb[],
+  verb: Verb,
+): OptionValues {
   const values: OptionValues = {};
   for (const t of tokens) {
     if (t.kind !== 'option') continue;
@@ -173,13 +202,20 @@ function parseOptions(tokens: Token[], spec: Record<string, OptionSpec>, all: Re
     if (!own) {
       if (all[t.name]) {
         const owners = verbs.filter((v) => verbOptions(v)[t.name]).map((v) => `makeimg ${v.name}`);
-        throw new UsageError(`${t.rawName} is an option of ${owners.join(', ')}, not of makeimg ${verb.name} (see makeimg help ${verb.name})`, verb);
+        throw new UsageError(
+          `${t.rawName} is an option of ${owners.join(', ')}, not of makeimg ${verb.name} (see makeimg help ${verb.name})`,
+          verb,
+        );
       }
       const longs = Object.keys(spec).map((n) => `--${n}`);
       const meant = t.rawName.startsWith('--') ? suggest(t.rawName, longs) : undefined;
-      throw new UsageError(`unknown option ${t.rawName}` + (meant ? `; did you mean ${meant}?` : '') + ` (see makeimg help ${verb.name})`, verb);
+      throw new UsageError(
+        `unknown option ${t.rawName}` + (meant ? `; did you mean ${meant}?` : '') + ` (see makeimg help ${verb.name})`,
+        verb,
+      );
     }
-    if (own.type === 'string' && t.value === undefined) throw new UsageError(`${optionName(spec, t.name)} needs a value${own.valueName ? ` (${own.valueName})` : ''}`, verb);
+    if (own.type === 'string' && t.value === undefined)
+      throw new UsageError(`${optionName(spec, t.name)} needs a value${own.valueName ? ` (${own.valueName})` : ''}`, verb);
     if (own.type === 'boolean' && t.inlineValue) throw new UsageError(`${t.rawName} takes no value`, verb);
     values[t.name] = t.value ?? true;
   }

@@ -15,7 +15,8 @@ function progressMode(values: ParsedCommandLine['values']): ProgressMode {
   if (values.json) return 'json';
   const p = values.progress;
   if (p === undefined) return 'auto';
-  if (!PROGRESS_MODES.includes(p as ProgressMode)) throw new UsageError(`--progress must be one of ${PROGRESS_MODES.join(', ')}, got ${JSON.stringify(p)}`);
+  if (!PROGRESS_MODES.includes(p as ProgressMode))
+    throw new UsageError(`--progress must be one of ${PROGRESS_MODES.join(', ')}, got ${JSON.stringify(p)}`);
   return p as ProgressMode;
 }
 
@@ -46,14 +47,29 @@ export async function main(argv: string[]): Promise<number> {
       // `makeimg --help` is the overview; `makeimg check --help` is check's.
       const named = argv.some((a) => a === verb.name);
       return await VERBS.find((v) => v.name === 'help')!.run({
-        values: {}, positionals: named ? [verb.name] : [], command: [], srcDir: process.cwd(),
-        output: { json: false, live: false, colour: false }, stdout: process.stdout, stderr: process.stderr, env: process.env,
+        values: {},
+        positionals: named ? [verb.name] : [],
+        command: [],
+        srcDir: process.cwd(),
+        output: { json: false, live: false, colour: false },
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
       });
     }
     if (parsed.compatNote) process.stderr.write(parsed.compatNote + '\n');
     const srcDir = path.resolve(typeof values.directory === 'string' ? values.directory : process.cwd());
     const output = outputMode(progressMode(values), process.stdout, process.env);
-    return await verb.run({ values, positionals: parsed.positionals, command: parsed.command, srcDir, output, stdout: process.stdout, stderr: process.stderr, env: process.env });
+    return await verb.run({
+      values,
+      positionals: parsed.positionals,
+      command: parsed.command,
+      srcDir,
+      output,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+    });
   } catch (e) {
     if (e instanceof UsageError) return usageError(e, argv);
     if (e instanceof InvalidInputError) return usageError(e, argv);
@@ -61,14 +77,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-
 main(process.argv.slice(2)).then(
   (code) => {
     // Flush stdout before leaving (it may be a pipe to the editor).
     process.stdout.write('', () => process.exit(code));
   },
   (e: unknown) => {
-    process.stderr.write(`makeimg: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(`makeimg: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(EXIT.BUILD_FAILED);
   },
 );

@@ -69,7 +69,12 @@ export function drained(...streams: NodeJS.WritableStream[]): Promise<void> | un
 }
 
 /** Where a verb's events go: NDJSON on stdout, or the shared text renderer on stdout/stderr. */
-export function eventSink(mode: OutputMode, stdout: Stream, stderr: Stream, cwd?: string): { emit: EventSink; renderer?: BuildTextRenderer } {
+export function eventSink(
+  mode: OutputMode,
+  stdout: Stream,
+  stderr: Stream,
+  cwd?: string,
+): { emit: EventSink; renderer?: BuildTextRenderer } {
   if (mode.json) {
     return {
       emit: (e) => {

@@ -123,7 +123,17 @@ export async function runShell(image: string, o: ShellOptions): Promise<number> 
       o.err.write(`makeimg shell: extracting ${imagePath} into ${temporary} (removed when the shell ends)\n`);
       const tar = findOnPath('tar');
       if (!tar) throw new Error('tar not found on PATH');
-      current = await run([tar, '--extract', `--file=${imagePath}`, `--directory=${temporary}`, '--numeric-owner', '--same-permissions', '--xattrs', '--xattrs-include=*', '--acls']);
+      current = await run([
+        tar,
+        '--extract',
+        `--file=${imagePath}`,
+        `--directory=${temporary}`,
+        '--numeric-owner',
+        '--same-permissions',
+        '--xattrs',
+        '--xattrs-include=*',
+        '--acls',
+      ]);
       const code = await current.done;
       if (stopping) return EXIT.CANCELLED;
       if (code !== 0) {

@@ -115,7 +115,10 @@ const STDERR_TAIL_LINE_CHARS = 300;
  * Splits a hook's output into its own lines (passed on) and the trap's
  * reports (kept, never shown).
  */
-export function errReportCollector(marker: string, onLine: LineSink): {
+export function errReportCollector(
+  marker: string,
+  onLine: LineSink,
+): {
   onLine: LineSink;
   reports: ErrReport[];
   /** The hook's last non-empty stderr lines (at most 3, each cut at 300 characters). */

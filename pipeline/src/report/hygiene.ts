@@ -150,7 +150,11 @@ export function runChecks(index: ImageIndex, host: HostFacts): ImageFinding[] {
     .flatMap((h) => ['.bash_history', '.ash_history', '.zsh_history', '.sh_history'].map((f) => `${h}/${f}`))
     .filter(isFile);
   if (histories.length > 0) {
-    add('MKIMG110', { message: `shell history left: ${listing(histories)}`, fix: `rm -f ${histories.map(quote).join(' ')}`, paths: histories });
+    add('MKIMG110', {
+      message: `shell history left: ${listing(histories)}`,
+      fix: `rm -f ${histories.map(quote).join(' ')}`,
+      paths: histories,
+    });
   }
 
   // MKIMG111: os-release.

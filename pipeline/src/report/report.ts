@@ -127,10 +127,7 @@ export function buildReport(scan: ImageScan, options: ReportOptions): ImageRepor
       .filter((e) => e.type === 'char' || e.type === 'block')
       .map((e) => ({ path: e.path, kind: e.type as 'char' | 'block', major: e.devMajor ?? 0, minor: e.devMinor ?? 0 }))
       .sort((a, b) => comparePaths(a.path, b.path)),
-    unknownOwners: [
-      ...unknownOwners(entries, 'uid', passwd ?? new Set()),
-      ...unknownOwners(entries, 'gid', group ?? new Set()),
-    ],
+    unknownOwners: [...unknownOwners(entries, 'uid', passwd ?? new Set()), ...unknownOwners(entries, 'gid', group ?? new Set())],
     hasPasswd: passwd !== undefined,
     hasGroup: group !== undefined,
     findings: all.filter((f) => !disabled.has(f.code)),

@@ -75,7 +75,18 @@ async function capabilitiesIn(root: string, signal?: AbortSignal): Promise<Map<s
   let file: string | undefined;
   const errors: string[] = [];
   const result = await runProcess(
-    [getfattr, '--recursive', '--physical', '--no-dereference', '--absolute-names', '--dump', '--match=^security\\.capability$', '--encoding=hex', '--', root],
+    [
+      getfattr,
+      '--recursive',
+      '--physical',
+      '--no-dereference',
+      '--absolute-names',
+      '--dump',
+      '--match=^security\\.capability$',
+      '--encoding=hex',
+      '--',
+      root,
+    ],
     {
       signal,
       onLine: (stream, line) => {

@@ -29,7 +29,9 @@ export async function resolveSource(srcDir: string, src: string): Promise<string
     throw new CopyRefusedError(`source ${JSON.stringify(src)} does not exist in ${srcDir}`);
   }
   if (real === realSrcDir) {
-    throw new CopyRefusedError(`source ${JSON.stringify(src)} is the project directory itself; name the files or directories in it to copy`);
+    throw new CopyRefusedError(
+      `source ${JSON.stringify(src)} is the project directory itself; name the files or directories in it to copy`,
+    );
   }
   if (!isInside(real, realSrcDir)) {
     throw new CopyRefusedError(`source ${JSON.stringify(src)} is outside ${srcDir} (resolves to ${real})`);
@@ -74,7 +76,12 @@ export async function resolveDestination(imgDir: string, rel: string): Promise<s
     if (!isInside(resolved, root)) throw escape(`through the symlink ${path.relative(root, candidate)} -> ${target}`);
     // Continue from the link's target, then the rest of the path.
     current = root;
-    queue.unshift(...path.relative(root, resolved).split('/').filter((p) => p !== ''));
+    queue.unshift(
+      ...path
+        .relative(root, resolved)
+        .split('/')
+        .filter((p) => p !== ''),
+    );
   }
   if (current === root) throw escape('it is the image root');
   return current;

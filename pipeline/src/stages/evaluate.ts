@@ -151,13 +151,18 @@ export async function evaluateImage(srcDir: string, opts: EvaluateOptions): Prom
   return ControlDir.use(async (control) => {
     await control.addOutput('description');
     const stderr: string[] = [];
-    const result = await runDriver(evaluationDriver(srcDir), control, { place: 'confined-host', privilege: 'none', srcDir }, {
-      signal: opts.signal,
-      onLine: (stream, text) => {
-        if (stream === 'stderr') stderr.push(text);
-        return opts.onLine?.(stream, text);
+    const result = await runDriver(
+      evaluationDriver(srcDir),
+      control,
+      { place: 'confined-host', privilege: 'none', srcDir },
+      {
+        signal: opts.signal,
+        onLine: (stream, text) => {
+          if (stream === 'stderr') stderr.push(text);
+          return opts.onLine?.(stream, text);
+        },
       },
-    });
+    );
     if (result.kind === 'cancelled') throw new CancelledError('while evaluating image.sh');
     if (result.kind === 'failed' && result.exitCode === SYNTAX_ERROR_STATUS) {
       throw new InvalidInputError(`${IMAGE_FILE_NAME} has a syntax error`, imageFile, syntaxErrorLine(stderr, imageFile));
@@ -173,7 +178,8 @@ export async function evaluateImage(srcDir: string, opts: EvaluateOptions): Prom
       return parseDescription(await control.readOutput('description', MAX_DESCRIPTION_BYTES), imageFile);
     } catch (e) {
       if (e instanceof IncompleteDescriptionError) throw stopped();
-      if (e instanceof UntrustedOutputError) throw new InvalidInputError(`${IMAGE_FILE_NAME} could not be evaluated: ${e.message}`, imageFile);
+      if (e instanceof UntrustedOutputError)
+        throw new InvalidInputError(`${IMAGE_FILE_NAME} could not be evaluated: ${e.message}`, imageFile);
       throw e;
     }
   });

@@ -35,7 +35,10 @@ export interface HookContext {
  * lines (`do_install failed (exit 1): cp: cannot stat '/x': No such file or directory`).
  */
 function hookFailed(
-  hook: string, r: ProcessOutcome, output: { reports: ErrReport[]; stderrTail: string[] }, at: { imageFile: string; bashFile: string; hookLine?: number },
+  hook: string,
+  r: ProcessOutcome,
+  output: { reports: ErrReport[]; stderrTail: string[] },
+  at: { imageFile: string; bashFile: string; hookLine?: number },
 ): StageFailedError {
   const failure = locateFailure(failingReport(output.reports), hook, at.bashFile);
   const where = failure.where ? ` ${failure.where}` : '';

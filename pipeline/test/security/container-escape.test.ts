@@ -69,7 +69,10 @@ describe('security: image.sh cannot change the host (real systemd-nspawn)', func
   it('in do_install and do_postinstall (the build still succeeds)', async () => {
     const m = marker();
     // tiny's hooks wrapped; the tools of the attempts copied into the image for do_postinstall.
-    const src = await tinyProject(scratch, 'sec.tar', `
+    const src = await tinyProject(
+      scratch,
+      'sec.tar',
+      `
 eval "tiny_$(declare -f do_install)"
 eval "tiny_$(declare -f do_postinstall)"
 do_install() {
@@ -81,10 +84,11 @@ do_postinstall() {
   ${escapeAttempts(m)}
   tiny_do_postinstall
 }
-`);
+`,
+    );
     const r = await runMakeimg(['--json', '--directory', src, path.join(await scratch.dir('out'), 'img')]);
     assertHostUntouched(m);
-    assert.equal(r.code, EXIT.OK, JSON.stringify(r.events.filter((e) => e.type === "log" || e.type === "error")));
+    assert.equal(r.code, EXIT.OK, JSON.stringify(r.events.filter((e) => e.type === 'log' || e.type === 'error')));
   });
 
   it('the host never follows what the evaluation wrote: a description replaced by a link to a root-only file', async () => {
@@ -92,10 +96,13 @@ do_postinstall() {
     const token = `SECRET-${randomBytes(6).toString('hex')}`;
     await fs.writeFile(secret, `${token}\0x\0`, { mode: 0o600 });
     for (const how of [`ln -sf ${secret}`, 'ln -sf /dev/zero', 'rm -f "$f"; mkfifo']) {
-      const src = await project(scratch, `img_name=x.tar
+      const src = await project(
+        scratch,
+        `img_name=x.tar
 do_install() { :; }
 trap 'for f in /run/makeimg*/description /run/makeimg*/*/description; do [ -e "$f" ] || [ -L "$f" ] || continue; rm -f "$f"; ${how} "$f"; done' EXIT
-`);
+`,
+      );
       const r = await runMakeimg(['--json', '--directory', src, path.join(await scratch.dir('out'), 'img')]);
       const text = JSON.stringify(r.events) + r.stderr;
       assert.ok(!text.includes(token), `the secret leaked (${how}): ${text}`);
@@ -111,13 +118,17 @@ trap 'for f in /run/makeimg*/description /run/makeimg*/*/description; do [ -e "$
   });
 
   it('cannot open a raw packet socket on the host network in do_install (no CAP_NET_RAW)', async () => {
-    const src = await tinyProject(scratch, 'raw.tar', `
+    const src = await tinyProject(
+      scratch,
+      'raw.tar',
+      `
 eval "tiny_$(declare -f do_install)"
 do_install() {
   tiny_do_install
   python3 -c 'import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW)' 2>&1 | tail -n 1 > "$img_dir/etc/raw"
 }
-`);
+`,
+    );
     const base = path.join(await scratch.dir('out'), 'img');
     const r = await runMakeimg(['--json', '--directory', src, base]);
     assert.equal(r.code, EXIT.OK, r.stderr);

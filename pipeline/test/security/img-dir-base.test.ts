@@ -58,22 +58,37 @@ describe('security: a shared img_dir_base cannot redirect the build (real system
     const base = path.join(parent, 'sticky');
     await fs.mkdir(base);
     await fs.chmod(base, 0o1777); // like /tmp: allowed
-    const src = await tinyProject(scratch, 'race.tar', `
+    const src = await tinyProject(
+      scratch,
+      'race.tar',
+      `
 eval "tiny_$(declare -f do_install)"
 do_install() {
   tiny_do_install
   stat -c %a "$img_dir" > "$img_dir/etc/mode-while-building"
   sleep 3
 }
-`);
+`,
+    );
     const imgDir = path.join(base, 'race');
     const uid = uidOf(ATTACKER);
     // The attacker: as fast as it can, move $img_dir away and put a link to /etc in its place.
-    const attacker = spawn('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'bash', '-c', `
+    const attacker = spawn(
+      'setpriv',
+      [
+        `--reuid=${uid}`,
+        `--regid=${uid}`,
+        '--clear-groups',
+        'bash',
+        '-c',
+        `
       while :; do
         mv -T "${imgDir}" "${base}/moved" 2>/dev/null && ln -sfn /etc "${imgDir}" && echo SWAPPED
         ln -sn /etc "${imgDir}" 2>/dev/null && echo LINKED
-      done`], { stdio: ['ignore', 'pipe', 'ignore'] });
+      done`,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let attackerOut = '';
     attacker.stdout.on('data', (d: Buffer) => (attackerOut += d));
     let r;
@@ -87,7 +102,7 @@ do_install() {
       assert.equal(r.code, EXIT.INVALID, r.stderr);
       assert.match(errorEvent(r)!.message, /already exists|was kept/);
     } else {
-      assert.doesNotMatch(attackerOut, /SWAPPED/, 'the attacker moved root\'s $img_dir');
+      assert.doesNotMatch(attackerOut, /SWAPPED/, "the attacker moved root's $img_dir");
       const names = execFileSync('tar', ['-tf', path.join(base, 'race.tar')], { encoding: 'utf8' });
       assert.doesNotMatch(names, /shadow|passwd-/, 'the archive holds host files');
       const mode = execFileSync('tar', ['-xOf', path.join(base, 'race.tar'), './etc/mode-while-building'], { encoding: 'utf8' }).trim();

@@ -82,7 +82,17 @@ export async function describeTree(root: string, opts: { mtimes?: boolean } = {}
   async function visit(rel: string): Promise<void> {
     const full = path.join(root, rel);
     const st = await fs.lstat(full);
-    const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : st.isCharacterDevice() ? 'c' : st.isFIFO() ? 'p' : '?';
+    const type = st.isDirectory()
+      ? 'd'
+      : st.isSymbolicLink()
+        ? 'l'
+        : st.isFile()
+          ? 'f'
+          : st.isCharacterDevice()
+            ? 'c'
+            : st.isFIFO()
+              ? 'p'
+              : '?';
     const parts = [rel, type, (st.mode & 0o7777).toString(8), `${st.uid}:${st.gid}`];
     if (st.isFile()) {
       const inode = `${st.ino}`;
@@ -90,7 +100,12 @@ export async function describeTree(root: string, opts: { mtimes?: boolean } = {}
       if (first) parts.push(`hardlink-to=${first}`);
       else {
         firstNameOfInode.set(inode, rel);
-        parts.push(`size=${st.size}`, `sha256=${createHash('sha256').update(await fs.readFile(full)).digest('hex')}`);
+        parts.push(
+          `size=${st.size}`,
+          `sha256=${createHash('sha256')
+            .update(await fs.readFile(full))
+            .digest('hex')}`,
+        );
       }
     }
     if (st.isSymbolicLink()) parts.push(`target=${await fs.readlink(full)}`);

@@ -39,4 +39,3 @@ export function descendants(root: number): number[] {
   }
   return found;
 }
-

@@ -68,7 +68,7 @@ export async function tinyProject(scratch: Scratch, imgName: string, append = ''
 
 /** Extract an archive of any supported format with everything an image needs preserved. */
 export function extract(archive: string, into: string): void {
-  execFileSync('tar', ['-xf', archive, '-C', into, '--numeric-owner', '--same-permissions', '--xattrs', "--xattrs-include=*", '--acls']);
+  execFileSync('tar', ['-xf', archive, '-C', into, '--numeric-owner', '--same-permissions', '--xattrs', '--xattrs-include=*', '--acls']);
 }
 
 export function mountCount(): number {

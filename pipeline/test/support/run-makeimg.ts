@@ -42,12 +42,14 @@ const BUNDLE = path.join(REPO, 'dist/makeimg.js');
 
 export function startMakeimg(args: string[], opts: MakeimgOptions = {}): RunningMakeimg {
   // Another user may not be able to enter the checkout: give them a public bundle.
-  const command = opts.asUid === undefined
-    ? (opts.bundled ? [process.execPath, BUNDLE, ...args] : [process.execPath, '--require', TEXT_FILES, '--import', TSX, CLI, ...args])
-    : [process.execPath, bundleForOtherUsers(CLI), ...args];
-  const argv = opts.asUid === undefined
-    ? command
-    : ['setpriv', `--reuid=${opts.asUid}`, `--regid=${opts.asUid}`, '--clear-groups', ...command];
+  const command =
+    opts.asUid === undefined
+      ? opts.bundled
+        ? [process.execPath, BUNDLE, ...args]
+        : [process.execPath, '--require', TEXT_FILES, '--import', TSX, CLI, ...args]
+      : [process.execPath, bundleForOtherUsers(CLI), ...args];
+  const argv =
+    opts.asUid === undefined ? command : ['setpriv', `--reuid=${opts.asUid}`, `--regid=${opts.asUid}`, '--clear-groups', ...command];
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: opts.cwd ?? (opts.asUid === undefined ? REPO : '/'),
     env: { ...process.env, NO_COLOR: '1', ...(opts.asUid === undefined ? {} : { HOME: '/tmp' }), ...opts.env },

@@ -32,7 +32,13 @@ export async function treeListing(root: string): Promise<Map<string, string>> {
     const st = await fs.lstat(full, { bigint: true });
     const fields = [`mode=${st.mode.toString(8)}`, `owner=${st.uid}:${st.gid}`, `mtime=${st.mtimeNs}`];
     if (st.isFile()) {
-      fields.push(`size=${st.size}`, `blocks=${st.blocks}`, `sha256=${createHash('sha256').update(await fs.readFile(full)).digest('hex')}`);
+      fields.push(
+        `size=${st.size}`,
+        `blocks=${st.blocks}`,
+        `sha256=${createHash('sha256')
+          .update(await fs.readFile(full))
+          .digest('hex')}`,
+      );
       if (st.nlink > 1n) {
         if (!linkGroups.has(st.ino)) linkGroups.set(st.ino, rel);
         fields.push(`links=${st.nlink} group=${linkGroups.get(st.ino)}`);

@@ -7,7 +7,15 @@
  */
 import { SymbolKind, type CallHierarchyIncomingCall, type CallHierarchyItem, type CallHierarchyOutgoingCall } from 'vscode-languageserver';
 import { findHook, IMAGE_FILE_NAME } from '../../../shared/contract';
-import { callGraph, hooksReaching, type CommandFact, type DocumentFacts, type FunctionFact, type Position, type Range } from '../../../analysis/src/facts';
+import {
+  callGraph,
+  hooksReaching,
+  type CommandFact,
+  type DocumentFacts,
+  type FunctionFact,
+  type Position,
+  type Range,
+} from '../../../analysis/src/facts';
 import { symbolAt } from './occurrences';
 
 export interface ItemData {
@@ -83,5 +91,12 @@ function functionItem(facts: DocumentFacts, f: FunctionFact, image: string, loca
 function topLevelItem(facts: DocumentFacts, image: string): CallHierarchyItem {
   const range: Range = { start: { line: 0, character: 0 }, end: { line: Math.max(0, facts.lineCount - 1), character: 0 } };
   const data: ItemData = { image, name: null };
-  return { name: `${IMAGE_FILE_NAME} (top level)`, kind: SymbolKind.File, uri: image, range, selectionRange: { start: range.start, end: range.start }, data };
+  return {
+    name: `${IMAGE_FILE_NAME} (top level)`,
+    kind: SymbolKind.File,
+    uri: image,
+    range,
+    selectionRange: { start: range.start, end: range.start },
+    data,
+  };
 }

@@ -6,13 +6,7 @@
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CompletionItemKind,
-  InsertTextFormat,
-  type CompletionItem,
-  type MarkupContent,
-  type Range,
-} from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat, type CompletionItem, type MarkupContent, type Range } from 'vscode-languageserver';
 import {
   ARCHIVE_SUFFIX_PREFIX,
   FILE_ARRAY_PAIRS,
@@ -50,9 +44,7 @@ export const COMPLETION_TRIGGERS = ['$', '{', '=', '.', '/', '('];
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 // An escaped `\$` is a literal dollar sign.
 const VARIABLE_PREFIX = new RegExp(`(?<!\\\\)\\$\\{?(${NAME})?$`);
-const IMG_NAME_PREFIX = new RegExp(
-  `^\\s*(?:(?:export|readonly|declare|typeset)(?:\\s+-\\w+)*\\s+)?${IMG_NAME}=(["']?)([^"'\\s;&|]*)$`,
-);
+const IMG_NAME_PREFIX = new RegExp(`^\\s*(?:(?:export|readonly|declare|typeset)(?:\\s+-\\w+)*\\s+)?${IMG_NAME}=(["']?)([^"'\\s;&|]*)$`);
 const SRC_NAMES = FILE_ARRAY_PAIRS.map((p) => p.src);
 const SRC_ARRAY_PREFIX = new RegExp(`(?:^|[\\s;])(${SRC_NAMES.join('|')})=\\(([^)]*)$`);
 const COMMAND_PREFIX = /(?:^|[;&|]\s*|\$\(\s*|`\s*|\b(?:then|do|else|if|elif|while|until)\s+)\s*([A-Za-z_][\w-]*)?$/;
@@ -146,7 +138,8 @@ function suffixItems(position: Position, value: string): CompletionItem[] {
     label: s.suffix,
     kind: CompletionItemKind.EnumMember,
     detail: s.description,
-    documentation: s.compressors.length > 0 ? markdown(`Compressed with the first of: ${s.compressors.map((c) => `\`${c}\``).join(', ')}`) : undefined,
+    documentation:
+      s.compressors.length > 0 ? markdown(`Compressed with the first of: ${s.compressors.map((c) => `\`${c}\``).join(', ')}`) : undefined,
     // Without a name yet, insert a placeholder name before the suffix.
     textEdit: { range, newText: stem === '' ? `\${1:myimage}${s.suffix}` : s.suffix },
     insertTextFormat: stem === '' ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,

@@ -5,7 +5,13 @@
  * element up to i exactly one word.
  */
 import { FILE_ARRAY_PAIRS, IMG_DIR, SRC_DIR, type FileArrayPair } from '../../../shared/contract';
-import { visibleAssignments, type ArrayElementFact, type AssignmentFact, type DocumentFacts, type Position } from '../../../analysis/src/facts';
+import {
+  visibleAssignments,
+  type ArrayElementFact,
+  type AssignmentFact,
+  type DocumentFacts,
+  type Position,
+} from '../../../analysis/src/facts';
 import { touches } from './positions';
 
 export interface FileElementAt {

@@ -21,7 +21,15 @@ import {
   type StageName,
   type VariableSpec,
 } from '../../../shared/contract';
-import { callParents, chainText, scriptLineNumber, type CommentBlock, type DocumentFacts, type Position, type Range } from '../../../analysis/src/facts';
+import {
+  callParents,
+  chainText,
+  scriptLineNumber,
+  type CommentBlock,
+  type DocumentFacts,
+  type Position,
+  type Range,
+} from '../../../analysis/src/facts';
 
 const lineNumber = (facts: DocumentFacts, range: Range): number => scriptLineNumber(facts, range.start);
 import { destinationPath, elementText, fileElementAt, partnerOf, sourcePath, type FileElementAt } from './file-pairs';

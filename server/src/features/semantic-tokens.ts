@@ -17,7 +17,16 @@ import { FILE_ARRAY_PAIRS, findHook, findProvided, HOOKS, type StageName } from 
 import { callParents, type DocumentFacts, type Range } from '../../../analysis/src/facts';
 
 export const TOKEN_TYPES = ['function', 'variable'] as const;
-export const TOKEN_MODIFIERS = ['declaration', 'readonly', 'defaultLibrary', 'hook', 'provided', 'fileArray', 'install', 'postinstall'] as const;
+export const TOKEN_MODIFIERS = [
+  'declaration',
+  'readonly',
+  'defaultLibrary',
+  'hook',
+  'provided',
+  'fileArray',
+  'install',
+  'postinstall',
+] as const;
 export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
 
 type TokenType = (typeof TOKEN_TYPES)[number];

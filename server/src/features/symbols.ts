@@ -5,7 +5,14 @@
  */
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import { FILE_ARRAY_PAIRS, findHook, findVariable, HOOKS, STAGE_SPECS, STAGES, type StageName } from '../../../shared/contract';
-import { callParents, visibleAssignments, type AssignmentFact, type DocumentFacts, type FunctionFact, type Range } from '../../../analysis/src/facts';
+import {
+  callParents,
+  visibleAssignments,
+  type AssignmentFact,
+  type DocumentFacts,
+  type FunctionFact,
+  type Range,
+} from '../../../analysis/src/facts';
 import { destinationPath, elementText, partnerOf } from './file-pairs';
 import { comparePositions, union } from './positions';
 
@@ -26,7 +33,13 @@ export function documentSymbols(facts: DocumentFacts): DocumentSymbol[] {
   const hookGroups = new Map<string, Group>();
   for (const pair of FILE_ARRAY_PAIRS) {
     const spec = STAGE_SPECS[pair.stage];
-    fileGroups.set(pair.stage, { name: `${spec.title} files`, detail: `${pair.src} -> ${pair.dst}`, stage: pair.stage, order: 0, symbols: [] });
+    fileGroups.set(pair.stage, {
+      name: `${spec.title} files`,
+      detail: `${pair.src} -> ${pair.dst}`,
+      stage: pair.stage,
+      order: 0,
+      symbols: [],
+    });
   }
   for (const hook of HOOKS) {
     const spec = STAGE_SPECS[hook.stage];

@@ -26,7 +26,11 @@ export interface ImageFile {
 }
 
 /** image.sh files under `roots`, breadth-first, at most `maxFiles`, visiting at most `maxDirectories`. */
-export async function findImageFiles(roots: readonly string[], maxFiles = MAX_IMAGE_FILES, maxDirectories = MAX_DIRECTORIES): Promise<ImageFile[]> {
+export async function findImageFiles(
+  roots: readonly string[],
+  maxFiles = MAX_IMAGE_FILES,
+  maxDirectories = MAX_DIRECTORIES,
+): Promise<ImageFile[]> {
   const found: ImageFile[] = [];
   const queue = roots.map((root) => ({ dir: root, root }));
   let visited = 0;
@@ -42,7 +46,8 @@ export async function findImageFiles(roots: readonly string[], maxFiles = MAX_IM
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       // Symbolic links are not followed (no cycles, no leaving the workspace).
       if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) queue.push({ dir: join(dir, entry.name), root });
-      else if (entry.isFile() && entry.name === IMAGE_FILE_NAME && found.length < maxFiles) found.push({ path: join(dir, entry.name), root });
+      else if (entry.isFile() && entry.name === IMAGE_FILE_NAME && found.length < maxFiles)
+        found.push({ path: join(dir, entry.name), root });
     }
   }
   return found;

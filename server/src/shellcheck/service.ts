@@ -93,7 +93,10 @@ export class ShellcheckService {
         );
         return [];
       case 'timeout':
-        this.reportOnce(`uri:${uri}`, `ShellCheck took longer than ${outcome.timeoutMs} ms on ${uri} and was stopped; its findings are left out.`);
+        this.reportOnce(
+          `uri:${uri}`,
+          `ShellCheck took longer than ${outcome.timeoutMs} ms on ${uri} and was stopped; its findings are left out.`,
+        );
         return [];
       case 'failed':
         this.reportOnce(`exe:${executable}`, `ShellCheck ('${executable}') failed: ${outcome.reason}; its findings are left out.`);

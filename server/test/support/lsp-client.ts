@@ -171,7 +171,9 @@ export class LspTestClient {
         if (!this.waiters.includes(waiter)) return;
         this.waiters = this.waiters.filter((w) => w !== waiter);
         const last = this.published.filter((p) => p.uri === uri).pop();
-        reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(last)}; stderr: ${this.stderr}`));
+        reject(
+          new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(last)}; stderr: ${this.stderr}`),
+        );
       }, timeoutMs);
     });
   }
@@ -183,7 +185,9 @@ export class LspTestClient {
 
   /** Write several message bodies in one write, so they arrive together (a burst of notifications). */
   writeRawMessages(bodies: Buffer[]): void {
-    this.process.stdin.write(Buffer.concat(bodies.flatMap((body) => [Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body])));
+    this.process.stdin.write(
+      Buffer.concat(bodies.flatMap((body) => [Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body])),
+    );
   }
 
   async stop(): Promise<void> {

@@ -36,7 +36,13 @@ export function bundleForOtherUsers(entry: string): string {
   if (!out) {
     out = join(publicDir(), basename(entry).replace(/\.ts$/, '.js'));
     buildSync({
-      entryPoints: [entry], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
+      entryPoints: [entry],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'error',
       loader: { '.bash': 'text' },
       // As scripts/bundle.mjs: web-tree-sitter reads import.meta.url, which CJS lacks.
       define: { 'import.meta.url': '__bundleFileUrl' },

@@ -40,8 +40,16 @@ What do_install downloads or reads elsewhere is NOT in the key: use --no-cache o
     'no-cache': { type: 'boolean', help: 'run do_install even if the install cache has it, and refresh the entry' },
     'cache-max-age': { type: 'string', valueName: 'D', help: 'treat install cache entries older than D (90s, 30m, 12h, 7d) as stale' },
     'cache-dir': CACHE_DIR_OPTION,
-    force: { type: 'boolean', short: 'f', help: 'replace an existing image once the new one is complete, and remove a kept working directory first' },
-    'source-date-epoch': { type: 'string', valueName: 'N', help: 'reproducible archive: timestamps clamped to N (default: $SOURCE_DATE_EPOCH)' },
+    force: {
+      type: 'boolean',
+      short: 'f',
+      help: 'replace an existing image once the new one is complete, and remove a kept working directory first',
+    },
+    'source-date-epoch': {
+      type: 'string',
+      valueName: 'N',
+      help: 'reproducible archive: timestamps clamped to N (default: $SOURCE_DATE_EPOCH)',
+    },
   },
   positionals: { name: IMG_DIR_BASE_KEY, meaning: 'where images are written', max: 1 },
   compatDirectory: true,
@@ -50,7 +58,11 @@ What do_install downloads or reads elsewhere is NOT in the key: use --no-cache o
     const epoch = sourceDateEpoch(ctx.values['source-date-epoch'], ctx.env);
     // The invoking user's config first, before anything that can block or be cancelled.
     const base = resolveImgDirBase(ctx.positionals[0], ctx.srcDir, ctx.env);
-    const cacheDir = resolveCacheDir(typeof ctx.values['cache-dir'] === 'string' ? ctx.values['cache-dir'] : undefined, ctx.srcDir, ctx.env);
+    const cacheDir = resolveCacheDir(
+      typeof ctx.values['cache-dir'] === 'string' ? ctx.values['cache-dir'] : undefined,
+      ctx.srcDir,
+      ctx.env,
+    );
     const cancellation = watchCancellation({ watchStdin: ctx.output.json });
     try {
       const { emit } = eventSink(ctx.output, ctx.stdout, ctx.stderr, process.cwd());

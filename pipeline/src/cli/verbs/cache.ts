@@ -7,7 +7,11 @@ import { runCacheCommand, type CleanOptions } from '../cache-command';
 import { UsageError } from '../command-line';
 import type { Verb } from '../verb';
 
-export const CACHE_DIR_OPTION = { type: 'string', valueName: 'DIR', help: 'the install cache (default /var/cache/makeimg, or cache_dir= in ~/.config/makeimg.conf)' } as const;
+export const CACHE_DIR_OPTION = {
+  type: 'string',
+  valueName: 'DIR',
+  help: 'the install cache (default /var/cache/makeimg, or cache_dir= in ~/.config/makeimg.conf)',
+} as const;
 
 /** A duration option (90s, 30m, 12h, 7d) in milliseconds. */
 export function durationOption(value: string | boolean | undefined, name: string): number | undefined {
@@ -24,7 +28,8 @@ export function cleanOptions(values: Record<string, string | boolean | undefined
   if (older !== undefined) clean = { ...clean, olderThanMs: older };
   if (typeof values['keep-size'] === 'string') {
     const bytes = parseSize(values['keep-size']);
-    if (bytes === undefined) throw new UsageError(`--keep-size must be a size such as 5G or 500M, got ${JSON.stringify(values['keep-size'])}`);
+    if (bytes === undefined)
+      throw new UsageError(`--keep-size must be a size such as 5G or 500M, got ${JSON.stringify(values['keep-size'])}`);
     clean = { ...clean, keepBytes: bytes };
   }
   return clean;
@@ -47,7 +52,8 @@ recently used out first).`,
   streams: true,
   async run(ctx) {
     const action = ctx.positionals[0];
-    if (action !== 'list' && action !== 'clean') throw new UsageError(`makeimg cache needs list or clean, got ${JSON.stringify(action ?? '')}`);
+    if (action !== 'list' && action !== 'clean')
+      throw new UsageError(`makeimg cache needs list or clean, got ${JSON.stringify(action ?? '')}`);
     const clean = cleanOptions(ctx.values);
     if (action === 'clean' && !clean) throw new UsageError('makeimg cache clean needs --all, --older-than D or --keep-size SIZE');
     if (action === 'list' && clean) throw new UsageError('--all, --older-than and --keep-size are options of makeimg cache clean');

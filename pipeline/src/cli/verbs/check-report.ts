@@ -22,7 +22,7 @@ import type { ImgDirBase } from '../../config';
 import { InvalidInputError, isAbortError } from '../../errors';
 import { isRoot } from '../../host';
 import { imagePaths, type ImagePaths } from '../../image-paths';
-import { checkDescription } from '../../build';
+import { checkDescription } from '../../validate';
 import { evaluateImage, type ImageDescription } from '../../stages/evaluate';
 import { filePairs, validateDescription } from '../../validate';
 
@@ -89,8 +89,7 @@ async function evaluateAndCheck(report: CheckReport, srcDir: string, base: ImgDi
     const paths = await checkDescription(description, srcDir, base.path);
     report.paths = { ...paths, imgDirBaseSource: base.source };
     report.hooks = Object.fromEntries(Object.entries(description.hooks).map(([k, v]) => [k, v.line]));
-    report.files = (['preinstall', 'postinstall'] as const).flatMap((stage) =>
-      filePairs(description, stage).map((p) => ({ stage, ...p })));
+    report.files = (['preinstall', 'postinstall'] as const).flatMap((stage) => filePairs(description, stage).map((p) => ({ stage, ...p })));
   } catch (e) {
     problem(e);
     const name = description.imgName;
@@ -107,7 +106,8 @@ export function checkExitCode(r: CheckReport): number {
 export function formatCheckReport(r: CheckReport): string {
   const lines: string[] = [];
   for (const f of r.findings) lines.push(formatFinding(f));
-  for (const p of r.problems) lines.push(`${p.file ?? r.imageFile}${p.line ? `:${p.line}` : ''}: ${r.evaluated || !p.file ? 'problem' : 'error'}: ${p.message}`);
+  for (const p of r.problems)
+    lines.push(`${p.file ?? r.imageFile}${p.line ? `:${p.line}` : ''}: ${r.evaluated || !p.file ? 'problem' : 'error'}: ${p.message}`);
   if (r.paths) {
     const label = (name: string) => `${name}:`.padEnd(14);
     lines.push(`${label(SRC_DIR)}${path.dirname(r.imageFile)}`);
@@ -125,7 +125,9 @@ export function formatCheckReport(r: CheckReport): string {
   else if (r.evaluated) lines.push('image.sh is valid');
   else {
     lines.push('checked: the static rules (as makeimg lint), no errors');
-    lines.push(`not checked: the confined evaluation (the values of ${IMG_NAME} and the file arrays as bash sees them, the hooks, the paths); it needs root: sudo makeimg check`);
+    lines.push(
+      `not checked: the confined evaluation (the values of ${IMG_NAME} and the file arrays as bash sees them, the hooks, the paths); it needs root: sudo makeimg check`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -13,7 +13,7 @@ import type { Verb } from '../verb';
 
 export const cleanVerb: Verb = {
   name: 'clean',
-  summary: 'remove this image.sh\'s image and kept working directories (needs root)',
+  summary: "remove this image.sh's image and kept working directories (needs root)",
   synopsis: `[options] [${IMG_DIR_BASE_KEY}]`,
   description: `Reads img_name (the confined evaluation, as a build does) and removes, in ${IMG_DIR_BASE_KEY},
 only the image and the working directories a failed or cancelled build kept,
@@ -31,7 +31,8 @@ never anything else. A path with something mounted inside is left alone.`,
       checkHost();
       const description = await evaluateImage(ctx.srcDir, { signal: cancellation.signal });
       const problem = validateDescription(description).find((p) => /img_name/.test(p.message));
-      if (problem || !description.imgName) throw new InvalidInputError(problem?.message ?? 'img_name is not set', description.imageFile, problem?.line);
+      if (problem || !description.imgName)
+        throw new InvalidInputError(problem?.message ?? 'img_name is not set', description.imageFile, problem?.line);
       const targets = await cleanTargets(imagePaths(base.path, description.imgName), ctx.values['keep-image'] === true);
       if (targets.length === 0) {
         out(`nothing to remove in ${base.path}`);

@@ -4,7 +4,7 @@ import type { Verb } from '../verb';
 
 export const fmtVerb: Verb = {
   name: 'fmt',
-  summary: 'format image.sh files with shfmt\'s rules (no root needed)',
+  summary: "format image.sh files with shfmt's rules (no root needed)",
   synopsis: '[-w | --check] [-i N] [-bn] [-ci] [-sr] [-fn] [-s] FILE...',
   description: FMT_USAGE.slice(FMT_USAGE.indexOf('\n') + 1),
   options: {},

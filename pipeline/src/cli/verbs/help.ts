@@ -6,7 +6,7 @@ import type { Verb } from '../verb';
 export function helpVerb(verbs: () => readonly Verb[]): Verb {
   return {
     name: 'help',
-    summary: 'show this help, or a verb\'s (makeimg help build)',
+    summary: "show this help, or a verb's (makeimg help build)",
     synopsis: '[VERB]',
     description: 'Shows the verbs and options of makeimg, or of one verb.',
     options: {},
@@ -19,7 +19,10 @@ export function helpVerb(verbs: () => readonly Verb[]): Verb {
       }
       const verb = verbs().find((v) => v.name === name);
       if (!verb) {
-        const meant = suggest(name, verbs().map((v) => v.name));
+        const meant = suggest(
+          name,
+          verbs().map((v) => v.name),
+        );
         throw new UsageError(`'${name}' is not a makeimg command${meant ? `; did you mean '${meant}'?` : ''} (see makeimg --help)`);
       }
       ctx.stdout.write(verbUsage(verb));

@@ -9,7 +9,8 @@ export const inspectVerb: Verb = {
   name: 'inspect',
   summary: 'the build report of an existing image (.tar* or directory; no root needed)',
   synopsis: '[--json] [--strict] IMAGE',
-  description: 'Reads an image (a .tar* archive through its decompressor, nothing extracted, or a directory image)\nand prints its report: sizes, largest files, special files, hygiene findings (MKIMG1xx).',
+  description:
+    'Reads an image (a .tar* archive through its decompressor, nothing extracted, or a directory image)\nand prints its report: sizes, largest files, special files, hygiene findings (MKIMG1xx).',
   options: {
     strict: { type: 'boolean', help: 'exit 1 when the image has hygiene findings (MKIMG1xx)' },
   },

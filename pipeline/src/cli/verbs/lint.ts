@@ -3,7 +3,15 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { IMAGE_FILE_NAME } from '../../../../shared/contract';
 import { EXIT } from '../../../../shared/events';
-import { findingJson, formatFinding, formatGcc, LINT_FORMATS, lintText, type LintFinding, type LintFormat } from '../../../../analysis/src/lint';
+import {
+  findingJson,
+  formatFinding,
+  formatGcc,
+  LINT_FORMATS,
+  lintText,
+  type LintFinding,
+  type LintFormat,
+} from '../../../../analysis/src/lint';
 import { UsageError } from '../command-line';
 import type { Verb } from '../verb';
 
@@ -12,10 +20,15 @@ const FORMATTERS: Record<Exclude<LintFormat, 'json'>, (f: LintFinding) => string
 /** Why a file cannot be read, as a sentence. */
 export function unreadable(file: string, e: NodeJS.ErrnoException): string {
   switch (e.code) {
-    case 'ENOENT': return `${file} does not exist`;
-    case 'EACCES': case 'EPERM': return `${file} cannot be read: permission denied`;
-    case 'EISDIR': return `${file} is a directory`;
-    default: return `${file} cannot be read: ${e.message}`;
+    case 'ENOENT':
+      return `${file} does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${file} cannot be read: permission denied`;
+    case 'EISDIR':
+      return `${file} is a directory`;
+    default:
+      return `${file} cannot be read: ${e.message}`;
   }
 }
 
@@ -47,18 +60,24 @@ many warnings), ${EXIT.INVALID} bad usage or a file that cannot be read.
 --format json writes one array of {file, range: {start: {line, column}, end}, severity,
 code, message}, lines and columns 1-based.`,
   options: {
-    format: { type: 'string', valueName: 'FORMAT', help: `${LINT_FORMATS.join(', ')} (default text: file:line:col: severity CODE message)` },
+    format: {
+      type: 'string',
+      valueName: 'FORMAT',
+      help: `${LINT_FORMATS.join(', ')} (default text: file:line:col: severity CODE message)`,
+    },
     'max-warnings': { type: 'string', valueName: 'N', help: 'also fail (exit 1) when there are more than N warnings' },
     shellcheck: { type: 'string', valueName: 'PATH', help: 'the shellcheck to run (default: shellcheck on PATH)' },
-    'no-shellcheck': { type: 'boolean', help: 'only makeimg\'s own rules' },
+    'no-shellcheck': { type: 'boolean', help: "only makeimg's own rules" },
   },
   positionals: { name: 'FILE...', meaning: 'the image.sh files to check', max: Infinity },
   compatDirectory: true,
   async run(ctx) {
     const format = (ctx.values.format ?? 'text') as LintFormat;
-    if (!LINT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${LINT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+    if (!LINT_FORMATS.includes(format))
+      throw new UsageError(`--format must be one of ${LINT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
     const maxText = ctx.values['max-warnings'];
-    if (maxText !== undefined && !/^\d+$/.test(String(maxText))) throw new UsageError(`--max-warnings needs a number, got ${JSON.stringify(maxText)}`);
+    if (maxText !== undefined && !/^\d+$/.test(String(maxText)))
+      throw new UsageError(`--max-warnings needs a number, got ${JSON.stringify(maxText)}`);
     const maxWarnings = maxText === undefined ? Infinity : Number(maxText);
     const shellcheck = ctx.values['no-shellcheck'] ? undefined : String(ctx.values.shellcheck ?? 'shellcheck');
 
@@ -89,8 +108,11 @@ code, message}, lines and columns 1-based.`,
     const errors = all.filter((f) => f.severity === 'error').length;
     const warnings = all.filter((f) => f.severity === 'warning').length;
     if (format !== 'json' && (errors > 0 || warnings > 0)) {
-      ctx.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` +
-        (warnings > maxWarnings ? ` (more than --max-warnings ${maxWarnings})` : '') + '\n');
+      ctx.stderr.write(
+        `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` +
+          (warnings > maxWarnings ? ` (more than --max-warnings ${maxWarnings})` : '') +
+          '\n',
+      );
     }
     if (status !== EXIT.OK) return status;
     return errors > 0 || warnings > maxWarnings ? EXIT.BUILD_FAILED : EXIT.OK;
