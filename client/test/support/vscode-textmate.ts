@@ -29,9 +29,7 @@ export function vscodeDirectory(): string | undefined {
 
 interface TextmateModule {
   Registry: new (options: unknown) => {
-    loadGrammar(
-      scope: string,
-    ): Promise<{
+    loadGrammar(scope: string): Promise<{
       tokenizeLine(
         line: string,
         stack: unknown,
