@@ -10,7 +10,9 @@
  * devices; tar drops sockets), as a save (tree -> new directory).
  *
  * Run as root after `npm run build` (uses dist/makeimg.js and the network):
- *   node --import tsx bench/cache.ts [--copies N]
+ *   node --import tsx bench/cache.ts [--copies N] [--keep-image PATH]
+ * --keep-image copies the warm build's image to PATH (bench/run-all hands it
+ * to bench/image-report.ts: a real debootstrap image without a second build).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -83,6 +85,8 @@ async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('run as root');
   const i = process.argv.indexOf('--copies');
   const copies = i > 0 ? Number(process.argv[i + 1]) : 3;
+  const k = process.argv.indexOf('--keep-image');
+  const keepImage = k > 0 ? process.argv[k + 1] : undefined;
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-bench-cache-'));
   try {
     const src = path.join(root, 'project');
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
     const warm = makeimg(src, path.join(root, 'warm'), cacheDir);
     if (warm.install?.cached !== true) throw new Error('the warm build did not restore the install stage');
     const mib = (warm.install.cacheBytes ?? 0) / 2 ** 20;
+    if (keepImage) await fs.copyFile(path.join(root, 'warm', 'bookworm.tar.zst'), keepImage);
     console.log(`cold build (debootstrap runs, tree saved): ${cold.seconds.toFixed(1)} s  [${stageList(cold)}]`);
     console.log(`warm rebuild after a do_postinstall edit:  ${warm.seconds.toFixed(1)} s  [${stageList(warm)}]`);
     console.log(
