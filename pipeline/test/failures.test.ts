@@ -87,6 +87,8 @@ do_install() {
     const e = errorEvent(r)!;
     assert.equal(e.stage, 'install');
     assert.match(e.message, /do_install failed \(exit 1\)/);
+    // The failing command by name (issue 12 §3).
+    assert.match(e.message, /running `cp \/nonexistent\/file "\$img_dir\/etc\/"` in prepare/);
     // The cause, from the hook's last stderr lines (issue 12 §3).
     assert.match(e.message, /: cp: cannot stat '\/nonexistent\/file': No such file or directory/);
     assert.equal(e.file, path.join(src, 'image.sh'));

@@ -105,7 +105,7 @@ inner() {
     assert.equal(r.error.file, path.join(path.dirname(r.error.file!), 'image.sh'));
     assert.equal(
       r.error.message,
-      `${DO_POSTINSTALL} failed (exit 2) in inner, called from middle at line ${lineOf(sh, 'CALL-INNER')}, ` +
+      `${DO_POSTINSTALL} failed (exit 2) running \`ls /no-such-file\` in inner, called from middle at line ${lineOf(sh, 'CALL-INNER')}, ` +
         `from ${DO_POSTINSTALL} at line ${lineOf(sh, 'CALL-MIDDLE')}`,
     );
     assert.deepEqual(r.stdout, ['start', 'in-inner']);
@@ -127,7 +127,7 @@ do_postinstall() {
 `;
     const r = await postinstall(sh);
     assert.equal(r.error?.line, lineOf(sh, '# FAILS'));
-    assert.equal(r.error?.message, `${DO_POSTINSTALL} failed (exit 1)`);
+    assert.equal(r.error?.message, `${DO_POSTINSTALL} failed (exit 1) running \`false\``);
   });
 
   it('names the failing command of a helper run in a command substitution', async () => {
@@ -147,7 +147,7 @@ produce() {
     // The cause: the hook's last stderr lines (issue 12 §3).
     assert.equal(
       r.error?.message,
-      `${DO_POSTINSTALL} failed (exit 1) in produce, called from ${DO_POSTINSTALL} at line ${lineOf(sh, '# CALL')}: ` +
+      `${DO_POSTINSTALL} failed (exit 1) running \`cat /no-such-file\` in produce, called from ${DO_POSTINSTALL} at line ${lineOf(sh, '# CALL')}: ` +
         'cat: /no-such-file: No such file or directory',
     );
   });
@@ -205,7 +205,7 @@ do_postinstall() {
     assert.equal(r.error?.line, lineOf(sh, 'CALL-EVAL'));
     assert.equal(
       r.error?.message,
-      `${DO_POSTINSTALL} failed (exit 1) in made_by_eval (line unknown), called from ${DO_POSTINSTALL} at line ${lineOf(sh, 'CALL-EVAL')}`,
+      `${DO_POSTINSTALL} failed (exit 1) running \`false\` in made_by_eval (line unknown), called from ${DO_POSTINSTALL} at line ${lineOf(sh, 'CALL-EVAL')}`,
     );
     assert.deepEqual(r.originals, ['do_install', DO_POSTINSTALL]);
     assert.deepEqual(r.stdout, ['from-alias']);
@@ -265,7 +265,7 @@ prepare() {
     assert.equal(error.file, path.join(srcDir, 'image.sh'));
     assert.equal(
       error.message,
-      `${DO_INSTALL} failed (exit 1) in prepare, called from ${DO_INSTALL} at line ${lineOf(sh, '# CALL')}: ` +
+      `${DO_INSTALL} failed (exit 1) running \`cp /no-such-file "$img_dir/etc/"\` in prepare, called from ${DO_INSTALL} at line ${lineOf(sh, '# CALL')}: ` +
         "cp: cannot stat '/no-such-file': No such file or directory",
     );
   });
@@ -301,14 +301,18 @@ describe('postinstall line mapping (pure logic)', () => {
   const DRIVER = '/run/makeimg/driver.sh';
   /** A report line as the trap writes it: frames as [func, file, line]. */
   const reportLine = (subshell: number, ...frames: [string, string, number][]): string =>
-    ['m', '1', String(subshell), ...frames.flat().map(String)].join('\t');
+    ['m', '1', String(subshell), 'false', ...frames.flat().map(String)].join('\t');
 
   it('reads only reports with its marker, and maps only frames in the generated file', () => {
     assert.equal(parseErrReport('makeimg-err-x\t1\t0', 'makeimg-err-y'), undefined);
     assert.equal(parseErrReport('plain output', 'm'), undefined);
     const r = parseErrReport(reportLine(0, ['inner', ORIGINALS_PATH, 9], ['do_postinstall', DRIVER, 4], ['main', DRIVER, 20]), 'm');
-    assert.deepEqual(locateFailure(r, DO_POSTINSTALL, ORIGINALS_PATH), { line: 9, where: 'in inner, called from do_postinstall' });
-    assert.deepEqual(locateFailure(undefined, DO_POSTINSTALL, ORIGINALS_PATH), { line: undefined, where: '' });
+    assert.deepEqual(locateFailure(r, DO_POSTINSTALL, ORIGINALS_PATH), {
+      line: 9,
+      where: 'in inner, called from do_postinstall',
+      command: 'false',
+    });
+    assert.deepEqual(locateFailure(undefined, DO_POSTINSTALL, ORIGINALS_PATH), { line: undefined, where: '', command: undefined });
   });
 
   it('follows the reports of one failure into subshells and skips failures the hook survived', () => {
@@ -328,5 +332,15 @@ describe('postinstall line mapping (pure logic)', () => {
     // The hook ended by exit after a survived failure: no report of its own.
     assert.equal(failingReport([stale[0]!]), undefined);
     assert.equal(failingReport([]), undefined);
+  });
+
+  it("names the failing command from the trap's escaped text: one line, cut when long", () => {
+    const report = (command: string) => parseErrReport(['m', '1', '0', command, 'do_install', 'image.sh', '3'].join('\t'), 'm');
+    const located = (command: string) => locateFailure(report(command), DO_INSTALL, 'image.sh').command;
+    assert.equal(located('cp /nonexistent/file "$img_dir/etc/"'), 'cp /nonexistent/file "$img_dir/etc/"');
+    assert.equal(report('printf \\\\t\\tx')?.command, 'printf \\t\tx');
+    assert.equal(located('cat <<EOF\\nline\\nEOF'), 'cat <<EOF ...');
+    assert.equal(located('x'.repeat(200)), `${'x'.repeat(120)} ...`);
+    assert.equal(located(''), undefined);
   });
 });

@@ -22,18 +22,36 @@ export interface ErrReport {
   status: number;
   /** $BASH_SUBSHELL: 0 in the hook's own shell. */
   subshell: number;
+  /** The failing command's text ($BASH_COMMAND), unescaped. */
+  command: string;
   frames: Frame[];
+}
+
+/** The trap's escapes (\\, \t, \n) undone. */
+function unescapeCommand(text: string): string {
+  return text.replace(/\\([\\tn])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : '\\'));
+}
+
+/** Longest command text shown in a failure message. */
+const COMMAND_CHARS = 120;
+
+/** A command for one line of a message: its first line, cut at 120 characters. */
+export function shownCommand(command: string): string {
+  const lines = command.trim().split('\n');
+  const first = lines[0]!.trimEnd();
+  const cut = first.length > COMMAND_CHARS ? first.slice(0, COMMAND_CHARS) : first;
+  return cut.length < command.trim().length ? `${cut} ...` : cut;
 }
 
 /** The report of a stderr line written by the trap, or undefined for any other line. */
 export function parseErrReport(text: string, marker: string): ErrReport | undefined {
   const fields = text.split('\t');
-  if (fields[0] !== marker || fields.length < 3) return undefined;
+  if (fields[0] !== marker || fields.length < 4) return undefined;
   const frames: Frame[] = [];
-  for (let i = 3; i + 2 < fields.length; i += 3) {
+  for (let i = 4; i + 2 < fields.length; i += 3) {
     frames.push({ func: fields[i]!, file: fields[i + 1]!, line: Number(fields[i + 2]) });
   }
-  return { status: Number(fields[1]), subshell: Number(fields[2]), frames };
+  return { status: Number(fields[1]), subshell: Number(fields[2]), command: unescapeCommand(fields[3]!), frames };
 }
 
 function sameFrame(a: Frame, b: Frame): boolean {
@@ -79,6 +97,8 @@ export interface HookFailure {
   line?: number;
   /** e.g. "in helper, called from do_postinstall at line 14"; empty when the command failed in the hook itself. */
   where: string;
+  /** The failing command as shown in the message (shownCommand), when the trap reported one. */
+  command?: string;
 }
 
 /**
@@ -91,13 +111,14 @@ export function locateFailure(r: ErrReport | undefined, hook: string, imageFile:
     f.file === imageFile && Number.isInteger(f.line) && f.line > 0 ? f.line : undefined;
   const frames = r ? hookFrames(r, hook) : [];
   const line = frames.map(mappedLine).find((l) => l !== undefined);
-  if (frames.length < 2) return { line, where: '' };
+  const command = r?.command.trim() ? shownCommand(r.command) : undefined;
+  if (frames.length < 2) return { line, where: '', command };
   const callers = frames.slice(1).map((f, i) => {
     const at = mappedLine(f);
     return `${i === 0 ? 'called from' : 'from'} ${f.func}${at ? ` at line ${at}` : ''}`;
   });
   const inner = `in ${frames[0]!.func}${mappedLine(frames[0]!) === undefined ? ' (line unknown)' : ''}`;
-  return { line, where: [inner, ...callers].join(', ') };
+  return { line, where: [inner, ...callers].join(', '), command };
 }
 
 /** A fresh marker for one hook run, so the hook's own output is never taken for a report. */

@@ -30,9 +30,10 @@ export interface HookContext {
 }
 
 /**
- * The error for a hook that exited non-zero: the failing command's image.sh
- * line when the ERR reports name it, and the cause as the hook's last stderr
- * lines (`do_install failed (exit 1): cp: cannot stat '/x': No such file or directory`).
+ * The error for a hook that exited non-zero: the failing command (its text
+ * and image.sh line) when the ERR reports name it, and the cause as the
+ * hook's last stderr lines (`do_install failed (exit 1) running \`cp /x
+ * "$img_dir"\`: cp: cannot stat '/x': No such file or directory`).
  */
 function hookFailed(
   hook: string,
@@ -41,9 +42,10 @@ function hookFailed(
   at: { imageFile: string; bashFile: string; hookLine?: number },
 ): StageFailedError {
   const failure = locateFailure(failingReport(output.reports), hook, at.bashFile);
+  const running = failure.command ? ` running \`${failure.command}\`` : '';
   const where = failure.where ? ` ${failure.where}` : '';
   const cause = output.stderrTail.length ? `: ${output.stderrTail.join('\n')}` : '';
-  return new StageFailedError(`${hook} failed (${describeEnd(r)})${where}${cause}`, at.imageFile, failure.line ?? at.hookLine);
+  return new StageFailedError(`${hook} failed (${describeEnd(r)})${running}${where}${cause}`, at.imageFile, failure.line ?? at.hookLine);
 }
 
 /** The driver ended with status 0 but the hook never returned: image.sh's top level (or the hook) ran `exit 0`. */

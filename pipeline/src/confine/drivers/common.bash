@@ -18,19 +18,24 @@ __makeimg_set_provided() {
 }
 
 # The ERR trap of the hooks (err-reports.ts): for each failing command one
-# line MARKER<TAB>status<TAB>subshell(<TAB>func<TAB>file<TAB>line)* on a copy
-# of the original stderr (a hook's own `2>/dev/null` does not hide it).
+# line MARKER<TAB>status<TAB>subshell<TAB>command(<TAB>func<TAB>file<TAB>line)*
+# on a copy of the original stderr (a hook's own `2>/dev/null` does not hide
+# it). The command is its text ($BASH_COMMAND) with \, tab and newline
+# escaped as \\, \t and \n, so that it stays one field of one line.
 __makeimg_err_trap() {
   exec {__makeimg_report}>&2
-  trap '__makeimg_on_err "$?" "$LINENO" "$BASH_SUBSHELL"' ERR
+  trap '__makeimg_on_err "$?" "$LINENO" "$BASH_SUBSHELL" "$BASH_COMMAND"' ERR
 }
 __makeimg_on_err() {
-  local status=$1 line=$2 subshell=$3 i frames=
+  local status=$1 line=$2 subshell=$3 cmd=${4:0:1000} i frames=
+  cmd=${cmd//\\/\\\\}
+  cmd=${cmd//$'\t'/\\t}
+  cmd=${cmd//$'\n'/\\n}
   for (( i = 1; i < ${#FUNCNAME[@]}; i++ )); do
     if (( i > 1 )); then line=${BASH_LINENO[i-1]}; fi
     frames+=$'\t'"${FUNCNAME[i]}"$'\t'"${BASH_SOURCE[i]}"$'\t'"$line"
   done
-  printf '%s\t%s\t%s%s\n' "$__makeimg_marker" "$status" "$subshell" "$frames" >&"$__makeimg_report"
+  printf '%s\t%s\t%s\t%s%s\n' "$__makeimg_marker" "$status" "$subshell" "$cmd" "$frames" >&"$__makeimg_report"
 }
 # After the hook returned: the host knows it ran to its end (a top-level
 # `exit 0` in image.sh must not pass for a finished hook).
