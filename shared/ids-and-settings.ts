@@ -24,6 +24,8 @@ export const COMMANDS = {
   /** A shell inside a built image (argument: its path or Uri, optional). */
   openShell: 'makeimg.openShell',
   showReport: 'makeimg.showReport',
+  /** Quick open over a built image's files (argument: its path or Uri, optional). */
+  goToFileInImage: 'makeimg.goToFileInImage',
 } as const;
 
 /** URI scheme of a built image opened read-only in the editor (makeimg: Open Image). */

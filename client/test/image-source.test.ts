@@ -86,6 +86,28 @@ describe('image file system source (makeimg: Open Image)', function () {
       await assert.rejects(source.read('/usr'), /not a regular file/);
     });
   }
+
+  it('offers every file and every link to a file for "Go to File in Image", in path order', async () => {
+    const source = await ImageSource.open(path.join(dir, 'img.tar.zst'));
+    const files = source.openableFiles();
+    const paths = files.map((f) => f.path);
+    // What find says the tree holds (files, and links that lead to a file inside the image).
+    const regular = execFileSync('find', ['.', '-type', 'f'], { cwd: root })
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((p) => p.slice(1));
+    for (const p of [...regular, '/etc/os-release']) assert.ok(paths.includes(p), `${p} offered`);
+    // /bin and /lib are links to directories; /usr a directory: not files to open.
+    for (const p of ['/bin', '/lib', '/usr', '/']) assert.ok(!paths.includes(p), `${p} not offered`);
+    assert.equal(paths.length, regular.length + 1);
+    assert.deepEqual(paths, [...paths].sort());
+    assert.deepEqual(
+      files.find((f) => f.path === '/etc/os-release'),
+      { path: '/etc/os-release', bytes: 8, linkTarget: '../usr/lib/os-release' },
+    );
+    assert.equal(files.find((f) => f.path === '/etc/passwd-')?.bytes, 'root:x:0:0::/root:/bin/sh\n'.length);
+  });
 });
 
 describe('appending a fix to a hook of image.sh', () => {

@@ -1,9 +1,10 @@
 /**
  * The built image in the editor: "makeimg: Open Image" (a read-only folder
  * in the Explorer), "makeimg: Show Image Report" (the last build's report in
- * a webview) and "makeimg: Open Shell in Image" (makeimg shell in a terminal,
- * through the build's privilege command). Reports of builds arrive here and
- * become Problems on image.sh.
+ * a webview), "makeimg: Open Shell in Image" (makeimg shell in a terminal,
+ * through the build's privilege command) and "makeimg: Go to File in
+ * Image..." (quick open over the image). Reports of builds arrive here and
+ * become Problems on image.sh, and links on its img_name hover.
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
@@ -11,14 +12,20 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ReportEvent } from '../../../shared/events';
-import { COMMANDS } from '../../../shared/ids-and-settings';
+import { COMMANDS, LANGUAGE_ID } from '../../../shared/ids-and-settings';
 import { shellArgv } from '../build/argv';
 import { readBuildSettings } from '../config';
+import { pickFileInImage } from './go-to-file';
 import { IMAGE_SCHEME, ImageFileSystem, imagePathOf, imageRootUri } from './image-file-system';
+import { BuiltImageHover, type BuiltBy } from './image-hover';
 import { reportHtml } from './report-html';
 import { ReportDiagnostics } from './report-diagnostics';
 
 const LAST_REPORT_KEY = 'makeimg.lastReport';
+/** image.sh path -> what its last build made (for the img_name hover). */
+const BUILT_BY_KEY = 'makeimg.builtBy';
+/** How many image.sh files the hover remembers. */
+const BUILT_BY_MAX = 50;
 
 export class ImageFeatures implements vscode.Disposable {
   readonly fileSystem = new ImageFileSystem();
@@ -44,6 +51,11 @@ export class ImageFeatures implements vscode.Disposable {
       vscode.commands.registerCommand(COMMANDS.openImage, (arg?: unknown) => this.openImage(arg)),
       vscode.commands.registerCommand(COMMANDS.showReport, () => this.showReport()),
       vscode.commands.registerCommand(COMMANDS.openShell, (arg?: unknown) => this.openShell(arg)),
+      vscode.commands.registerCommand(COMMANDS.goToFileInImage, (arg?: unknown) => this.goToFile(arg)),
+      vscode.languages.registerHoverProvider(
+        { language: LANGUAGE_ID, scheme: 'file' },
+        new BuiltImageHover((imageSh) => this.builtBy()[imageSh]),
+      ),
     ];
     const kept = memory.get<ReportEvent>(LAST_REPORT_KEY);
     if (kept && existsSync(kept.imgPath)) {
@@ -64,6 +76,11 @@ export class ImageFeatures implements vscode.Disposable {
   reportArrived(event: ReportEvent): void {
     this.last = event;
     void this.memory.update(LAST_REPORT_KEY, event);
+    if (event.file) {
+      const built = { imgPath: event.imgPath, totalBytes: event.report.totalBytes, findings: event.report.findings.length };
+      const kept = Object.entries(this.builtBy()).filter(([file]) => file !== event.file);
+      void this.memory.update(BUILT_BY_KEY, Object.fromEntries([...kept.slice(-(BUILT_BY_MAX - 1)), [event.file, built]]));
+    }
     this.fileSystem.forget(event.imgPath);
     this.diagnostics.show(event);
     if (this.panel) this.render(this.panel, event);
@@ -106,6 +123,33 @@ export class ImageFeatures implements vscode.Disposable {
     }
     await vscode.commands.executeCommand('workbench.view.explorer');
     return root;
+  }
+
+  private builtBy(): Record<string, BuiltBy> {
+    return this.memory.get<Record<string, BuiltBy>>(BUILT_BY_KEY) ?? {};
+  }
+
+  /** Quick open over an image: the one an argument names, else the one open in the Explorer (asked when several), else the last build's. */
+  async goToFile(arg?: unknown): Promise<vscode.TextEditor | undefined> {
+    let imagePath: string | undefined;
+    const open = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === IMAGE_SCHEME).map((f) => imagePathOf(f.uri));
+    if (arg !== undefined || open.length === 0) imagePath = await this.pickImage(arg, 'Go to File in Image');
+    else if (open.length === 1) imagePath = open[0];
+    else imagePath = await vscode.window.showQuickPick(open, { title: 'makeimg: Go to File in Image: which image?' });
+    if (!imagePath) return undefined;
+    let source;
+    try {
+      source = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `makeimg: reading ${basename(imagePath)}` },
+        () => this.fileSystem.source(imagePath),
+      );
+    } catch (e) {
+      void vscode.window.showErrorMessage(`makeimg: cannot open ${imagePath}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const path = await pickFileInImage(source, `makeimg: Go to File in ${basename(imagePath)}`);
+    if (!path) return undefined;
+    return vscode.window.showTextDocument(imageRootUri(imagePath).with({ path }), { preview: true });
   }
 
   async showReport(): Promise<void> {

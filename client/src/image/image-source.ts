@@ -71,6 +71,21 @@ export class ImageSource {
     return resolveInImage((q) => this.byPath.get(q), p);
   }
 
+  /**
+   * Every name an editor can open, in path order: regular files, hard links
+   * and symlinks that lead to a regular file inside the image.
+   */
+  openableFiles(): { path: string; bytes: number; linkTarget?: string }[] {
+    const files: { path: string; bytes: number; linkTarget?: string }[] = [];
+    for (const e of this.byPath.values()) {
+      if (e.type !== 'file' && e.type !== 'hardlink' && e.type !== 'symlink') continue;
+      const data = e.type === 'file' ? e : this.resolve(e.path);
+      if (data?.type !== 'file') continue;
+      files.push(e.type === 'symlink' ? { path: e.path, bytes: data.size, linkTarget: e.linkTarget } : { path: e.path, bytes: data.size });
+    }
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
   /** Names in a directory (the path resolved first). */
   list(dir: string): string[] {
     const d = this.resolve(dir);
