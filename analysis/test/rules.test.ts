@@ -300,6 +300,42 @@ describe('rules', () => {
     });
   });
 
+  describe("MKIMG022 the original makeimg's helpers", () => {
+    it('flags the first call of each helper image.sh does not define, the others as related information', async () => {
+      const fs = await findings(`${BASE}do_postinstall() {\n    info a\n    ok b\n    info c\n    error d\n}\n`, 'MKIMG022');
+      assert.deepEqual(fs.map(at), ['6:5-6:9', '7:5-7:7', '9:5-9:10']);
+      assert.equal(fs[0].severity, 'warning');
+      assert.match(
+        fs[0].message,
+        /^info is not defined: the original makeimg provided info, ok and error, this makeimg does not.*\(2 calls\)$/,
+      );
+      assert.deepEqual(
+        fs[0].related?.map((r) => r.message),
+        ['info is also called here'],
+      );
+      assert.deepEqual(fs[2].data, { kind: 'insert-function', name: 'error', text: 'error() { echo "error: $*" >&2; return 1; }' });
+    });
+    it('leaves helpers image.sh defines (anywhere) alone, and does not judge past a source it cannot read', async () => {
+      assert.deepEqual(await findings(`${BASE}info() { echo "$*"; }\ndo_postinstall() { info x; }\n`, 'MKIMG022'), []);
+      assert.deepEqual(await findings(`source ./helpers.sh\n${BASE}do_postinstall() { info x; }\n`, 'MKIMG022'), []);
+      assert.deepEqual(await findings(`${BASE}do_postinstall() { echo info ok error; }\n`, 'MKIMG022'), []);
+    });
+  });
+
+  describe('MKIMG023 $img_dir_base', () => {
+    it('flags each read of $img_dir_base when image.sh does not set it', async () => {
+      const fs = await findings(`${BASE}do_postinstall() {\n    echo "$img_dir_base/x" \${img_dir_base}\n}\n`, 'MKIMG023');
+      assert.deepEqual(fs.map(at), ['6:11-6:24', '6:28-6:43']);
+      assert.match(fs[0].message, /makeimg does not set \$img_dir_base \(the original makeimg did\): it expands to nothing here/);
+      assert.deepEqual(fs[0].data?.kind, 'replace');
+    });
+    it('leaves image.sh that sets it, and guarded reads, alone', async () => {
+      assert.deepEqual(await findings(`img_dir_base=/srv\n${BASE}f() { echo "$img_dir_base"; }\n`, 'MKIMG023'), []);
+      assert.deepEqual(await findings(`${BASE}f() { : "\${img_dir_base:=/srv}"; echo "$img_dir_base"; }\n`, 'MKIMG023'), []);
+      assert.deepEqual(await findings(`${BASE}f() { echo "\${img_dir_base:-/srv}"; }\n`, 'MKIMG023'), []);
+    });
+  });
+
   describe('MKIMG011 syntax errors', () => {
     it('says which construct is not closed and where it was opened', async () => {
       const fs = await findings(`${BASE}do_postinstall() {\n  for x in a; do\n    echo\n}\n`, 'MKIMG011');

@@ -101,6 +101,32 @@ do_install() {
     assert.deepEqual(await fs.readdir(base), ['broken'], 'no archive, no temporary file');
   });
 
+  it('an image.sh of the original makeimg that calls its helper ok and reads $img_dir_base: what MKIMG022/023 say happens', async function () {
+    this.timeout(180_000);
+    const text = `img_name=helpers.tar
+do_install() {
+    mkdir -p "$img_dir/etc"
+    echo "base=[$img_dir_base]"
+    ok "installed"
+}
+`;
+    const src = await project(scratch, text);
+    const lint = await runMakeimg(['lint', '--no-shellcheck', '--format', 'json', path.join(src, 'image.sh')]);
+    const codes = (JSON.parse(lint.stdout) as { code: string; range: { start: { line: number } } }[]).map(
+      (f) => `${f.code}:${f.range.start.line}`,
+    );
+    assert.deepEqual(codes, [`MKIMG023:${lineOf(text, 'base=')}`, `MKIMG022:${lineOf(text, 'ok ')}`]);
+    const { r } = await build(src);
+    assert.equal(r.code, EXIT.BUILD_FAILED, r.stderr);
+    assert.ok(
+      r.events.some((ev) => ev.type === 'log' && ev.text === 'base=[]'),
+      '$img_dir_base expands to nothing',
+    );
+    const e = errorEvent(r)!;
+    assert.equal(e.line, lineOf(text, 'ok '));
+    assert.match(e.message, /do_install failed \(exit 127\) running `ok "installed"`: .*ok: command not found/);
+  });
+
   it('fails on a failing do_postinstall with exit 1 in the postinstall stage', async () => {
     const src = await tinyProject(scratch, 'post.tar', 'do_postinstall()\n{\n    echo in-rootfs\n    return 3\n}');
     const { base, r } = await build(src);

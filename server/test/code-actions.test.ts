@@ -206,6 +206,25 @@ describe('quick fixes (textDocument/codeAction)', function () {
     assert.deepEqual(after, []);
   });
 
+  it("MKIMG022: defines the original makeimg's helper above the first statement; the call then stands", async () => {
+    const text = '#!/bin/bash\nimg_name=a.tar\ndo_install() {\n    info "installing"\n    mkdir -p "$img_dir/etc"\n}\n';
+    const { action, fixed, after } = await fix(text, 'MKIMG022');
+    assert.equal(action.title, "Define info in image.sh (the original makeimg's helper)");
+    assert.equal(fixed, text.replace('img_name=a.tar', 'info() { echo "==> $*"; }\n\nimg_name=a.tar'));
+    assert.deepEqual(after, []);
+  });
+
+  it('MKIMG023: replaces $img_dir_base with ${img_path%/*}, and offers nothing when img_name has a directory', async () => {
+    const text = 'img_name=a.tar\ndo_install() {\n    echo "into $img_dir_base"\n}\n';
+    const { fixed, after } = await fix(text, 'MKIMG023');
+    assert.equal(fixed, text.replace('$img_dir_base', '${img_path%/*}'));
+    assert.deepEqual(after, []);
+    const nested = await open('img_name=sub/a.tar\ndo_install() {\n    echo "into $img_dir_base"\n}\n');
+    const targets = nested.diagnostics.filter((d) => d.code === 'MKIMG023');
+    assert.equal(targets.length, 1);
+    assert.deepEqual(await actionsFor(nested.uri, targets), []);
+  });
+
   it('gives no fix for a diagnostic of an older version (the text moved since)', async () => {
     const text = 'img_name=image.tgz\ndo_install() { :; }\n';
     const { uri, diagnostics } = await open(text);

@@ -45,7 +45,7 @@ function insertAfter(ctx: FixContext, text: string, name: string, after: Range):
 }
 
 /** Above the first statement (and its comment), below the file's header comment. */
-function insertAtTop(ctx: FixContext, text: string): RuleFix {
+export function insertAtTop(ctx: FixContext, text: string, title = `Add ${text}`): RuleFix {
   const first = firstStatementLine(ctx.facts);
   const { lines } = ctx;
   let newText = `${text}\n`;
@@ -54,11 +54,11 @@ function insertAtTop(ctx: FixContext, text: string): RuleFix {
     const last = lines.length - 1;
     const atEnd = { line: last, character: lines[last].length };
     const prefix = lines[last] === '' ? '' : '\n';
-    return { title: `Add ${text}`, edits: [{ range: { start: atEnd, end: atEnd }, newText: prefix + newText }] };
+    return { title, edits: [{ range: { start: atEnd, end: atEnd }, newText: prefix + newText }] };
   }
   const at: Position = { line: first, character: 0 };
   if ((lines[first] ?? '').trim() !== '') newText += '\n';
-  return { title: `Add ${text}`, edits: [{ range: { start: at, end: at }, newText }] };
+  return { title, edits: [{ range: { start: at, end: at }, newText }] };
 }
 
 /** The line where the first statement begins, with the comment above it unless that comment heads the file. */
@@ -190,7 +190,7 @@ export function leadingWhitespace(line: string): string {
   return /^[ \t]*/.exec(line)?.[0] ?? '';
 }
 
-function textAt(lines: readonly string[], range: Range): string {
+export function textAt(lines: readonly string[], range: Range): string {
   if (range.start.line === range.end.line) return (lines[range.start.line] ?? '').slice(range.start.character, range.end.character);
   const parts = lines.slice(range.start.line, range.end.line + 1);
   parts[0] = parts[0].slice(range.start.character);

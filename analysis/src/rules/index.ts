@@ -9,10 +9,12 @@ import { fileSourceOutside } from './file-source-outside';
 import { filePairIncomplete } from './file-pair-incomplete';
 import { filePairLength } from './file-pair-length';
 import { imgNameMissing } from './img-name-missing';
+import { imgDirBaseReference } from './img-dir-base-reference';
 import { imgNameSuffix } from './img-name-suffix';
 import { nearMissName } from './near-miss';
 import { nonHook } from './non-hook';
 import { nulBytes } from './nul-bytes';
+import { originalHelpers } from './original-helpers';
 import { providedAssigned } from './provided-assigned';
 import { providedInPostinstall } from './provided-in-postinstall';
 import { sourcedFile } from './sourced-file';
@@ -38,6 +40,8 @@ export const RULES: readonly Rule[] = [
   nulBytes,
   sourcedFile,
   fileDestinationPlaceholder,
+  originalHelpers,
+  imgDirBaseReference,
 ];
 
 /** The rules about the raw text (line endings, byte order mark, NUL bytes): the pipeline refuses such an image.sh with their words. */
