@@ -4,15 +4,56 @@
  * TarStreamReader. Used by `makeimg inspect` and the editor's image file
  * system; nothing is written to disk.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 import { classifyImageName, IMAGE_SUFFIXES } from './contract';
 import { findOnPath } from './find-on-path';
 import { runProcess } from './process';
 import { TarStreamReader, type TarStreamHandlers } from './tar-stream';
 
-/** What a seeking read of a plain .tar reads at once when only headers are needed. */
-const BLOCK_READ = 64 * 1024;
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
+/**
+ * A plain .tar: read the headers and seek over the content nobody asked for,
+ * as tar -t does. Synchronous reads (from the page cache they take
+ * microseconds; an awaited read goes through the thread pool and costs ten
+ * times that per member), yielding to the event loop every few milliseconds
+ * so an editor reading an image stays responsive.
+ */
+async function readPlainTar(fd: number, reader: TarStreamReader, opts: ReadTarOptions): Promise<void> {
+  const buffer = Buffer.alloc(CONTENT_READ);
+  let position = 0;
+  let slice = performance.now();
+  for (;;) {
+    if (performance.now() - slice > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+    if (opts.signal?.aborted) throw abortError(opts.signal);
+    const skip = reader.skippable;
+    if (skip > 0) {
+      reader.skip();
+      position += skip;
+      continue;
+    }
+    const bytesRead = readSync(fd, buffer, 0, reader.wantsContent ? CONTENT_READ : BLOCK_READ, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    reader.push(buffer.subarray(0, bytesRead));
+    if (reader.ended || opts.stopWhen?.()) return;
+  }
+  reader.end();
+}
+
+/** What a seeking read of a plain .tar reads at once when only headers are needed (a header, its pax records, small files after it). */
+const BLOCK_READ = 16 * 1024;
+/** What it reads at once inside content a handler asked for. */
+const CONTENT_READ = 1024 * 1024;
+/** A plain .tar is read synchronously (an awaited read per header costs more than the read): back to the event loop this often. */
+const YIELD_EVERY_MS = 10;
 
 /** Flags that make each program decompress stdin to stdout. */
 const DECOMPRESSOR_ARGS: Readonly<Record<string, readonly string[]>> = {
@@ -60,26 +101,7 @@ export async function readTarFile(imagePath: string, handlers: TarStreamHandlers
   const file = await fs.open(imagePath, 'r');
   try {
     if (!decompressor) {
-      // A plain .tar: read the headers and seek over the content nobody asked for (as tar -t does).
-      const buffer = Buffer.alloc(1 << 20);
-      let position = 0;
-      for (;;) {
-        if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
-        const skip = reader.skippable;
-        if (skip > 0) {
-          reader.skip();
-          position += skip;
-          continue;
-        }
-        // Headers are small: read a block at a time while seeking, bigger pieces for content that is wanted.
-        const want = reader.wantsContent ? buffer.length : BLOCK_READ;
-        const { bytesRead } = await file.read(buffer, 0, want, position);
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        reader.push(buffer.subarray(0, bytesRead));
-        if (reader.ended || opts.stopWhen?.()) return;
-      }
-      reader.end();
+      await readPlainTar(file.fd, reader, opts);
       return;
     }
     // Stopping early (stopWhen, the end of the archive) is not a failure: its own signal tells it apart.
@@ -96,7 +118,7 @@ export async function readTarFile(imagePath: string, handlers: TarStreamHandlers
         if (reader.ended || opts.stopWhen?.()) stopEarly.abort();
       },
     });
-    if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
+    if (opts.signal?.aborted) throw abortError(opts.signal);
     if (stopEarly.signal.aborted) return;
     if (end.kind !== 'ok') {
       const how = end.kind === 'failed' ? (end.signal ?? `exit ${end.exitCode}`) : end.kind === 'unavailable' ? end.reason : end.kind;

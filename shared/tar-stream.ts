@@ -147,7 +147,8 @@ export class TarStreamReader {
       } else if (state.kind === 'meta') {
         const want = roundUp(state.size) - state.have;
         const take = Math.min(want, buf.length - pos);
-        state.chunks.push(buf.subarray(pos, pos + take));
+        // Copied: a caller may reuse its buffer for the next chunk.
+        state.chunks.push(Buffer.from(buf.subarray(pos, pos + take)));
         state.have += take;
         pos += take;
         this.position += take;
@@ -182,7 +183,8 @@ export class TarStreamReader {
   }
 
   private header(h: Buffer): void {
-    if (h.every((b) => b === 0)) {
+    // A member's header starts with its name: only a block that starts with a zero byte can be all zeros.
+    if (h[0] === 0 && h.every((b) => b === 0)) {
       // Two zero blocks end the archive; one is enough to know.
       this.state = { kind: 'end' };
       return;
@@ -196,8 +198,8 @@ export class TarStreamReader {
       if (size === 0) this.meta(type, Buffer.alloc(0));
       return;
     }
-    const pax = new Map([...this.global, ...this.local]);
-    this.local = new Map();
+    const pax = this.global.size === 0 ? this.local : new Map([...this.global, ...this.local]);
+    if (this.local.size > 0) this.local = new Map();
     const text = (key: string): string | undefined => pax.get(key)?.toString('utf8');
     const num = (key: string, fallback: number): number => {
       const v = text(key);
