@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { BuildEvent, LogEvent } from '../../shared/events';
 import { EXIT } from '../../shared/events';
 import { project, Scratch } from './support/projects';
-import { resultEvent, startMakeimg, type MakeimgResult } from './support/run-makeimg';
+import { errorEvent, resultEvent, runMakeimg, startMakeimg, type MakeimgResult } from './support/run-makeimg';
 
 /** Resident set size of a process in bytes, or undefined once it is gone. */
 function rss(pid: number): number | undefined {
@@ -72,5 +72,23 @@ do_install()
     assert.ok(maxRss < 150 * 1024 * 1024, `makeimg's RSS peaked at ${Math.round(maxRss / 1048576)} MB`);
     const dropped = logs(r.events).reduce((n, e) => n + (e.dropped ?? 0), 0);
     assert.ok(dropped > 9_000_000, `most of the 10M lines are dropped: ${dropped}`);
+  });
+
+  it("stderr that ends without a line break hides neither do_install's end nor its failing line", async () => {
+    // The driver's marked lines (hook done, ERR reports) follow the hook's stderr on the same pipe.
+    const ok = await project(
+      scratch,
+      `img_name=partial\ndo_install()\n{\n    printf 'no line break' >&2\n    mkdir -p "$img_dir/etc"\n}\n`,
+    );
+    const r = await runMakeimg(['--json', '--directory', ok, await scratch.dir('out')], { bundled: true });
+    assert.equal(r.code, EXIT.OK, r.stdout.slice(-2000));
+    assert.ok(logs(r.events).some((e) => e.stream === 'stderr' && e.text === 'no line break'));
+    assert.ok(!logs(r.events).some((e) => e.text.includes('makeimg-err-')), 'no marker reaches the log');
+
+    const failing = await project(scratch, `img_name=partial\ndo_install()\n{\n    printf 'no line break' >&2\n    false\n}\n`);
+    const f = await runMakeimg(['--json', '--directory', failing, await scratch.dir('out')], { bundled: true });
+    assert.equal(f.code, EXIT.BUILD_FAILED, f.stdout.slice(-2000));
+    assert.equal(errorEvent(f)?.line, 5);
+    assert.ok(!logs(f.events).some((e) => e.text.includes('makeimg-err-')), 'no marker reaches the log');
   });
 });

@@ -15,7 +15,7 @@ import { StageFailedError } from '../src/errors';
 import { evaluateImage } from '../src/stages/evaluate';
 import { runInstall, runPostinstall } from '../src/stages/hooks';
 import { imagePaths } from '../src/image-paths';
-import { failingReport, locateFailure, parseErrReport } from '../src/confine/err-reports';
+import { errReportCollector, failingReport, locateFailure, parseErrReport } from '../src/confine/err-reports';
 import { originalsFile } from '../src/confine/postinstall-lines';
 import { ORIGINALS_PATH } from '../src/confine/control-dir';
 import { project, Scratch, tinyProject } from './support/projects';
@@ -342,5 +342,17 @@ describe('postinstall line mapping (pure logic)', () => {
     assert.equal(located('cat <<EOF\\nline\\nEOF'), 'cat <<EOF ...');
     assert.equal(located('x'.repeat(200)), `${'x'.repeat(120)} ...`);
     assert.equal(located(''), undefined);
+  });
+
+  it("takes a marked line after the line break the driver writes before it, keeping the hook's own empty lines", () => {
+    const passed: string[] = [];
+    const c = errReportCollector('m', (stream, text) => void passed.push(`${stream}:${text}`));
+    // The hook's stderr: "a", an empty line, then "partial" without a line break; then the driver's "\nm<TAB>..." lines.
+    for (const line of ['a', '', 'partial', reportLine(0, ['do_install', DRIVER, 3]), '', 'm\tdone']) void c.onLine('stderr', line);
+    void c.onLine('stdout', 'out');
+    assert.deepEqual(passed, ['stderr:a', 'stderr:', 'stderr:partial', 'stdout:out']);
+    assert.equal(c.reports.length, 1);
+    assert.equal(c.hookReturned(), true);
+    assert.deepEqual(c.stderrTail, ['a', 'partial']);
   });
 });

@@ -8,7 +8,7 @@
  * and the calls that led to it.
  */
 import { randomBytes } from 'node:crypto';
-import type { LineSink } from '../../../shared/process';
+import type { LineSink, OutputStream } from '../../../shared/process';
 
 /** One function frame of the ERR trap's report, innermost first. */
 export interface Frame {
@@ -151,25 +151,41 @@ export function errReportCollector(
   const stderrTail: string[] = [];
   const done = `${marker}\tdone`;
   let returned = false;
+  // The driver writes a line break before each marked line (common.bash), so the marker starts a
+  // line even after stderr that ended without one: an empty stderr line waits here until the next
+  // stderr line says whether it was the hook's or that line break.
+  let heldEmpty = false;
+  const marked = (text: string): boolean => {
+    if (text === done) {
+      returned = true;
+      return true;
+    }
+    const report = parseErrReport(text, marker);
+    if (report && reports.push(report) > MAX_REPORTS) reports.shift();
+    return report !== undefined;
+  };
+  const pass = (stream: OutputStream, text: string): void | Promise<void> => {
+    if (stream === 'stderr' && text.trim()) {
+      const line = text.length > STDERR_TAIL_LINE_CHARS ? `${text.slice(0, STDERR_TAIL_LINE_CHARS)}...` : text;
+      if (stderrTail.push(line.trim()) > STDERR_TAIL_LINES) stderrTail.shift();
+    }
+    return onLine(stream, text);
+  };
   return {
     reports,
     stderrTail,
     hookReturned: () => returned,
     onLine: (stream, text) => {
-      if (stream === 'stderr' && text === done) {
-        returned = true;
-        return;
+      if (stream !== 'stderr') return pass(stream, text);
+      const wasHeld = heldEmpty;
+      heldEmpty = false;
+      if (marked(text)) return;
+      const held = wasHeld ? pass('stderr', '') : undefined;
+      if (text === '') {
+        heldEmpty = true;
+        return held;
       }
-      const report = stream === 'stderr' ? parseErrReport(text, marker) : undefined;
-      if (report) {
-        if (reports.push(report) > MAX_REPORTS) reports.shift();
-        return;
-      }
-      if (stream === 'stderr' && text.trim()) {
-        const line = text.length > STDERR_TAIL_LINE_CHARS ? `${text.slice(0, STDERR_TAIL_LINE_CHARS)}...` : text;
-        if (stderrTail.push(line.trim()) > STDERR_TAIL_LINES) stderrTail.shift();
-      }
-      return onLine(stream, text);
+      return held ? held.then(() => pass(stream, text)) : pass(stream, text);
     },
   };
 }

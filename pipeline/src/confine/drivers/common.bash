@@ -22,6 +22,9 @@ __makeimg_set_provided() {
 # on a copy of the original stderr (a hook's own `2>/dev/null` does not hide
 # it). The command is its text ($BASH_COMMAND) with \, tab and newline
 # escaped as \\, \t and \n, so that it stays one field of one line.
+# Each marked line starts with a line break: the hook's stderr may end
+# without one (`yes | head -c N >&2`), and the marker must start a line; the
+# host drops the empty line this gives before a marked line.
 __makeimg_err_trap() {
   exec {__makeimg_report}>&2
   trap '__makeimg_on_err "$?" "$LINENO" "$BASH_SUBSHELL" "$BASH_COMMAND"' ERR
@@ -35,12 +38,12 @@ __makeimg_on_err() {
     if (( i > 1 )); then line=${BASH_LINENO[i-1]}; fi
     frames+=$'\t'"${FUNCNAME[i]}"$'\t'"${BASH_SOURCE[i]}"$'\t'"$line"
   done
-  printf '%s\t%s\t%s\t%s%s\n' "$__makeimg_marker" "$status" "$subshell" "$cmd" "$frames" >&"$__makeimg_report"
+  printf '\n%s\t%s\t%s\t%s%s\n' "$__makeimg_marker" "$status" "$subshell" "$cmd" "$frames" >&"$__makeimg_report"
 }
 # After the hook returned: the host knows it ran to its end (a top-level
 # `exit 0` in image.sh must not pass for a finished hook).
 __makeimg_hook_done() {
-  printf '%s\tdone\n' "$__makeimg_marker" >&"$__makeimg_report"
+  printf '\n%s\tdone\n' "$__makeimg_marker" >&"$__makeimg_report"
 }
 
 __makeimg_set_provided
