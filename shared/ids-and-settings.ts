@@ -26,7 +26,32 @@ export const COMMANDS = {
   showReport: 'makeimg.showReport',
   /** Quick open over a built image's files (argument: its path or Uri, optional). */
   goToFileInImage: 'makeimg.goToFileInImage',
+  /** Stop and start the language server (a stuck server, a new shellcheck on PATH). */
+  restartServer: 'makeimg.restartServer',
+  /** The documentation page of a rule (argument: its code, e.g. "MKIMG004"; none: pick one). */
+  showRuleDocumentation: 'makeimg.showRuleDocumentation',
 } as const;
+
+/** Where the rule pages live, relative to the repository and to the installed extension (the VSIX ships them). */
+export const RULE_DOCS_DIRECTORY = 'docs/rules';
+
+/**
+ * A request of the client to the server: what the server checks a document
+ * with (for the language status item). Params: StatusParams.
+ */
+export const STATUS_REQUEST = 'makeimg/status';
+
+export interface StatusParams {
+  /** The document whose settings decide (makeimg.shellcheck.* are resource settings). */
+  uri: string;
+}
+
+export interface ServerStatus {
+  shellcheck:
+    | { enabled: false }
+    /** `version` when it ran, else `problem`: why it cannot run (not found, failed). */
+    | { enabled: true; executable: string; version?: string; problem?: string };
+}
 
 /** URI scheme of a built image opened read-only in the editor (makeimg: Open Image). */
 export const IMAGE_SCHEME = 'makeimg-image';

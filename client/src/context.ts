@@ -11,6 +11,8 @@ import { buildImage, cancelBuild, showBuildLog, startBuild } from './build/comma
 import { BuildController } from './build/controller';
 import { BuildTaskProvider } from './build/task';
 import { createLanguageClient } from './language-client';
+import { LanguageStatus } from './language-status';
+import { showRuleDocumentation } from './rule-documentation';
 import { BuildStatusBar } from './build/status-bar';
 import { ImageFeatures } from './image/image-commands';
 
@@ -20,6 +22,7 @@ export class MakeimgContext implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   readonly controller: BuildController;
   private client: LanguageClient | undefined;
+  private readonly languageStatus: LanguageStatus;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly extension: vscode.ExtensionContext) {
@@ -37,7 +40,13 @@ export class MakeimgContext implements vscode.Disposable {
     // Rebuild from a notification: the same directory and img_dir_base, forced; no second prompt.
     this.controller.onRebuild = (request) =>
       void startBuild(this.controller, { directory: request.directory, imgDirBase: request.imgDirBase, force: true });
+    this.languageStatus = new LanguageStatus(this.log);
     this.disposables.push(
+      this.languageStatus,
+      vscode.commands.registerCommand(COMMANDS.restartServer, () => this.restartLanguageClient()),
+      vscode.commands.registerCommand(COMMANDS.showRuleDocumentation, (code?: unknown) =>
+        showRuleDocumentation(extension.extensionUri, code),
+      ),
       images,
       status,
       diagnostics,
@@ -58,11 +67,32 @@ export class MakeimgContext implements vscode.Disposable {
   /** Starts the language server; a server that fails to start leaves building available. */
   async startLanguageClient(): Promise<void> {
     this.client = createLanguageClient(this.extension, this.log);
+    this.languageStatus.watch(this.client);
     try {
       await this.client.start();
     } catch (err) {
       this.log.error(`language server did not start: ${(err as Error).message}`);
     }
+  }
+
+  /** makeimg: Restart Language Server: the running client restarts its server; a client that never started starts anew. */
+  async restartLanguageClient(): Promise<void> {
+    const client = this.client;
+    this.log.info('restarting the language server');
+    if (client?.isRunning()) {
+      try {
+        await client.restart();
+        return;
+      } catch (err) {
+        this.log.error(`language server did not restart: ${(err as Error).message}`);
+      }
+    }
+    try {
+      await client?.dispose();
+    } catch {
+      // A client that never ran has nothing to stop.
+    }
+    await this.startLanguageClient();
   }
 
   async dispose(): Promise<void> {

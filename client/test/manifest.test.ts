@@ -92,7 +92,12 @@ describe('client extension manifest', () => {
     assert.ok(existsSync(join(ROOT, pkg.icon)));
     const language = contributes.languages.find((l: { id: string }) => l.id === LANGUAGE_ID);
     assert.ok(existsSync(join(ROOT, language.icon.light)) && existsSync(join(ROOT, language.icon.dark)));
-    for (const key of ['repository', 'bugs', 'homepage', 'galleryBanner', 'categories', 'keywords']) assert.ok(pkg[key], key);
+    for (const key of ['galleryBanner', 'categories', 'keywords']) assert.ok(pkg[key], key);
+    // No repository, bugs or homepage rather than a placeholder that does not exist (issue 12 §5-6):
+    // the rule links point into the installed extension.
+    for (const key of ['repository', 'bugs', 'homepage']) assert.equal(pkg[key], undefined, key);
+    for (const file of ['package.json', 'MARKETPLACE.md'])
+      assert.doesNotMatch(readFileSync(join(ROOT, file), 'utf8'), /github\.com\/makeimg\/makeimg-vscode/, file);
   });
 
   it('contributes every server setting with its default and a description', () => {

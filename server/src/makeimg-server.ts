@@ -10,6 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  ErrorCodes,
   LSPErrorCodes,
   MessageType,
   ResponseError,
@@ -52,6 +53,7 @@ import { ShellcheckService } from './shellcheck';
 import { SourcedFiles } from './sourced-files';
 import { Validator } from './validation';
 import { checkDocumentParams, checkQueryParams } from './request-params';
+import { STATUS_REQUEST, type ServerStatus, type StatusParams } from '../../shared/ids-and-settings';
 
 const NO_COMPLETIONS: CompletionList = { isIncomplete: false, items: [] };
 /** Requests about a position in the document (params.position is required). */
@@ -172,6 +174,12 @@ export class MakeimgServer {
       }),
     );
     c.onShutdown(() => this.shellcheck.dispose());
+    // The client's language status item: what checks this document.
+    c.onRequest(STATUS_REQUEST, async (params: StatusParams): Promise<ServerStatus> => {
+      if (typeof params?.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${STATUS_REQUEST} needs a uri`);
+      const { shellcheck } = await settings.get(params.uri);
+      return { shellcheck: await this.shellcheck.status(params.uri, shellcheck) };
+    });
 
     // Editor features: LSP positions in, LSP ranges out.
     c.onHover(

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, type CodeAction, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../shared/ids-and-settings';
+import { execFileSync } from 'node:child_process';
+import { DEFAULT_SERVER_SETTINGS, STATUS_REQUEST, type ServerSettings, type ServerStatus } from '../../shared/ids-and-settings';
 import { applyTextEdits, textEditsFor } from './support/edits';
 import { serverForSuite } from './support/suite';
 
@@ -67,6 +68,26 @@ describe('ShellCheck findings and settings', function () {
       since,
     );
     assert.deepEqual(codes(after.diagnostics), ['makeimg:MKIMG002@1', 'shellcheck:SC2086@4']);
+  });
+
+  it('makeimg/status (the language status item): ShellCheck on with its version, off, or why it cannot run', async () => {
+    const uri = 'file:///nonexistent-makeimg-test/sc/status/image.sh';
+    const status = () => session.client.connection.sendRequest<ServerStatus>(STATUS_REQUEST, { uri });
+    const installed = /^version:\s*(\S+)/m.exec(execFileSync('shellcheck', ['--version'], { encoding: 'utf8' }))![1];
+    assert.deepEqual(await status(), { shellcheck: { enabled: true, executable: 'shellcheck', version: installed } });
+    try {
+      session.client.changeSettings(settings({ shellcheck: { enable: false, path: '' } }));
+      assert.deepEqual(await status(), { shellcheck: { enabled: false } });
+      session.client.changeSettings(settings({ shellcheck: { enable: true, path: '/nonexistent/shellcheck' } }));
+      const missing = (await status()).shellcheck;
+      assert.ok(
+        missing.enabled && missing.version === undefined && /not found|ENOENT/i.test(missing.problem ?? ''),
+        JSON.stringify(missing),
+      );
+    } finally {
+      session.client.changeSettings(settings({}));
+    }
+    await assert.rejects(session.client.connection.sendRequest(STATUS_REQUEST, {}), /needs a uri/);
   });
 
   describe('settings (re-read on workspace/didChangeConfiguration)', () => {

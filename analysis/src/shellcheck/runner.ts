@@ -63,3 +63,25 @@ function firstLine(s: string): string {
   const line = s.split('\n', 1)[0]!;
   return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }
+
+/** `shellcheck --version`: its version ("0.9.0"), or why it cannot run. */
+export async function shellcheckVersion(
+  executable: string,
+  options: { cwd?: string; timeoutMs: number },
+): Promise<{ version: string } | { problem: string }> {
+  const end = await runProcess([executable, '--version'], { cwd: options.cwd, collectStdout: true, timeoutMs: options.timeoutMs });
+  switch (end.kind) {
+    case 'ok': {
+      const version = /^version:\s*(\S+)/m.exec(end.stdout)?.[1];
+      return version ? { version } : { problem: `'${executable} --version' did not say which version it is` };
+    }
+    case 'unavailable':
+      return { problem: end.reason };
+    case 'timedOut':
+      return { problem: `'${executable} --version' took longer than ${end.timeoutMs} ms` };
+    case 'cancelled':
+      return { problem: 'cancelled' };
+    case 'failed':
+      return { problem: end.exitCode !== undefined ? `'${executable} --version' exited with ${end.exitCode}` : end.reason };
+  }
+}

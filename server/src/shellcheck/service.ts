@@ -7,11 +7,11 @@
 import { homedir } from 'node:os';
 import type { Diagnostic } from 'vscode-languageserver';
 import { expandHome } from '../../../shared/paths';
-import { SETTINGS_SECTION, type ServerSettings } from '../../../shared/ids-and-settings';
+import { SETTINGS_SECTION, type ServerSettings, type ServerStatus } from '../../../shared/ids-and-settings';
 import { imageDirectoryOf } from '../../../analysis/src/source-files';
 import { toDiagnostics } from './convert';
 import { withoutMakeimgFalsePositives } from '../../../analysis/src/shellcheck/filter';
-import { runShellcheck, type RunOutcome } from '../../../analysis/src/shellcheck/runner';
+import { runShellcheck, shellcheckVersion, type RunOutcome } from '../../../analysis/src/shellcheck/runner';
 import { DocumentScheduler } from '../document-scheduler';
 
 export type ShellcheckSettings = ServerSettings['shellcheck'];
@@ -28,6 +28,7 @@ export interface ShellcheckServiceOptions {
 export const DEFAULT_DEBOUNCE_MS = 400;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_EXECUTABLE = 'shellcheck';
+const VERSION_TTL_MS = 60_000;
 
 export class ShellcheckService {
   private readonly scheduler: DocumentScheduler;
@@ -37,6 +38,8 @@ export class ShellcheckService {
    * a successful run clears its executable and document so a recurrence is logged again.
    */
   private readonly reported = new Set<string>();
+  /** `shellcheck --version` answers by directory and executable. */
+  private readonly versions = new Map<string, { at: number; answer: ReturnType<typeof shellcheckVersion> }>();
 
   constructor(
     private readonly log: (message: string) => void,
@@ -66,6 +69,24 @@ export class ShellcheckService {
       },
       deliver: (diagnostics: Diagnostic[]) => publish(diagnostics, version),
     });
+  }
+
+  /**
+   * What checks `uri` with these settings: off, or the executable with its
+   * version (or why it cannot run). The version of an executable is asked
+   * once per minute at most (a new shellcheck on PATH shows within that).
+   */
+  async status(uri: string, settings: ShellcheckSettings): Promise<ServerStatus['shellcheck']> {
+    if (!settings.enable) return { enabled: false };
+    const executable = executableFrom(settings.path);
+    const cwd = imageDirectoryOf(uri);
+    const key = `${cwd ?? ''}\0${executable}`;
+    let cached = this.versions.get(key);
+    if (!cached || Date.now() - cached.at > VERSION_TTL_MS) {
+      cached = { at: Date.now(), answer: shellcheckVersion(executable, { cwd, timeoutMs: this.timeoutMs }) };
+      this.versions.set(key, cached);
+    }
+    return { enabled: true, executable, ...(await cached.answer) };
   }
 
   /** Stop checking `uri` (closed): cancels its pending or running check. */
