@@ -50,7 +50,7 @@ import { documentSymbols } from './features/symbols';
 import { WorkspaceSymbols } from './features/workspace-symbols';
 import { SettingsCache } from './settings';
 import { ShellcheckService } from './shellcheck';
-import { SourcedFiles } from './sourced-files';
+import { fromView, SourcedFiles, toView, type SourcedView } from './sourced-files';
 import { Validator } from './validation';
 import { checkDocumentParams, checkQueryParams } from './request-params';
 import { STATUS_REQUEST, type ServerStatus, type StatusParams } from '../../shared/ids-and-settings';
@@ -182,61 +182,51 @@ export class MakeimgServer {
     });
 
     // Editor features: LSP positions in, LSP ranges out.
+    // Hover, completion, definition, references, highlights and rename work on image.sh's combined facts,
+    // from image.sh or from inside a file it sources (see sourced-files.ts); ranges are located per file.
     c.onHover(
-      this.onDocument(
-        null,
-        ({ position }, { document }) => {
-          const combined = this.sourced.combined(document);
-          return combined ? hover(combined, position, (line) => this.sourced.lineText(document, combined, line)) : null;
-        },
-        POSITIONAL,
-      ),
+      this.onView(null, (_, { view, at }) => {
+        const found = hover(view.facts, at, (line) => this.sourced.lineText(view, line));
+        return found && { ...found, range: found.range && fromView(view, found.range) };
+      }),
     );
     c.onCompletion(
-      this.onDocument(
-        NO_COMPLETIONS,
-        ({ position }, { document, facts }) => {
-          const line = document.lineText(position.line);
-          const linePrefix = line.slice(0, position.character);
-          const combined = this.sourced.combined(document) ?? facts;
-          const items = complete({ facts: combined, position, linePrefix, directory: imageDirectoryOf(document.uri) });
-          return { isIncomplete: false, items: items.map((item) => clampTextEdit(item, position.line, line.length)) };
-        },
-        POSITIONAL,
-      ),
+      this.onView(NO_COMPLETIONS, ({ position }, { document, view, at }) => {
+        const line = document.lineText(position.line);
+        const linePrefix = line.slice(0, position.character);
+        const items = complete({ facts: view.facts, position: at, linePrefix, directory: imageDirectoryOf(view.imageUri) });
+        return { isIncomplete: false, items: items.map((item) => clampTextEdit(inDocument(item, view), position.line, line.length)) };
+      }),
     );
-    // Definition, references and rename reach into sourced files (combined facts, ranges located per file).
-    c.onDefinition(
-      this.onCombined([], ({ position }, { document, facts }) =>
-        definition(facts, position).map((range) => this.sourced.locate(document, facts, range)),
-      ),
-    );
+    c.onDefinition(this.onView([], (_, { view, at }) => definition(view.facts, at).map((range) => this.sourced.locate(view, range))));
     c.onReferences(
-      this.onCombined([], ({ position, context }, { document, facts }) =>
-        references(facts, position, context.includeDeclaration).map((range) => this.sourced.locate(document, facts, range)),
+      this.onView([], ({ context }, { view, at }) =>
+        references(view.facts, at, context.includeDeclaration).map((range) => this.sourced.locate(view, range)),
       ),
     );
-    c.onDocumentHighlight(this.onDocument([], ({ position }, { facts }) => documentHighlights(facts, position), POSITIONAL));
-    c.onPrepareRename(
-      this.onDocument(
-        null,
-        ({ position }, { facts }) => {
-          const check = prepareRename(facts, position);
-          if (!check) return null;
-          if (!check.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, check.message);
-          return { range: check.range, placeholder: check.placeholder };
-        },
-        POSITIONAL,
+    c.onDocumentHighlight(
+      this.onView([], (_, { document, view, at }) =>
+        documentHighlights(view.facts, at)
+          .filter((h) => this.sourced.locate(view, h.range).uri === document.uri)
+          .map((h) => ({ ...h, range: fromView(view, h.range) })),
       ),
+    );
+    c.onPrepareRename(
+      this.onView(null, (_, { view, at }) => {
+        const check = prepareRename(view.facts, at);
+        if (!check) return null;
+        if (!check.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, check.message);
+        return { range: fromView(view, check.range), placeholder: check.placeholder };
+      }),
     );
     c.onRenameRequest(
-      this.onCombined(null, ({ position, newName }, { document, facts }) => {
-        const result = rename(facts, position, newName);
+      this.onView(null, ({ newName }, { view, at }) => {
+        const result = rename(view.facts, at, newName);
         if (!result) return null;
         if (!result.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, result.message);
         const changes: Record<string, TextEdit[]> = {};
         for (const edit of result.edits) {
-          const { uri, range } = this.sourced.locate(document, facts, edit.range);
+          const { uri, range } = this.sourced.locate(view, edit.range);
           (changes[uri] ??= []).push({ range, newText: edit.newText });
         }
         return { changes };
@@ -268,17 +258,15 @@ export class MakeimgServer {
     c.onCodeLens(this.onDocument([], (_, { document, facts }) => codeLenses(facts, document.uri)));
     c.onDocumentLinks(this.onDocument([], (_, { document, facts }) => documentLinks(facts, document.uri)));
     // Call hierarchy (across sourced files) and semantic tokens (hooks, provided variables, file arrays, stages).
-    const locator = (document: OpenDocument, facts: DocumentFacts) => (range: Range) => this.sourced.locate(document, facts, range);
+    const locator = (view: SourcedView) => (range: Range) => this.sourced.locate(view, range);
     c.languages.callHierarchy.onPrepare(
-      this.onCombined(null, ({ position }, { document, facts }) =>
-        prepareCallHierarchy(facts, position, document.uri, locator(document, facts)),
-      ),
+      this.onView(null, (_, { view, at }) => prepareCallHierarchy(view.facts, at, view.imageUri, locator(view))),
     );
     c.languages.callHierarchy.onIncomingCalls(({ item }) =>
-      this.withItemImage(item, (document, facts) => incomingCalls(facts, item, locator(document, facts))),
+      this.withItemImage(item, (view) => incomingCalls(view.facts, item, locator(view))),
     );
     c.languages.callHierarchy.onOutgoingCalls(({ item }) =>
-      this.withItemImage(item, (document, facts) => outgoingCalls(facts, item, locator(document, facts))),
+      this.withItemImage(item, (view) => outgoingCalls(view.facts, item, locator(view))),
     );
     c.languages.semanticTokens.on(
       this.onDocument({ data: [] }, ({ textDocument }, { document, facts }) => {
@@ -336,19 +324,21 @@ export class MakeimgServer {
     };
   }
 
-  /** Like onDocument, with the combined facts of image.sh and the files it sources (see sourced-files.ts). */
-  private onCombined<R, P extends { textDocument: { uri: string } } = never>(
+  /**
+   * A request about a position in image.sh or in a file it sources, answered
+   * with the combined facts (see sourced-files.ts): `at` is the position in
+   * them; `fallback` for other documents.
+   */
+  private onView<R, P extends { textDocument: { uri: string }; position: Position } = never>(
     fallback: R,
-    handler: (params: P, context: DocumentContext) => R,
+    handler: (params: P, context: { document: OpenDocument; view: SourcedView; at: Position }) => R,
   ): (params: P) => R {
-    return this.onDocument(
-      fallback,
-      (params: P, { document }) => {
-        const facts = this.sourced.combined(document);
-        return facts ? handler(params, { document, facts }) : fallback;
-      },
-      POSITIONAL,
-    );
+    return (params) => {
+      checkDocumentParams(params, POSITIONAL);
+      const document = this.documents.get(params.textDocument.uri);
+      const view = document && this.sourced.view(document);
+      return document && view ? handler(params, { document, view, at: toView(view, params.position) }) : fallback;
+    };
   }
 
   /** A file that an image.sh may source changed in the editor: re-analyse the image.sh files that read it. */
@@ -359,12 +349,11 @@ export class MakeimgServer {
     }
   }
 
-  /** A call hierarchy item's image.sh (its `data`) and that file's combined facts. */
-  private withItemImage<R>(item: CallHierarchyItem, handler: (document: OpenDocument, facts: DocumentFacts) => R[]): R[] | null {
+  /** A call hierarchy item's image.sh (its `data`, open or on disk) and that file's combined facts. */
+  private withItemImage<R>(item: CallHierarchyItem, handler: (view: SourcedView) => R[]): R[] | null {
     const image = (item.data as ItemData | undefined)?.image;
-    const document = image === undefined ? undefined : this.documents.get(image);
-    const facts = document && this.sourced.combined(document);
-    return document && facts ? handler(document, facts) : null;
+    const view = typeof image === 'string' ? this.sourced.imageView(image) : undefined;
+    return view ? handler(view) : null;
   }
 
   /** A notification handler whose exceptions are logged, never fatal. */
@@ -392,6 +381,13 @@ export class MakeimgServer {
       return this.initialRoots;
     }
   }
+}
+
+/** A completion item computed on a view's facts, its textEdit in the viewed document's lines. */
+function inDocument(item: CompletionItem, view: SourcedView): CompletionItem {
+  const edit = item.textEdit;
+  if (view.lineBase === 0 || !edit || !('range' in edit)) return item;
+  return { ...item, textEdit: { ...edit, range: fromView(view, edit.range) } };
 }
 
 /** A completion's textEdit never reaches past the end of its line (a position past it, as clients may send, is clamped). */

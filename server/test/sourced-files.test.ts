@@ -11,12 +11,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  CompletionRequest,
   DefinitionRequest,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   HoverRequest,
   ReferencesRequest,
   RenameRequest,
+  type CompletionList,
   type Location,
   type MarkupContent,
   type WorkspaceEdit,
@@ -119,5 +121,65 @@ describe('sourced files (protocol)', function () {
     });
     const republished = await client.publishMatching(uriOf('image.sh'), (p) => p.diagnostics.length > 0, since);
     assert.deepEqual(summarize(republished.diagnostics), ['MKIMG003@1']);
+  });
+  describe('from inside a sourced file', () => {
+    const MAIN = 'img_name=a.tar\n. ./lib/tree.sh\n# Logs a line.\nlog() { echo "$@"; }\ndo_install() {\n  prepare\n}\n';
+    const TREE = '# Creates the tree.\nprepare() {\n  log making\n  mkdir -p "$img_dir/etc"\n}\n';
+    const inTree = (line: number, character: number) => ({ textDocument: { uri: uriOf('lib/tree.sh') }, position: { line, character } });
+    const places = (locations: Location[]) =>
+      locations.map((l) => `${l.uri.slice(l.uri.lastIndexOf('/') + 1)}:${l.range.start.line}:${l.range.start.character}`).sort();
+
+    for (const imageOpen of [true, false]) {
+      it(`definition, references, rename and completion reach image.sh (${imageOpen ? 'open in the editor' : 'only on disk'})`, async () => {
+        write({ 'image.sh': MAIN, 'lib/tree.sh': TREE });
+        if (imageOpen) client.open(uriOf('image.sh'), MAIN);
+        client.open(uriOf('lib/tree.sh'), TREE, 1, 'shellscript');
+        // `log` (line 2 of tree.sh) is defined in image.sh.
+        const definition = (await client.connection.sendRequest(DefinitionRequest.type, inTree(2, 3))) as Location[];
+        assert.deepEqual(definition, [
+          { uri: uriOf('image.sh'), range: { start: { line: 3, character: 0 }, end: { line: 3, character: 3 } } },
+        ]);
+        // `prepare` is defined here and called from image.sh.
+        const refs = (await client.connection.sendRequest(ReferencesRequest.type, {
+          ...inTree(1, 2),
+          context: { includeDeclaration: true },
+        })) as Location[];
+        assert.deepEqual(places(refs), ['image.sh:5:2', 'tree.sh:1:0']);
+        const edit = (await client.connection.sendRequest(RenameRequest.type, { ...inTree(2, 3), newName: 'say' })) as WorkspaceEdit;
+        assert.deepEqual(edit.changes?.[uriOf('image.sh')], [
+          { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 3 } }, newText: 'say' },
+        ]);
+        assert.deepEqual(edit.changes?.[uriOf('lib/tree.sh')], [
+          { range: { start: { line: 2, character: 2 }, end: { line: 2, character: 5 } }, newText: 'say' },
+        ]);
+        // Completing `lo` at the start of line 3 offers image.sh's function, named with its file, replacing the word in tree.sh.
+        const list = (await client.connection.sendRequest(CompletionRequest.type, inTree(2, 4))) as CompletionList;
+        const log = list.items.find((i) => i.label === 'log');
+        assert.equal(log?.detail, 'function, line 4 of image.sh');
+        assert.deepEqual(log?.textEdit, { range: { start: { line: 2, character: 2 }, end: { line: 2, character: 4 } }, newText: 'log' });
+      });
+    }
+
+    it('hover names the file a definition is in, from either side', async () => {
+      write({ 'image.sh': MAIN, 'lib/tree.sh': TREE });
+      client.open(uriOf('image.sh'), MAIN);
+      client.open(uriOf('lib/tree.sh'), TREE, 1, 'shellscript');
+      const fromLib = await client.connection.sendRequest(HoverRequest.type, inTree(2, 3));
+      assert.match((fromLib?.contents as MarkupContent).value, /Logs a line\.[\s\S]*Defined on line 4 of image\.sh/);
+      assert.deepEqual(fromLib?.range, { start: { line: 2, character: 2 }, end: { line: 2, character: 5 } });
+      const fromImage = await client.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri: uriOf('image.sh') },
+        position: { line: 5, character: 3 },
+      });
+      assert.match((fromImage?.contents as MarkupContent).value, /Creates the tree\.[\s\S]*Defined on line 2 of lib\/tree\.sh/);
+    });
+
+    it('a shell script no image.sh sources gets nothing', async () => {
+      write({ 'image.sh': MAIN, 'lib/tree.sh': TREE, 'lib/other.sh': 'log x\n' });
+      client.open(uriOf('lib/other.sh'), 'log x\n', 1, 'shellscript');
+      const at = { textDocument: { uri: uriOf('lib/other.sh') }, position: { line: 0, character: 1 } };
+      assert.deepEqual(await client.connection.sendRequest(DefinitionRequest.type, at), []);
+      assert.equal(await client.connection.sendRequest(HoverRequest.type, at), null);
+    });
   });
 });

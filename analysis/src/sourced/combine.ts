@@ -11,7 +11,16 @@
  * recursively; each file once, so cycles (a sources b sources a) end.
  */
 import { dirname } from 'node:path';
-import { SOURCED_LINE_BASE, type DocumentFacts, type Range, type SourceFact, type SourceResolution, type SourcedFile } from '../facts';
+import { IMAGE_FILE_NAME } from '../../../shared/contract';
+import {
+  scriptLineNumber,
+  SOURCED_LINE_BASE,
+  type DocumentFacts,
+  type Range,
+  type SourceFact,
+  type SourceResolution,
+  type SourcedFile,
+} from '../facts';
 import type { Finding } from '../rules';
 import { resolveSource } from './resolve';
 
@@ -152,6 +161,19 @@ export function locate(facts: DocumentFacts, range: Range): { file?: SourcedFile
   const index = Math.floor(range.start.line / SOURCED_LINE_BASE) - 1;
   const file = index >= 0 ? facts.sourced?.files[index] : undefined;
   return file ? { file, range: unshifted(range) } : { range };
+}
+
+/**
+ * "line 12" for a range of the combined facts, naming its file ("line 3 of
+ * lib.sh") when it lies in another file than the line `here` (a line of the
+ * combined facts; by default image.sh's): text for hovers and completion.
+ */
+export function placeText(facts: DocumentFacts, range: Range, here: number = 0): string {
+  const line = `line ${scriptLineNumber(facts, range.start)}`;
+  const fileIndex = (l: number) => Math.floor(l / SOURCED_LINE_BASE);
+  if (fileIndex(range.start.line) === fileIndex(here)) return line;
+  const where = locate(facts, range);
+  return `${line} of ${where.file ? where.file.relativePath : IMAGE_FILE_NAME}`;
 }
 
 /** Whether a range of the combined facts lies in the image.sh itself. */

@@ -22,6 +22,7 @@ import {
 } from '../../../shared/contract';
 import { escapeSnippet } from '../../../shared/snippet-syntax';
 import { hooksReaching, type AssignmentFact, type DocumentFacts, type Position } from '../../../analysis/src/facts';
+import { placeText } from '../../../analysis/src/sourced';
 import { isLocalDeclaration } from './occurrences';
 import { strictlyInside } from './positions';
 import { enclosingFunction } from './enclosing-function';
@@ -104,7 +105,7 @@ function variableItems(facts: DocumentFacts, position: Position, typed: string):
     items.push({
       label: name,
       kind: CompletionItemKind.Variable,
-      detail: contract ? contract.summary : `${a.kind === 'array' ? 'array' : 'variable'}, line ${a.nameRange.start.line + 1}`,
+      detail: contract ? contract.summary : `${a.kind === 'array' ? 'array' : 'variable'}, ${placeText(facts, a.nameRange, position.line)}`,
       documentation: contract ? markdown(contract.doc) : a.comment ? markdown(a.comment.text) : undefined,
       textEdit: { range, newText: name },
       sortText: `1_${name}`,
@@ -264,7 +265,7 @@ function functionItems(facts: DocumentFacts, range: Range): CompletionItem[] {
     items.push({
       label: f.name,
       kind: CompletionItemKind.Function,
-      detail: `function, line ${f.nameRange.start.line + 1}`,
+      detail: `function, ${placeText(facts, f.nameRange, range.start.line)}`,
       documentation: f.comment ? markdown(f.comment.text) : undefined,
       textEdit: { range, newText: f.name },
       sortText: `1_${f.name}`,

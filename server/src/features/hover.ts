@@ -21,17 +21,8 @@ import {
   type StageName,
   type VariableSpec,
 } from '../../../shared/contract';
-import {
-  callParents,
-  chainText,
-  scriptLineNumber,
-  type CommentBlock,
-  type DocumentFacts,
-  type Position,
-  type Range,
-} from '../../../analysis/src/facts';
-
-const lineNumber = (facts: DocumentFacts, range: Range): number => scriptLineNumber(facts, range.start);
+import { callParents, chainText, type CommentBlock, type DocumentFacts, type Position, type Range } from '../../../analysis/src/facts';
+import { placeText } from '../../../analysis/src/sourced';
 import { destinationPath, elementText, fileElementAt, partnerOf, sourcePath, type FileElementAt } from './file-pairs';
 import { definitions, localScopes, symbolAt, type SymbolAt } from './occurrences';
 import { touches, type LineText } from './positions';
@@ -83,7 +74,7 @@ function variableHover(facts: DocumentFacts, symbol: SymbolAt, lineText: LineTex
   const owner = symbol.function !== null && localScopes(facts, symbol.name).has(symbol.function) ? symbol.function : null;
   const others = defs.length - 1;
   const where =
-    `Assigned on line ${lineNumber(facts, here.range)}` +
+    `Assigned on ${placeText(facts, here.range, symbol.range.start.line)}` +
     (others > 0 ? ` and ${others} other place${others === 1 ? '' : 's'}` : '') +
     (owner !== null ? `, local to \`${owner}()\`` : '');
   return paragraphs(fence(definitionLine(lineText, here.range)), commentText(comment), where);
@@ -154,7 +145,7 @@ function functionHover(facts: DocumentFacts, symbol: SymbolAt, lineText: LineTex
       stageText(hook.stage),
       `**Runs:** ${PLACE_DOCS[hook.runsIn].title}.`,
       fence(hookExample(hook)),
-      here ? paragraphs(commentText(here.comment), `Defined on line ${lineNumber(facts, here.nameRange)}`) : undefined,
+      here ? paragraphs(commentText(here.comment), `Defined on ${placeText(facts, here.nameRange, symbol.range.start.line)}`) : undefined,
     );
   }
   const nonHook = NON_HOOKS.find((n) => n.name === symbol.name);
@@ -164,7 +155,8 @@ function functionHover(facts: DocumentFacts, symbol: SymbolAt, lineText: LineTex
     fence(definitionLine(lineText, here.nameRange)),
     nonHook ? `**Not a makeimg hook:** ${nonHook.reason}` : undefined,
     commentText(here.comment),
-    `Defined on line ${lineNumber(facts, here.nameRange)}` + (others > 0 ? ` (and ${others} more time${others === 1 ? '' : 's'})` : ''),
+    `Defined on ${placeText(facts, here.nameRange, symbol.range.start.line)}` +
+      (others > 0 ? ` (and ${others} more time${others === 1 ? '' : 's'})` : ''),
     whereItRuns(facts, symbol.name),
   );
 }
@@ -196,7 +188,7 @@ function fileElementHover(facts: DocumentFacts, at: FileElementAt): string {
   switch (partner.kind) {
     case 'element': {
       const [from, to] = at.role === 'src' ? [at.element, partner.element] : [partner.element, at.element];
-      const other = `\`${partnerName}[${partner.index}]\`, line ${lineNumber(facts, partner.element.range)}`;
+      const other = `\`${partnerName}[${partner.index}]\`, ${placeText(facts, partner.element.range, at.element.range.start.line)}`;
       body =
         at.role === 'src'
           ? `Copied to \`${destinationPath(to)}\` (${other}) in the ${stage} stage.`
@@ -205,7 +197,7 @@ function fileElementHover(facts: DocumentFacts, at: FileElementAt): string {
     }
     case 'missing':
       body =
-        `**No ${at.role === 'src' ? 'destination' : 'source'}:** \`${partnerName}\` (line ${lineNumber(facts, partner.assignment.nameRange)}) ` +
+        `**No ${at.role === 'src' ? 'destination' : 'source'}:** \`${partnerName}\` (${placeText(facts, partner.assignment.nameRange, at.element.range.start.line)}) ` +
         `has only ${partner.count} element${partner.count === 1 ? '' : 's'}.`;
       break;
     case 'unassigned':
