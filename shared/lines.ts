@@ -59,11 +59,17 @@ export class LineSplitter {
   }
 
   private take(lineEnds: boolean): string {
-    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    const parts = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    // A piece keeps an incomplete character in the decoder for the next piece; a line end does not.
-    const text = this.decoder.decode(bytes, { stream: !lineEnds });
+    // Each part decoded as it is (no concatenated copy of the bytes: a flood without newlines would
+    // allocate one per piece); the decoder carries a character split between parts. A piece keeps
+    // an incomplete character in the decoder for the next piece; a line end does not.
+    let text = '';
+    for (let i = 0; i < parts.length; i++) {
+      text += this.decoder.decode(parts[i], { stream: !lineEnds || i < parts.length - 1 });
+    }
+    if (parts.length === 0 && lineEnds) text = this.decoder.decode();
     return lineEnds && text.endsWith('\r') ? text.slice(0, -1) : text;
   }
 }

@@ -263,15 +263,34 @@ async function collect(child: ResultPromise<Options>): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The last `max` characters of the lines added, as text. */
-class Tail {
-  private kept = '';
+/**
+ * The last `max` characters of the lines added, as text. Lines are kept as
+ * they come and joined only when asked: re-cutting one string on every line
+ * copied `max` characters per line (a flood of short stderr lines churned
+ * gigabytes through the garbage collector).
+ */
+export class Tail {
+  private lines: string[] = [];
+  private first = 0;
+  /** Characters kept from `first` on, each line with its '\n'. */
+  private length = 0;
   constructor(private readonly max: number) {}
   add(line: string): void {
-    this.kept = (this.kept + line + '\n').slice(-this.max);
+    const kept = line.length >= this.max ? line.slice(-this.max) : line;
+    this.lines.push(kept);
+    this.length += kept.length + 1;
+    while (this.length - this.lines[this.first]!.length - 1 >= this.max) {
+      this.length -= this.lines[this.first]!.length + 1;
+      this.first += 1;
+    }
+    // Drop the lines that fell off once they are the larger part of the array.
+    if (this.first > 1024 && this.first * 2 > this.lines.length) {
+      this.lines = this.lines.slice(this.first);
+      this.first = 0;
+    }
   }
   text(): string {
-    return this.kept.trim();
+    return this.lines.slice(this.first).join('\n').concat('\n').slice(-this.max).trim();
   }
 }
 

@@ -91,4 +91,30 @@ do_install()
     assert.equal(errorEvent(f)?.line, 5);
     assert.ok(!logs(f.events).some((e) => e.text.includes('makeimg-err-')), 'no marker reaches the log');
   });
+
+  it('1 GB of hook output into a slow pipe keeps RSS under 150 MB and ends with a result', async () => {
+    // Lines on stdout and on stderr, then a quarter of it without a newline (it comes in 64 KiB pieces).
+    const src = await project(
+      scratch,
+      `img_name=flood
+do_install()
+{
+    local line
+    line=$(printf '%0199d' 0)
+    yes "$line" | head -c 536870912
+    yes "$line" | head -c 268435456 >&2
+    head -c 268435456 /dev/zero | tr '\\0' x
+    echo
+    mkdir -p "$img_dir/etc"
+}
+`,
+    );
+    const base = await scratch.dir('out');
+    const { r, maxRss } = await buildWatchingMemory(['--json', '--directory', src, base], true);
+    assert.equal(r.code, EXIT.OK, r.stderr.slice(-2000));
+    assert.equal(r.events.at(-1)?.type, 'result');
+    assert.ok(maxRss < 150 * 1024 * 1024, `makeimg's RSS peaked at ${Math.round(maxRss / 1048576)} MB`);
+    const dropped = logs(r.events).reduce((n, e) => n + (e.dropped ?? 0), 0);
+    assert.ok(dropped > 3_000_000, `most of the 4M lines are dropped: ${dropped}`);
+  });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runProcess, startProcess, type OutputStream } from '../process';
+import { runProcess, startProcess, Tail, type OutputStream } from '../process';
 
 const FIXTURE = join(__dirname, 'support', 'parent-of-sleep.ts');
 
@@ -150,4 +150,19 @@ describe('process runner (shared/process.ts)', () => {
       }
     });
   }
+});
+
+describe('the end of stderr kept for an outcome (Tail)', () => {
+  it('keeps the last characters of the lines, as re-cutting one string on every line did', () => {
+    const lines = ['a', '', 'bb  ', 'x'.repeat(40), 'ccc', ...Array.from({ length: 3000 }, (_, i) => `line ${i}`), ' tail '];
+    for (const max of [1, 5, 16, 39, 41, 100]) {
+      const tail = new Tail(max);
+      let kept = '';
+      for (const [i, line] of lines.entries()) {
+        tail.add(line);
+        kept = (kept + line + '\n').slice(-max);
+        if (i < 8 || i % 500 === 0 || i === lines.length - 1) assert.equal(tail.text(), kept.trim(), `max ${max}, line ${i}`);
+      }
+    }
+  });
 });
