@@ -243,6 +243,12 @@ export class Workbench {
     );
   }
 
+  /** The titles of the code lenses shown in the active editor (they come from the language server). */
+  async codeLenses(): Promise<string[]> {
+    const lenses = await this.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration').allInnerTexts();
+    return lenses.map((l) => l.trim()).filter((l) => l !== '');
+  }
+
   /** Types into the active editor. */
   async type(text: string): Promise<void> {
     await this.focusEditor();

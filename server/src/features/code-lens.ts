@@ -8,7 +8,7 @@ import { IMG_NAME } from '../../../shared/contract';
 import { COMMANDS } from '../../../shared/ids-and-settings';
 import { visibleAssignments, type DocumentFacts } from '../../../analysis/src/facts';
 
-const BUILD_LENS_TITLE = 'Build Image';
+export const BUILD_LENS_TITLE = 'Build Image';
 
 export function codeLenses(facts: DocumentFacts, uri: string): CodeLens[] {
   // The first top-level assignment: the one a reader sees as "the name of this image".
