@@ -211,6 +211,9 @@ describe('e2e: the second build (issue 12 §1-2): Rebuild, Delete Working Direct
     await s.wb.clickNotificationButton(/already exists/, 'Rebuild');
     await waitFor('the forced build to start', statusNow, isRunning, 30_000);
     await waitFor('the forced build to succeed', statusNow, (i) => finished(i) && i!.icons.includes('check'), 150_000);
+    // Nothing changed since the first build: the install stage comes from the cache (issue 13), and the terminal says so.
+    const rows = await s.wb.terminalText();
+    assert.match(rows, /Install \(cached, built /, `the task terminal says the install stage was cached:\n${rows}`);
     const second = statSync(image);
     assert.notEqual(second.ino, first.ino, 'a new image replaced the old one');
     assert.equal(second.uid, s.user!.uid, 'the new image belongs to makeimg-test');
