@@ -81,6 +81,7 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
   const temporaryPath = temporaryPathFor(outputPath);
   const file = await openTemporary(temporaryPath, outputPath);
   const children: ArchiveChild[] = [];
+  const flusher = flushWhileWriting(file);
   let poller: ProgressPoller | undefined;
   const stopAll = (): void => {
     for (const c of children) void c.process.stop();
@@ -124,6 +125,7 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
 
     // Durable before it gets its name: a crash must not leave a truncated image at $img_path.
     if (opts.owner) await file.chown(opts.owner.uid, opts.owner.gid);
+    await flusher.stop();
     await file.sync();
     const { size } = await file.stat();
     await file.close();
@@ -142,6 +144,7 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
     return { bytes: size };
   } catch (e) {
     poller?.stop();
+    await flusher.stop();
     await Promise.all(children.map((c) => c.process.stop()));
     await file.close().catch(() => undefined);
     await fs.rm(temporaryPath, { force: true });
@@ -151,6 +154,31 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
     signal.removeEventListener('abort', stopAll);
   }
 }
+
+/**
+ * Writes the growing archive back to disk while tar and the compressor still
+ * run, so the fsync before publishing finds little left: without it that
+ * fsync waited for the whole image at the end (about 0.1 s per 100 MB here),
+ * which made a plain `.tar` slower than the original's unsynced tar file.
+ * Errors are left to the final fsync, which reports them.
+ */
+function flushWhileWriting(file: fs.FileHandle): { stop: () => Promise<void> } {
+  let inFlight: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    inFlight ??= file
+      .datasync()
+      .catch(() => undefined)
+      .finally(() => (inFlight = undefined));
+  }, FLUSH_INTERVAL_MS);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await inFlight;
+    },
+  };
+}
+
+const FLUSH_INTERVAL_MS = 250;
 
 /** How long tar or the compressor gets to exit after SIGTERM before SIGKILL. */
 const KILL_GRACE_MS = 3000;
