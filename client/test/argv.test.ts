@@ -1,5 +1,21 @@
 import { strict as assert } from 'node:assert';
-import { buildArgv, DEFAULT_PRIVILEGE_COMMAND, POLKIT_LAUNCHER, polkitLauncher, privilegeProgram } from '../src/build/argv';
+import {
+  buildArgs,
+  DEFAULT_PRIVILEGE_COMMAND,
+  pipelineRunner,
+  POLKIT_LAUNCHER,
+  polkitLauncher,
+  privilegedCommand,
+  privilegeProgram,
+  shellArgs,
+  type BuildArgsInput,
+  type PipelineRunner,
+} from '../src/build/argv';
+
+/** A build's whole command line, makeimg's launcher installed or not (`launcher`). */
+function buildArgv(input: PipelineRunner & BuildArgsInput & { launcher?: string }): string[] {
+  return privilegedCommand(input, buildArgs(input), (p) => p === input.launcher).argv;
+}
 
 describe('client build argv', () => {
   const base = {
@@ -84,5 +100,48 @@ describe('client build argv', () => {
   it('names the privilege program', () => {
     assert.equal(privilegeProgram(['/usr/bin/pkexec', '--disable-internal-agent']), 'pkexec');
     assert.equal(privilegeProgram([]), undefined);
+  });
+
+  it('is one privileged command for build, clean and shell: the launcher when installed, else env with a warning', () => {
+    const installed = (p: string) => p === POLKIT_LAUNCHER;
+    const shell = shellArgs({ imagePath: '/srv/i/x.tar', lease: '/tmp/l/lease' });
+    assert.deepEqual(privilegedCommand(base, shell, installed), {
+      argv: ['pkexec', '--disable-internal-agent', POLKIT_LAUNCHER, 'shell', '--lease=/tmp/l/lease', '/srv/i/x.tar'],
+      privilegeCommandLength: 2,
+      launcher: POLKIT_LAUNCHER,
+    });
+    const clean = buildArgs({ directory: '/home/u/proj', action: { verb: 'clean', keepImage: true } });
+    assert.deepEqual(privilegedCommand(base, clean, installed).argv.slice(2), [
+      POLKIT_LAUNCHER,
+      'clean',
+      '--keep-image',
+      '--directory',
+      '/home/u/proj',
+    ]);
+    const fallback = privilegedCommand(base, shell, () => false);
+    assert.deepEqual(fallback.argv.slice(0, 6), [
+      'pkexec',
+      '--disable-internal-agent',
+      '/usr/bin/env',
+      'ELECTRON_RUN_AS_NODE=1',
+      '/opt/VSCode/code',
+      '/ext/dist/makeimg.js',
+    ]);
+    assert.match(fallback.warning!, /polkit action is not installed .*run \/usr\/bin\/env as root/);
+    // sudo (or no privilege command) has no polkit action to miss: no launcher, no warning.
+    const sudo = privilegedCommand({ ...base, privilegeCommand: ['sudo', '-n'] }, shell, installed);
+    assert.equal(sudo.argv[2], '/usr/bin/env');
+    assert.equal(sudo.warning, undefined);
+    assert.equal(sudo.privilegeCommandLength, 2);
+    assert.throws(() => shellArgs({ imagePath: 'x.tar', lease: '/l' }), /imagePath must be an absolute path/);
+  });
+
+  it("takes node and the bundle from the settings and the extension (the extension host's node when unset)", () => {
+    assert.deepEqual(pipelineRunner({ privilegeCommand: ['pkexec'], nodePath: '' }, '/ext'), {
+      privilegeCommand: ['pkexec'],
+      nodePath: process.execPath,
+      pipelineScript: '/ext/dist/makeimg.js',
+    });
+    assert.equal(pipelineRunner({ privilegeCommand: [], nodePath: '/opt/node' }, '/ext').nodePath, '/opt/node');
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The command line of a build, as an argv array (never a shell string): the
- * privilege command, then the pipeline bundle run by a node binary with
- * `--json --directory <dir> [--no-cache] [<img_dir_base>]`.
+ * The command lines the editor runs makeimg with, as argv arrays (never a
+ * shell string): the privilege command, then makeimg (privilegedCommand),
+ * then its arguments (buildArgs, shellArgs).
  *
  * With makeimg's polkit launcher installed (scripts/install-launcher), the
  * command is `pkexec <launcher> <arguments>`: polkit then authorizes the
@@ -12,7 +12,7 @@
  * "run /usr/bin/env", i.e. anything.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { expandHome } from '../../../shared/paths';
 
 /** pkexec without its text-mode agent: authentication goes through the desktop's polkit agent. */
@@ -26,13 +26,61 @@ export function polkitLauncher(privilegeCommand: readonly string[], exists: (p: 
   return privilegeProgram(privilegeCommand) === 'pkexec' && exists(POLKIT_LAUNCHER) ? POLKIT_LAUNCHER : undefined;
 }
 
-export interface BuildArgvInput {
+/** What the editor runs makeimg with: the privilege command and node of the settings, the extension's bundle. */
+export interface PipelineRunner {
   /** e.g. ["pkexec", "--disable-internal-agent"] or ["sudo", "-n"]; empty runs the pipeline directly. */
   privilegeCommand: readonly string[];
   /** The node binary; usually process.execPath of the extension host. */
   nodePath: string;
   /** Absolute path of the pipeline bundle (dist/makeimg.js). */
   pipelineScript: string;
+}
+
+/** The runner of the settings (nodePath empty: the extension host's own binary) and the extension's bundle. */
+export function pipelineRunner(settings: { privilegeCommand: readonly string[]; nodePath: string }, extensionPath: string): PipelineRunner {
+  return {
+    privilegeCommand: settings.privilegeCommand,
+    nodePath: settings.nodePath || process.execPath,
+    pipelineScript: join(extensionPath, 'dist', 'makeimg.js'),
+  };
+}
+
+export interface PrivilegedCommand {
+  argv: string[];
+  /** How many leading words of argv are the privilege command (outcome.ts tells its refusals from makeimg's). */
+  privilegeCommandLength: number;
+  /** makeimg's polkit launcher, when argv runs it. */
+  launcher?: string;
+  /** To show the user: pkexec is asked to run /usr/bin/env as root (makeimg's polkit action is not installed). */
+  warning?: string;
+}
+
+/**
+ * The one privileged command line of everything the editor runs as root
+ * (build, clean, shell): `<privilege command> <launcher> ARGS` when the
+ * privilege command is pkexec and makeimg's launcher is installed, else
+ * `<privilege command> /usr/bin/env ELECTRON_RUN_AS_NODE=1 <node> <bundle>
+ * ARGS` (with pkexec, a warning). `exists` is for tests.
+ */
+export function privilegedCommand(runner: PipelineRunner, args: string[], exists: (p: string) => boolean = existsSync): PrivilegedCommand {
+  const privilegeCommandLength = runner.privilegeCommand.length;
+  const launcher = polkitLauncher(runner.privilegeCommand, exists);
+  if (launcher) return { argv: [...runner.privilegeCommand, launcher, ...args], privilegeCommandLength, launcher };
+  for (const [what, path] of [
+    ['nodePath', runner.nodePath],
+    ['pipelineScript', runner.pipelineScript],
+  ] as const) {
+    if (!isAbsolute(path)) throw new Error(`${what} must be an absolute path, got "${path}"`);
+  }
+  const argv = [...runner.privilegeCommand, '/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', runner.nodePath, runner.pipelineScript, ...args];
+  const warning =
+    privilegeProgram(runner.privilegeCommand) === 'pkexec'
+      ? `makeimg's polkit action is not installed (${POLKIT_LAUNCHER}; run scripts/setup as root): pkexec is asked to run /usr/bin/env as root`
+      : undefined;
+  return { argv, privilegeCommandLength, ...(warning && { warning }) };
+}
+
+export interface BuildArgsInput {
   /** The directory that contains image.sh (absolute). */
   directory: string;
   /** img_dir_base; relative paths are taken relative to `directory`, as the CLI does; `~` is `homeDirectory`. */
@@ -43,51 +91,29 @@ export interface BuildArgvInput {
   noCache?: boolean;
   /** What makeimg does: a build with events (default), `--force` (Rebuild Image), or a clean. */
   action?: { verb: 'build'; force?: boolean } | { verb: 'clean'; keepImage: boolean };
-  /** polkitLauncher(): run it (it runs its own installed pipeline) instead of node + pipelineScript. */
-  launcher?: string;
 }
 
-/** The privilege command, then makeimg's launcher or the pipeline bundle under node, with `args`. */
-function pipelineArgv(
-  input: { privilegeCommand: readonly string[]; nodePath: string; pipelineScript: string; launcher?: string },
-  args: string[],
-): string[] {
-  if (input.launcher) return [...input.privilegeCommand, input.launcher, ...args];
-  for (const [what, path] of [
-    ['nodePath', input.nodePath],
-    ['pipelineScript', input.pipelineScript],
-  ] as const) {
-    if (!isAbsolute(path)) throw new Error(`${what} must be an absolute path, got "${path}"`);
-  }
-  return [...input.privilegeCommand, '/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', input.nodePath, input.pipelineScript, ...args];
-}
-
-export function buildArgv(input: BuildArgvInput): string[] {
+/** makeimg's arguments for a build or a clean of `directory` (for privilegedCommand). */
+export function buildArgs(input: BuildArgsInput): string[] {
   if (!isAbsolute(input.directory)) throw new Error(`directory must be an absolute path, got "${input.directory}"`);
-  const argv = pipelineArgv(input, [...actionArgs(input.action ?? { verb: 'build' }), '--directory', input.directory]);
-  if (input.noCache && input.action?.verb !== 'clean') argv.push('--no-cache');
+  const args = [...actionArgs(input.action ?? { verb: 'build' }), '--directory', input.directory];
+  if (input.noCache && input.action?.verb !== 'clean') args.push('--no-cache');
   const base = input.imgDirBase?.trim();
   // Made absolute so it can never be read as an option, and means the same under any cwd.
   if (base) {
-    argv.push(resolve(input.directory, input.homeDirectory ? expandHome(base, input.homeDirectory) : base));
+    args.push(resolve(input.directory, input.homeDirectory ? expandHome(base, input.homeDirectory) : base));
   }
-  return argv;
+  return args;
 }
 
-/** `makeimg shell IMAGE` through the build's privilege command (an interactive terminal, no --json). */
-export function shellArgv(input: {
-  privilegeCommand: readonly string[];
-  nodePath: string;
-  pipelineScript: string;
-  imagePath: string;
-  lease: string;
-}): string[] {
+/** makeimg's arguments for `makeimg shell IMAGE` (an interactive terminal, no --json; for privilegedCommand). */
+export function shellArgs(input: { imagePath: string; lease: string }): string[] {
   if (!isAbsolute(input.imagePath)) throw new Error(`imagePath must be an absolute path, got "${input.imagePath}"`);
   // Absolute, so never read as an option; the lease file goes when the terminal closes (the shell then stops).
-  return pipelineArgv(input, ['shell', `--lease=${input.lease}`, input.imagePath]);
+  return ['shell', `--lease=${input.lease}`, input.imagePath];
 }
 
-function actionArgs(action: NonNullable<BuildArgvInput['action']>): string[] {
+function actionArgs(action: NonNullable<BuildArgsInput['action']>): string[] {
   if (action.verb === 'clean') return ['clean', ...(action.keepImage ? ['--keep-image'] : [])];
   return ['--json', ...(action.force ? ['--force'] : [])];
 }

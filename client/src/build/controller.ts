@@ -5,12 +5,11 @@
  */
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { BuildEvent, ReportEvent, StageEvent } from '../../../shared/events';
 import type { BuildDiagnostics } from './build-diagnostics';
 import { readBuildSettings } from '../config';
 import type { BuildStatusBar } from './status-bar';
-import { buildArgv, POLKIT_LAUNCHER, polkitLauncher, privilegeProgram } from './argv';
+import { buildArgs, pipelineRunner, privilegedCommand, type PrivilegedCommand } from './argv';
 import { launchBuild, type BuildHandle } from './launcher';
 import { describeOutcome, type BuildOutcome } from './outcome';
 import { installCacheLine, logLine, nextProgress, terminalRenderer, writeOutcome, type BuildProgress } from './render';
@@ -75,20 +74,18 @@ export class BuildController implements vscode.Disposable {
       return undefined;
     }
     const settings = readBuildSettings(vscode.Uri.file(request.directory));
-    const launcher = polkitLauncher(settings.privilegeCommand);
-    let argv: string[];
+    let command: PrivilegedCommand;
     try {
-      argv = buildArgv({
-        launcher,
-        privilegeCommand: settings.privilegeCommand,
-        nodePath: settings.nodePath || process.execPath,
-        pipelineScript: join(this.extensionPath, 'dist', 'makeimg.js'),
-        directory: request.directory,
-        imgDirBase: request.imgDirBase ?? settings.imgDirBase,
-        homeDirectory: homedir(),
-        noCache: request.noCache || !settings.cacheEnable,
-        action: { verb: 'build', force: request.force },
-      });
+      command = privilegedCommand(
+        pipelineRunner(settings, this.extensionPath),
+        buildArgs({
+          directory: request.directory,
+          imgDirBase: request.imgDirBase ?? settings.imgDirBase,
+          homeDirectory: homedir(),
+          noCache: request.noCache || !settings.cacheEnable,
+          action: { verb: 'build', force: request.force },
+        }),
+      );
     } catch (err) {
       writeOutcome(renderer, { kind: 'invalid', message: (err as Error).message });
       return undefined;
@@ -101,12 +98,11 @@ export class BuildController implements vscode.Disposable {
     this.status.running(progress, imageLabel);
     void vscode.commands.executeCommand('setContext', BUILDING_CONTEXT_KEY, true);
     this.lastTerminalName = request.terminalName;
-    this.log.info(`[build] ${request.directory}: ${argv.map(quoteForDisplay).join(' ')}`);
+    this.log.info(`[build] ${request.directory}: ${command.argv.map(quoteForDisplay).join(' ')}`);
     renderer.say(`makeimg: building ${request.directory}`, 'dim');
-    if (!launcher && privilegeProgram(settings.privilegeCommand) === 'pkexec') {
-      const warning = `makeimg's polkit action is not installed (${POLKIT_LAUNCHER}; run scripts/setup as root): pkexec is asked to run /usr/bin/env as root`;
-      this.log.warn(`[build] ${warning}`);
-      renderer.say(`makeimg: warning: ${warning}`, 'warn');
+    if (command.warning) {
+      this.log.warn(`[build] ${command.warning}`);
+      renderer.say(`makeimg: warning: ${command.warning}`, 'warn');
     }
 
     let installStart: StageEvent | undefined;
@@ -123,8 +119,8 @@ export class BuildController implements vscode.Disposable {
     let handle: BuildHandle;
     try {
       handle = launchBuild({
-        argv,
-        privilegeCommandLength: settings.privilegeCommand.length,
+        argv: command.argv,
+        privilegeCommandLength: command.privilegeCommandLength,
         onEvent,
         onOutput: (line, stream) => {
           renderer.foreign(line, stream);
@@ -169,18 +165,18 @@ export class BuildController implements vscode.Disposable {
    */
   async deleteKept(request: Pick<BuildRequest, 'directory' | 'imgDirBase'>, keepImage: boolean): Promise<void> {
     const settings = readBuildSettings(vscode.Uri.file(request.directory));
-    const argv = buildArgv({
-      privilegeCommand: settings.privilegeCommand,
-      nodePath: settings.nodePath || process.execPath,
-      pipelineScript: join(this.extensionPath, 'dist', 'makeimg.js'),
-      directory: request.directory,
-      imgDirBase: request.imgDirBase ?? settings.imgDirBase,
-      homeDirectory: homedir(),
-      action: { verb: 'clean', keepImage },
-      launcher: polkitLauncher(settings.privilegeCommand),
-    });
-    this.log.info(`[clean] ${request.directory}: ${argv.map(quoteForDisplay).join(' ')}`);
-    const outcome = await runClean(argv, settings.privilegeCommand.length);
+    const command = privilegedCommand(
+      pipelineRunner(settings, this.extensionPath),
+      buildArgs({
+        directory: request.directory,
+        imgDirBase: request.imgDirBase ?? settings.imgDirBase,
+        homeDirectory: homedir(),
+        action: { verb: 'clean', keepImage },
+      }),
+    );
+    if (command.warning) this.log.warn(`[clean] ${command.warning}`);
+    this.log.info(`[clean] ${request.directory}: ${command.argv.map(quoteForDisplay).join(' ')}`);
+    const outcome = await runClean(command.argv, command.privilegeCommandLength);
     if (outcome.ok) {
       const what = outcome.removed.length ? `removed ${outcome.removed.join(', ')}` : 'nothing was left to remove';
       this.log.info(`[clean] ${what}`);

@@ -13,7 +13,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ReportEvent } from '../../../shared/events';
 import { COMMANDS, LANGUAGE_ID } from '../../../shared/ids-and-settings';
-import { shellArgv } from '../build/argv';
+import { pipelineRunner, privilegedCommand, shellArgs, type PrivilegedCommand } from '../build/argv';
 import { readBuildSettings } from '../config';
 import { pickFileInImage } from './go-to-file';
 import { IMAGE_SCHEME, ImageFileSystem, imagePathOf, imageRootUri } from './image-file-system';
@@ -185,24 +185,23 @@ export class ImageFeatures implements vscode.Disposable {
     // Removed when the terminal closes: makeimg (root) cannot be signalled by us, so it watches this file.
     const lease = join(mkdtempSync(join(tmpdir(), 'makeimg-lease-')), 'lease');
     writeFileSync(lease, '');
-    let argv: string[];
+    let command: PrivilegedCommand;
     try {
-      argv = shellArgv({
-        lease,
-        privilegeCommand: settings.privilegeCommand,
-        nodePath: settings.nodePath || process.execPath,
-        pipelineScript: join(this.extensionPath, 'dist', 'makeimg.js'),
-        imagePath,
-      });
+      // The build's privileged command: makeimg's polkit launcher when it is installed.
+      command = privilegedCommand(pipelineRunner(settings, this.extensionPath), shellArgs({ lease, imagePath }));
     } catch (e) {
       void vscode.window.showErrorMessage(`makeimg: ${(e as Error).message}`);
       return undefined;
     }
-    this.log.info(`[shell] ${argv.join(' ')}`);
+    if (command.warning) {
+      this.log.warn(`[shell] ${command.warning}`);
+      void vscode.window.showWarningMessage(`makeimg: ${command.warning}`);
+    }
+    this.log.info(`[shell] ${command.argv.join(' ')}`);
     const terminal = vscode.window.createTerminal({
       name: `makeimg shell: ${basename(imagePath)}`,
-      shellPath: argv[0]!,
-      shellArgs: argv.slice(1),
+      shellPath: command.argv[0]!,
+      shellArgs: command.argv.slice(1),
       cwd: homedir(),
     });
     const release = () => rmSync(dirname(lease), { recursive: true, force: true });

@@ -8,7 +8,7 @@
  *                   [--cancel-on STAGE] [--launcher PATH]
  */
 import { parseArgs } from 'node:util';
-import { buildArgv, DEFAULT_PRIVILEGE_COMMAND } from '../../src/build/argv';
+import { buildArgs, DEFAULT_PRIVILEGE_COMMAND, privilegedCommand } from '../../src/build/argv';
 import { launchBuild } from '../../src/build/launcher';
 
 const { values } = parseArgs({
@@ -26,18 +26,16 @@ if (!values.directory || !values.pipeline) {
   process.exit(2);
 }
 const privilegeCommand = values.privilege === undefined ? DEFAULT_PRIVILEGE_COMMAND : values.privilege.split(' ').filter(Boolean);
-const argv = buildArgv({
-  privilegeCommand,
-  nodePath: process.execPath,
-  pipelineScript: values.pipeline,
-  directory: values.directory,
-  imgDirBase: values['img-dir-base'],
-  launcher: values.launcher,
-});
+// The extension's own privileged command; makeimg's launcher counts as installed only when --launcher names it.
+const command = privilegedCommand(
+  { privilegeCommand, nodePath: process.execPath, pipelineScript: values.pipeline },
+  buildArgs({ directory: values.directory, imgDirBase: values['img-dir-base'] }),
+  (p) => p === values.launcher,
+);
 const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + '\n');
 const handle = launchBuild({
-  argv,
-  privilegeCommandLength: privilegeCommand.length,
+  argv: command.argv,
+  privilegeCommandLength: command.privilegeCommandLength,
   onEvent(event) {
     print({ event });
     if (event.type === 'stage' && event.state === 'start' && event.stage === values['cancel-on']) handle.cancel();
