@@ -27,15 +27,18 @@ import {
   checkNameLengths,
   createImageDir,
   forcedPaths,
+  holdImgDirParent,
   publicImageMode,
   imagePaths,
   refuseExisting,
   sweepLeftovers,
   takeLease,
+  type HeldImage,
   type ImageLease,
   type ImagePaths,
 } from './image-paths';
-import { createImgDirBase, handOver, publishDirectory, removeTree, type Owner } from './outputs';
+import { isStillThere, MountHolder } from './confine/held-dirs';
+import { createImgDirBase, publishDirectory, removeTree, type Owner } from './outputs';
 import { removeStaleControlDirs } from './confine/control-dir';
 import { checkDescription, filePairs } from './validate';
 import { readHostFacts } from './report/hygiene';
@@ -74,6 +77,7 @@ export async function build(o: BuildOptions): Promise<number> {
   let current: StageName | undefined;
   let created: ImagePaths | undefined;
   let lease: ImageLease | undefined;
+  let holder: MountHolder | undefined;
 
   const index = (s: StageName): number => STAGES.indexOf(s) + 1;
   const total = STAGES.length;
@@ -147,20 +151,25 @@ export async function build(o: BuildOptions): Promise<number> {
     await createImgDirBase(paths.imgDirBase, o.owner);
     // img_name's own directories (sub/x.tar.gz): created inside img_dir_base, the user's too.
     await createImgDirBase(path.dirname(paths.imgPath), o.owner);
-    lease = await takeLease(paths);
-    await createImageDir(paths, o.owner?.uid);
+    // From here on the build reaches its directories only as held (confine/held-dirs.ts), never by name.
+    holder = await MountHolder.start();
+    const out = await holdImgDirParent(holder, paths, o.owner?.uid);
+    lease = await takeLease(paths, out.path);
+    const held: HeldImage = { out, img: await createImageDir(holder, paths, out) };
     created = paths;
-    const hookContext = { srcDir: o.srcDir, paths, description, env, signal: o.signal };
+    /** $img_dir and $img_path as this process reaches them. */
+    const work = { imgDir: held.img.path, imgPath: path.join(out.path, path.basename(paths.imgPath)) };
+    const hookContext = { srcDir: o.srcDir, paths, held: held.img, holder, description, env, signal: o.signal };
 
     const pre = filePairs(description, 'preinstall');
     const install = async (): Promise<void> => {
       await runInstall({ ...hookContext, onLine: logTo('install') });
       // The install stage's tree (and its cache entry) has the usual root mode.
-      await publicImageMode(paths.imgDir);
+      await publicImageMode(held.img);
       if (plan.kind === 'miss') {
         await saveInstall(
           plan,
-          paths.imgDir,
+          work.imgDir,
           { imageFile: description.imageFile, version: version() },
           o.signal,
           say('install'),
@@ -175,13 +184,13 @@ export async function build(o: BuildOptions): Promise<number> {
         'install',
         async () => {
           try {
-            await hit.store.restore(hit.meta, paths.imgDir, o.signal);
+            await hit.store.restore(hit.meta, work.imgDir, o.signal);
           } catch (e) {
             if (o.signal.aborted) throw e;
             // The entry could not be read back: build the stage for real instead.
             warn('install')(`could not restore the cached install (${(e as Error).message}); running ${DO_INSTALL}`);
-            await emptyDirectory(paths.imgDir);
-            await copyStage(o.srcDir, paths.imgDir, pre, logTo('install'));
+            await emptyDirectory(work.imgDir);
+            await copyStage(o.srcDir, work.imgDir, pre, logTo('install'));
             await runInstall({ ...hookContext, onLine: logTo('install') });
           }
         },
@@ -189,7 +198,7 @@ export async function build(o: BuildOptions): Promise<number> {
       );
     } else {
       if (pre.length === 0) await skip('preinstall', 'no preinstall files');
-      else await stage('preinstall', () => copyStage(o.srcDir, paths.imgDir, pre, logTo('preinstall')));
+      else await stage('preinstall', () => copyStage(o.srcDir, work.imgDir, pre, logTo('preinstall')));
       await stage('install', install, plan.kind === 'miss' ? { cached: false, cacheKey: plan.key } : {});
     }
     if (plan.kind !== 'off') await plan.release?.();
@@ -199,21 +208,21 @@ export async function build(o: BuildOptions): Promise<number> {
     if (post.length === 0 && !hasHook) await skip('postinstall', `no postinstall files and no ${DO_POSTINSTALL}`);
     else {
       await stage('postinstall', async () => {
-        await copyStage(o.srcDir, paths.imgDir, post, logTo('postinstall'));
+        await copyStage(o.srcDir, work.imgDir, post, logTo('postinstall'));
         if (hasHook) await runPostinstall({ ...hookContext, onLine: logTo('postinstall') });
       });
     }
 
-    await publicImageMode(paths.imgDir);
+    await publicImageMode(held.img);
     // The report reads the tree being archived (one walk alongside tar, which also gives the progress total).
     let bytes: number;
     let scanning: ReturnType<typeof scanTree>;
     if (paths.archived) {
       bytes = await stage('archive', async () => {
-        scanning = scanTree(paths.imgDir, o.signal);
+        scanning = scanTree(work.imgDir, o.signal);
         const r = await archiveImage({
-          sourceDir: paths.imgDir,
-          outputPath: paths.imgPath,
+          sourceDir: work.imgDir,
+          outputPath: work.imgPath,
           sourceDateEpoch: o.sourceDateEpoch,
           signal: o.signal,
           onProgress: (done, all) => emit({ type: 'progress', stage: 'archive', done, total: all }),
@@ -227,7 +236,7 @@ export async function build(o: BuildOptions): Promise<number> {
       });
     } else {
       await skip('archive', `${IMG_NAME} has no ${ARCHIVE_SUFFIX_PREFIX} suffix: the directory is the image`);
-      scanning = scanTree(paths.imgDir, o.signal);
+      scanning = scanTree(work.imgDir, o.signal);
       bytes = treeBytesOf(await scanning);
     }
     const scan = await scanning!;
@@ -238,18 +247,25 @@ export async function build(o: BuildOptions): Promise<number> {
     if (paths.archived) {
       // Published: the build succeeded. A working directory that cannot be removed is a warning, not a failure.
       try {
-        await removeTree(paths.imgDir);
+        await removeHeldImageDir(held);
       } catch (e) {
         await emit({
           type: 'log',
           stage: 'archive',
           stream: 'stderr',
-          text: `warning: the image is complete, but its working directory ${paths.imgDir} could not be removed (${(e as Error).message}); remove it with makeimg clean --keep-image`,
+          text: `warning: the image is complete, but its working directory ${paths.imgDir} could not be removed (${holder.shown((e as Error).message)}); remove it with makeimg clean --keep-image`,
         });
       }
     } else {
-      await handOver(paths.imgDir, o.owner);
-      if (paths.imgDir !== paths.imgPath) await publishDirectory(paths.imgDir, paths.imgPath);
+      const owner = o.owner;
+      if (owner) await held.img.handle.chown(owner.uid, owner.gid);
+      const name = path.basename(paths.imgDir);
+      if (!(await isStillThere(held.out, name, held.img))) {
+        throw new StageFailedError(
+          `the image directory ${paths.imgDir} was moved away or replaced during the build (by someone else); it is not published`,
+        );
+      }
+      if (paths.imgDir !== paths.imgPath) await publishDirectory(path.join(out.path, name), work.imgPath);
     }
     if (o.strict && report.findings.length > 0) {
       const codes = [...new Set(report.findings.map((f) => f.code))].join(', ');
@@ -281,6 +297,8 @@ export async function build(o: BuildOptions): Promise<number> {
       return EXIT.CANCELLED;
     }
     const err = e instanceof Error ? e : new Error(String(e));
+    // Messages name the directories as the user knows them, not as held.
+    if (holder) err.message = holder.shown(err.message);
     const located = e instanceof InvalidInputError || e instanceof StageFailedError ? e : undefined;
     const where = kept.length
       ? ` (the working directory ${kept[0]} is kept for inspection; remove it with makeimg clean --keep-image)`
@@ -301,7 +319,22 @@ export async function build(o: BuildOptions): Promise<number> {
     // After each build, failed ones included; cancelled ones stop as soon as they can.
     if (store && o.cache && !o.signal.aborted) await enforceLimit(store, o.cache, o.signal, () => undefined);
     await lease?.release();
+    await holder?.stop();
   }
+}
+
+/**
+ * An archived build's working directory goes: emptied through the held
+ * directory, then its name removed only if it is still that directory (an
+ * empty directory only: rmdir).
+ */
+async function removeHeldImageDir(held: HeldImage): Promise<void> {
+  await emptyDirectory(held.img.path);
+  const name = path.basename(held.img.real);
+  if (!(await isStillThere(held.out, name, held.img))) {
+    throw new Error(`${held.img.real} was moved away or replaced during the build; what is there now is left alone`);
+  }
+  await fs.rmdir(path.join(held.out.path, name));
 }
 
 async function emptyDirectory(dir: string): Promise<void> {

@@ -4,13 +4,14 @@
  * overwrites); with --force a finished image is replaced once the new one is
  * complete, and a kept working directory is removed first.
  */
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { classifyImageName, IMG_DIR_BASE_KEY, imageDirFor } from '../../shared/contract';
 import { temporaryPathFor, temporaryPrefix } from './archive/output';
 import { InvalidInputError, OutputExistsRefusal } from './errors';
 import { deadOwnerWords, isThisProcess, ownedEntries, ownerTag, type OwningProcess } from './owner';
 import { pathExists } from './paths';
+import { NotHeldError, type HeldDir, type MountHolder } from './confine/held-dirs';
 
 export interface ImagePaths {
   imgDirBase: string;
@@ -48,9 +49,9 @@ export interface ImageLease {
   release(): Promise<void>;
 }
 
-/** Takes the lease of this image for this process (its directory exists). */
-export async function takeLease(p: ImagePaths): Promise<ImageLease> {
-  const lease = path.join(path.dirname(p.imgPath), `${leasePrefix(p)}${ownerTag()}`);
+/** Takes the lease of this image for this process, in `dir`: the image's directory as held (held-dirs.ts). */
+export async function takeLease(p: ImagePaths, dir: string): Promise<ImageLease> {
+  const lease = path.join(dir, `${leasePrefix(p)}${ownerTag()}`);
   await fs.writeFile(lease, '', { flag: 'wx', mode: 0o644 });
   return { release: () => fs.rm(lease, { force: true }) };
 }
@@ -182,30 +183,23 @@ export async function checkImgDirBase(base: string): Promise<void> {
   }
 }
 
-/** Create $img_dir (must not exist: a concurrent build loses here). img_dir_base exists already (outputs.ts). */
 /**
  * The directory $img_dir is created in must belong to root or `ownerUid`
  * (the invoking user) and not be writable by anyone else unless sticky (as
  * /tmp): otherwise another user could rename $img_dir and put a link in its
- * place while root builds in it.
+ * place while root builds in it. `st`: the directory as opened (held-dirs.ts).
  */
-export async function checkImgDirParent(dir: string, ownerUid: number | undefined): Promise<void> {
-  const handle = await fs.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    const st = await handle.stat();
-    const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
-    if (st.uid !== 0 && st.uid !== ownerUid) {
-      throw new InvalidInputError(
-        `${dir} belongs to uid ${st.uid}, neither root nor you: it could swap the image directory during the build; use a directory of your own as ${IMG_DIR_BASE_KEY}`,
-      );
-    }
-    if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) {
-      throw new InvalidInputError(
-        `${dir} is writable by other users (mode ${mode}) and not sticky: they could swap the image directory during the build; use a directory only you can write as ${IMG_DIR_BASE_KEY} (chmod go-w)`,
-      );
-    }
-  } finally {
-    await handle.close();
+export function checkImgDirParent(dir: string, st: Stats, ownerUid: number | undefined): void {
+  const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
+  if (st.uid !== 0 && st.uid !== ownerUid) {
+    throw new InvalidInputError(
+      `${dir} belongs to uid ${st.uid}, neither root nor you: it could swap the image directory during the build; use a directory of your own as ${IMG_DIR_BASE_KEY}`,
+    );
+  }
+  if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) {
+    throw new InvalidInputError(
+      `${dir} is writable by other users (mode ${mode}) and not sticky: they could swap the image directory during the build; use a directory only you can write as ${IMG_DIR_BASE_KEY} (chmod go-w)`,
+    );
   }
 }
 
@@ -217,16 +211,36 @@ const PRIVATE_MODE = 0o700;
  * cached, archived or published with that mode), unless the hook chose
  * another mode itself.
  */
-export async function publicImageMode(imgDir: string): Promise<void> {
-  const st = await fs.lstat(imgDir);
-  if (st.isDirectory() && (st.mode & 0o7777) === PRIVATE_MODE) await fs.chmod(imgDir, 0o755);
+export async function publicImageMode(img: HeldDir): Promise<void> {
+  const st = await img.handle.stat();
+  if ((st.mode & 0o7777) === PRIVATE_MODE) await img.handle.chmod(0o755);
 }
 
-/** $img_dir, private (checkImgDirParent first); it must not exist: a concurrent build loses here. */
-export async function createImageDir(p: ImagePaths, ownerUid: number | undefined): Promise<void> {
-  await checkImgDirParent(path.dirname(p.imgDir), ownerUid);
+/** The directories of a build as held (held-dirs.ts): the build reaches them only through these. */
+export interface HeldImage {
+  /** The directory of $img_path and $img_dir (where the archive is written and the image published). */
+  out: HeldDir;
+  /** $img_dir. */
+  img: HeldDir;
+}
+
+/**
+ * Holds the directory $img_dir is created in (checkImgDirParent on what was
+ * opened, links in img_dir_base's path followed once, here).
+ */
+export async function holdImgDirParent(holder: MountHolder, p: ImagePaths, ownerUid: number | undefined): Promise<HeldDir> {
+  const dir = path.dirname(p.imgDir);
+  return holder.hold(await fs.realpath(dir), dir, 'out', { noFollow: false, check: (st) => checkImgDirParent(dir, st, ownerUid) });
+}
+
+/**
+ * $img_dir, private, created in the held directory `out` and held itself; it
+ * must not exist: a concurrent build loses here.
+ */
+export async function createImageDir(holder: MountHolder, p: ImagePaths, out: HeldDir): Promise<HeldDir> {
+  const name = path.basename(p.imgDir);
   try {
-    await fs.mkdir(p.imgDir, { mode: PRIVATE_MODE });
+    await fs.mkdir(path.join(out.path, name), { mode: PRIVATE_MODE });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new InvalidInputError(
@@ -235,4 +249,13 @@ export async function createImageDir(p: ImagePaths, ownerUid: number | undefined
     }
     throw e;
   }
+  return holder.hold(path.posix.join(out.inside, name), p.imgDir, 'img', {
+    noFollow: true,
+    check: (st) => {
+      // What makeimg just made: root's, private, empty. Anything else was put there by someone else.
+      if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o7777) !== PRIVATE_MODE || st.nlink !== 2) {
+        throw new NotHeldError(`the working directory ${p.imgDir} was replaced right after makeimg created it; the build stops`);
+      }
+    },
+  });
 }

@@ -37,11 +37,6 @@ export async function createImgDirBase(base: string, owner: Owner | undefined): 
   }
 }
 
-/** Hand a finished image (its file, or the top directory of a directory image) to the owner. */
-export async function handOver(p: string, owner: Owner | undefined): Promise<void> {
-  if (owner) await fs.lchown(p, owner.uid, owner.gid);
-}
-
 /** Mount points at or below `dir` (/proc/self/mountinfo, octal escapes decoded). */
 export function mountsBelow(dir: string, mountinfo = '/proc/self/mountinfo'): string[] {
   let text: string;

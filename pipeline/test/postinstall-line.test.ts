@@ -14,6 +14,7 @@ import { EXIT } from '../../shared/events';
 import { StageFailedError } from '../src/errors';
 import { evaluateImage } from '../src/stages/evaluate';
 import { runInstall, runPostinstall } from '../src/stages/hooks';
+import { MountHolder } from '../src/confine/held-dirs';
 import { imagePaths } from '../src/image-paths';
 import { errReportCollector, failingReport, locateFailure, parseErrReport } from '../src/confine/err-reports';
 import { originalsFile } from '../src/confine/postinstall-lines';
@@ -60,10 +61,15 @@ describe('do_postinstall failures name the image.sh line (real systemd-nspawn)',
     const evaluationOutput: string[] = [];
     const description = await evaluateImage(srcDir, { signal, onLine: (_s, t) => void evaluationOutput.push(t) });
     const run: PostinstallRun = { stdout: [], stderr: [], evaluationOutput, originals: description.originals.map((o) => o.name).sort() };
+    // The build reaches $img_dir only as held (held-dirs.ts).
+    const holder = await MountHolder.start();
     try {
+      const held = await holder.hold(rootfs, rootfs, 'img', { noFollow: true, check: () => undefined });
       await runPostinstall({
         srcDir,
         paths: { ...imagePaths(path.dirname(rootfs), path.basename(rootfs)) },
+        held,
+        holder,
         description,
         env: {},
         signal,
@@ -72,6 +78,8 @@ describe('do_postinstall failures name the image.sh line (real systemd-nspawn)',
     } catch (e) {
       if (!(e instanceof StageFailedError)) throw e;
       run.error = e;
+    } finally {
+      await holder.stop();
     }
     return run;
   }
@@ -257,10 +265,14 @@ prepare() {
     const description = await evaluateImage(srcDir, { signal });
     const paths = imagePaths(await scratch.dir('install'), 'x');
     await fs.mkdir(paths.imgDir);
-    const error = await runInstall({ srcDir, paths, description, env: {}, signal, onLine: () => undefined }).then(
-      () => assert.fail('do_install must fail'),
-      (e: unknown) => e as StageFailedError,
-    );
+    const holder = await MountHolder.start();
+    const held = await holder.hold(paths.imgDir, paths.imgDir, 'img', { noFollow: true, check: () => undefined });
+    const error = await runInstall({ srcDir, paths, held, holder, description, env: {}, signal, onLine: () => undefined })
+      .then(
+        () => assert.fail('do_install must fail'),
+        (e: unknown) => e as StageFailedError,
+      )
+      .finally(() => holder.stop());
     assert.equal(error.line, lineOf(sh, '# FAILS'));
     assert.equal(error.file, path.join(srcDir, 'image.sh'));
     assert.equal(

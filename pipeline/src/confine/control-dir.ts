@@ -143,13 +143,13 @@ export type DriverContainer = Omit<NspawnOptions, 'machine' | 'command' | 'contr
  * Writes the driver (with common.bash and its inputs) into the control
  * directory and runs it with bash in a container of its own (a fresh
  * machine name), its environment set by nspawn, nspawn's own chatter kept
- * out of `onLine`.
+ * out of `onLine`; `enter` wraps the command (held-dirs.ts MountHolder.enter).
  */
 export async function runDriver(
   driver: Driver,
   control: ControlDir,
   container: DriverContainer,
-  opts: { signal: AbortSignal; onLine: LineSink },
+  opts: { signal: AbortSignal; onLine: LineSink; enter?: (argv: string[]) => string[] },
 ): Promise<ProcessOutcome> {
   await control.writeInput(COMMON_FILE, COMMON_SCRIPT);
   await control.writeInput(DRIVER_FILE, driver.script);
@@ -161,7 +161,8 @@ export async function runDriver(
     machine: uniqueMachineName(),
     command: ['/bin/bash', `${CONTROL_MOUNT}/${DRIVER_FILE}`],
   });
-  return runProcess(argv, {
+  // `enter`: nspawn started inside the build's mount namespace (held-dirs.ts), where $img_dir is held.
+  return runProcess(opts.enter ? opts.enter(argv) : argv, {
     signal: opts.signal,
     // SIGTERM to nspawn kills the container's PID 1 (--kill-signal=SIGKILL) and with it every process of
     // the container; if makeimg dies, nspawn gets SIGTERM too (SIGKILL would orphan the container).

@@ -52,8 +52,10 @@ export interface NspawnOptions {
   control: Bind[];
   /** $src_dir (confined-host only). */
   srcDir?: string;
-  /** $img_dir: writable in the confined host, the root in 'rootfs'. Absent while evaluating. */
+  /** $img_dir: writable in the confined host (at this path), the root in 'rootfs'. Absent while evaluating. */
   imgDir?: string;
+  /** Where nspawn finds $img_dir when not at its name: the held directory (held-dirs.ts). */
+  imgDirSource?: string;
   env?: Record<string, string>;
   /** The command to run in the container. */
   command: string[];
@@ -88,11 +90,11 @@ export function nspawnArgv(o: NspawnOptions): string[] {
       '--timezone=off',
       ...o.control.map(bind),
     );
-    if (o.imgDir) argv.push(bind({ host: o.imgDir, container: o.imgDir, writable: true }));
+    if (o.imgDir) argv.push(bind({ host: o.imgDirSource ?? o.imgDir, container: o.imgDir, writable: true }));
   } else {
     if (!o.imgDir) throw new Error('rootfs needs imgDir');
     if (userNamespace) throw new Error('the rootfs runs only hooks');
-    argv.push(`--directory=${o.imgDir}`, '--resolv-conf=bind-host', '--timezone=off', ...o.control.map(bind));
+    argv.push(`--directory=${o.imgDirSource ?? o.imgDir}`, '--resolv-conf=bind-host', '--timezone=off', ...o.control.map(bind));
   }
   for (const [k, v] of Object.entries(o.env ?? {})) argv.push(`--setenv=${k}=${v}`);
   argv.push('--', ...o.command);

@@ -18,10 +18,15 @@ import { CancelledError, describeEnd, StageFailedError } from '../errors';
 import type { ImageDescription } from './evaluate';
 import type { ImagePaths } from '../image-paths';
 import { originalsFile } from '../confine/postinstall-lines';
+import type { HeldDir, MountHolder } from '../confine/held-dirs';
 
 export interface HookContext {
   srcDir: string;
+  /** The paths image.sh sees (and messages name). */
   paths: ImagePaths;
+  /** $img_dir as held, and the namespace nspawn runs in to reach it (held-dirs.ts). */
+  held: HeldDir;
+  holder: MountHolder;
   description: ImageDescription;
   /** Extra environment for the hooks (SOURCE_DATE_EPOCH). */
   env: Record<string, string>;
@@ -66,8 +71,8 @@ export async function runInstall(ctx: HookContext): Promise<void> {
     const result = await runDriver(
       installDriver({ srcDir, imgDir: paths.imgDir, imgPath: paths.imgPath, errMarker }),
       control,
-      { place: 'confined-host', privilege: 'installer', srcDir, imgDir: paths.imgDir, env: ctx.env },
-      { signal: ctx.signal, onLine: output.onLine },
+      { place: 'confined-host', privilege: 'installer', srcDir, imgDir: paths.imgDir, imgDirSource: ctx.held.inside, env: ctx.env },
+      { signal: ctx.signal, onLine: output.onLine, enter: (argv) => ctx.holder.enter(argv) },
     );
     if (result.kind === 'cancelled') throw new CancelledError(`during ${DO_INSTALL}`);
     if (result.kind === 'ok') {
@@ -112,7 +117,7 @@ async function resolvConfPlaceholder(imgDir: string): Promise<() => Promise<void
 export async function runPostinstall(ctx: HookContext): Promise<void> {
   const { paths, description } = ctx;
   const hook = description.hooks[DO_POSTINSTALL];
-  if (!(await hasBash(paths.imgDir))) {
+  if (!(await hasBash(ctx.held.path))) {
     throw new StageFailedError(
       `${DO_POSTINSTALL} runs with /bin/bash inside the image, but ${paths.imgDir} has no /bin/bash: install bash in ${DO_INSTALL}`,
       description.imageFile,
@@ -123,14 +128,14 @@ export async function runPostinstall(ctx: HookContext): Promise<void> {
     const originals = originalsFile(description.originals);
     const errMarker = newErrMarker();
     const output = errReportCollector(errMarker, ctx.onLine);
-    const cleanUp = await resolvConfPlaceholder(paths.imgDir);
+    const cleanUp = await resolvConfPlaceholder(ctx.held.path);
     let result: ProcessOutcome;
     try {
       result = await runDriver(
         postinstallDriver({ definitions: description.definitions, originals, errMarker }),
         control,
-        { place: 'rootfs', privilege: 'installer', imgDir: paths.imgDir, env: ctx.env },
-        { signal: ctx.signal, onLine: output.onLine },
+        { place: 'rootfs', privilege: 'installer', imgDir: paths.imgDir, imgDirSource: ctx.held.inside, env: ctx.env },
+        { signal: ctx.signal, onLine: output.onLine, enter: (argv) => ctx.holder.enter(argv) },
       );
     } finally {
       await cleanUp();

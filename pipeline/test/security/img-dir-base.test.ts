@@ -6,12 +6,12 @@
  * a second user racing the swap in a loop changes nothing.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXIT } from '../../../shared/events';
-import { REPO, errorEvent, runMakeimg } from '../support/run-makeimg';
-import { Scratch, tinyProject } from '../support/projects';
+import { REPO, errorEvent, runMakeimg, startMakeimg } from '../support/run-makeimg';
+import { processesMatching, Scratch, tinyProject } from '../support/projects';
 
 const ATTACKER = 'makeimg-denied';
 
@@ -111,5 +111,105 @@ do_install() {
       assert.match(root, /^drwxr-xr-x /, 'the image root is 0755 in the archive');
     }
     assert.ok(!existsSync('/etc/mode-while-building') && !existsSync('/etc/motd-race'));
+  });
+
+  /** Processes (any) whose mount table holds the build's held directories (held-dirs.ts HOLD_ROOT). */
+  function holdingProcesses(): string[] {
+    const found: string[] = [];
+    for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+      try {
+        if (readFileSync(`/proc/${pid}/mountinfo`, 'utf8').includes(' /run/makeimg-build')) found.push(pid);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return found;
+  }
+
+  async function waitUntil(test: () => boolean, ms: number): Promise<boolean> {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (test()) return true;
+    return test();
+  }
+
+  /** As the attacker: move `dir` away and put a link to `target` in its place; true when it worked. */
+  function swap(dir: string, target: string, uid: number): boolean {
+    const r = spawnSync('setpriv', [
+      `--reuid=${uid}`,
+      `--regid=${uid}`,
+      '--clear-groups',
+      'sh',
+      '-c',
+      'mv -T "$1" "$1.moved" && ln -s "$2" "$1"',
+      'swap',
+      dir,
+      target,
+    ]);
+    return r.status === 0;
+  }
+
+  // The repro of issue 10 item 2 by the invoking user: with a postinstall stage (the copy writes into $img_dir after the
+  // swap), and without one (the archive stage reads $img_dir right after it).
+  for (const { what, append } of [
+    { what: 'writes through it (the postinstall copy)', append: '' },
+    { what: "archives the link's target", append: 'unset -f do_postinstall\npostinstall_files_src=()\npostinstall_files_dst=()' },
+  ]) {
+    it(`the invoking user, who owns img_dir_base, swaps $img_dir for a link during do_install: root never ${what}; no mount is left`, async () => {
+      const uid = uidOf(ATTACKER);
+      const parent = await sharedParent();
+      // The attacker's own img_dir_base (allowed: it is the invoking user's), and a root-only directory to steal from.
+      const base = path.join(parent, 'own');
+      await fs.mkdir(base, { mode: 0o755 });
+      await fs.chown(base, uid, uid);
+      const victim = await scratch.dir('victim');
+      await fs.chmod(victim, 0o700);
+      await fs.writeFile(path.join(victim, 'shadow'), 'SECRET\n', { mode: 0o600 });
+      const src = await tinyProject(
+        scratch,
+        'swap.tar',
+        `eval "tiny_$(declare -f do_install)"\ndo_install() { tiny_do_install; touch "$img_dir/swap-now"; sleep 3; rm "$img_dir/swap-now"; }\n${append}`,
+      );
+      const run = startMakeimg(['--json', '--directory', src, base], {
+        env: { SUDO_USER: ATTACKER, SUDO_UID: String(uid), PKEXEC_UID: undefined },
+      });
+      const imgDir = path.join(base, 'swap');
+      // do_install has done its work and waits: the swap now (the test, root, sees the marker the attacker cannot).
+      assert.ok(await waitUntil(() => existsSync(path.join(imgDir, 'swap-now')), 60_000), 'do_install never got to its marker');
+      assert.ok(swap(imgDir, victim, uid), 'the invoking user could not rename $img_dir in their own img_dir_base');
+      const r = await run.done;
+      run.child.stdin.destroy();
+      // The copies and the archive used the held directory, not the name.
+      assert.deepEqual(await fs.readdir(victim), ['shadow'], 'root wrote through the link');
+      const archive = path.join(base, 'swap.tar');
+      const names = existsSync(archive) ? execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }) : '';
+      assert.doesNotMatch(names, /shadow/, "root archived the link's target");
+
+      assert.equal(r.code, EXIT.OK, r.stderr);
+      assert.match(names, /\.\/usr\/bin\/bash/, 'the archive is the image that was built');
+      assert.equal((await fs.lstat(imgDir)).isSymbolicLink(), true, 'the link the attacker made is left alone');
+      assert.match(r.stdout, /working directory .*swap could not be removed \(.*moved away or replaced/);
+      assert.deepEqual(holdingProcesses(), []);
+    });
+  }
+
+  it('leaves no mount and no holder behind when makeimg is killed with SIGKILL during do_install', async () => {
+    const parent = await sharedParent();
+    const base = path.join(parent, 'killed');
+    const src = await tinyProject(
+      scratch,
+      'killed.tar',
+      `eval "tiny_$(declare -f do_install)"\ndo_install() { tiny_do_install; sleep 30; }`,
+    );
+    const run = startMakeimg(['--json', '--directory', src, base]);
+    await run.waitFor((e) => e.type === 'stage' && e.stage === 'install' && e.state === 'start');
+    assert.notDeepEqual(holdingProcesses(), [], 'the build holds its directories in a mount namespace while it runs');
+    run.child.kill('SIGKILL');
+    await run.done;
+    assert.ok(await waitUntil(() => holdingProcesses().length === 0, 20_000), `still holding: ${holdingProcesses().join(' ')}`);
+    assert.deepEqual(processesMatching(`unshare --mount --propagation private`), []);
+    assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(base), 'nothing of the build is mounted on the host');
+    // What was kept is an ordinary directory again: makeimg clean removes it.
+    const clean = await runMakeimg(['clean', '--keep-image', '--directory', src, base]);
+    assert.equal(clean.code, EXIT.OK, clean.stderr);
+    assert.ok(!existsSync(path.join(base, 'killed')));
   });
 });
