@@ -20,7 +20,8 @@ import { copyFiles, CopyRefusedError, resolveDestination, resolveSource } from '
 import { CancelledError, InvalidInputError, isAbortError, OutputExistsRefusal, StageFailedError } from './errors';
 import { evaluateImage, type ImageDescription } from './stages/evaluate';
 import { runInstall, runPostinstall } from './stages/hooks';
-import { checkHost } from './host';
+import { checkHost, systemdIsPid1 } from './host';
+import { devicePolicy, type DevicePolicy } from './confine/device-policy';
 import {
   checkImageSubdirectories,
   checkImgDirBase,
@@ -159,7 +160,8 @@ export async function build(o: BuildOptions): Promise<number> {
     created = paths;
     /** $img_dir and $img_path as this process reaches them. */
     const work = { imgDir: held.img.path, imgPath: path.join(out.path, path.basename(paths.imgPath)) };
-    const hookContext = { srcDir: o.srcDir, paths, held: held.img, holder, description, env, signal: o.signal };
+    const devices = await hookDevicePolicy(warn('install'));
+    const hookContext = { srcDir: o.srcDir, paths, held: held.img, holder, devices, description, env, signal: o.signal };
 
     const pre = filePairs(description, 'preinstall');
     const install = async (): Promise<void> => {
@@ -335,6 +337,21 @@ async function removeHeldImageDir(held: HeldImage): Promise<void> {
     throw new Error(`${held.img.real} was moved away or replaced during the build; what is there now is left alone`);
   }
   await fs.rmdir(path.join(held.out.path, name));
+}
+
+/**
+ * The hooks' device policy: systemd's own when it is PID 1 (nspawn registers
+ * a scope with one), else makeimg's (device-policy.ts), else a warning.
+ */
+async function hookDevicePolicy(warn: (text: string) => void): Promise<DevicePolicy | undefined> {
+  if (systemdIsPid1()) return undefined;
+  const policy = await devicePolicy();
+  if (!policy) {
+    warn(
+      'no device policy for the hooks: systemd is not PID 1 and this host has no cgroup-v1 devices controller, so do_install and do_postinstall can create and open any device node',
+    );
+  }
+  return policy;
 }
 
 async function emptyDirectory(dir: string): Promise<void> {

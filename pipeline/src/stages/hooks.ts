@@ -19,6 +19,7 @@ import type { ImageDescription } from './evaluate';
 import type { ImagePaths } from '../image-paths';
 import { originalsFile } from '../confine/postinstall-lines';
 import type { HeldDir, MountHolder } from '../confine/held-dirs';
+import type { DevicePolicy } from '../confine/device-policy';
 
 export interface HookContext {
   srcDir: string;
@@ -27,6 +28,8 @@ export interface HookContext {
   /** $img_dir as held, and the namespace nspawn runs in to reach it (held-dirs.ts). */
   held: HeldDir;
   holder: MountHolder;
+  /** The hooks' device policy (device-policy.ts); undefined: systemd's (PID 1), or none to be had here. */
+  devices?: DevicePolicy;
   description: ImageDescription;
   /** Extra environment for the hooks (SOURCE_DATE_EPOCH). */
   env: Record<string, string>;
@@ -63,6 +66,11 @@ function hookDidNotRun(hook: string, description: ImageDescription): StageFailed
   );
 }
 
+/** A hook's nspawn: in the device policy's cgroup, inside the mount namespace where $img_dir is held. */
+function enterContainer(ctx: HookContext, argv: string[]): string[] {
+  return ctx.holder.enter(ctx.devices ? ctx.devices.enter(argv) : argv);
+}
+
 export async function runInstall(ctx: HookContext): Promise<void> {
   const { srcDir, paths, description } = ctx;
   await ControlDir.use(async (control) => {
@@ -72,7 +80,7 @@ export async function runInstall(ctx: HookContext): Promise<void> {
       installDriver({ srcDir, imgDir: paths.imgDir, imgPath: paths.imgPath, errMarker }),
       control,
       { place: 'confined-host', privilege: 'installer', srcDir, imgDir: paths.imgDir, imgDirSource: ctx.held.inside, env: ctx.env },
-      { signal: ctx.signal, onLine: output.onLine, enter: (argv) => ctx.holder.enter(argv) },
+      { signal: ctx.signal, onLine: output.onLine, enter: (argv) => enterContainer(ctx, argv) },
     );
     if (result.kind === 'cancelled') throw new CancelledError(`during ${DO_INSTALL}`);
     if (result.kind === 'ok') {
@@ -135,7 +143,7 @@ export async function runPostinstall(ctx: HookContext): Promise<void> {
         postinstallDriver({ definitions: description.definitions, originals, errMarker }),
         control,
         { place: 'rootfs', privilege: 'installer', imgDir: paths.imgDir, imgDirSource: ctx.held.inside, env: ctx.env },
-        { signal: ctx.signal, onLine: output.onLine, enter: (argv) => ctx.holder.enter(argv) },
+        { signal: ctx.signal, onLine: output.onLine, enter: (argv) => enterContainer(ctx, argv) },
       );
     } finally {
       await cleanUp();

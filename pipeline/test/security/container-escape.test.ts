@@ -135,4 +135,34 @@ do_install() {
     const raw = execFileSync('tar', ['-xOf', path.join(base, 'raw.tar'), './etc/raw'], { encoding: 'utf8' });
     assert.match(raw, /PermissionError|Operation not permitted/);
   });
+
+  it("cannot create a block device or a host character device outside /dev's standard set in do_install; /dev/null & co still can be (device policy)", async function () {
+    if (existsSync('/run/systemd/system')) this.skip(); // systemd as PID 1: nspawn's scope has systemd's device policy
+    const src = await tinyProject(
+      scratch,
+      'devices.tar',
+      `
+eval "tiny_$(declare -f do_install)"
+do_install() {
+  tiny_do_install
+  try() { if "$@" 2>/dev/null; then echo yes; else echo no; fi; }
+  {
+    echo "disk $(try mknod "$img_dir/hostdisk" b ${rootDevice()})"
+    echo "kmsg $(try mknod "$img_dir/kmsg" c 1 11)"
+    echo "mem $(try mknod "$img_dir/mem" c 1 1)"
+    echo "null $(try mknod "$img_dir/dev-null" c 1 3)"
+    echo "read-disk $(try dd if="$src_dir/hostdisk" of=/dev/null bs=512 count=1)"
+  } > "$img_dir/etc/devices"
+  rm -f "$img_dir/hostdisk" "$img_dir/kmsg" "$img_dir/mem" "$img_dir/dev-null"
+}
+`,
+    );
+    // A block node of the host's disk that already exists where the hook can reach it: opening it is refused too.
+    execFileSync('mknod', [path.join(src, 'hostdisk'), 'b', ...rootDevice().split(' ')]);
+    const base = path.join(await scratch.dir('out'), 'img');
+    const r = await runMakeimg(['--json', '--directory', src, base]);
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    const seen = execFileSync('tar', ['-xOf', path.join(base, 'devices.tar'), './etc/devices'], { encoding: 'utf8' });
+    assert.equal(seen, 'disk no\nkmsg no\nmem no\nnull yes\nread-disk no\n');
+  });
 });
