@@ -11,9 +11,15 @@
  * checks, confinement, node start-up).
  *
  * Run as root after `npm run build`:
- *   node --import tsx bench/pipeline-total.ts [--runs N] [--compare OTHER/dist/makeimg.js]
- * --compare times another bundle in the same run (e.g. a build of the
- * previous commit: the cost of a change to the pipeline, side by side).
+ *   node --import tsx bench/pipeline-total.ts [--runs N] [--no-cache] [--compare OTHER/dist/makeimg.js]...
+ * --compare (repeatable) times other bundles in the same run, interleaved
+ * run by run with this one so a change of the machine's load hits all alike
+ * (e.g. a build of the commit before a change to the confinement: its cost,
+ * side by side; `git archive REV | tar -x -C DIR`, node_modules linked,
+ * `node scripts/bundle.mjs` there). --no-cache runs do_install every time
+ * (as the by-hand variants do): without it makeimg restores the install
+ * stage from its cache after the warm-up, and an older bundle without a cache
+ * does not.
  */
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -30,6 +36,11 @@ const MAKEIMG = path.join(REPO, 'dist/makeimg.js');
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+/** Every value of a repeatable option. */
+function options(name: string): string[] {
+  return process.argv.flatMap((a, i) => (a === name && process.argv[i + 1] !== undefined ? [process.argv[i + 1]!] : []));
 }
 
 function runs(): number {
@@ -83,6 +94,22 @@ async function time(label: string, n: number, once: (out: string) => void | Prom
   console.log(`${label.padEnd(34)} ${stats(samples)}`);
 }
 
+/** Like `time` for several variants, taking turns run by run (one warm-up each). */
+async function timeInterleaved(variants: { label: string; run: (out: string) => void }[], n: number): Promise<void> {
+  const samples = variants.map(() => [] as number[]);
+  for (let i = 0; i < n + 1; i++) {
+    for (const [k, v] of variants.entries()) {
+      const out = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-bench-'));
+      const t0 = performance.now();
+      v.run(out);
+      const ms = performance.now() - t0;
+      if (i > 0) samples[k]!.push(ms);
+      await fs.rm(out, { recursive: true, force: true });
+    }
+  }
+  for (const [k, v] of variants.entries()) console.log(`${v.label.padEnd(34)} ${stats(samples[k]!)}`);
+}
+
 async function main(): Promise<void> {
   if (process.geteuid?.() !== 0) throw new Error('run as root');
   await fs.access(MAKEIMG).catch(() => {
@@ -90,15 +117,20 @@ async function main(): Promise<void> {
   });
   const n = runs();
   console.log(`pipeline total time, examples/tiny -> tiny.tar.gz (${n} runs each after one warm-up, ${os.cpus().length} cores)`);
-  await time('makeimg (dist/makeimg.js)', n, (out) => {
-    execFileSync(process.execPath, [MAKEIMG, out], { cwd: TINY, stdio: 'ignore' });
-  });
-  const other = option('--compare');
-  if (other) {
-    await time(`makeimg (${path.relative(process.cwd(), other)})`, n, (out) => {
-      execFileSync(process.execPath, [path.resolve(other), out], { cwd: TINY, stdio: 'ignore' });
-    });
-  }
+  const noCache = process.argv.includes('--no-cache') ? ['--no-cache'] : [];
+  console.log(
+    noCache.length ? 'makeimg --no-cache: do_install runs every time' : 'makeimg with its install cache (restored after the warm-up)',
+  );
+  const bundles = [MAKEIMG, ...options('--compare').map((b) => path.resolve(b))];
+  await timeInterleaved(
+    bundles.map((bundle) => ({
+      label: `makeimg (${path.relative(process.cwd(), bundle)})`,
+      run: (out: string) => {
+        execFileSync(process.execPath, [bundle, ...noCache, out], { cwd: TINY, stdio: 'ignore' });
+      },
+    })),
+    n,
+  );
   await time('by hand, hooks in systemd-nspawn', n, (out) => byHand(TINY, out, true));
   await time('by hand, unconfined (chroot)', n, (out) => byHand(TINY, out, false));
   await time('node start-up alone (--version)', n, () => {
