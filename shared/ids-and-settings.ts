@@ -7,6 +7,9 @@
 /** The language ID registered for image.sh files. */
 export const LANGUAGE_ID = 'makeimg';
 
+/** VS Code's language ID of shell scripts: an image.sh the user gave it is not a makeimg recipe (the MKIMG020 fix). */
+export const SHELL_LANGUAGE_ID = 'shellscript';
+
 /** Settings section ("makeimg.*") read through workspace/configuration. */
 export const SETTINGS_SECTION = 'makeimg';
 
@@ -30,6 +33,10 @@ export const COMMANDS = {
   restartServer: 'makeimg.restartServer',
   /** The documentation page of a rule (argument: its code, e.g. "MKIMG004"; none: pick one). */
   showRuleDocumentation: 'makeimg.showRuleDocumentation',
+  /** Quick fix of MKIMG020: treat the file (argument: its URI string) as a shell script, for the workspace. */
+  useShellLanguage: 'makeimg.useShellLanguage',
+  /** Quick fix of MKIMG015 when the mark is only on disk: rewrite the file (argument: its URI string) without it. */
+  removeByteOrderMark: 'makeimg.removeByteOrderMark',
 } as const;
 
 /** Where the rule pages live, relative to the repository and to the installed extension (the VSIX ships them). */

@@ -57,6 +57,36 @@ describe('rules', () => {
     });
   });
 
+  describe('MKIMG020 not a makeimg recipe', () => {
+    const SCRIPT = '#!/bin/sh\nset -e\nnpm ci\nnpm run build\nrsync -a site/ "$HOST:/srv/"\n';
+    it("reports a script with none of makeimg's names once, as information, instead of MKIMG001/003", async () => {
+      const all = (await analyzeText(SCRIPT)).findings;
+      assert.deepEqual(
+        all.map((f) => [f.code, f.severity, at(f)]),
+        [['MKIMG020', 'information', '1:1-1:1']],
+      );
+      const fix = RULES.find((r) => r.code === 'MKIMG020')!.fix!(all[0], { facts: (await analyzeText(SCRIPT)).facts, lines: [] });
+      assert.deepEqual(fix?.command, { command: 'makeimg.useShellLanguage' });
+      assert.deepEqual(fix?.edits, []);
+    });
+    it('stays silent on a recipe not yet written, any makeimg name or near-miss, and code it cannot see', async () => {
+      for (const text of [
+        '',
+        '# my image\n',
+        'img_nmae=x.tar\nnpm ci\n',
+        'npm ci\ncp a "$img_dir/etc"\n',
+        'npm ci\ndo_instal() { :; }\n',
+        'postinstall_files_src=(a)\n',
+        'source ./common.sh\nnpm ci\n',
+        'npm ci\nif x; then\n',
+      ]) {
+        assert.deepEqual(await findings(text, 'MKIMG020'), [], JSON.stringify(text));
+      }
+      // An empty image.sh still hears what it lacks.
+      assert.equal((await findings('', 'MKIMG001')).length, 1);
+    });
+  });
+
   describe('MKIMG002 img_name suffix', () => {
     it('flags .tgz on the suffix itself, suggesting .tar.gz', async () => {
       const [f] = await findings(BASE.replace('img.tar.gz', '"img.tgz"'), 'MKIMG002');

@@ -4,10 +4,14 @@
  * completion. Runs as the current user (no privilege needed).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { IMG_NAME, DO_INSTALL, VARIABLES } from '../../shared/contract';
+import { byteOrderMark } from '../../analysis/src/rules/byte-order-mark';
+import { crlfLineEndings } from '../../analysis/src/rules/crlf-line-endings';
 import { doInstallMissing } from '../../analysis/src/rules/do-install-missing';
+import { imgNameMissing } from '../../analysis/src/rules/img-name-missing';
+import { notARecipe } from '../../analysis/src/rules/not-a-recipe';
 import { filePairLength } from '../../analysis/src/rules/file-pair-length';
 import { languageDisplayNames, useVSCode } from './harness';
 import { docsDir, resultsDir } from './paths';
@@ -92,5 +96,90 @@ describe('e2e: editing image.sh in VS Code', function () {
     const text = (await s.wb.editorLines()).join('\n');
     assert.match(text, new RegExp(`^${IMG_NAME}=`, 'm'), `the skeleton assigns img_name:\n${text}`);
     assert.match(text, new RegExp(`^${DO_INSTALL}\\s*\\(\\)`, 'm'), `the skeleton defines do_install:\n${text}`);
+  });
+
+  /** The status bar item of the active editor with this id (status.editor.eol, status.editor.encoding). */
+  async function statusItem(id: string): Promise<string> {
+    return (await s.wb.statusBarItems()).find((i) => i.id === id)?.text ?? '';
+  }
+
+  async function openAndWaitFor(relativePath: string, content: string | Buffer, code: string): Promise<void> {
+    mkdirSync(join(s.workspace, dirname(relativePath)), { recursive: true });
+    writeFileSync(join(s.workspace, relativePath), content);
+    await s.wb.openFile(relativePath);
+    await waitFor(
+      `${code} in the Problems panel`,
+      () => s.wb.problems(),
+      (rows) => rows.some((r) => r.includes(code)),
+      30_000,
+    );
+  }
+
+  it('3. an image.sh that is some other script: one information, and its quick fix makes it a shell script for the workspace (issue 11 item 20)', async function () {
+    this.timeout(90_000);
+    const script = '#!/bin/sh\n# builds the docs site\nset -e\nnpm ci\nnpm run build\n';
+    await openAndWaitFor('unrelated/image.sh', script, notARecipe.code);
+    const rows = await s.wb.problems();
+    assert.ok(!rows.some((r) => r.includes(imgNameMissing.code) || r.includes(MISSING_DO_INSTALL)), `no errors: ${JSON.stringify(rows)}`);
+    const fixes = await s.wb.quickFixesAt(1, 1);
+    const title = notARecipe.fix().title;
+    assert.ok(fixes.includes(title), `offered: ${JSON.stringify(fixes)}`);
+    await s.wb.applyQuickFix(title);
+    await waitFor(
+      'the Shell Script language mode',
+      () => s.wb.languageMode(),
+      (m) => m === 'Shell Script',
+      20_000,
+    );
+    await waitFor(
+      'no MKIMG020 any more',
+      () => s.wb.problems(),
+      (r) => !r.some((row) => row.includes(notARecipe.code)),
+      20_000,
+    );
+    const settings = readFileSync(join(s.workspace, '.vscode', 'settings.json'), 'utf8');
+    assert.match(settings, /"files\.associations"[\s\S]*unrelated\/image\.sh"\s*:\s*"shellscript"/, settings);
+  });
+
+  it('4. CRLF line endings and a byte order mark: the quick fixes work in VS Code (issue 11 item 16)', async function () {
+    this.timeout(120_000);
+    const good = 'img_name=x.tar\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\n';
+    await openAndWaitFor('crlf/image.sh', good.replace(/\n/g, '\r\n'), crlfLineEndings.code);
+    assert.equal(await statusItem('status.editor.eol'), 'CRLF');
+    const crlfFixes = await s.wb.quickFixesAt(1, 1);
+    assert.ok(crlfFixes.includes('Convert to LF line endings'), `offered: ${JSON.stringify(crlfFixes)}`);
+    await s.wb.applyQuickFix('Convert to LF line endings');
+    await waitFor(
+      'LF in the status bar',
+      () => statusItem('status.editor.eol'),
+      (t) => t === 'LF',
+      15_000,
+    );
+    await waitFor(
+      'no MKIMG014 any more',
+      () => s.wb.problems(),
+      (r) => !r.some((row) => row.includes(crlfLineEndings.code)),
+      20_000,
+    );
+
+    const bomFile = join(s.workspace, 'bom', 'image.sh');
+    await openAndWaitFor('bom/image.sh', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(good)]), byteOrderMark.code);
+    assert.equal(await statusItem('status.editor.encoding'), 'UTF-8 with BOM');
+    const bomFixes = await s.wb.quickFixesAt(1, 1);
+    assert.ok(bomFixes.includes('Remove the byte order mark'), `offered: ${JSON.stringify(bomFixes)}`);
+    await s.wb.applyQuickFix('Remove the byte order mark');
+    await waitFor(
+      'no MKIMG015 any more',
+      () => s.wb.problems(),
+      (r) => !r.some((row) => row.includes(byteOrderMark.code)),
+      20_000,
+    );
+    assert.deepEqual([...readFileSync(bomFile).subarray(0, 3)], [...Buffer.from('img')], 'the file on disk starts with its text');
+    await waitFor(
+      'UTF-8 in the status bar',
+      () => statusItem('status.editor.encoding'),
+      (t) => t === 'UTF-8',
+      15_000,
+    );
   });
 });

@@ -10,6 +10,7 @@ import { BuildDiagnostics } from './build/build-diagnostics';
 import { buildImage, cancelBuild, showBuildLog, startBuild } from './build/command';
 import { BuildController } from './build/controller';
 import { BuildTaskProvider } from './build/task';
+import { registerEditorSideFixes } from './editor-side-fixes';
 import { createLanguageClient } from './language-client';
 import { LanguageStatus } from './language-status';
 import { showRuleDocumentation } from './rule-documentation';
@@ -47,6 +48,7 @@ export class MakeimgContext implements vscode.Disposable {
       vscode.commands.registerCommand(COMMANDS.showRuleDocumentation, (code?: unknown) =>
         showRuleDocumentation(extension.extensionUri, code),
       ),
+      registerEditorSideFixes(),
       images,
       status,
       diagnostics,

@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_ID, SETTINGS_SECTION } from '../../shared/ids-and-settings';
+import { lineEndingsMiddleware } from './editor-side-fixes';
 import { ruleLinksMiddleware } from './rule-documentation';
 
 export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
@@ -20,8 +21,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     synchronize: { configurationSection: SETTINGS_SECTION },
     // One channel for the server's log and every build's log.
     outputChannel: log,
-    // A rule code's link opens its page in the Markdown preview.
-    middleware: ruleLinksMiddleware(),
+    // A rule code's link opens its page in the Markdown preview; CRLF fixes become VS Code's end-of-line edit.
+    middleware: { ...ruleLinksMiddleware(), ...lineEndingsMiddleware() },
   };
   return new LanguageClient(SETTINGS_SECTION, 'makeimg language server', serverOptions, clientOptions);
 }

@@ -10,7 +10,7 @@ import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-langua
 import { FactsBuilder, type DocumentFacts, type Range } from '../../analysis/src/facts';
 import { DocumentTree, ParseBudgetExceeded, type Parser, type TextReplacement } from '../../analysis/src/parser';
 import { IMAGE_FILE_NAME } from '../../shared/contract';
-import { LANGUAGE_ID } from '../../shared/ids-and-settings';
+import { LANGUAGE_ID, SHELL_LANGUAGE_ID } from '../../shared/ids-and-settings';
 import { inLspCoordinates } from './coordinates';
 
 /** Larger documents are not parsed: parsing and analysis would block the server for seconds. */
@@ -167,10 +167,13 @@ export class OpenDocument {
 /**
  * Whether the server checks a document as an image.sh: the makeimg language,
  * or a file named image.sh (clients that call it "sh"). Other documents (shell
- * scripts the client also sends) are only read as sourced files.
+ * scripts the client also sends) are only read as sourced files; so is an
+ * image.sh in VS Code's shell language, which only a choice of the user gives
+ * it (the MKIMG020 fix, files.associations, the language picker).
  */
 export function isImageDocument(document: { languageId: string; uri: string }): boolean {
-  return document.languageId === LANGUAGE_ID || document.uri.endsWith(`/${IMAGE_FILE_NAME}`);
+  if (document.languageId === LANGUAGE_ID) return true;
+  return document.languageId !== SHELL_LANGUAGE_ID && document.uri.endsWith(`/${IMAGE_FILE_NAME}`);
 }
 
 /** Open documents by URI. Synchronous, so notifications are applied in arrival order. */

@@ -34,6 +34,7 @@ import type { DocumentFacts } from '../../analysis/src/facts';
 import type { Parser } from '../../analysis/src/parser';
 import { imageDirectoryOf, sourceFilesIn } from '../../analysis/src/source-files';
 import { inLspCoordinates } from './coordinates';
+import { withBomOnDisk } from './byte-order-mark-on-disk';
 import { DocumentStore, isImageDocument, type OpenDocument } from './documents';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy, type ItemData } from './features/call-hierarchy';
 import { codeActions, FIX_ALL_KIND } from './features/code-actions';
@@ -169,7 +170,10 @@ export class MakeimgServer {
         for (const document of documents.all()) {
           if (!isImageDocument(document.textDocument)) continue;
           const facts = document.facts();
-          if (sourced.includes(true) || (facts && affectedByFileChanges(facts, document.uri, changed))) validator.schedule(document.uri);
+          // Its own file changed on disk with the same text (a byte order mark removed): MKIMG015 reads the file.
+          const own = changed.includes(document.uri);
+          if (own || sourced.includes(true) || (facts && affectedByFileChanges(facts, document.uri, changed)))
+            validator.schedule(document.uri);
         }
       }),
     );
@@ -245,7 +249,7 @@ export class MakeimgServer {
         return codeActions({
           uri: document.uri,
           text: document.textDocument.getText(),
-          facts,
+          facts: withBomOnDisk(facts, document.uri),
           diagnostics: context.diagnostics,
           directory,
           files: directory === undefined ? undefined : sourceFilesIn(directory),

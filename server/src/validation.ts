@@ -18,6 +18,7 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver';
 import { runRules } from '../../analysis/src/analysis';
 import { toDiagnostic } from './diagnostics';
+import { withBomOnDisk } from './byte-order-mark-on-disk';
 import { MAX_ANALYZED_CHARS, PARSE_BUDGET_MS, type DocumentStore, type OpenDocument, isImageDocument } from './documents';
 import { sourceFilesFor } from '../../analysis/src/source-files';
 import type { SettingsCache } from './settings';
@@ -208,7 +209,7 @@ export class Validator {
       ];
     }
     // With the files it sources; findings in those are anchored in image.sh.
-    const sourced = this.sourced?.combined(document) ?? facts;
+    const sourced = withBomOnDisk(this.sourced?.combined(document) ?? facts, document.uri);
     const combined: DocumentFacts = bashAccepted ? withoutSyntaxErrors(sourced) : sourced;
     const findings = runRules(combined, {
       files: sourceFilesFor(document.uri),

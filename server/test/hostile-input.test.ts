@@ -4,7 +4,21 @@
  * mislead it. Each case is the issue's repro.
  */
 import assert from 'node:assert/strict';
-import { CodeActionRequest, CompletionRequest, HoverRequest, type CodeAction, type CompletionList } from 'vscode-languageserver-protocol';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionRequest,
+  CompletionRequest,
+  DiagnosticSeverity,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  HoverRequest,
+  type CodeAction,
+  type CompletionList,
+} from 'vscode-languageserver-protocol';
+import { COMMANDS } from '../../shared/ids-and-settings';
 import { applyTextEdits, textEditsFor } from './support/edits';
 import { messageOf, summarize } from './support/lsp-client';
 import { serverForSuite } from './support/suite';
@@ -81,6 +95,68 @@ describe('language server on hostile input (issue 11)', function () {
     session.client.open(bomUri, `\ufeff${GOOD}`);
     const bom = await session.client.diagnostics(bomUri, 1);
     assert.deepEqual(summarize(bom.diagnostics), ['MKIMG015@1']);
+  });
+
+  it('item 16: a byte order mark only on disk (VS Code drops it when decoding): MKIMG015 with the client command, gone once the file loses it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'makeimg-bom-'));
+    try {
+      const file = join(dir, 'image.sh');
+      writeFileSync(file, `\ufeff${GOOD}`);
+      const uri = pathToFileURL(file).href;
+      // The text as an editor gives it: without the mark.
+      session.client.open(uri, GOOD);
+      const { diagnostics } = await session.client.diagnostics(uri, 1);
+      assert.deepEqual(summarize(diagnostics), ['MKIMG015@1']);
+      assert.deepEqual(diagnostics[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+      const actions = (await session.client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: diagnostics[0].range,
+        context: { diagnostics },
+      })) as CodeAction[];
+      const fix = actions.find((a) => a.title === 'Remove the byte order mark');
+      assert.ok(fix, JSON.stringify(actions));
+      assert.equal(fix.edit, undefined, 'no text edit: the text has no mark to remove');
+      assert.deepEqual(fix.command, { title: fix.title, command: COMMANDS.removeByteOrderMark, arguments: [uri] });
+      // What the client's command does, then the file watcher's notice: the same text, no mark on disk.
+      writeFileSync(file, GOOD);
+      const since = session.client.published.length;
+      await session.client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: [{ uri, type: FileChangeType.Changed }],
+      });
+      const after = await session.client.publishMatching(uri, () => true, since);
+      assert.deepEqual(summarize(after.diagnostics), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('item 20: an image.sh that is some other script: one information (MKIMG020) with the client command, no errors; none once it is a shell script', async () => {
+    const uri = 'file:///hostile/unrelated/image.sh';
+    const script =
+      '#!/bin/sh\n# builds the docs site\nset -e\ncd "$(dirname "$0")"\nnpm ci\nnpm run build\nrsync -a site/ "$DEPLOY_HOST:/srv/www/"\n';
+    session.client.open(uri, script);
+    const { diagnostics } = await session.client.diagnostics(uri, 1);
+    assert.deepEqual(summarize(diagnostics), ['MKIMG020@1']);
+    assert.equal(diagnostics[0].severity, DiagnosticSeverity.Information);
+    assert.match(messageOf(diagnostics[0]), /does not look like a makeimg recipe/);
+    const actions = (await session.client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: diagnostics[0].range,
+      context: { diagnostics },
+    })) as CodeAction[];
+    const fix = actions.find((a) => a.command?.command === COMMANDS.useShellLanguage);
+    assert.ok(fix, JSON.stringify(actions));
+    assert.equal(fix.kind, 'quickfix');
+    assert.deepEqual(fix.command?.arguments, [uri]);
+    // The client switches the document to the shell language: VS Code closes it and opens it again as "shellscript".
+    session.client.close(uri);
+    await session.client.clearedDiagnostics(uri);
+    const since = session.client.published.length;
+    session.client.open(uri, script, 2, 'shellscript');
+    const other = 'file:///hostile/unrelated/other/image.sh';
+    session.client.open(other, GOOD);
+    await session.client.diagnostics(other, 1);
+    assert.ok(!session.client.published.slice(since).some((p) => p.uri === uri), 'a shell script named image.sh is not checked');
   });
 
   it('item 19: invalid params answer -32602 on every request kind, not -32603', async () => {

@@ -203,6 +203,12 @@ export interface CommentFact {
 export interface EncodingFacts {
   /** The text starts with U+FEFF (a UTF-8 byte order mark). */
   bom: boolean;
+  /**
+   * The text has no byte order mark but the file on disk starts with one:
+   * editors drop the mark when they decode the file (VS Code shows "UTF-8
+   * with BOM"), so only the server's look at the file finds it.
+   */
+  bomOnDisk?: boolean;
   /** Each '\r\n' line break, from the '\r' to the start of the next line (the first 100,000). */
   crlf: Range[];
   crlfCount: number;

@@ -2,6 +2,7 @@
 import { DO_INSTALL, findHook, HOOKS, IMG_DIR } from '../../../shared/contract';
 import { functionsNamed } from '../facts';
 import { canJudgeAbsence } from './common';
+import { isNotARecipe } from './not-a-recipe';
 import { nearMiss } from './names';
 import { DOCUMENT_START, type Rule, type RuleFinding } from './types';
 import { insertFunctionFix } from './fixes';
@@ -27,6 +28,8 @@ export const doInstallMissing = {
   },
   check({ facts }): RuleFinding[] {
     if (!canJudgeAbsence(facts) || functionsNamed(facts, DO_INSTALL).length > 0) return [];
+    // Some other script named image.sh: MKIMG020 says so once, instead of this error.
+    if (isNotARecipe(facts)) return [];
     const skeleton = findHook(DO_INSTALL)?.skeleton ?? [];
     const text = `${DO_INSTALL}() {\n${skeleton.map((line) => `    ${line}`).join('\n')}\n}`;
     const lookalike = facts.functions.find(

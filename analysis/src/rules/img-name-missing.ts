@@ -2,6 +2,7 @@
 import { EXAMPLE_IMAGE_NAME, IMG_NAME, VARIABLES } from '../../../shared/contract';
 import { topLevelAssignmentsTo } from '../facts';
 import { canJudgeAbsence } from './common';
+import { isNotARecipe } from './not-a-recipe';
 import { nearMiss } from './names';
 import { DOCUMENT_START, type Rule, type RuleFinding } from './types';
 import { insertAssignmentFix } from './fixes';
@@ -28,6 +29,8 @@ export const imgNameMissing = {
   },
   check({ facts }): RuleFinding[] {
     if (!canJudgeAbsence(facts) || topLevelAssignmentsTo(facts, IMG_NAME).length > 0) return [];
+    // Some other script named image.sh: MKIMG020 says so once, instead of this error.
+    if (isNotARecipe(facts)) return [];
     const example = `${IMG_NAME}=${EXAMPLE_IMAGE_NAME}`;
     const lookalike = facts.assignments.find(
       (a) =>

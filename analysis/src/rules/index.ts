@@ -13,6 +13,7 @@ import { imgDirBaseReference } from './img-dir-base-reference';
 import { imgNameSuffix } from './img-name-suffix';
 import { nearMissName } from './near-miss';
 import { nonHook } from './non-hook';
+import { notARecipe } from './not-a-recipe';
 import { nulBytes } from './nul-bytes';
 import { originalHelpers } from './original-helpers';
 import { providedAssigned } from './provided-assigned';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   nulBytes,
   sourcedFile,
   fileDestinationPlaceholder,
+  notARecipe,
   originalHelpers,
   imgDirBaseReference,
 ];

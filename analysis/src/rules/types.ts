@@ -69,6 +69,12 @@ export interface RuleFix {
   notPreferred?: boolean;
   /** Cannot change what the user meant: applied by "Fix all" (source.fixAll.makeimg, e.g. on save). */
   safe?: boolean;
+  /**
+   * A command of the editor, run with the document's URI, for a fix no text
+   * edit can make (e.g. the document's language). The language server sends
+   * it as the code action's command; the client registers it.
+   */
+  command?: { command: string };
 }
 
 /** What a fix may read besides its finding. */

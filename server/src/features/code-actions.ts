@@ -52,12 +52,23 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     const finding = rule && currentFinding(input, diagnostic, fresh);
     if (finding) silenceable.push(diagnostic);
     const fix = finding && rule.fix?.(finding, { facts: input.facts, lines });
-    const edit = fix && workspaceEditOf(input, fix);
-    if (!fix || !edit) continue;
+    if (!fix) continue;
+    // A fix no text edit can make (the document's language): the client's command, with the document.
+    const command = fix.command && { title: fix.title, command: fix.command.command, arguments: [input.uri] };
+    const edit = command ? undefined : workspaceEditOf(input, fix);
+    if (!edit && !command) continue;
     // The two diagnostics of one problem (MKIMG004 on both arrays) share one fix.
     const same = actions.find((a) => a.title === fix.title);
     if (same) same.diagnostics?.push(diagnostic);
-    else actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, edit, diagnostics: [diagnostic], isPreferred: !fix.notPreferred });
+    else
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        ...(edit && { edit }),
+        ...(command && { command }),
+        diagnostics: [diagnostic],
+        isPreferred: !fix.notPreferred,
+      });
   }
   return [...actions, ...shellcheckCodeActions(input.uri, input.diagnostics), ...disableActions(input.uri, lines, silenceable)];
 }
@@ -87,7 +98,7 @@ function fixAll(input: CodeActionInput, lines: readonly string[]): CodeAction[] 
   const edits: TextEdit[] = [];
   for (const finding of runRules(input.facts, { files: input.files })) {
     const fix = findRule(finding.code)?.fix?.(finding, { facts: input.facts, lines });
-    if (!fix?.safe || fix.createFile !== undefined) continue;
+    if (!fix?.safe || fix.createFile !== undefined || fix.command) continue;
     if (fix.edits.some((e) => edits.some((other) => overlaps(e.range, other.range)))) continue;
     edits.push(...fix.edits);
   }
