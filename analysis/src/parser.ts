@@ -117,16 +117,47 @@ export interface TextReplacement {
  * Edits only record `tree.edit`; the reparse happens on the next `tree`
  * access, so a burst of keystrokes costs one parse.
  */
+/**
+ * Debug and test builds (issue 11 item 18): every `every`-th incremental
+ * reparse is compared with a fresh parse of the same text, and a difference
+ * is reported, so that a tree that depends on the edit history is seen.
+ */
+export interface IncrementalCheck {
+  every: number;
+  onDifference(difference: IncrementalDifference): void;
+}
+
+export interface IncrementalDifference {
+  textLength: number;
+  /** Where the two trees' S-expressions part, and a stretch of each from there. */
+  at: number;
+  incremental: string;
+  fresh: string;
+}
+
+/** Where the S-expressions of two trees part (undefined when they are the same), with 80 characters of each from there. */
+export function treeDifference(incremental: Tree, fresh: Tree): Omit<IncrementalDifference, 'textLength'> | undefined {
+  const a = incremental.rootNode.toString();
+  const b = fresh.rootNode.toString();
+  if (a === b) return undefined;
+  let at = 0;
+  while (at < a.length && at < b.length && a[at] === b[at]) at++;
+  const from = Math.max(0, at - 20);
+  return { at, incremental: a.slice(from, at + 60), fresh: b.slice(from, at + 60) };
+}
+
 export class DocumentTree {
   private currentText: string;
   private currentTree: Tree | undefined;
   private stale = true;
+  private incrementalReparses = 0;
 
   constructor(
     private readonly parser: Parser,
     text: string,
     /** Longest a (re)parse may take; the `tree` getter then throws ParseBudgetExceeded. */
     private readonly budgetMs?: number,
+    private readonly check?: IncrementalCheck,
   ) {
     this.currentText = text;
   }
@@ -155,12 +186,27 @@ export class DocumentTree {
       if (old && tree.rootNode.hasError && this.currentText.length <= FRESH_REPARSE_MAX_CHARS) {
         tree.delete();
         tree = parseWith(this.parser, this.currentText, null, this.budgetMs);
+      } else if (old && this.check && ++this.incrementalReparses % this.check.every === 0) {
+        this.compareWithFresh(tree);
       }
       this.currentTree = tree;
       old?.delete();
       this.stale = false;
     }
     return this.currentTree;
+  }
+
+  private compareWithFresh(incremental: Tree): void {
+    let fresh: Tree | undefined;
+    try {
+      fresh = parseWith(this.parser, this.currentText, null, this.budgetMs);
+      const difference = treeDifference(incremental, fresh);
+      if (difference) this.check?.onDifference({ textLength: this.currentText.length, ...difference });
+    } catch (error) {
+      if (!(error instanceof ParseBudgetExceeded)) throw error;
+    } finally {
+      fresh?.delete();
+    }
   }
 
   /** Apply replacements in order; each one's offsets refer to the text after the previous ones. */

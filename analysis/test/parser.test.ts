@@ -1,6 +1,15 @@
 /** Incremental parsing must give exactly the tree a full parse gives, in UTF-16 units. */
 import assert from 'node:assert/strict';
-import { DocumentTree, getParser, parseText, pointAt, rowStarts, type Tree } from '../src/parser';
+import {
+  DocumentTree,
+  getParser,
+  parseText,
+  pointAt,
+  rowStarts,
+  treeDifference,
+  type IncrementalDifference,
+  type Tree,
+} from '../src/parser';
 
 /** Every node with its type and both index and row/column ranges (toString() has no positions). */
 function dump(tree: Tree): string {
@@ -94,6 +103,31 @@ describe('parser', () => {
       }
     }
     doc.dispose();
+  });
+
+  it('debug runs compare sampled incremental reparses with a fresh parse and report a difference (issue 11 item 18)', async () => {
+    const differences: IncrementalDifference[] = [];
+    const doc = new DocumentTree(await getParser(), 'echo a\n', undefined, { every: 1, onDifference: (d) => differences.push(d) });
+    void doc.tree;
+    doc.applyEdits([{ start: 6, end: 6, newText: ' b c' }]);
+    void doc.tree;
+    assert.equal(differences.length, 0, 'a correct incremental reparse equals a fresh one');
+    // A text change the tree was not told of: the incremental parse keeps the old structure (three
+    // arguments), the fresh one sees a pipeline; the check reports it.
+    (doc as unknown as { currentText: string }).currentText = 'echo a|b c\n';
+    doc.applyEdits([{ start: 11, end: 11, newText: '' }]);
+    void doc.tree;
+    assert.equal(differences.length, 1);
+    assert.equal(differences[0].textLength, 'echo a|b c\n'.length);
+    assert.match(differences[0].fresh, /pipeline/);
+    assert.doesNotMatch(differences[0].incremental, /pipeline/);
+    doc.dispose();
+
+    const [x, y] = [await parseText('a=1\n'), await parseText('a=1\nb=2\n')];
+    assert.equal(treeDifference(x, x), undefined);
+    assert.ok(treeDifference(x, y)!.at > 0);
+    x.delete();
+    y.delete();
   });
 
   it('several edits applied in order before one reparse', async () => {

@@ -8,7 +8,7 @@
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { FactsBuilder, type DocumentFacts, type Range } from '../../analysis/src/facts';
-import { DocumentTree, ParseBudgetExceeded, type Parser, type TextReplacement } from '../../analysis/src/parser';
+import { DocumentTree, ParseBudgetExceeded, type IncrementalCheck, type Parser, type TextReplacement } from '../../analysis/src/parser';
 import { IMAGE_FILE_NAME } from '../../shared/contract';
 import { LANGUAGE_ID, SHELL_LANGUAGE_ID } from '../../shared/ids-and-settings';
 import { inLspCoordinates } from './coordinates';
@@ -37,6 +37,7 @@ export class OpenDocument {
   constructor(
     private readonly parser: Parser,
     public textDocument: TextDocument,
+    private readonly incrementalCheck?: IncrementalCheck,
   ) {
     this.changeLogStart = textDocument.version;
   }
@@ -114,7 +115,7 @@ export class OpenDocument {
   /** The syntax tree of the current version (undefined when too large). Do not delete it. */
   tree(): DocumentTree | undefined {
     if (this.tooLarge) return undefined;
-    this.documentTree ??= new DocumentTree(this.parser, this.textDocument.getText(), PARSE_BUDGET_MS);
+    this.documentTree ??= new DocumentTree(this.parser, this.textDocument.getText(), PARSE_BUDGET_MS, this.incrementalCheck);
     return this.documentTree;
   }
 
@@ -180,12 +181,19 @@ export function isImageDocument(document: { languageId: string; uri: string }): 
 export class DocumentStore {
   private readonly documents = new Map<string, OpenDocument>();
 
-  /** `parser`: the loaded process parser (`await getParser()` once at initialize). */
-  constructor(private readonly parser: Parser) {}
+  /**
+   * `parser`: the loaded process parser (`await getParser()` once at
+   * initialize). `incrementalCheck`: debug and test runs compare incremental
+   * reparses with fresh ones (see `incrementalCheckEvery`).
+   */
+  constructor(
+    private readonly parser: Parser,
+    private readonly incrementalCheck?: (uri: string) => IncrementalCheck,
+  ) {}
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
     this.documents.get(uri)?.dispose();
-    const document = new OpenDocument(this.parser, TextDocument.create(uri, languageId, version, text));
+    const document = new OpenDocument(this.parser, TextDocument.create(uri, languageId, version, text), this.incrementalCheck?.(uri));
     this.documents.set(uri, document);
     return document;
   }
@@ -202,4 +210,15 @@ export class DocumentStore {
     this.documents.get(uri)?.dispose();
     this.documents.delete(uri);
   }
+}
+
+/**
+ * MAKEIMG_CHECK_INCREMENTAL=N (debug and test runs): every N-th incremental
+ * reparse of a document is compared with a fresh parse, and a difference is
+ * logged (the published result does not depend on it: a small document
+ * with errors is parsed afresh anyway). Unset or not a positive number: off.
+ */
+export function incrementalCheckEvery(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const every = Number(env.MAKEIMG_CHECK_INCREMENTAL);
+  return Number.isInteger(every) && every > 0 ? every : undefined;
 }

@@ -35,7 +35,7 @@ import type { Parser } from '../../analysis/src/parser';
 import { imageDirectoryOf, sourceFilesIn } from '../../analysis/src/source-files';
 import { inLspCoordinates } from './coordinates';
 import { withBomOnDisk } from './byte-order-mark-on-disk';
-import { DocumentStore, isImageDocument, type OpenDocument } from './documents';
+import { DocumentStore, incrementalCheckEvery, isImageDocument, type OpenDocument } from './documents';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy, type ItemData } from './features/call-hierarchy';
 import { codeActions, FIX_ALL_KIND } from './features/code-actions';
 import { codeLenses } from './features/code-lens';
@@ -84,7 +84,20 @@ export class MakeimgServer {
     params: InitializeParams,
   ) {
     this.clientCapabilities = params.capabilities;
-    this.documents = new DocumentStore(parser);
+    const every = incrementalCheckEvery();
+    this.documents = new DocumentStore(
+      parser,
+      every === undefined
+        ? undefined
+        : (uri) => ({
+            every,
+            onDifference: (d) =>
+              connection.console.warn(
+                `makeimg: the incremental parse of ${uri} (${d.textLength} characters) differs from a fresh parse at ` +
+                  `${d.at}: ${JSON.stringify(d.incremental)} vs ${JSON.stringify(d.fresh)}`,
+              ),
+          }),
+    );
     this.settings = new SettingsCache(connection, params.capabilities.workspace?.configuration === true);
     this.shellcheck = new ShellcheckService((message) => connection.console.log(message));
     this.sourced = new SourcedFiles(this.documents, parser);

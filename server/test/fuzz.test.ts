@@ -186,7 +186,11 @@ describe(`language server fuzz (seed ${SEED}, ${SECONDS} s, responses within ${M
   this.timeout((SECONDS + 120) * 1000);
 
   it('stays up, answers within 1 s, publishes only ranges inside the document, and edits equal a fresh open', async () => {
-    const client = await LspTestClient.start({ settings: { shellcheck: { enable: true, path: 'shellcheck' } } });
+    // A debug run: every 5th incremental reparse is compared with a fresh parse, and a difference logged (issue 11 item 18).
+    process.env.MAKEIMG_CHECK_INCREMENTAL = '5';
+    const client = await LspTestClient.start({ settings: { shellcheck: { enable: true, path: 'shellcheck' } } }).finally(
+      () => delete process.env.MAKEIMG_CHECK_INCREMENTAL,
+    );
     const random = new Random(SEED);
     const uris = ['a', 'b', 'c'].map((name) => `file:///fuzz/${name}/image.sh`);
     const texts = new Map<string, Map<number, string>>();
@@ -278,6 +282,11 @@ describe(`language server fuzz (seed ${SEED}, ${SECONDS} s, responses within ${M
         }
       }
       problems.push(...client.logs.filter((l) => /failed:|uncaught|unhandled/i.test(l)).map((l) => `server logged: ${l.slice(0, 500)}`));
+      // What the sampled comparison found: the published result does not depend on it (a small document with
+      // errors is parsed afresh; the comparison above checks valid text), so it is shown, not failed on.
+      const differences = client.logs.filter((l) => l.includes('differs from a fresh parse'));
+      if (differences.length > 0)
+        console.log(`  ${differences.length} sampled incremental parses differed from a fresh one, e.g. ${differences[0]!.slice(0, 300)}`);
       if (!client.alive) problems.push('the server exited');
     } finally {
       await client.stop();
