@@ -5,7 +5,7 @@
  * $img_dir is kept and the result says so; on success it is removed once
  * archived, as in the original.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, mkdirSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ARCHIVE_SUFFIX_PREFIX, DO_INSTALL, DO_POSTINSTALL, IMG_NAME, STAGES, type StageName } from '../../shared/contract';
 import { EXIT, type BuildEvent, type StageEvent } from '../../shared/events';
@@ -21,6 +21,7 @@ import { CancelledError, InvalidInputError, isAbortError, OutputExistsRefusal, S
 import { evaluateImage, type ImageDescription } from './stages/evaluate';
 import { runInstall, runPostinstall } from './stages/hooks';
 import { checkHost, systemdIsPid1 } from './host';
+import { asUser, type InvokingUser } from './config';
 import { devicePolicy, type DevicePolicy } from './confine/device-policy';
 import {
   checkImageSubdirectories,
@@ -65,11 +66,15 @@ export interface BuildOptions {
   cancelReason?: () => string | undefined;
   /** The install cache; undefined: no cache at all. */
   cache?: CacheSettings;
+  /** A user pkexec ran makeimg for (config.ts pkexecCaller): root creates, replaces and removes only in their directories. */
+  caller?: InvokingUser;
 }
 
 interface Resolved {
   description: ImageDescription;
   paths: ImagePaths;
+  /** --force: kept working directories to remove (in the image's directory), once it is held. */
+  remove: string[];
 }
 
 export async function build(o: BuildOptions): Promise<number> {
@@ -134,7 +139,7 @@ export async function build(o: BuildOptions): Promise<number> {
     checkHost();
     // The build host as it is now, to recognise its files in the image later.
     const host = await readHostFacts();
-    const { description, paths } = await stage('resolve', async () => {
+    const { description, paths, remove } = await stage('resolve', async () => {
       const r = await resolve(o, logTo('resolve'));
       if (o.cache) store = await openCache(o.cache, warn('resolve'));
       if (o.cache && store) {
@@ -149,12 +154,29 @@ export async function build(o: BuildOptions): Promise<number> {
       }
       return r;
     });
-    await createImgDirBase(paths.imgDirBase, o.owner);
-    // img_name's own directories (sub/x.tar.gz): created inside img_dir_base, the user's too.
-    await createImgDirBase(path.dirname(paths.imgPath), o.owner);
+    if (o.caller) {
+      // Created as the caller, with their permissions: where they could not create a directory, neither does root.
+      const caller = o.caller;
+      for (const dir of [paths.imgDirBase, path.dirname(paths.imgPath)]) {
+        if (existsSync(dir)) continue; // theirs or not: the held directory's check says (holdImgDirParent)
+        try {
+          asUser(caller, () => mkdirSync(dir, { recursive: true }));
+        } catch (e) {
+          throw new InvalidInputError(`cannot create ${dir} as you (uid ${caller.uid}): ${(e as NodeJS.ErrnoException).code}`);
+        }
+      }
+    } else {
+      await createImgDirBase(paths.imgDirBase, o.owner);
+      // img_name's own directories (sub/x.tar.gz): created inside img_dir_base, the user's too.
+      await createImgDirBase(path.dirname(paths.imgPath), o.owner);
+    }
     // From here on the build reaches its directories only as held (confine/held-dirs.ts), never by name.
     holder = await MountHolder.start();
-    const out = await holdImgDirParent(holder, paths, o.owner?.uid);
+    const out = await holdImgDirParent(holder, paths, o.owner?.uid, o.caller?.uid);
+    for (const dir of remove) {
+      say('resolve')(`removing the kept working directory ${dir} (--force)`);
+      await removeTree(dir, path.join(out.path, path.basename(dir)));
+    }
     lease = await takeLease(paths, out.path);
     const held: HeldImage = { out, img: await createImageDir(holder, paths, out) };
     created = paths;
@@ -364,13 +386,12 @@ async function resolve(o: BuildOptions, onLine: LineSink): Promise<Resolved> {
   const description = await evaluateImage(o.srcDir, { signal: o.signal, onLine });
   const checked = await checkDescription(description, o.srcDir, o.imgDirBase, { force: o.force, onNote: (note) => onLine('stdout', note) });
   let paths = checked;
+  let remove: string[] = [];
   if (o.force) {
     // Everything is checked: now the leftovers of an earlier build of this image go.
     const forced = await forcedPaths(checked);
-    for (const dir of forced.remove) {
-      await onLine('stdout', `removing the kept working directory ${dir} (--force)`);
-      await removeTree(dir);
-    }
+    if (o.caller) await checkCallersImage(checked.imgPath, o.caller);
+    remove = forced.remove;
     paths = forced.paths;
   }
   await onLine(
@@ -378,7 +399,15 @@ async function resolve(o: BuildOptions, onLine: LineSink): Promise<Resolved> {
     `image: ${paths.imgPath}${o.force && paths.imgDir !== checked.imgDir ? ' (replaced when the new one is complete)' : ''}`,
   );
   if (paths.archived) await onLine('stdout', `working directory: ${paths.imgDir}`);
-  return { description, paths };
+  return { description, paths, remove };
+}
+
+/** For a pkexec caller (BuildOptions.caller), --force replaces only an image of theirs. */
+async function checkCallersImage(imgPath: string, caller: InvokingUser): Promise<void> {
+  const st = await fs.lstat(imgPath).catch(() => undefined);
+  if (st && st.uid !== caller.uid) {
+    throw new InvalidInputError(`${imgPath} belongs to uid ${st.uid}, not to you: through pkexec, --force replaces only your own images`);
+  }
 }
 
 async function copyStage(srcDir: string, imgDir: string, pairs: { src: string; dst: string }[], onLine: LineSink): Promise<void> {

@@ -85,6 +85,40 @@ function groupsOf(user: InvokingUser, groupFile = '/etc/group'): number[] {
   return [...groups];
 }
 
+/**
+ * Runs `act` (synchronous: nothing else runs meanwhile) with `user`'s
+ * effective uid, gid and groups when root acts for another user: what it
+ * touches, it touches with their permissions.
+ */
+export function asUser<T>(user: InvokingUser, act: () => T): T {
+  const asOther = process.geteuid?.() === 0 && user.uid !== undefined && user.uid !== 0;
+  if (!asOther) return act();
+  const savedGroups = process.getgroups!();
+  try {
+    process.setgroups!(groupsOf(user));
+    process.setegid!(user.gid ?? user.uid!);
+    process.seteuid!(user.uid!);
+    return act();
+  } finally {
+    process.seteuid!(0);
+    process.setegid!(0);
+    process.setgroups!(savedGroups);
+  }
+}
+
+/**
+ * The user pkexec ran makeimg for, unless root. A polkit rule may let
+ * non-administrators use makeimg (org.makeimg.build), so for them root
+ * creates, replaces and removes only in directories they own
+ * (docs/security.md).
+ */
+export function pkexecCaller(env: NodeJS.ProcessEnv, passwdFile?: string): InvokingUser | undefined {
+  if (env.PKEXEC_UID === undefined || !/^\d+$/.test(env.PKEXEC_UID) || Number(env.PKEXEC_UID) === 0) return undefined;
+  const user = invokingUser(env, passwdFile);
+  // An unknown uid: still that uid, never root's authority.
+  return user.uid === Number(env.PKEXEC_UID) ? user : { uid: Number(env.PKEXEC_UID), gid: Number(env.PKEXEC_UID), home: '/nonexistent' };
+}
+
 /** makeimg.conf is a few lines; anything bigger is not one. */
 export const MAX_CONFIG_BYTES = 64 * 1024;
 
@@ -96,28 +130,15 @@ export const MAX_CONFIG_BYTES = 64 * 1024;
  * MAX_CONFIG_BYTES is read.
  */
 export function readConfigAs(user: InvokingUser, file: string): string | undefined {
-  const asOther = process.geteuid?.() === 0 && user.uid !== undefined && user.uid !== 0;
   let fd: number;
-  const savedGroups = asOther ? process.getgroups!() : [];
   try {
-    if (asOther) {
-      process.setgroups!(groupsOf(user));
-      process.setegid!(user.gid ?? user.uid!);
-      process.seteuid!(user.uid!);
-    }
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = asUser(user, () => openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new InvalidInputError(
       `cannot read ${file}${user.name ? ` as ${user.name}` : ''}: ${code === 'EACCES' ? 'permission denied' : code}`,
     );
-  } finally {
-    if (asOther) {
-      process.seteuid!(0);
-      process.setegid!(0);
-      process.setgroups!(savedGroups);
-    }
   }
   try {
     const st = fstatSync(fd);

@@ -188,9 +188,15 @@ export async function checkImgDirBase(base: string): Promise<void> {
  * (the invoking user) and not be writable by anyone else unless sticky (as
  * /tmp): otherwise another user could rename $img_dir and put a link in its
  * place while root builds in it. `st`: the directory as opened (held-dirs.ts).
+ * For a pkexec caller (`callerUid`, config.ts pkexecCaller) it must be theirs.
  */
-export function checkImgDirParent(dir: string, st: Stats, ownerUid: number | undefined): void {
+export function checkImgDirParent(dir: string, st: Stats, ownerUid: number | undefined, callerUid?: number): void {
   const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
+  if (callerUid !== undefined && st.uid !== callerUid) {
+    throw new InvalidInputError(
+      `${dir} belongs to uid ${st.uid}, not to you: through pkexec, makeimg builds only in a directory of your own; use one as ${IMG_DIR_BASE_KEY}`,
+    );
+  }
   if (st.uid !== 0 && st.uid !== ownerUid) {
     throw new InvalidInputError(
       `${dir} belongs to uid ${st.uid}, neither root nor you: it could swap the image directory during the build; use a directory of your own as ${IMG_DIR_BASE_KEY}`,
@@ -228,9 +234,17 @@ export interface HeldImage {
  * Holds the directory $img_dir is created in (checkImgDirParent on what was
  * opened, links in img_dir_base's path followed once, here).
  */
-export async function holdImgDirParent(holder: MountHolder, p: ImagePaths, ownerUid: number | undefined): Promise<HeldDir> {
+export async function holdImgDirParent(
+  holder: MountHolder,
+  p: ImagePaths,
+  ownerUid: number | undefined,
+  callerUid?: number,
+): Promise<HeldDir> {
   const dir = path.dirname(p.imgDir);
-  return holder.hold(await fs.realpath(dir), dir, 'out', { noFollow: false, check: (st) => checkImgDirParent(dir, st, ownerUid) });
+  return holder.hold(await fs.realpath(dir), dir, 'out', {
+    noFollow: false,
+    check: (st) => checkImgDirParent(dir, st, ownerUid, callerUid),
+  });
 }
 
 /**

@@ -57,14 +57,16 @@ export function mountsBelow(dir: string, mountinfo = '/proc/self/mountinfo'): st
 /**
  * Remove a tree makeimg made (a kept working directory, an old image). A
  * mount inside it (a leftover of a build that is still running, or was
- * killed) is never descended into: refused with the mount named.
+ * killed) is never descended into: refused with the mount named. `reach`:
+ * the same tree through a held directory (held-dirs.ts), removed instead of
+ * the name `p`.
  */
-export async function removeTree(p: string): Promise<void> {
+export async function removeTree(p: string, reach = p): Promise<void> {
   const mounts = mountsBelow(path.resolve(p));
   if (mounts.length > 0) {
     throw new InvalidInputError(`${p} is not removed: ${mounts[0]} is mounted inside it (a build may still be running); unmount it first`);
   }
-  await fs.rm(p, { recursive: true, force: true });
+  await fs.rm(reach, { recursive: true, force: true });
 }
 
 /**

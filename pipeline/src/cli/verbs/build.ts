@@ -3,7 +3,7 @@ import { IMG_DIR_BASE_KEY } from '../../../../shared/contract';
 import { EXIT } from '../../../../shared/events';
 import { build } from '../../build';
 import { watchCancellation } from '../../cancel';
-import { resolveCacheDir, resolveImgDirBase } from '../../config';
+import { pkexecCaller, resolveCacheDir, resolveImgDirBase } from '../../config';
 import { DEFAULT_CACHE_LIMIT } from '../../cache/store';
 import { CACHE_DIR_OPTION, durationOption } from './cache';
 import { outputOwner } from '../../outputs';
@@ -79,6 +79,7 @@ What do_install downloads or reads elsewhere is NOT in the key: use --no-cache o
           limitBytes: DEFAULT_CACHE_LIMIT,
         },
         owner: outputOwner(ctx.env),
+        caller: pkexecCaller(ctx.env),
         signal: cancellation.signal,
         emit,
         cancelReason: cancellation.reason,

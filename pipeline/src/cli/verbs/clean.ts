@@ -2,10 +2,13 @@
 import { IMG_DIR_BASE_KEY } from '../../../../shared/contract';
 import { EXIT } from '../../../../shared/events';
 import { watchCancellation } from '../../cancel';
-import { resolveImgDirBase } from '../../config';
+import { pkexecCaller, resolveImgDirBase } from '../../config';
 import { InvalidInputError } from '../../errors';
 import { checkHost } from '../../host';
-import { cleanTargets, imagePaths } from '../../image-paths';
+import { checkImgDirParent, cleanTargets, imagePaths } from '../../image-paths';
+import { MountHolder } from '../../confine/held-dirs';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { removeTree } from '../../outputs';
 import { evaluateImage } from '../../stages/evaluate';
 import { validateDescription } from '../../validate';
@@ -33,17 +36,30 @@ never anything else. A path with something mounted inside is left alone.`,
       const problem = validateDescription(description).find((p) => /img_name/.test(p.message));
       if (problem || !description.imgName)
         throw new InvalidInputError(problem?.message ?? 'img_name is not set', description.imageFile, problem?.line);
-      const targets = await cleanTargets(imagePaths(base.path, description.imgName), ctx.values['keep-image'] === true);
+      const paths = imagePaths(base.path, description.imgName);
+      const targets = await cleanTargets(paths, ctx.values['keep-image'] === true);
       if (targets.length === 0) {
         out(`nothing to remove in ${base.path}`);
         return EXIT.OK;
       }
-      for (const t of targets) {
-        if (ctx.values['dry-run']) out(`would remove ${t}`);
-        else {
-          await removeTree(t);
-          out(`removed ${t}`);
+      // Removed through the image's directory as held (held-dirs.ts), which a pkexec caller must own.
+      const caller = pkexecCaller(ctx.env);
+      const dir = path.dirname(paths.imgPath);
+      const holder = await MountHolder.start();
+      try {
+        const held = await holder.hold(await fs.realpath(dir), dir, 'out', {
+          noFollow: false,
+          check: (st) => caller && checkImgDirParent(dir, st, caller.uid, caller.uid),
+        });
+        for (const t of targets) {
+          if (ctx.values['dry-run']) out(`would remove ${t}`);
+          else {
+            await removeTree(t, path.join(held.path, path.basename(t)));
+            out(`removed ${t}`);
+          }
         }
+      } finally {
+        await holder.stop();
       }
       return EXIT.OK;
     } catch (e) {
