@@ -36,7 +36,8 @@ describe('language server over stdio (dist/server.js)', function () {
 
   it('links every MKIMG diagnostic to its rule page (codeDescription), generated from the rule object', async () => {
     const uri = 'file:///p/links/image.sh';
-    session.client.open(uri, 'echo no hooks here\n');
+    // A recipe (it uses $img_dir) without img_name and do_install; a script with none of makeimg's names gets MKIMG020 instead.
+    session.client.open(uri, 'echo "no hooks here" >"$img_dir/motd"\n');
     const { diagnostics } = await session.client.diagnostics(uri, 1);
     assert.deepEqual(summarize(diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
     // The page inside the installed extension (the VSIX ships docs/rules): no web repository, no 404.
@@ -108,7 +109,8 @@ describe('language server over stdio (dist/server.js)', function () {
 
   it('clears the diagnostics of a closed document', async () => {
     const uri = 'file:///p/close/image.sh';
-    session.client.open(uri, 'echo no hooks here\n');
+    // A recipe (it uses $img_dir) without img_name and do_install; a script with none of makeimg's names gets MKIMG020 instead.
+    session.client.open(uri, 'echo "no hooks here" >"$img_dir/motd"\n');
     assert.deepEqual(summarize((await session.client.diagnostics(uri, 1)).diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
     session.client.close(uri);
     assert.deepEqual((await session.client.clearedDiagnostics(uri)).diagnostics, []);

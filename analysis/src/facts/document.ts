@@ -8,6 +8,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { attachComments } from './comments';
 import { emptyFragment, extractStatement, MAX_SYNTAX_ERRORS, type FactsFragment } from './extract';
+import { typeTableOf } from './type-table';
 import type { DocumentFacts, Position } from './model';
 import { encodingOf } from './encoding';
 import { describeError } from './syntax-errors';
@@ -27,9 +28,21 @@ export class FactsBuilder {
     const fragments: FactsFragment[] = [];
     const root = tree.rootNode;
     const rootIsError = root.type === 'ERROR';
-    for (const statement of root.children) {
-      if (!statement) continue;
-      fragments.push(rootIsError ? extractStatement(statement, true) : this.fragmentFor(statement, text, next));
+    // A cursor over the top level, and no Node for its anonymous tokens: broken text (50,000 nested braces)
+    // can give the root 100,000 tokens such as '{', which have no facts; a Node and its checks for each cost
+    // seconds per keystroke.
+    const { named } = typeTableOf(tree.language);
+    const cursor = root.walk();
+    try {
+      if (cursor.gotoFirstChild()) {
+        do {
+          if (!(named[cursor.nodeTypeId] ?? true) && !cursor.nodeIsMissing) continue;
+          const statement = cursor.currentNode;
+          fragments.push(rootIsError ? extractStatement(statement, true) : this.fragmentFor(statement, text, next));
+        } while (cursor.gotoNextSibling());
+      }
+    } finally {
+      cursor.delete();
     }
     this.cache = next;
     // Text that is not bash at all can make the root itself an ERROR node.

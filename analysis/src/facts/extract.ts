@@ -2,9 +2,10 @@
  * Syntax tree -> DocumentFacts in one iterative walk (a TreeCursor and an
  * explicit context stack: 10,000 nested braces must not overflow the JS stack).
  */
-import type { Language, Node, TreeCursor } from 'web-tree-sitter';
+import type { Node, TreeCursor } from 'web-tree-sitter';
 import type { ArrayElementFact, AssignmentFact, BlockFact, DeclarationKeyword, DocumentFacts, Range, UnknownReason } from './model';
 import { CLOSING_WORDS, describeError, describeMissing, describeStrayWord } from './syntax-errors';
+import { typeTableOf, type TypeTable } from './type-table';
 import { evaluateWord, rangeOf } from './words';
 
 /** Recording stops here (per statement; the merge caps the total). */
@@ -62,24 +63,6 @@ export type FactsFragment = Omit<DocumentFacts, 'lineCount' | 'syntaxErrorsTrunc
 
 export function emptyFragment(): FactsFragment {
   return { assignments: [], functions: [], references: [], commands: [], sources: [], syntaxErrors: [], blocks: [], comments: [] };
-}
-
-/** Node type names and whether each is named, by type id: one wasm call per node instead of two. */
-interface TypeTable {
-  names: string[];
-  named: boolean[];
-}
-const typeTables = new WeakMap<Language, TypeTable>();
-
-function typeTableOf(language: Language): TypeTable {
-  let table = typeTables.get(language);
-  if (!table) {
-    // ERROR nodes have the id 65535, outside this table: the walk maps unknown ids to 'ERROR'.
-    const names = language.types.map((t) => t ?? '');
-    table = { names, named: names.map((_, id) => language.nodeTypeIsNamed(id)) };
-    typeTables.set(language, table);
-  }
-  return table;
 }
 
 /** Facts of one direct child of the program node (`inError`: the root itself is an ERROR node). */

@@ -3,6 +3,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { SyntaxErrorFact } from './model';
+import { typeTableOf } from './type-table';
 import { rangeOf } from './words';
 
 /** Openers and the token that closes them. */
@@ -110,17 +111,31 @@ export function describeStrayWord(word: Node): SyntaxErrorFact {
  * whole `command` node, whose type names no token).
  */
 function unclosedOpener(node: Node): { node: Node; token: string } | undefined {
-  const open: { node: Node; token: string }[] = [];
-  for (const child of node.children) {
-    if (!child) continue;
-    const token = child.isNamed ? (child.type === 'command' ? child.text : '') : child.type;
-    if (CLOSER_OF[token] !== undefined && token !== '"' && token !== "'" && token !== '`') {
-      open.push({ node: child, token });
-    } else if (open.length > 0 && CLOSER_OF[open[open.length - 1].token] === token) {
-      open.pop();
+  // A cursor, and a Node only for the opener found: an ERROR root can have 100,000 children ('{' of 50,000 nested braces).
+  const { names, named } = typeTableOf(node.tree.language);
+  const open: { index: number; token: string }[] = [];
+  const cursor = node.walk();
+  try {
+    if (cursor.gotoFirstChild()) {
+      let index = 0;
+      do {
+        const id = cursor.nodeTypeId;
+        const type = names[id] ?? 'ERROR';
+        const token = (named[id] ?? true) ? (type === 'command' ? cursor.nodeText : '') : type;
+        if (CLOSER_OF[token] !== undefined && token !== '"' && token !== "'" && token !== '`') {
+          open.push({ index, token });
+        } else if (open.length > 0 && CLOSER_OF[open[open.length - 1].token] === token) {
+          open.pop();
+        }
+        index++;
+      } while (cursor.gotoNextSibling());
     }
+  } finally {
+    cursor.delete();
   }
-  return open[open.length - 1];
+  const last = open[open.length - 1];
+  const opener = last && node.child(last.index);
+  return opener ? { node: opener, token: last.token } : undefined;
 }
 
 export function describeError(node: Node): SyntaxErrorFact {
