@@ -190,6 +190,25 @@ describe('makeimg rebuild, clean, owners (real systemd-nspawn)', function () {
     assert.equal(lstatSync(path.join(base, 'sub')).isSymbolicLink(), true);
   });
 
+  it('refuses an img_name that is not valid UTF-8 at resolve, in words, and writes nothing (issue 11 item 7)', async () => {
+    const base = await scratch.dir('out');
+    const src = await project(scratch, 'do_install() { mkdir -p "$img_dir/etc"; }\n');
+    // The bytes "bad\xff.tar": bash hands them over as they are; decoded they would become "bad\ufffd.tar".
+    await fs.writeFile(
+      path.join(src, 'image.sh'),
+      Buffer.concat([
+        Buffer.from('img_name=bad'),
+        Buffer.from([0xff]),
+        Buffer.from('.tar\n'),
+        await fs.readFile(path.join(src, 'image.sh')),
+      ]),
+    );
+    const r = await runMakeimg(['--json', '-C', src, base]);
+    assert.equal(r.code, EXIT.INVALID, r.stdout.slice(-2000));
+    assert.match(errorEvent(r)!.message, /img_name is not valid UTF-8 text: .*; use a UTF-8 \(or ASCII\) name/);
+    assert.deepEqual(await fs.readdir(base), []);
+  });
+
   it('img_name with directories builds inside img_dir_base, as the original did', async () => {
     const base = await scratch.dir('out');
     const r = await runMakeimg(['--json', '-C', await tinyProject(scratch, 'nested/deeper/t.tar'), base], {
