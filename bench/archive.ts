@@ -20,7 +20,7 @@ import { archiveImage } from '../pipeline/src/archive/stage';
 import { tarArguments, tarEnvironment } from '../pipeline/src/archive/tar';
 import { treeContentBytes } from '../pipeline/src/archive/tree-size';
 import { findOnPath } from '../pipeline/src/archive/compressors';
-import { percentile } from './support/stats';
+import { percentile, processCpuMs } from './support/stats';
 
 /** Host directories the tree is copied from, with how many MB each may contribute. */
 const SOURCES: readonly [string, number][] = [
@@ -74,14 +74,9 @@ async function generateTree(root: string, megabytes: number): Promise<void> {
   await fs.writeFile(marker, '');
 }
 
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-
 /** CPU seconds (user + system) used so far by this process's finished children (utime/stime of waited-for children). */
 async function childrenCpuSeconds(): Promise<number> {
-  const stat = await fs.readFile('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields after "(comm)": state is #3, cutime #16, cstime #17 (1-based in proc(5)).
-  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  return Promise.resolve(processCpuMs('self').children / 1000);
 }
 
 /** Seconds a function takes. */

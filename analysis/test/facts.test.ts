@@ -176,6 +176,25 @@ describe('facts', () => {
     doc.dispose();
   });
 
+  it('the statement cache keeps the statements a syntax-breaking keystroke regrouped, for the keystroke that restores them', async () => {
+    const text = 'a() {\n  if x; then\n    y\n  fi\n}\nb() { :; }\nc() { :; }\n';
+    const doc = await DocumentTree.create(text);
+    const builder = new FactsBuilder();
+    const before = builder.build(doc.tree, doc.text);
+    // `fi` -> `fix`: the if never ends, b and c become part of the broken statement.
+    const at = text.indexOf('fi') + 2;
+    doc.applyEdits([{ start: at, end: at, newText: 'x' }]);
+    const broken = builder.build(doc.tree, doc.text);
+    assert.ok(broken.syntaxErrors.length > 0);
+    doc.applyEdits([{ start: at, end: at + 1, newText: '' }]);
+    const restored = builder.build(doc.tree, doc.text);
+    assert.deepEqual(restored, await factsOf(text));
+    // b and c were not walked again: their facts are the ones of the first build.
+    assert.equal(restored.functions[1], before.functions[1]);
+    assert.equal(restored.functions[2], before.functions[2]);
+    doc.dispose();
+  });
+
   it('the statement cache drops a comment that was removed above a reused statement', async () => {
     const doc = await DocumentTree.create('# Sets the name.\nimg_name=a.tar\n');
     const builder = new FactsBuilder();

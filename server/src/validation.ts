@@ -1,7 +1,8 @@
 /**
  * Diagnostics per document, as soon as the analysis allows. An edit
  * (re)schedules the document's analysis (a DocumentScheduler) after a delay
- * derived from what its last analysis cost (`diagnosticsDelayFor`): a cheap
+ * derived from what its analyses after edits typically cost (`typicalCost`,
+ * `diagnosticsDelayFor`): a cheap
  * document is analysed on the next tick, which still coalesces a burst of
  * didChange notifications that arrive together; an expensive one waits about
  * as long as an analysis takes, so typing is not slowed by analyses that a
@@ -40,6 +41,21 @@ export function diagnosticsDelayFor(costMs: number | undefined): number {
   return Math.min(Math.ceil(costMs), MAX_DERIVED_DELAY_MS);
 }
 
+/** How many recent analyses after edits say what a document typically costs. */
+export const COST_SAMPLES = 5;
+
+/**
+ * What a document's analysis after an edit typically costs: the median of
+ * its last COST_SAMPLES (undefined before the first). One slow analysis, such
+ * as a keystroke that broke the syntax and regrouped the rest of the file,
+ * does not delay the keystrokes after it.
+ */
+export function typicalCost(samples: readonly number[]): number | undefined {
+  if (samples.length === 0) return undefined;
+  const recent = samples.slice(-COST_SAMPLES).sort((a, b) => a - b);
+  return recent[(recent.length - 1) >> 1];
+}
+
 /** How long a publish waits for `bash -n` to confirm syntax errors; a later answer re-publishes. */
 export const BASH_CONFIRM_WAIT_MS = 300;
 
@@ -50,8 +66,8 @@ export class Validator {
   /** bash's verdict on the syntax of each document's latest text with syntax errors (one `bash -n` per text). */
   private readonly bashVerdicts = new Map<string, { text: string; accepted: Promise<boolean | undefined> }>();
   private readonly scheduler = new DocumentScheduler(0);
-  /** What the last analysis of each document cost (ms): facts and rules. */
-  private readonly costs = new Map<string, number>();
+  /** What the recent analyses after edits of each document cost (ms): facts and rules (an open's full parse is not typical). */
+  private readonly costs = new Map<string, number[]>();
   /** The rules' diagnostics of the last analysed version, merged again when ShellCheck reports. */
   private readonly ownDiagnostics = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
   /** ShellCheck's findings and the version they were found in (mapped to the current text when published). */
@@ -73,8 +89,8 @@ export class Validator {
     // Shell scripts the client sends besides image.sh are only read as sourced files.
     if (!document || !isImageDocument(document.textDocument)) return;
     const version = document.version;
-    const delayMs = now ? 0 : (this.fixedDelayMs ?? diagnosticsDelayFor(this.costs.get(uri)));
-    this.scheduler.schedule(uri, version, { run: () => this.validate(uri, version), deliver: () => undefined }, delayMs);
+    const delayMs = now ? 0 : (this.fixedDelayMs ?? diagnosticsDelayFor(typicalCost(this.costs.get(uri) ?? [])));
+    this.scheduler.schedule(uri, version, { run: () => this.validate(uri, version, !now), deliver: () => undefined }, delayMs);
     this.scheduleShellcheck(uri, version);
   }
 
@@ -114,14 +130,18 @@ export class Validator {
     );
   }
 
-  private async validate(uri: string, version: number): Promise<void> {
+  private async validate(uri: string, version: number, afterEdit: boolean): Promise<void> {
     try {
       const settings = this.settings.get(uri); // asked of the client while the analysis runs
       const document = this.documents.get(uri);
       if (!document) return;
       const started = performance.now();
       let diagnostics = this.diagnosticsFor(document);
-      this.costs.set(uri, performance.now() - started);
+      if (afterEdit) {
+        const costs = this.costs.get(uri) ?? [];
+        costs.push(performance.now() - started);
+        this.costs.set(uri, costs.slice(-COST_SAMPLES));
+      }
       const accepted = this.bashAccepts(document);
       if (accepted) {
         // Beside the analysis: a publish waits briefly for bash, a later "valid" re-publishes.

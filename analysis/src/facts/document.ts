@@ -22,6 +22,12 @@ interface CachedStatement {
 export class FactsBuilder {
   /** Statements of the previous build by type and text. */
   private cache = new Map<string, CachedStatement>();
+  /**
+   * Statements of the build before it: a keystroke that breaks the syntax
+   * (`fi` -> `fix`) regroups everything after it, and the next keystroke
+   * usually restores the text, so those statements come back unchanged.
+   */
+  private older = new Map<string, CachedStatement>();
 
   build(tree: Tree, text: string): DocumentFacts {
     const next = new Map<string, CachedStatement>();
@@ -44,6 +50,7 @@ export class FactsBuilder {
     } finally {
       cursor.delete();
     }
+    this.older = this.cache;
     this.cache = next;
     // Text that is not bash at all can make the root itself an ERROR node.
     if (rootIsError) fragments.unshift({ ...emptyFragment(), syntaxErrors: [describeError(root)] });
@@ -57,7 +64,7 @@ export class FactsBuilder {
     if (!statement.isNamed && !statement.isMissing) return emptyFragment();
     if (statement.hasError) return extractStatement(statement);
     const key = `${statement.typeId}\u0000${text.slice(statement.startIndex, statement.endIndex)}`;
-    const cached = this.cache.get(key) ?? next.get(key);
+    const cached = this.cache.get(key) ?? next.get(key) ?? this.older.get(key);
     let fragment: FactsFragment;
     if (cached && cached.character === column) {
       fragment = row === cached.line ? cached.fragment : shiftLines(cached.fragment, row - cached.line);

@@ -1,9 +1,9 @@
 /** MKIMG003: image.sh must define do_install. */
-import { DO_INSTALL, findHook, HOOKS, IMG_DIR } from '../../../shared/contract';
+import { DO_INSTALL, findHook, IMG_DIR } from '../../../shared/contract';
 import { functionsNamed } from '../facts';
 import { canJudgeAbsence } from './common';
 import { isNotARecipe } from './not-a-recipe';
-import { nearMiss } from './names';
+import { HOOK_NAMES, nearMiss } from './names';
 import { DOCUMENT_START, type Rule, type RuleFinding } from './types';
 import { insertFunctionFix } from './fixes';
 
@@ -32,13 +32,7 @@ export const doInstallMissing = {
     if (isNotARecipe(facts)) return [];
     const skeleton = findHook(DO_INSTALL)?.skeleton ?? [];
     const text = `${DO_INSTALL}() {\n${skeleton.map((line) => `    ${line}`).join('\n')}\n}`;
-    const lookalike = facts.functions.find(
-      (f) =>
-        nearMiss(
-          f.name,
-          HOOKS.map((h) => h.name),
-        ) === DO_INSTALL,
-    );
+    const lookalike = facts.functions.find((f) => nearMiss(f.name, HOOK_NAMES) === DO_INSTALL);
     return [
       {
         range: DOCUMENT_START,

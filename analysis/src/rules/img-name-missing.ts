@@ -1,9 +1,9 @@
 /** MKIMG001: image.sh must set img_name. */
-import { EXAMPLE_IMAGE_NAME, IMG_NAME, VARIABLES } from '../../../shared/contract';
+import { EXAMPLE_IMAGE_NAME, IMG_NAME } from '../../../shared/contract';
 import { topLevelAssignmentsTo } from '../facts';
 import { canJudgeAbsence } from './common';
 import { isNotARecipe } from './not-a-recipe';
-import { nearMiss } from './names';
+import { nearMiss, VARIABLE_NAMES } from './names';
 import { DOCUMENT_START, type Rule, type RuleFinding } from './types';
 import { insertAssignmentFix } from './fixes';
 
@@ -32,13 +32,7 @@ export const imgNameMissing = {
     // Some other script named image.sh: MKIMG020 says so once, instead of this error.
     if (isNotARecipe(facts)) return [];
     const example = `${IMG_NAME}=${EXAMPLE_IMAGE_NAME}`;
-    const lookalike = facts.assignments.find(
-      (a) =>
-        nearMiss(
-          a.name,
-          VARIABLES.map((v) => v.name),
-        ) === IMG_NAME,
-    );
+    const lookalike = facts.assignments.find((a) => nearMiss(a.name, VARIABLE_NAMES) === IMG_NAME);
     // Set only where makeimg cannot see it: in a function the top level never calls, or as a local.
     const hidden = facts.assignments.find((a) => a.name === IMG_NAME);
     const related = [

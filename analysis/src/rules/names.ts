@@ -1,4 +1,9 @@
 /** "Did you mean" matching of user names against the contract's names. */
+import { HOOKS, VARIABLES } from '../../../shared/contract';
+
+/** The candidate lists (one array each: `nearMiss` remembers answers per list). */
+export const HOOK_NAMES: readonly string[] = HOOKS.map((h) => h.name);
+export const VARIABLE_NAMES: readonly string[] = VARIABLES.map((v) => v.name);
 
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
 export function editDistance(a: string, b: string): number {
@@ -24,16 +29,17 @@ const normalize = (name: string): string => name.toLowerCase().replace(/[_-]/g, 
  * Short common names like `tmp_dir` stay clear of `img_dir`.
  */
 export function nearMiss(name: string, candidates: readonly string[]): string | undefined {
-  // Long scripts repeat names a lot; remember answers (bounded, candidates lists are few and constant).
-  const key = `${candidates.join(',')}\u0000${name}`;
-  if (memo.has(key)) return memo.get(key);
+  // Long scripts repeat names a lot; remember answers per candidate list (the lists are constants; bounded).
+  let answers = memo.get(candidates);
+  if (!answers) memo.set(candidates, (answers = new Map()));
+  if (answers.has(name)) return answers.get(name);
   const answer = computeNearMiss(name, candidates);
-  if (memo.size > 10_000) memo.clear();
-  memo.set(key, answer);
+  if (answers.size > 10_000) answers.clear();
+  answers.set(name, answer);
   return answer;
 }
 
-const memo = new Map<string, string | undefined>();
+const memo = new WeakMap<readonly string[], Map<string, string | undefined>>();
 
 function computeNearMiss(name: string, candidates: readonly string[]): string | undefined {
   if (candidates.includes(name)) return undefined;

@@ -1,11 +1,9 @@
 /** MKIMG008: names one typo away from a hook or variable makeimg knows ("did you mean"). */
-import { HOOKS, NON_HOOKS, PROVIDED_VARIABLES, VARIABLES } from '../../../shared/contract';
-import { nearMiss } from './names';
+import { NON_HOOKS, PROVIDED_VARIABLES } from '../../../shared/contract';
+import { HOOK_NAMES, nearMiss, VARIABLE_NAMES } from './names';
 import type { Rule, RuleFinding } from './types';
 import { renameFix } from './fixes';
 
-const HOOK_NAMES = HOOKS.map((h) => h.name);
-const VARIABLE_NAMES = VARIABLES.map((v) => v.name);
 const READABLE_NAMES = [...VARIABLE_NAMES, ...PROVIDED_VARIABLES.map((v) => v.name)];
 const KNOWN = new Set([...HOOK_NAMES, ...VARIABLE_NAMES, ...READABLE_NAMES, ...NON_HOOKS.map((n) => n.name)]);
 
