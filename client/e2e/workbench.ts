@@ -104,8 +104,11 @@ export class Workbench {
     return parts.map((p) => p.trim()).join('/');
   }
 
-  /** Runs a command from the command palette by its title, e.g. "makeimg: Build Image". */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command from the command palette by its title, e.g. "makeimg: Build Image".
+   * `opensInput`: the command shows a quick input of its own (do not wait for the palette to close).
+   */
+  async runCommand(title: string, opensInput = false): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
@@ -114,7 +117,7 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ state: 'visible' });
     await row.click();
-    await input.waitFor({ state: 'hidden' });
+    if (!opensInput) await input.waitFor({ state: 'hidden' });
   }
 
   /** Language mode shown in the status bar for the active editor. */
@@ -243,12 +246,6 @@ export class Workbench {
     );
   }
 
-  /** The titles of the code lenses shown in the active editor (they come from the language server). */
-  async codeLenses(): Promise<string[]> {
-    const lenses = await this.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration').allInnerTexts();
-    return lenses.map((l) => l.trim()).filter((l) => l !== '');
-  }
-
   /** Types into the active editor. */
   async type(text: string): Promise<void> {
     await this.focusEditor();
@@ -323,6 +320,68 @@ export class Workbench {
       .filter({ has: this.page.locator('.notification-list-item-message', { hasText: message }) })
       .first();
     await toast.locator('.monaco-button', { hasText: button }).first().click();
+  }
+
+  /** The titles of the code lenses shown in the active editor (they come from the language server). */
+  async codeLenses(): Promise<string[]> {
+    const lenses = await this.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration').allInnerTexts();
+    return lenses.map((l) => l.trim()).filter((l) => l !== '');
+  }
+
+  /** Names of the Explorer's visible rows (workspace folders by their name, then files and directories). */
+  async explorerRows(): Promise<string[]> {
+    return this.page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''))
+      .catch(() => []); // the page may be reloading (a folder was added)
+  }
+
+  /** Clicks the Explorer row with this name: opens a file, expands or collapses a directory. */
+  async clickExplorerRow(name: string): Promise<void> {
+    await this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`).first().click();
+  }
+
+  /** Expands (true) or collapses (false) the Explorer's directory row with this name, whatever its state. */
+  async setExplorerRowExpanded(name: string, expanded: boolean): Promise<void> {
+    const row = this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`).first();
+    await row.waitFor({ state: 'visible' });
+    if ((await row.getAttribute('aria-expanded')) !== String(expanded)) await row.click();
+    await waitFor(
+      `${name} ${expanded ? 'expanded' : 'collapsed'}`,
+      async () => row.getAttribute('aria-expanded'),
+      (v) => v === String(expanded),
+      10_000,
+    );
+  }
+
+  /**
+   * Waits for the quick input titled `title` (a quick pick a command showed), types `text`, waits for the row
+   * whose label starts with `row`, accepts it; returns the labels of the rows offered.
+   */
+  async pickQuickInput(title: string, text: string, row: string): Promise<string[]> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible' });
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    const wanted = this.page.locator(`.quick-input-list .monaco-list-row[aria-label^="${row}"]`).first();
+    await wanted.waitFor({ state: 'visible' });
+    const offered = await this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+    await wanted.click();
+    await input.waitFor({ state: 'hidden' });
+    return offered;
+  }
+
+  /** The text of every webview's document (webviews are nested frames). */
+  async webviewText(): Promise<string> {
+    const texts = await Promise.all(
+      this.page
+        .frames()
+        .filter((f) => f !== this.page.mainFrame())
+        .map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')),
+    );
+    return texts.filter(Boolean).join('\n');
   }
 
   private async focusEditor(): Promise<void> {
