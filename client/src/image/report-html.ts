@@ -10,14 +10,29 @@ function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function bars(title: string, shares: SizeShare[], total: number): string {
+/**
+ * Bar widths as CSS rules for the page's one nonce'd style element: the
+ * webview's Content-Security-Policy (style-src 'nonce-...') ignores style
+ * attributes, so a `style="width:..."` bar would be drawn at full width.
+ */
+class BarWidths {
+  readonly rules: string[] = [];
+
+  classFor(fraction: number): string {
+    const name = `w${this.rules.length}`;
+    this.rules.push(`.${name} { width: ${(Math.max(0, Math.min(1, fraction)) * 100).toFixed(1)}%; }`);
+    return name;
+  }
+}
+
+function bars(title: string, shares: SizeShare[], total: number, widths: BarWidths): string {
   if (shares.length === 0) return '';
   const max = Math.max(...shares.map((s) => s.bytes), 1);
   const rows = shares
     .map((s) => {
       const pct = total > 0 ? Math.round((s.bytes / total) * 100) : 0;
       return (
-        `<tr><td class="path">${esc(s.path)}</td><td class="bar"><div style="width:${((s.bytes / max) * 100).toFixed(1)}%"></div></td>` +
+        `<tr><td class="path">${esc(s.path)}</td><td class="bar"><div class="${widths.classFor(s.bytes / max)}"></div></td>` +
         `<td class="num">${esc(formatBytes(s.bytes))}</td><td class="num">${pct}%</td><td class="num">${s.files} files</td></tr>`
       );
     })
@@ -44,6 +59,12 @@ export function reportHtml(imgPath: string, r: ImageReport, nonce: string): stri
     : '<p>No findings.</p>';
   const silenced = r.suppressed.length ? `<p class="why">Silenced: ${r.suppressed.map((s) => esc(s.code)).join(', ')}</p>` : '';
   const c = r.counts;
+  const widths = new BarWidths();
+  const sizes = [
+    bars('Size by top-level directory', r.byTopDir, r.totalBytes, widths),
+    bars('Size under /usr', r.byUsr, r.totalBytes, widths),
+    bars('Size under /var', r.byVar, r.totalBytes, widths),
+  ].join('\n');
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
 <style nonce="${nonce}">
@@ -52,13 +73,12 @@ table { border-collapse: collapse; width: 100%; } td { padding: 1px 6px; }
 td.path { white-space: nowrap; } td.num { text-align: right; white-space: nowrap; }
 td.bar { width: 50%; } td.bar div { height: 0.8em; background: var(--vscode-charts-blue, #3794ff); }
 .finding { margin: 0.6em 0; } .why { opacity: 0.8; } pre { margin: 0.2em 0; }
+${widths.rules.join('\n')}
 </style></head><body>
 <h1>${esc(imgPath)}</h1>
 <p>${esc(formatBytes(r.totalBytes))} in ${c.files} files, ${c.directories} directories, ${c.symlinks} symlinks, ${c.devices} device nodes</p>
 <h2>Hygiene findings (${r.findings.length})</h2>${findings}${silenced}
-${bars('Size by top-level directory', r.byTopDir, r.totalBytes)}
-${bars('Size under /usr', r.byUsr, r.totalBytes)}
-${bars('Size under /var', r.byVar, r.totalBytes)}
+${sizes}
 ${list(
   'Largest files',
   r.largest.map((f) => `${formatBytes(f.bytes)}  ${f.path}`),
