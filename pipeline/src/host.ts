@@ -1,5 +1,6 @@
 /**
- * What the host must offer before a build: root, systemd-nspawn and bash.
+ * What the host must offer before a build: root, systemd-nspawn, bash and
+ * util-linux's unshare, nsenter and mount.
  * Compressors are checked per image suffix by the archive stage's module.
  */
 import { existsSync } from 'node:fs';
@@ -11,7 +12,8 @@ export function systemdIsPid1(): boolean {
   return existsSync('/run/systemd/system');
 }
 
-const REQUIRED_TOOLS = ['systemd-nspawn', 'bash'] as const;
+/** unshare, nsenter and mount hold the build's directories (confine/held-dirs.ts). */
+const REQUIRED_TOOLS = ['systemd-nspawn', 'bash', 'unshare', 'nsenter', 'mount'] as const;
 
 function missingTools(searchPath = process.env.PATH ?? ''): string[] {
   return REQUIRED_TOOLS.filter((t) => !findOnPath(t, searchPath));
@@ -29,7 +31,7 @@ export function checkHost(): void {
   const missing = missingTools();
   if (missing.length > 0) {
     throw new InvalidInputError(
-      `required tools not found on PATH: ${missing.join(', ')} (systemd-nspawn is in the systemd-container package)`,
+      `required tools not found on PATH: ${missing.join(', ')} (systemd-nspawn is in the systemd-container package; unshare and nsenter in util-linux, mount in mount)`,
     );
   }
 }
