@@ -107,7 +107,8 @@ async function timeInterleaved(variants: { label: string; run: (out: string) => 
       await fs.rm(out, { recursive: true, force: true });
     }
   }
-  for (const [k, v] of variants.entries()) console.log(`${v.label.padEnd(34)} ${stats(samples[k]!)}`);
+  const width = Math.max(34, ...variants.map((v) => v.label.length));
+  for (const [k, v] of variants.entries()) console.log(`${v.label.padEnd(width)} ${stats(samples[k]!)}`);
 }
 
 async function main(): Promise<void> {
@@ -121,10 +122,14 @@ async function main(): Promise<void> {
   console.log(
     noCache.length ? 'makeimg --no-cache: do_install runs every time' : 'makeimg with its install cache (restored after the warm-up)',
   );
-  const bundles = [MAKEIMG, ...options('--compare').map((b) => path.resolve(b))];
+  // Named as given on the command line (this checkout's bundle: dist/makeimg.js).
+  const bundles: [string, string][] = [
+    ['dist/makeimg.js', MAKEIMG],
+    ...options('--compare').map((b): [string, string] => [b, path.resolve(b)]),
+  ];
   await timeInterleaved(
-    bundles.map((bundle) => ({
-      label: `makeimg (${path.relative(process.cwd(), bundle)})`,
+    bundles.map(([name, bundle]) => ({
+      label: `makeimg (${name})`,
       run: (out: string) => {
         execFileSync(process.execPath, [bundle, ...noCache, out], { cwd: TINY, stdio: 'ignore' });
       },
