@@ -11,6 +11,7 @@ import { createConnection, ProposedFeatures, type InitializeResult } from 'vscod
 import { factsOfText, runRules } from '../../analysis/src/analysis';
 import { getParser } from '../../analysis/src/parser';
 import { MakeimgServer } from './makeimg-server';
+import { normalizeSettings } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
 
@@ -27,6 +28,8 @@ const WARM_UP_TEXT = 'img_name=warm-up.tar.gz\ndo_install()\n{\n    debootstrap 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   const parser = await getParser();
   runRules(await factsOfText(WARM_UP_TEXT));
+  // zod compiles the settings schema on its first use (tens of ms): not on the way to the first diagnostics.
+  normalizeSettings(undefined);
   const server = new MakeimgServer(connection, parser, params);
   server.register();
   return { capabilities: server.capabilities(), serverInfo: { name: 'makeimg-language-server' } };
