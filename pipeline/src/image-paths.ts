@@ -263,13 +263,15 @@ export async function createImageDir(holder: MountHolder, p: ImagePaths, out: He
     }
     throw e;
   }
-  return holder.hold(path.posix.join(out.inside, name), p.imgDir, 'img', {
+  const replaced = () => new NotHeldError(`the working directory ${p.imgDir} was replaced right after makeimg created it; the build stops`);
+  const held = await holder.hold(path.posix.join(out.inside, name), p.imgDir, 'img', {
     noFollow: true,
     check: (st) => {
-      // What makeimg just made: root's, private, empty. Anything else was put there by someone else.
-      if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o7777) !== PRIVATE_MODE || st.nlink !== 2) {
-        throw new NotHeldError(`the working directory ${p.imgDir} was replaced right after makeimg created it; the build stops`);
-      }
+      // What makeimg just made: root's, private (and empty, below). Anything else was put there by someone else.
+      if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o7777) !== PRIVATE_MODE) throw replaced();
     },
   });
+  // Not by the link count: btrfs counts 1 for every directory.
+  if ((await fs.readdir(held.path)).length > 0) throw replaced();
+  return held;
 }
