@@ -8,15 +8,13 @@
  * kept.
  */
 import * as vscode from 'vscode';
-import { isAbsolute, relative } from 'node:path';
 import { COMMANDS, SETTINGS_SECTION } from '../../../shared/ids-and-settings';
 import { formatBytes } from '../../../shared/units';
 import { describeOutcome, type BuildOutcome } from './outcome';
+import { machineSettingsCommand, REVEAL_EXPLORER, REVEAL_OS, revealActions } from './remote-actions';
 
 const OPEN_IMAGE = 'Open Image';
 const SHOW_REPORT = 'Show Report';
-const REVEAL_OS = 'Reveal in File Manager';
-const REVEAL_EXPLORER = 'Reveal in Explorer';
 const COPY_PATH = 'Copy Path';
 const SHOW_LOG = 'Show Log';
 const OPEN_SETTINGS = 'Open Settings';
@@ -30,19 +28,10 @@ export interface OutcomeActions {
   deleteKept(keepImage: boolean): void;
 }
 
-/** The workspace folder holding `path`, when there is one (then the Explorer can show it, also in a remote window). */
-function inWorkspace(path: string): boolean {
-  return (vscode.workspace.workspaceFolders ?? []).some((f) => {
-    if (f.uri.scheme !== 'file') return false;
-    const rel = relative(f.uri.fsPath, path);
-    return !rel.startsWith('..') && !isAbsolute(rel);
-  });
-}
-
-/** The reveal action that works here: the Explorer for paths in the workspace, else the OS file manager, only in a local window. */
-function revealActions(path: string): string[] {
-  if (inWorkspace(path)) return [REVEAL_EXPLORER];
-  return vscode.env.remoteName ? [] : [REVEAL_OS];
+/** The reveal actions that work in this window (remote-actions.ts). */
+function revealActionsHere(path: string): string[] {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  return revealActions(path, folders, Boolean(vscode.env.remoteName));
 }
 
 export async function notifyOutcome(outcome: BuildOutcome, log: vscode.LogOutputChannel, actions: OutcomeActions): Promise<void> {
@@ -63,7 +52,7 @@ export async function notifyOutcome(outcome: BuildOutcome, log: vscode.LogOutput
         `makeimg: built ${path}${size}`,
         OPEN_IMAGE,
         SHOW_REPORT,
-        ...revealActions(path),
+        ...revealActionsHere(path),
         COPY_PATH,
       );
       if (choice === OPEN_IMAGE) await vscode.commands.executeCommand(COMMANDS.openImage, path);
@@ -107,9 +96,6 @@ export async function notifyOutcome(outcome: BuildOutcome, log: vscode.LogOutput
   if (choice === SHOW_LOG) log.show(true);
   // In a remote window the privilege command is a machine setting of the remote: open the settings where it is read.
   if (choice === OPEN_SETTINGS) {
-    await vscode.commands.executeCommand(
-      vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings',
-      `${SETTINGS_SECTION}.privilegeCommand`,
-    );
+    await vscode.commands.executeCommand(machineSettingsCommand(Boolean(vscode.env.remoteName)), `${SETTINGS_SECTION}.privilegeCommand`);
   }
 }
