@@ -69,6 +69,17 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     // While the result is still in the status bar (it hides after a few seconds).
     await s.wb.screenshot(join(resultsDir, 'scenario-3-build.png'));
     if (process.env.MAKEIMG_E2E_DOCS_SCREENSHOTS) await s.wb.screenshot(join(docsDir, 'screenshot-build.png'));
+    // code-server is a remote window: the notification reveals the image in the Explorer (it is in the
+    // workspace), never in the OS file manager, which would be the browser machine's (issue 12 §5).
+    const built = await waitFor(
+      'the success notification',
+      () => s.wb.notificationButtons(/makeimg: built /),
+      (buttons) => buttons.length > 0,
+      30_000,
+    );
+    assert.ok(built.includes('Reveal in Explorer'), `offers Reveal in Explorer: ${JSON.stringify(built)}`);
+    assert.ok(!built.includes('Reveal in File Manager'), `no Reveal in File Manager in a remote window: ${JSON.stringify(built)}`);
+
     const progress = seen.filter(isRunning).map((i) => i.text);
     // One workspace folder: no image name before the stage (a multi-root workspace would show `tiny · `).
     assert.ok(

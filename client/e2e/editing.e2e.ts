@@ -1,25 +1,41 @@
 /**
- * Scenarios 1 and 2 (issue 6): the packaged extension installed into a real
- * VS Code, editing image.sh as a user does: Problems panel, hover, quick fix,
- * completion. Runs as the current user (no privilege needed).
+ * Scenarios 1 and 2 (issue 6), 3 and 4 (issue 11) and 12 (issue 12 §5): the
+ * packaged extension installed into a real VS Code, editing image.sh as a
+ * user does: Problems panel, hover, quick fix, completion, the language
+ * status item, Restart Language Server and the rule pages. Runs as the
+ * current user (no privilege needed).
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { IMG_NAME, DO_INSTALL, VARIABLES } from '../../shared/contract';
+import { COMMANDS } from '../../shared/ids-and-settings';
+import { providedAssigned } from '../../analysis/src/rules/provided-assigned';
 import { byteOrderMark } from '../../analysis/src/rules/byte-order-mark';
 import { crlfLineEndings } from '../../analysis/src/rules/crlf-line-endings';
 import { doInstallMissing } from '../../analysis/src/rules/do-install-missing';
 import { imgNameMissing } from '../../analysis/src/rules/img-name-missing';
 import { notARecipe } from '../../analysis/src/rules/not-a-recipe';
 import { filePairLength } from '../../analysis/src/rules/file-pair-length';
-import { languageDisplayNames, useVSCode } from './harness';
+import { commandTitle, languageDisplayNames, useVSCode } from './harness';
 import { docsDir, resultsDir } from './paths';
 import { waitFor } from './workbench';
 
 /** The rule codes the broken fixture must produce, from the server's rules. */
 const MISSING_DO_INSTALL = doInstallMissing.code;
 const ARRAY_LENGTH_MISMATCH = filePairLength.code;
+
+/** The pids of this code-server's makeimg language servers (node running the installed dist/server.js). */
+function serverPids(home: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', `${home}/extensions/.*/dist/server\\.js`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
 
 /** Line of `img_name=` and of `preinstall_files_dst=` in fixtures/broken/image.sh (1-based). */
 const IMG_NAME_LINE = 2;
@@ -181,5 +197,57 @@ describe('e2e: editing image.sh in VS Code', function () {
       (t) => t === 'UTF-8',
       15_000,
     );
+  });
+
+  it('12. the language status shows the server and ShellCheck; Restart Language Server starts a new server that checks; a code link opens the rule page', async function () {
+    this.timeout(150_000);
+    await s.wb.openFile('image.sh');
+    const version = /^version:\s*(\S+)/m.exec(execFileSync('shellcheck', ['--version'], { encoding: 'utf8' }))![1];
+    const running = (rows: { label: string; detail: string }[]) =>
+      rows.some((r) => r.label === 'makeimg server running' && r.detail === `ShellCheck ${version}`);
+    const rows = await waitFor(
+      'the language status: server running, ShellCheck with its version',
+      () => s.wb.languageStatus(),
+      running,
+      30_000,
+    );
+    assert.deepEqual(rows.find((r) => r.label === 'makeimg server running')?.links, ['Restart']);
+
+    const before = serverPids(s.server.home);
+    assert.equal(before.length, 1, `one language server runs: ${before.join(' ')}`);
+    await s.wb.runCommand(commandTitle(COMMANDS.restartServer));
+    const after = await waitFor(
+      'a new language server process',
+      async () => serverPids(s.server.home),
+      (pids) => pids.length === 1 && pids[0] !== before[0],
+      30_000,
+    );
+    assert.notEqual(after[0], before[0]);
+    await waitFor('the language status after the restart', () => s.wb.languageStatus(), running, 30_000);
+    // The new server checks the document: an edit gets its diagnostic.
+    await s.wb.goTo(1, 1);
+    await s.wb.type('img_dir=/x\n');
+    await waitFor(
+      `${providedAssigned.code} from the restarted server`,
+      () => s.wb.problems(),
+      (problems) => problems.some((p) => p.includes(providedAssigned.code)) && problems.some((p) => p.includes(MISSING_DO_INSTALL)),
+      30_000,
+    );
+
+    // The code's link opens the rule's page shipped in the extension, in the Markdown preview.
+    await s.wb.openProblemCodeLink(MISSING_DO_INSTALL);
+    await waitFor(
+      'the rule page in the Markdown preview',
+      () => s.wb.activeTabTitle(),
+      (t) => t === `Preview ${MISSING_DO_INSTALL}.md`,
+      20_000,
+    );
+    await waitFor(
+      'the rule page rendered',
+      () => s.wb.webviewTexts(),
+      (texts) => texts.some((t) => t.includes(MISSING_DO_INSTALL) && t.includes('Why it matters')),
+      20_000,
+    );
+    await s.wb.screenshot(join(resultsDir, 'scenario-12-rule-page.png'));
   });
 });

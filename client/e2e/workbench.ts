@@ -25,6 +25,13 @@ export interface StatusItem {
   icons: string[];
 }
 
+export interface LanguageStatusRow {
+  label: string;
+  detail: string;
+  /** Titles of the item's actions, e.g. ["Restart"]. */
+  links: string[];
+}
+
 export interface CompletionItem {
   label: string;
   /** The whole row's aria label (label and description). */
@@ -246,6 +253,39 @@ export class Workbench {
     );
   }
 
+  /**
+   * The rows of the language status hover (the `{}` beside the language mode)
+   * for the active editor: each item's label, detail and action links.
+   */
+  async languageStatus(): Promise<LanguageStatusRow[]> {
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('#status\\.languageStatus').hover();
+    const rows = this.page.locator('.hover-language-status');
+    await rows.first().waitFor({ state: 'visible' });
+    const found = await rows.evaluateAll((els) =>
+      els.map((el) => ({
+        label: (el.querySelector('.label') as HTMLElement | null)?.innerText.trim() ?? '',
+        detail: (el.querySelector('.detail') as HTMLElement | null)?.innerText.trim() ?? '',
+        links: Array.from(el.querySelectorAll('.right a.monaco-link')).map((a) => (a as HTMLElement).innerText.trim()),
+      })),
+    );
+    await this.page.mouse.move(0, 0); // the hover goes away
+    return found;
+  }
+
+  /** Clicks the link of a diagnostic's code (e.g. MKIMG003) in the Problems panel, as a user does to read about it. */
+  async openProblemCodeLink(code: string): Promise<void> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) await this.runCommand('View: Focus Problems');
+    await this.page.locator('.markers-panel .monaco-list-row a.monaco-link', { hasText: code }).first().click();
+  }
+
+  /** The title of the active editor's tab (e.g. "Preview MKIMG003.md"). */
+  async activeTabTitle(): Promise<string> {
+    const tab = this.page.locator('.editor-group-container.active .tab.active .label-name, .editor-group-container.active .title-label');
+    return (await tab.first().innerText()).trim();
+  }
+
   /** Types into the active editor. */
   async type(text: string): Promise<void> {
     await this.focusEditor();
@@ -311,6 +351,39 @@ export class Workbench {
   /** Visible notification toasts' messages. */
   async notifications(): Promise<string[]> {
     return this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+  }
+
+  /**
+   * The buttons of the notification whose message matches `message`: its toast, or, once the
+   * toast has hidden, its entry in the notification center (opened for this).
+   */
+  async notificationButtons(message: RegExp): Promise<string[]> {
+    const item = (container: string) =>
+      this.page
+        .locator(`${container} .notification-list-item`)
+        .filter({ has: this.page.locator('.notification-list-item-message', { hasText: message }) })
+        .first();
+    let found = item('.notification-toast');
+    if ((await found.count()) === 0) {
+      if (!(await this.page.locator('.notifications-center.visible').isVisible()))
+        await this.runCommand('Notifications: Show Notifications');
+      found = item('.notifications-center');
+    }
+    return (await found.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** The text of every webview's document (e.g. the Markdown preview), read through its frames. */
+  async webviewTexts(): Promise<string[]> {
+    const texts: string[] = [];
+    for (const frame of this.page.frames()) {
+      if (frame === this.page.mainFrame()) continue;
+      try {
+        texts.push(await frame.evaluate(() => document.body?.innerText ?? ''));
+      } catch {
+        // A frame that navigated away meanwhile.
+      }
+    }
+    return texts.filter((t) => t.trim() !== '');
   }
 
   /** Clicks `button` on the visible notification whose message matches `message`. */
