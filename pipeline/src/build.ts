@@ -22,7 +22,7 @@ import { evaluateImage, type ImageDescription } from './stages/evaluate';
 import { runInstall, runPostinstall } from './stages/hooks';
 import { checkHost, systemdIsPid1 } from './host';
 import { asUser, type InvokingUser } from './config';
-import { devicePolicy, type DevicePolicy } from './confine/device-policy';
+import { hookDevicePolicy } from './confine/device-policy';
 import {
   checkImageSubdirectories,
   checkImgDirBase,
@@ -359,21 +359,6 @@ async function removeHeldImageDir(held: HeldImage): Promise<void> {
     throw new Error(`${held.img.real} was moved away or replaced during the build; what is there now is left alone`);
   }
   await fs.rmdir(path.join(held.out.path, name));
-}
-
-/**
- * The hooks' device policy: systemd's own when it is PID 1 (nspawn registers
- * a scope with one), else makeimg's (device-policy.ts), else a warning.
- */
-async function hookDevicePolicy(warn: (text: string) => void): Promise<DevicePolicy | undefined> {
-  if (systemdIsPid1()) return undefined;
-  const policy = await devicePolicy();
-  if (!policy) {
-    warn(
-      'no device policy for the hooks: systemd is not PID 1 and this host has no cgroup-v1 devices controller, so do_install and do_postinstall can create and open any device node',
-    );
-  }
-  return policy;
 }
 
 async function emptyDirectory(dir: string): Promise<void> {

@@ -7,13 +7,23 @@
  * (writes vanish at exit); an archive is extracted into a private temporary
  * directory that is removed when the shell ends, however it ends (exit,
  * SIGHUP from a closed terminal, SIGTERM). `--boot` boots the image's init.
+ *
+ * A shell gets the hooks' confinement (issue 10): CAP_SYS_ADMIN & co dropped
+ * and the hooks' device policy (no block device to create or open). For a
+ * user pkexec runs makeimg for (a polkit rule may allow non-administrators),
+ * root opens only that user's own image, held by descriptor (an archive is
+ * read from the descriptor it was checked on; a directory image is bound
+ * from its descriptor, device-policy.ts's sibling held-dirs.ts), and `--boot`
+ * (whose init needs CAP_SYS_ADMIN) is refused.
  */
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { classifyImageName } from '../../../shared/contract';
 import { EXIT } from '../../../shared/events';
-import { NO_SYSTEMD_FLAGS, uniqueMachineName } from '../confine/nspawn';
+import { INSTALLER_DROPPED_CAPABILITIES, NO_SYSTEMD_FLAGS, uniqueMachineName } from '../confine/nspawn';
+import { hookDevicePolicy } from '../confine/device-policy';
+import { MountHolder } from '../confine/held-dirs';
 import { checkHost, systemdIsPid1 } from '../host';
 import { findOnPath } from '../archive/compressors';
 import { startProcess, type RunningProcess } from '../../../shared/process';
@@ -30,6 +40,8 @@ export interface ShellOptions {
   /** Run this instead of an interactive shell. */
   command: string[];
   err: NodeJS.WritableStream;
+  /** The uid of a user pkexec ran makeimg for (config.ts pkexecCaller): only their own image, no --boot. */
+  callerUid?: number;
 }
 
 /** Where extracted images live while a shell runs (removed afterwards). */
@@ -50,9 +62,9 @@ async function shellIn(root: string): Promise<string> {
 }
 
 /** Runs argv on our terminal (same process group: an interactive nspawn owns the terminal); resolves with its exit code. */
-async function run(argv: string[]): Promise<{ done: Promise<number>; stop: () => void }> {
+async function run(argv: string[], stdin: 'inherit' | number = 'inherit'): Promise<{ done: Promise<number>; stop: () => void }> {
   const child: RunningProcess = await startProcess(argv, {
-    stdin: 'inherit',
+    stdin,
     stdout: 'inherit',
     stderr: 'inherit',
     processGroup: false,
@@ -74,8 +86,9 @@ export function shellNspawnArgv(o: { root: string; ephemeral: boolean; boot: boo
   argv.push('--resolv-conf=bind-host', '--timezone=off', `--console=${o.interactive ? 'interactive' : 'pipe'}`);
   if (o.ephemeral) argv.push('--volatile=overlay');
   // A booted init halts on SIGTERM; a shell as the container's PID 1 ignores the halt request, so it is killed.
+  // A booted init needs CAP_SYS_ADMIN; a shell gets what the hooks get.
   if (o.boot) argv.push('--boot');
-  else argv.push('--kill-signal=SIGKILL', '--', ...o.command);
+  else argv.push(`--drop-capability=${INSTALLER_DROPPED_CAPABILITIES.join(',')}`, '--kill-signal=SIGKILL', '--', ...o.command);
   return argv;
 }
 
@@ -94,6 +107,12 @@ export async function runShell(image: string, o: ShellOptions): Promise<number> 
     o.err.write(`makeimg shell: ${imagePath} is neither a directory image nor a .tar* archive\n`);
     return EXIT.INVALID;
   }
+  if (o.callerUid !== undefined && o.boot) {
+    o.err.write("makeimg shell: --boot runs the image's init with CAP_SYS_ADMIN: run it as root (sudo), not through pkexec\n");
+    return EXIT.INVALID;
+  }
+  const notYours = (uid: number): string =>
+    `${imagePath} belongs to uid ${uid}, not to you: through pkexec, makeimg shell opens only your own images`;
 
   let stopping: NodeJS.Signals | undefined;
   let current: Awaited<ReturnType<typeof run>> | undefined;
@@ -116,24 +135,39 @@ export async function runShell(image: string, o: ShellOptions): Promise<number> 
   // An interactive nspawn owns the terminal: Ctrl+C goes to the container, not to us.
   for (const sig of signals) process.on(sig, onSignal);
   let temporary: string | undefined;
+  let archive: fs.FileHandle | undefined;
+  let holder: MountHolder | undefined;
   try {
     let root = imagePath;
+    // Where this process sees the root (through the holder's namespace when the image is held).
+    let seen = imagePath;
     if (archived) {
+      // Checked and read on one descriptor: a name swapped after the check changes nothing.
+      archive = await fs.open(imagePath, 'r');
+      const owner = (await archive.stat()).uid;
+      if (o.callerUid !== undefined && owner !== o.callerUid) {
+        o.err.write(`makeimg shell: ${notYours(owner)}\n`);
+        return EXIT.INVALID;
+      }
       temporary = await fs.mkdtemp(path.join(tmpdir(), SHELL_DIR_PREFIX));
       o.err.write(`makeimg shell: extracting ${imagePath} into ${temporary} (removed when the shell ends)\n`);
       const tar = findOnPath('tar');
       if (!tar) throw new Error('tar not found on PATH');
-      current = await run([
-        tar,
-        '--extract',
-        `--file=${imagePath}`,
-        `--directory=${temporary}`,
-        '--numeric-owner',
-        '--same-permissions',
-        '--xattrs',
-        '--xattrs-include=*',
-        '--acls',
-      ]);
+      current = await run(
+        [
+          tar,
+          '--extract',
+          // The checked descriptor by a path, so tar still recognises the compression (it does not on --file=-).
+          '--file=/proc/self/fd/0',
+          `--directory=${temporary}`,
+          '--numeric-owner',
+          '--same-permissions',
+          '--xattrs',
+          '--xattrs-include=*',
+          '--acls',
+        ],
+        archive.fd,
+      );
       const code = await current.done;
       if (stopping) return EXIT.CANCELLED;
       if (code !== 0) {
@@ -141,15 +175,35 @@ export async function runShell(image: string, o: ShellOptions): Promise<number> 
         return EXIT.BUILD_FAILED;
       }
       root = temporary;
+      seen = temporary;
+    } else if (o.callerUid !== undefined) {
+      const callerUid = o.callerUid;
+      holder = await MountHolder.start();
+      const held = await holder.hold(imagePath, imagePath, 'image', {
+        noFollow: false,
+        check: (dir) => {
+          if (dir.uid !== callerUid) throw new Error(notYours(dir.uid));
+        },
+      });
+      root = held.inside;
+      seen = held.path;
     }
-    const command = o.command.length > 0 ? o.command : [await shellIn(root)];
+    const command = o.command.length > 0 ? o.command : [await shellIn(seen)];
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-    current = await run(shellNspawnArgv({ root, ephemeral: !archived, boot: o.boot, interactive, command }));
+    let argv = shellNspawnArgv({ root, ephemeral: !archived, boot: o.boot, interactive, command });
+    if (!o.boot) {
+      const devices = await hookDevicePolicy((text) => o.err.write(`makeimg shell: warning: ${text}\n`));
+      if (devices) argv = devices.enter(argv);
+    }
+    if (holder) argv = holder.enter(argv);
+    current = await run(argv);
     const code = await current.done;
     return stopping ? EXIT.CANCELLED : code;
   } finally {
     for (const sig of signals) process.off(sig, onSignal);
     if (leaseTimer) clearInterval(leaseTimer);
+    await archive?.close();
+    await holder?.stop();
     if (temporary) {
       await fs.rm(temporary, { recursive: true, force: true });
       o.err.write(`makeimg shell: removed ${temporary}\n`);

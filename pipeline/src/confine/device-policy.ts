@@ -16,6 +16,7 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { systemdIsPid1 } from '../host';
 
 /** The devices v1 hierarchy. */
 export const DEVICES_HIERARCHY = '/sys/fs/cgroup/devices';
@@ -72,4 +73,19 @@ export async function devicePolicy(): Promise<DevicePolicy | undefined> {
     // The shell joins the cgroup, then becomes the command: nothing it starts runs outside the policy.
     enter: (argv) => ['sh', '-c', 'echo $$ > "$0" && exec "$@"', procs, ...argv],
   };
+}
+
+/**
+ * The hooks' device policy: systemd's own when it is PID 1 (nspawn registers
+ * a scope with one), else makeimg's (device-policy.ts), else a warning.
+ */
+export async function hookDevicePolicy(warn: (text: string) => void): Promise<DevicePolicy | undefined> {
+  if (systemdIsPid1()) return undefined;
+  const policy = await devicePolicy();
+  if (!policy) {
+    warn(
+      'no device policy for the hooks: systemd is not PID 1 and this host has no cgroup-v1 devices controller, so do_install and do_postinstall can create and open any device node',
+    );
+  }
+  return policy;
 }

@@ -12,7 +12,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EXIT } from '../../../shared/events';
 import { REPO, errorEvent, runMakeimg } from '../support/run-makeimg';
-import { project, Scratch } from '../support/projects';
+import { extract, project, Scratch, tinyProject } from '../support/projects';
 
 const CALLER = 'makeimg-denied';
 
@@ -91,5 +91,56 @@ describe("security: through pkexec, root acts only in the caller's own directori
     const clean = await runMakeimg(['clean', '--directory', src, base], { env });
     assert.equal(clean.code, EXIT.OK, clean.stderr);
     assert.deepEqual(await fs.readdir(base), []);
+  });
+
+  describe('makeimg shell through pkexec', () => {
+    let roots: string;
+    let own: string;
+    before(async () => {
+      // The tiny image plus the host's mknod (its libraries are in the image), as root's and as the caller's.
+      roots = await rootsDirectory();
+      const built = await runMakeimg(['--directory', await tinyProject(scratch, 'tiny.tar.gz'), roots]);
+      assert.equal(built.code, EXIT.OK, built.stderr);
+      const tree = path.join(roots, 'tree');
+      await fs.mkdir(tree);
+      extract(path.join(roots, 'tiny.tar.gz'), tree);
+      await fs.copyFile('/usr/bin/mknod', path.join(tree, 'usr/bin/mknod'));
+      await fs.chmod(path.join(tree, 'usr/bin/mknod'), 0o755);
+      own = path.join(await reachable('callers-shell'), 'own.tar');
+      execFileSync('tar', ['--create', '--numeric-owner', `--file=${own}`, `--directory=${tree}`, '.']);
+      execFileSync('cp', ['-a', tree, path.join(roots, 'dir-image')]);
+      const uid = uidOf(CALLER);
+      await fs.chown(own, uid, uid);
+    });
+
+    it("refuses an image of root's (archive or directory) and --boot", async () => {
+      for (const image of [path.join(roots, 'tiny.tar.gz'), path.join(roots, 'dir-image')]) {
+        const r = await runMakeimg(['shell', image, '--', '/usr/bin/bash', '-c', 'echo inside'], { env });
+        assert.equal(r.code, EXIT.INVALID, r.stdout + r.stderr);
+        assert.match(r.stderr, /belongs to uid 0, not to you: through pkexec, makeimg shell opens only your own images/);
+        assert.doesNotMatch(r.stdout, /inside/);
+      }
+      const boot = await runMakeimg(['shell', '--boot', own], { env });
+      assert.equal(boot.code, EXIT.INVALID, boot.stderr);
+      assert.match(boot.stderr, /--boot runs the image's init with CAP_SYS_ADMIN: run it as root/);
+    });
+
+    it('opens their own image without CAP_SYS_ADMIN and without block devices (the hooks confinement)', async () => {
+      const [major, minor] = execFileSync('findmnt', ['--noheadings', '--output', 'MAJ:MIN', '/'], { encoding: 'utf8' }).trim().split(':');
+      const script = [
+        'while read -r k v; do [ "$k" = CapEff: ] && echo "caps $v"; done < /proc/self/status',
+        '/usr/bin/mknod /null-here c 1 3 && echo "char ok"',
+        `/usr/bin/mknod /hostdisk b ${major} ${minor} && echo "block made"`,
+        'true',
+      ].join('\n');
+      const r = await runMakeimg(['shell', own, '--', '/usr/bin/bash', '-c', script], { env });
+      assert.equal(r.code, EXIT.OK, r.stdout + r.stderr);
+      const caps = /caps ([0-9a-f]+)/.exec(r.stdout)?.[1];
+      assert.ok(caps, r.stdout + r.stderr);
+      const CAP_SYS_ADMIN = 21n;
+      assert.equal((BigInt(`0x${caps}`) >> CAP_SYS_ADMIN) & 1n, 0n, `CapEff ${caps} has no CAP_SYS_ADMIN`);
+      assert.match(r.stdout, /char ok/, 'mknod itself works (a /dev character device the policy allows)');
+      assert.doesNotMatch(r.stdout, /block made/, 'the host disk cannot be created as a node');
+    });
   });
 });

@@ -1,7 +1,7 @@
 /** `makeimg shell [--boot] [IMAGE] [-- COMMAND...]`: the image in systemd-nspawn (../shell.ts). */
 import { EXIT } from '../../../../shared/events';
 import { watchCancellation } from '../../cancel';
-import { resolveImgDirBase } from '../../config';
+import { pkexecCaller, resolveImgDirBase } from '../../config';
 import { UsageError } from '../command-line';
 import { runShell } from '../shell';
 import type { Verb } from '../verb';
@@ -47,7 +47,7 @@ temporary directory removed when the shell ends. --boot boots the image's init i
     }
     try {
       const lease = typeof ctx.values.lease === 'string' ? ctx.values.lease : undefined;
-      return await runShell(image, { boot, command: ctx.command, lease, err: ctx.stderr });
+      return await runShell(image, { boot, command: ctx.command, lease, err: ctx.stderr, callerUid: pkexecCaller(ctx.env)?.uid });
     } catch (e) {
       ctx.stderr.write(`makeimg shell: ${(e as Error).message}\n`);
       return EXIT.INVALID;
