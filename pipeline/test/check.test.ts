@@ -54,19 +54,6 @@ describe('makeimg check', function () {
     assert.match(mentions[0], /error MKIMG001 image\.sh does not set img_name, the file name of the image/);
   });
 
-  it('`makeimg check` checks, not builds, when a directory ./check exists (the original built into it)', async function () {
-    this.timeout(120_000);
-    const src = await tinyProject(scratch, 'tiny.tar');
-    await fs.mkdir(path.join(src, 'check'));
-    const r = await runMakeimg(['check'], { cwd: src });
-    assert.equal(r.code, EXIT.OK, r.stdout + r.stderr);
-    assert.match(r.stdout, /image.sh is valid/);
-    assert.match(r.stderr, /the original makeimg built into the existing directory \.\/check instead: for that, write makeimg \.\/check/);
-    assert.deepEqual(await fs.readdir(path.join(src, 'check')), [], 'nothing built into ./check');
-    assert.equal(existsSync(path.join(src, 'img')), false, 'nothing built into ./img');
-    assert.equal(existsSync(path.join(src, 'check', 'tiny.tar')), false);
-  });
-
   it('as non-root says what was and was not checked, with exit 3 (not "valid")', async function () {
     this.timeout(120_000);
     // Readable by nobody: the scratch directory is root's.

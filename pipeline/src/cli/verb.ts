@@ -43,10 +43,8 @@ export interface Verb {
   positionals: { name: string; meaning: string; max: number };
   /**
    * The original makeimg had no commands: `makeimg build` built into ./build.
-   * For a verb with compatDirectory, an existing directory of the verb's name
-   * given as the only argument still means that directory. Only build has it:
-   * `makeimg check` or `makeimg lint` never turns into a root build because a
-   * directory ./check or ./lint exists (the verb runs, with a note).
+   * For these verbs, an existing directory of the verb's name given as the
+   * only argument still means that directory.
    */
   compatDirectory?: boolean;
   /** Takes --json / --progress (streams events). */

@@ -16,6 +16,7 @@ Exit status: ${EXIT.OK} valid, ${EXIT.INVALID} problems found, ${EXIT.UNCHECKED}
 the confined evaluation did not run (not root).`,
   options: {},
   positionals: { name: IMG_DIR_BASE_KEY, meaning: 'where images would be written', max: 1 },
+  compatDirectory: true,
   streams: true,
   async run(ctx) {
     const base = resolveImgDirBase(ctx.positionals[0], ctx.srcDir, ctx.env);

@@ -70,6 +70,7 @@ code, message}, lines and columns 1-based.`,
     'no-shellcheck': { type: 'boolean', help: "only makeimg's own rules" },
   },
   positionals: { name: 'FILE...', meaning: 'the image.sh files to check', max: Infinity },
+  compatDirectory: true,
   async run(ctx) {
     const format = (ctx.values.format ?? 'text') as LintFormat;
     if (!LINT_FORMATS.includes(format))
