@@ -40,7 +40,7 @@ import {
   type ImagePaths,
 } from './image-paths';
 import { isStillThere, MountHolder } from './confine/held-dirs';
-import { createImgDirBase, publishDirectory, removeTree, type Owner } from './outputs';
+import { createImgDirBase, publishDirectory, removeTree, removeTrees, type Owner } from './outputs';
 import { removeStaleControlDirs } from './confine/control-dir';
 import { checkDescription, filePairs } from './validate';
 import { readHostFacts } from './report/hygiene';
@@ -362,7 +362,7 @@ async function removeHeldImageDir(held: HeldImage): Promise<void> {
 }
 
 async function emptyDirectory(dir: string): Promise<void> {
-  for (const name of await fs.readdir(dir)) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+  await removeTrees((await fs.readdir(dir)).map((name) => path.join(dir, name)));
 }
 
 /** Evaluate image.sh confined, then check it (checkDescription) before anything is created. */

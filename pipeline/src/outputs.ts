@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { runProcess } from '../../shared/process';
 import { invokingUser } from './config';
 import { InvalidInputError } from './errors';
 import { isInside, pathExists } from './paths';
@@ -66,7 +67,24 @@ export async function removeTree(p: string, reach = p): Promise<void> {
   if (mounts.length > 0) {
     throw new InvalidInputError(`${p} is not removed: ${mounts[0]} is mounted inside it (a build may still be running); unmount it first`);
   }
-  await fs.rm(reach, { recursive: true, force: true });
+  await removeTrees([reach]);
+}
+
+/**
+ * Removes trees with GNU rm, not fs.rm: rm walks with openat and O_NOFOLLOW
+ * from the descriptor of each directory, so a directory a user renames away
+ * and replaces with a link to /etc while root removes the tree (a directory
+ * image's top directory is theirs) is not followed; fs.rm walks by path
+ * names. --one-file-system: a mount inside is never descended into.
+ */
+export async function removeTrees(paths: readonly string[]): Promise<void> {
+  // In batches: a directory of many entries must not exceed the argument list's limit.
+  for (let i = 0; i < paths.length; i += 1000) {
+    const batch = paths.slice(i, i + 1000);
+    const r = await runProcess(['rm', '-rf', '--one-file-system', '--', ...batch]);
+    if (r.kind !== 'ok')
+      throw new Error(`cannot remove ${batch.join(', ')}: ${'stderr' in r && r.stderr.trim() ? r.stderr.trim() : r.kind}`);
+  }
 }
 
 /**
