@@ -131,7 +131,7 @@ describe('e2e: editing image.sh in VS Code', function () {
     );
   }
 
-  it('3. an image.sh that is some other script: one information, and its quick fix makes it a shell script for the workspace (issue 11 item 20)', async function () {
+  it('14. an image.sh that is some other script: one information, and its quick fix makes it a shell script for the workspace (issue 11 item 20)', async function () {
     this.timeout(90_000);
     const script = '#!/bin/sh\n# builds the docs site\nset -e\nnpm ci\nnpm run build\n';
     await openAndWaitFor('unrelated/image.sh', script, notARecipe.code);
@@ -157,7 +157,7 @@ describe('e2e: editing image.sh in VS Code', function () {
     assert.match(settings, /"files\.associations"[\s\S]*unrelated\/image\.sh"\s*:\s*"shellscript"/, settings);
   });
 
-  it('4. CRLF line endings and a byte order mark: the quick fixes work in VS Code (issue 11 item 16)', async function () {
+  it('15. CRLF line endings and a byte order mark: the quick fixes work in VS Code (issue 11 item 16)', async function () {
     this.timeout(120_000);
     const good = 'img_name=x.tar\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\n';
     await openAndWaitFor('crlf/image.sh', good.replace(/\n/g, '\r\n'), crlfLineEndings.code);

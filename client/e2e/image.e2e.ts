@@ -32,7 +32,7 @@ describe('e2e: the built image in VS Code (issue 15 §3): hover link, Open Image
     extraFolders: { tiny: join(repoRoot, 'examples', 'tiny') },
   });
 
-  it('12. builds tiny, then browses the image: Explorer tree, a read-only file, Go to File in Image, the report', async function () {
+  it('16. builds tiny, then browses the image: Explorer tree, a read-only file, Go to File in Image, the report', async function () {
     this.timeout(480_000);
     const image = join(s.workspace, 'tiny', 'img', 'tiny.tar.gz');
     await s.wb.openFile('tiny/image.sh');

@@ -13,7 +13,7 @@ import { waitFor } from './workbench';
 describe('e2e: sourced files in VS Code', function () {
   const s = useVSCode({ fixture: 'sourced' });
 
-  it('changing the sourced file on disk re-validates image.sh (file watcher)', async function () {
+  it('9. changing the sourced file on disk re-validates image.sh (file watcher)', async function () {
     this.timeout(90_000);
     await s.wb.openFile('image.sh');
     await waitFor(
