@@ -417,13 +417,21 @@ export class Workbench {
   /** Expands (true) or collapses (false) the Explorer's directory row with this name, whatever its state. */
   async setExplorerRowExpanded(name: string, expanded: boolean): Promise<void> {
     const row = this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`).first();
-    await row.waitFor({ state: 'visible' });
-    if ((await row.getAttribute('aria-expanded')) !== String(expanded)) await row.click();
+    // Clicked again while the state is wrong: a click can be lost when the window reloads under it
+    // (adding a folder to a single-folder window turns it into a multi-root workspace).
+    let lastClick = 0;
     await waitFor(
       `${name} ${expanded ? 'expanded' : 'collapsed'}`,
-      async () => row.getAttribute('aria-expanded'),
+      async () => {
+        const state = await row.getAttribute('aria-expanded', { timeout: 2_000 }).catch(() => null);
+        if (state !== null && state !== String(expanded) && Date.now() - lastClick > 2_000) {
+          lastClick = Date.now();
+          await row.click({ timeout: 2_000 }).catch(() => undefined);
+        }
+        return state;
+      },
       (v) => v === String(expanded),
-      10_000,
+      30_000,
     );
   }
 
