@@ -26,4 +26,14 @@ describe('lint core', () => {
     assert.deepEqual(without, []);
     assert.match(notes[0]!, /ShellCheck is not installed/);
   });
+
+  it('gives one verdict for assigning a variable makeimg provides: MKIMG010, not also SC2034', async () => {
+    const findings = await lintText('img_name=a.tar\nimg_dir=/x\ndo_install() { :; }\n', 'image.sh', {
+      shellcheck: 'shellcheck',
+    });
+    assert.deepEqual(
+      findings.map((f) => `${f.line}:${f.column} ${f.code}`),
+      ['2:1 MKIMG010'],
+    );
+  });
 });

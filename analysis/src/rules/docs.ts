@@ -17,7 +17,7 @@ export const TABLE_END = '<!-- end of rule table -->';
 
 /** ShellCheck's row of the README's table: its findings are not rule objects. */
 const SHELLCHECK_ROW =
-  "| SC**** | as ShellCheck | ShellCheck's findings, with a link, when `shellcheck` is installed; SC2034 is not reported for names makeimg reads, nor SC2154 for the variables it provides |";
+  "| SC**** | as ShellCheck | ShellCheck's findings, with a link, when `shellcheck` is installed; SC2034 is not reported for names makeimg reads (nor beside MKIMG010 for the ones it provides), nor SC2154 for the variables it provides |";
 
 export function rulePage(rule: Rule): string {
   const { docs } = rule;

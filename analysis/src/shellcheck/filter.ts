@@ -1,7 +1,9 @@
 /**
  * Drops the ShellCheck findings that are wrong for image.sh because makeimg
  * itself reads or provides the variable:
- * - SC2034 "appears unused" on a variable makeimg reads (img_name, the file arrays);
+ * - SC2034 "appears unused" on a variable makeimg reads (img_name, the file arrays),
+ *   or on one it provides ($img_dir = /x): MKIMG010 already says makeimg
+ *   overwrites that assignment, the more precise verdict;
  * - SC2154 "referenced but not assigned" on a variable makeimg provides ($src_dir, ...).
  * The names come only from the contract.
  */
@@ -24,7 +26,10 @@ function variableOf(comment: Json1Comment): string | undefined {
 }
 
 function isMakeimgFalsePositive(comment: Json1Comment): boolean {
-  if (comment.code === APPEARS_UNUSED) return READ_BY_MAKEIMG.has(variableOf(comment) ?? '');
+  if (comment.code === APPEARS_UNUSED) {
+    const name = variableOf(comment) ?? '';
+    return READ_BY_MAKEIMG.has(name) || PROVIDED_BY_MAKEIMG.has(name);
+  }
   if (comment.code === REFERENCED_NOT_ASSIGNED) return PROVIDED_BY_MAKEIMG.has(variableOf(comment) ?? '');
   return false;
 }
