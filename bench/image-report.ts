@@ -9,7 +9,7 @@
  * 3. listing a directory once indexed (what the Explorer asks: readDirectory
  *    resolves every child); target <= 100 ms.
  *
- * Run as root: node --import tsx bench/image-report.ts IMAGE.tar.zst [--runs N] [--index-only]
+ * Run as root: node --import tsx bench/image-report.ts IMAGE.tar.zst [--runs N] [--index-only | --report-only]
  * IMAGE is a debootstrap image (e.g. examples/debian built: about 200 MB,
  * 8,000 entries); it is extracted once into a temporary directory.
  */
@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 5;
   /** --index-only: skip the archive stage part (and the slow xz variant). */
   const indexOnly = args.includes('--index-only');
+  /** --report-only: only the archive stage part. */
+  const reportOnly = args.includes('--report-only');
   if (!image) throw new Error('usage: bench/image-report.ts IMAGE.tar.zst [--runs N]');
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-bench-report-'));
   try {
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
 
     // 1. Archive stage with and without the report.
     if (!indexOnly) await archiveOverhead(tree, runs, host, signal);
+    if (reportOnly) return;
 
     // 2. and 3. Open Image: index build against tar -t; directory listings.
     const tarFile = path.join(work, 'image.tar');

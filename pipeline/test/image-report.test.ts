@@ -58,6 +58,9 @@ async function dirtyTree(root: string): Promise<void> {
   await file('usr/bin/wall', Buffer.alloc(600, 5), 0o2755, 0, 5);
   await file('usr/bin/ping', Buffer.alloc(900, 6), 0o755);
   execFileSync('setcap', ['cap_net_raw=ep', path.join(root, 'usr/bin/ping')]);
+  // A capability on a file nobody can execute does nothing: not listed, from a tree or an archive.
+  await file('usr/share/not-a-program', 'data', 0o644);
+  execFileSync('setcap', ['cap_sys_admin=ep', path.join(root, 'usr/share/not-a-program')]);
   await file('usr/lib/libbig.so', Buffer.alloc(300_000, 7));
   await fs.link(path.join(root, 'usr/lib/libbig.so'), path.join(root, 'usr/lib/a-second-name.so'));
   await file('usr/share/dóc file.txt', 'unicode and a space');

@@ -6,40 +6,26 @@
  * - treeDiskBytes: the blocks everything in it takes on disk (directories,
  *   links and holes included), what a copy of it costs (the install cache).
  */
-import { promises as fs, type Stats } from 'node:fs';
-import * as path from 'node:path';
+import type { Stats } from 'node:fs';
+import { walkStats } from '../../../shared/tree-walk';
 
 /** Calls `count` once per inode below `root` (not `root` itself); vanished or unreadable entries are skipped. */
 async function walkInodes(root: string, count: (st: Stats) => void, signal?: AbortSignal): Promise<void> {
   const seenLinkedInodes = new Set<string>();
-  async function visit(dir: string): Promise<void> {
-    if (signal?.aborted) return;
-    let entries;
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      return; // vanished or unreadable: best effort
-    }
-    await Promise.all(
-      entries.map(async (entry) => {
-        const full = path.join(dir, entry.name);
-        let st: Stats;
-        try {
-          st = await fs.lstat(full);
-        } catch {
-          return; // vanished between readdir and lstat
-        }
-        if (st.nlink > 1 && !st.isDirectory()) {
-          const key = `${st.dev}:${st.ino}`;
-          if (seenLinkedInodes.has(key)) return;
-          seenLinkedInodes.add(key);
-        }
-        count(st);
-        if (st.isDirectory()) await visit(full);
-      }),
-    );
-  }
-  await visit(root);
+  await walkStats(
+    root,
+    (st, _full, imagePath) => {
+      if (imagePath === '/') return true;
+      if (st.nlink > 1 && !st.isDirectory()) {
+        const key = `${st.dev}:${st.ino}`;
+        if (seenLinkedInodes.has(key)) return false;
+        seenLinkedInodes.add(key);
+      }
+      count(st);
+      return st.isDirectory();
+    },
+    signal,
+  );
 }
 
 export async function treeContentBytes(root: string, signal?: AbortSignal): Promise<number> {

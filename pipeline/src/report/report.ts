@@ -53,6 +53,16 @@ function secondLevel(dir: string): (p: string) => string | undefined {
   };
 }
 
+/**
+ * File capabilities act only when the file is executed, and nobody (root
+ * included) can execute a file without an execute bit: the report lists the
+ * ones that take effect, whichever source the scan came from, and the tree
+ * scan reads them only where they can (scan-tree.ts).
+ */
+export function capabilityTakesEffect(e: ImageEntry): boolean {
+  return e.type === 'file' && (e.mode & 0o111) !== 0;
+}
+
 function octal(mode: number): string {
   return mode.toString(8).padStart(4, '0');
 }
@@ -122,7 +132,9 @@ export function buildReport(scan: ImageScan, options: ReportOptions): ImageRepor
       .map((f) => ({ path: f.path, bytes: f.bytes })),
     setuid: files.filter((f) => f.entry.mode & 0o4000).map((f) => special(f)),
     setgid: files.filter((f) => f.entry.mode & 0o2000).map((f) => special(f)),
-    capabilities: files.filter((f) => f.entry.capability).map((f) => special(f, formatCapabilities(f.entry.capability!))),
+    capabilities: files
+      .filter((f) => f.entry.capability && capabilityTakesEffect(f.entry))
+      .map((f) => special(f, formatCapabilities(f.entry.capability!))),
     devices: entries
       .filter((e) => e.type === 'char' || e.type === 'block')
       .map((e) => ({ path: e.path, kind: e.type as 'char' | 'block', major: e.devMajor ?? 0, minor: e.devMinor ?? 0 }))
