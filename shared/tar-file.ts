@@ -4,7 +4,7 @@
  * TarStreamReader. Used by `makeimg inspect` and the editor's image file
  * system; nothing is written to disk.
  */
-import { promises as fs, readSync } from 'node:fs';
+import { fstatSync, promises as fs, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 import { classifyImageName, IMAGE_SUFFIXES } from './contract';
@@ -24,8 +24,8 @@ function abortError(signal: AbortSignal): Error {
  * so an editor reading an image stays responsive.
  */
 async function readPlainTar(fd: number, reader: TarStreamReader, opts: ReadTarOptions): Promise<void> {
-  const buffer = Buffer.alloc(CONTENT_READ);
-  let position = 0;
+  const fileBytes = fstatSync(fd).size;
+  const buffer = Buffer.allocUnsafe(CONTENT_READ);
   let slice = performance.now();
   for (;;) {
     if (performance.now() - slice > YIELD_EVERY_MS) {
@@ -35,20 +35,24 @@ async function readPlainTar(fd: number, reader: TarStreamReader, opts: ReadTarOp
     if (opts.signal?.aborted) throw abortError(opts.signal);
     const skip = reader.skippable;
     if (skip > 0) {
+      // Seeking past the end would read nothing and look like a whole archive.
+      if (reader.offset + skip > fileBytes) break;
       reader.skip();
-      position += skip;
       continue;
     }
-    const bytesRead = readSync(fd, buffer, 0, reader.wantsContent ? CONTENT_READ : BLOCK_READ, position);
+    const bytesRead = readSync(fd, buffer, 0, reader.wantsContent ? CONTENT_READ : BLOCK_READ, reader.offset);
     if (bytesRead === 0) break;
-    position += bytesRead;
     reader.push(buffer.subarray(0, bytesRead));
     if (reader.ended || opts.stopWhen?.()) return;
   }
   reader.end();
 }
 
-/** What a seeking read of a plain .tar reads at once when only headers are needed (a header, its pax records, small files after it). */
+/**
+ * What a seeking read of a plain .tar reads at once when only headers are
+ * needed: a member's pax header, its header and small files after it (the
+ * reader steps over content inside the buffer, and seeks past the rest).
+ */
 const BLOCK_READ = 16 * 1024;
 /** What it reads at once inside content a handler asked for. */
 const CONTENT_READ = 1024 * 1024;
