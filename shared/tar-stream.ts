@@ -163,7 +163,7 @@ export class TarStreamReader {
 
   /** Offset in the stream of the next byte the reader needs. */
   get offset(): number {
-    return this.position;
+    return this.position + (this.partial ? this.partialLength : 0);
   }
 
   /**
