@@ -23,17 +23,29 @@ const BLOCK = 512;
 /** Extended headers larger than this are not metadata a rootfs needs: refuse rather than buffer them. */
 const MAX_META_BYTES = 8 * 1024 * 1024;
 
-const TYPES: Record<string, EntryType> = {
-  '0': 'file',
-  '\0': 'file',
-  '7': 'file',
-  '1': 'hardlink',
-  '2': 'symlink',
-  '3': 'char',
-  '4': 'block',
-  '5': 'directory',
-  '6': 'fifo',
-};
+/** Member types by the type flag's byte. */
+const TYPES: (EntryType | undefined)[] = [];
+TYPES[0x30] = TYPES[0] = TYPES[0x37] = 'file'; // '0', NUL (old archives), '7' (contiguous)
+TYPES[0x31] = 'hardlink';
+TYPES[0x32] = 'symlink';
+TYPES[0x33] = 'char';
+TYPES[0x34] = 'block';
+TYPES[0x35] = 'directory';
+TYPES[0x36] = 'fifo';
+
+/** Type flags of the headers that describe the next member: pax local ('x') and global ('g'), GNU long name ('L') and link ('K'). */
+const META_TYPES = new Set([0x78, 0x67, 0x4c, 0x4b]);
+
+/** What pax records say about a member (the others are not metadata the index keeps). */
+interface PaxFields {
+  path?: string;
+  linkpath?: string;
+  size?: number;
+  uid?: number;
+  gid?: number;
+  mtime?: number;
+  capability?: Uint8Array;
+}
 
 export interface TarStreamHandlers {
   /**
@@ -46,7 +58,7 @@ export interface TarStreamHandlers {
 
 type State =
   | { kind: 'header' }
-  | { kind: 'meta'; type: string; size: number; data: Buffer; have: number; padded: number }
+  | { kind: 'meta'; type: number; size: number; data?: Buffer; have: number; padded: number }
   | { kind: 'data'; wanted?: TarEntry; remaining: number; padding: number; kept?: Buffer; have: number }
   | { kind: 'end' };
 
@@ -83,12 +95,36 @@ function numeric(b: Buffer, start: number, length: number): number {
   return v;
 }
 
-/** The header checksum: every byte summed, the checksum field itself counted as spaces. */
+/**
+ * The header checksum: every byte summed, the checksum field itself counted
+ * as spaces. Summed four bytes at a time where the header is aligned (a
+ * plain .tar read into our own buffer: always), two bytes per 16-bit lane.
+ */
+let wordsOf: ArrayBufferLike | undefined;
+let words = new Uint32Array(0);
 function checksumOk(h: Buffer, at: number): boolean {
-  let sum = 8 * 0x20;
-  for (let i = at; i < at + 148; i++) sum += h[i]!;
-  for (let i = at + 156; i < at + BLOCK; i++) sum += h[i]!;
-  return sum === numeric(h, at + 148, 8);
+  const stored = numeric(h, at + 148, 8);
+  const start = h.byteOffset + at;
+  if ((start & 3) !== 0) {
+    let sum = 8 * 0x20;
+    for (let i = at; i < at + 148; i++) sum += h[i]!;
+    for (let i = at + 156; i < at + BLOCK; i++) sum += h[i]!;
+    return sum === stored;
+  }
+  if (h.buffer !== wordsOf) {
+    wordsOf = h.buffer;
+    words = new Uint32Array(h.buffer, 0, h.buffer.byteLength >>> 2);
+  }
+  const first = start >>> 2;
+  let even = 0;
+  let odd = 0;
+  for (let i = first; i < first + BLOCK / 4; i++) {
+    if (i === first + 37) i += 2; // bytes 148-155: the checksum field
+    const w = words[i]!;
+    even += w & 0x00ff00ff;
+    odd += (w >>> 8) & 0x00ff00ff;
+  }
+  return (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16) + 8 * 0x20 === stored;
 }
 
 /** True when the block at `at` is all zeros (the end of the archive). */
@@ -97,20 +133,69 @@ function zeroBlock(h: Buffer, at: number): boolean {
   return true;
 }
 
-/** Parse pax records (`LEN key=value\n`); values stay bytes (xattrs are binary). */
-function paxRecords(data: Buffer, into: Map<string, Buffer>): void {
-  let pos = 0;
-  while (pos < data.length) {
-    const space = data.indexOf(0x20, pos);
-    if (space < 0) break;
-    const len = parseInt(data.toString('latin1', pos, space), 10);
-    if (!Number.isFinite(len) || len <= 0 || pos + len > data.length) throw new TarFormatError('malformed pax extended header');
-    const eq = data.indexOf(0x3d, space + 1);
-    // The value ends before the record's trailing newline.
-    if (eq > space + 1 && eq < pos + len) into.set(data.toString('utf8', space + 1, eq), data.subarray(eq + 1, pos + len - 1));
+/** The decimal number in b[start, end) (pax values), rounded down; NaN when it is not one. */
+function decimal(b: Buffer, start: number, end: number): number {
+  let i = start;
+  const negative = b[i] === 0x2d;
+  if (negative) i++;
+  let v = 0;
+  let digits = 0;
+  for (; i < end && b[i]! >= 0x30 && b[i]! <= 0x39; i++, digits++) v = v * 10 + (b[i]! - 0x30);
+  let fraction = false;
+  if (i < end && b[i] === 0x2e) {
+    for (i++; i < end && b[i]! >= 0x30 && b[i]! <= 0x39; i++) if (b[i] !== 0x30) fraction = true;
+  }
+  if (digits === 0 || i !== end) return NaN;
+  return negative ? -v - (fraction ? 1 : 0) : v;
+}
+
+function keyIs(b: Buffer, start: number, end: number, key: string): boolean {
+  if (end - start !== key.length) return false;
+  for (let i = 0; i < key.length; i++) if (b[start + i] !== key.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Parse the pax records (`LEN key=value\n`) in b[start, end) into `into`, in place. */
+function paxRecords(b: Buffer, start: number, end: number, into: PaxFields): void {
+  let pos = start;
+  while (pos < end) {
+    let len = 0;
+    let i = pos;
+    for (; i < end && b[i]! >= 0x30 && b[i]! <= 0x39; i++) len = len * 10 + (b[i]! - 0x30);
+    if (i === end && len === 0) break; // NUL padding after the last record
+    if (i === pos || b[i] !== 0x20 || len <= 0 || pos + len > end) throw new TarFormatError('malformed pax extended header');
+    const recordEnd = pos + len - 1; // the trailing newline
+    const keyStart = i + 1;
+    let eq = keyStart;
+    while (eq < recordEnd && b[eq] !== 0x3d) eq++;
+    if (eq < recordEnd) {
+      const v = eq + 1;
+      switch (eq - keyStart) {
+        case 3:
+          if (keyIs(b, keyStart, eq, 'uid')) into.uid = decimal(b, v, recordEnd);
+          else if (keyIs(b, keyStart, eq, 'gid')) into.gid = decimal(b, v, recordEnd);
+          break;
+        case 4:
+          if (keyIs(b, keyStart, eq, 'path')) into.path = b.toString('utf8', v, recordEnd);
+          else if (keyIs(b, keyStart, eq, 'size')) into.size = decimal(b, v, recordEnd);
+          break;
+        case 5:
+          if (keyIs(b, keyStart, eq, 'mtime')) into.mtime = decimal(b, v, recordEnd);
+          break;
+        case 8:
+          if (keyIs(b, keyStart, eq, 'linkpath')) into.linkpath = b.toString('utf8', v, recordEnd);
+          break;
+        case CAPABILITY_KEY.length:
+          if (keyIs(b, keyStart, eq, CAPABILITY_KEY)) into.capability = Uint8Array.prototype.slice.call(b, v, recordEnd);
+          break;
+      }
+    }
     pos += len;
   }
 }
+
+/** Where GNU tar (--xattrs) keeps file capabilities. */
+const CAPABILITY_KEY = 'SCHILY.xattr.security.capability';
 
 /** `./etc/passwd` as GNU tar writes names -> `/etc/passwd` without the general (slower) normalisation. */
 function entryPath(name: string): string {
@@ -127,8 +212,9 @@ export class TarStreamReader {
   private partialLength = 0;
   /** Offset in the stream of the first byte not yet consumed. */
   private position = 0;
-  private global = new Map<string, Buffer>();
-  private local: Map<string, Buffer> | undefined;
+  private global: PaxFields = {};
+  private hasGlobal = false;
+  private local: PaxFields | undefined;
   private longName: string | undefined;
   private longLink: string | undefined;
 
@@ -151,9 +237,9 @@ export class TarStreamReader {
     this.state = HEADER;
   }
 
-  /** The reader is inside content it was asked to keep (or extended headers): read on, do not seek. */
+  /** The reader is inside content it was asked to keep: worth reading in large pieces. */
   get wantsContent(): boolean {
-    return (this.state.kind === 'data' && Boolean(this.state.wanted)) || this.state.kind === 'meta';
+    return this.state.kind === 'data' && Boolean(this.state.wanted);
   }
 
   /** True once the end-of-archive blocks were read. */
@@ -167,10 +253,10 @@ export class TarStreamReader {
   }
 
   /**
-   * The next piece of the stream. Headers are parsed where they lie in the
-   * chunk and content is stepped over without copying; only what a handler
-   * keeps (and a header cut in two by the chunk's end) is copied, so the
-   * caller may reuse its buffer once push returns.
+   * The next piece of the stream. Headers and extended headers are parsed
+   * where they lie in the chunk and content is stepped over without copying;
+   * only what a handler keeps (and a header cut in two by the chunk's end)
+   * is copied, so the caller may reuse its buffer once push returns.
    */
   push(chunk: Buffer): void {
     let pos = 0;
@@ -213,13 +299,25 @@ export class TarStreamReader {
           if (state.wanted) this.handlers.onContent?.(state.wanted, state.kept!);
         }
       } else if (state.kind === 'meta') {
+        if (state.have === 0 && length - pos >= state.padded) {
+          // Whole in this chunk (nearly always): parsed where it lies.
+          this.state = HEADER;
+          this.meta(state.type, chunk, pos, pos + state.size);
+          pos += state.padded;
+          this.position += state.padded;
+          continue;
+        }
+        state.data ??= Buffer.allocUnsafe(state.size);
         const take = Math.min(state.padded - state.have, length - pos);
         const dataTake = Math.max(0, Math.min(take, state.size - state.have));
         if (dataTake > 0) chunk.copy(state.data, state.have, pos, pos + dataTake);
         state.have += take;
         pos += take;
         this.position += take;
-        if (state.have === state.padded) this.meta(state.type, state.data);
+        if (state.have === state.padded) {
+          this.state = HEADER;
+          this.meta(state.type, state.data, 0, state.size);
+        }
       } else return; // the end blocks: nothing after them is read
     }
   }
@@ -239,31 +337,32 @@ export class TarStreamReader {
       return;
     }
     if (!checksumOk(h, at)) throw new TarFormatError(`not a tar archive, or damaged (bad header checksum at byte ${this.position})`);
-    const type = String.fromCharCode(h[at + 156]!);
+    const type = h[at + 156]!;
     const size = numeric(h, at + 124, 12);
-    if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
+    if (META_TYPES.has(type)) {
       if (size > MAX_META_BYTES) throw new TarFormatError(`extended header of ${size} bytes at byte ${this.position}`);
-      if (size === 0) this.meta(type, Buffer.alloc(0));
-      else this.state = { kind: 'meta', type, size, data: Buffer.allocUnsafe(size), have: 0, padded: roundUp(size) };
+      this.state = HEADER;
+      if (size === 0) this.meta(type, h, at, at);
+      else this.state = { kind: 'meta', type, size, have: 0, padded: roundUp(size) };
       return;
     }
-    let pax = this.local;
+    const local = this.local;
+    const global = this.hasGlobal ? this.global : undefined;
     this.local = undefined;
-    if (this.global.size > 0) pax = pax ? new Map([...this.global, ...pax]) : this.global;
-    const ustar = h[at + 257] === 0x75 && h.toString('latin1', at + 257, at + 262) === 'ustar';
-    let rawName = paxText(pax, 'path') ?? this.longName;
+    let rawName = local?.path ?? global?.path ?? this.longName;
     if (rawName === undefined) {
       const name = cString(h, at, 100);
+      const ustar = h[at + 257] === 0x75 && h.toString('latin1', at + 257, at + 262) === 'ustar';
       const prefix = ustar && h[at + 345] !== 0 ? cString(h, at + 345, 155) : '';
       rawName = prefix ? `${prefix}/${name}` : name;
     }
-    let rawLink = paxText(pax, 'linkpath') ?? this.longLink;
+    const longLink = this.longLink;
     this.longName = undefined;
     this.longLink = undefined;
     let entryType = TYPES[type];
     // Old archives mark directories only by a trailing slash.
     if (entryType === 'file' && rawName.endsWith('/')) entryType = 'directory';
-    const dataSize = paxNumber(pax, 'size') ?? size;
+    const dataSize = local?.size ?? global?.size ?? size;
     if (!entryType) {
       // A member type a rootfs does not hold (sparse, volume labels...): skip its data.
       this.skipData(dataSize);
@@ -273,22 +372,22 @@ export class TarStreamReader {
       path: entryPath(rawName),
       type: entryType,
       mode: numeric(h, at + 100, 8) & 0o7777,
-      uid: paxNumber(pax, 'uid') ?? numeric(h, at + 108, 8),
-      gid: paxNumber(pax, 'gid') ?? numeric(h, at + 116, 8),
+      uid: local?.uid ?? global?.uid ?? numeric(h, at + 108, 8),
+      gid: local?.gid ?? global?.gid ?? numeric(h, at + 116, 8),
       size: entryType === 'file' ? dataSize : 0,
-      mtime: Math.floor(paxNumber(pax, 'mtime') ?? numeric(h, at + 136, 12)),
+      mtime: local?.mtime ?? global?.mtime ?? numeric(h, at + 136, 12),
       offset: this.position + BLOCK,
     };
     if (entryType === 'symlink' || entryType === 'hardlink') {
-      rawLink ??= cString(h, at + 157, 100);
+      const rawLink = local?.linkpath ?? global?.linkpath ?? longLink ?? cString(h, at + 157, 100);
       entry.linkTarget = entryType === 'hardlink' ? normaliseEntryPath(rawLink) : rawLink;
     }
     if (entryType === 'char' || entryType === 'block') {
       entry.devMajor = numeric(h, at + 329, 8);
       entry.devMinor = numeric(h, at + 337, 8);
     }
-    const capability = pax?.get('SCHILY.xattr.security.capability');
-    if (capability) entry.capability = Uint8Array.from(capability);
+    const capability = local?.capability ?? global?.capability;
+    if (capability) entry.capability = capability;
     const asked = this.handlers.onEntry(entry);
     const keep = entryType === 'file' ? (asked ?? 0) : 0;
     // A hard link carries no data even when its header says a size.
@@ -312,20 +411,13 @@ export class TarStreamReader {
     };
   }
 
-  private meta(type: string, data: Buffer): void {
-    this.state = HEADER;
-    if (type === 'x') paxRecords(data, (this.local = new Map()));
-    else if (type === 'g') paxRecords(data, this.global);
-    else if (type === 'L') this.longName = cString(data, 0, data.length);
-    else if (type === 'K') this.longLink = cString(data, 0, data.length);
+  /** An extended header's data, b[start, end): it applies to the next member (or, 'g', to all that follow). */
+  private meta(type: number, b: Buffer, start: number, end: number): void {
+    if (type === 0x78) paxRecords(b, start, end, (this.local = {}));
+    else if (type === 0x67) {
+      paxRecords(b, start, end, this.global);
+      this.hasGlobal = true;
+    } else if (type === 0x4c) this.longName = cString(b, start, end - start);
+    else this.longLink = cString(b, start, end - start);
   }
-}
-
-function paxText(pax: Map<string, Buffer> | undefined, key: string): string | undefined {
-  return pax?.get(key)?.toString('utf8');
-}
-
-function paxNumber(pax: Map<string, Buffer> | undefined, key: string): number | undefined {
-  const v = pax?.get(key);
-  return v === undefined ? undefined : Number(v.toString('latin1'));
 }

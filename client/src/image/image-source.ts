@@ -9,7 +9,7 @@
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { classifyImageName } from '../../../shared/contract';
-import { parentPath, resolveInImage, type ImageEntry } from '../../../shared/image-entry';
+import { resolveInImage, type ImageEntry } from '../../../shared/image-entry';
 import { decompressorFor, readTarFile } from '../../../shared/tar-file';
 import type { TarEntry } from '../../../shared/tar-stream';
 import { walkTree } from '../../../shared/tree-walk';
@@ -21,7 +21,7 @@ export class ImageReadError extends Error {}
 
 export class ImageSource {
   private readonly byPath = new Map<string, ImageEntry | TarEntry>();
-  private readonly children = new Map<string, Set<string>>();
+  private readonly children = new Map<string, string[]>();
   private readonly cache = new Map<string, Uint8Array>();
   private cachedBytes = 0;
 
@@ -32,15 +32,20 @@ export class ImageSource {
   ) {
     for (const e of entries) this.byPath.set(e.path, e);
     if (!this.byPath.has('/')) this.byPath.set('/', { path: '/', type: 'directory', mode: 0o755, uid: 0, gid: 0, size: 0, mtime: 0 });
-    for (const p of [...this.byPath.keys()]) {
+    // Every path once (byPath's keys are unique), so each name is added to its parent once.
+    const paths = [...this.byPath.keys()];
+    for (let child of paths) {
       // Archives may omit parent directories: make them up so every member is reachable.
-      for (let child = p; child !== '/'; child = parentPath(child)) {
-        const parent = parentPath(child);
+      while (child !== '/') {
+        const slash = child.lastIndexOf('/');
+        const parent = slash <= 0 ? '/' : child.slice(0, slash);
+        const name = child.slice(slash + 1);
         const names = this.children.get(parent);
-        if (names) names.add(child.slice(child.lastIndexOf('/') + 1));
-        else this.children.set(parent, new Set([child.slice(child.lastIndexOf('/') + 1)]));
+        if (names) names.push(name);
+        else this.children.set(parent, [name]);
         if (this.byPath.has(parent)) break;
         this.byPath.set(parent, { path: parent, type: 'directory', mode: 0o755, uid: 0, gid: 0, size: 0, mtime: 0 });
+        child = parent;
       }
     }
   }
