@@ -101,7 +101,7 @@ function numeric(b: Buffer, start: number, length: number): number {
  * plain .tar read into our own buffer: always), two bytes per 16-bit lane.
  */
 let wordsOf: ArrayBufferLike | undefined;
-let words = new Uint32Array(0);
+let words: Uint32Array = new Uint32Array(0);
 function checksumOk(h: Buffer, at: number): boolean {
   const stored = numeric(h, at + 148, 8);
   const start = h.byteOffset + at;
