@@ -2,6 +2,9 @@
  * The GNU tar command line that writes a rootfs tree as a tar stream on stdout.
  */
 
+/** tar's record size (the bench's original runs without it: tar's default, 10 KiB). */
+export const RECORD_SIZE_ARG = '--record-size=64K';
+
 /**
  * Arguments for `tar` to archive the whole of `sourceDir` (members named
  * `./...`, the root directory included so its owner and mode survive).
@@ -12,6 +15,13 @@
  * capabilities); no atime/ctime records (meaningless in an image and they
  * would change on every read); pax header names without the process id.
  *
+ * Records of 64 KiB instead of tar's default 10 KiB (RECORD_SIZE_ARG): tar
+ * reads and writes a record per system call, and 200 MB of tree took 0.22 s
+ * in 10 KiB records against 0.13 s in 64 KiB ones here (2 cores, warm cache;
+ * 1 MiB records gained only 5 ms more). The members are the same bytes; only
+ * the zero padding after the end-of-archive blocks differs (to a multiple of
+ * 64 KiB instead of 10 KiB), which every tar reader skips.
+ *
  * With `sourceDateEpoch`: members sorted by name and mtimes clamped to it, so
  * the same tree gives the same bytes whatever its readdir order or touch history.
  */
@@ -20,6 +30,7 @@ export function tarArguments(sourceDir: string, sourceDateEpoch?: number): strin
     '--create',
     '--file=-',
     `--directory=${sourceDir}`,
+    RECORD_SIZE_ARG,
     '--format=posix',
     '--numeric-owner',
     '--acls',
