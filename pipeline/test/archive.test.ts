@@ -329,6 +329,23 @@ describe('compressor choice', () => {
     await provide('pigz');
     assert.deepEqual(compressorFor('/x/a.tar.gz', bin), { name: 'pigz', program: path.join(bin, 'pigz'), args: ['-n', '-c'] });
   });
+  it('prefers lbzip2, then pbzip2, then bzip2 for .tar.bz2', async () => {
+    await provide('bzip2');
+    assert.equal(compressorFor('/x/a.tar.bz2', bin)?.name, 'bzip2');
+    await provide('pbzip2');
+    assert.equal(compressorFor('/x/a.tar.bz2', bin)?.name, 'pbzip2');
+    await provide('lbzip2');
+    assert.deepEqual(compressorFor('/x/a.tar.bz2', bin), { name: 'lbzip2', program: path.join(bin, 'lbzip2'), args: ['-c'] });
+  });
+  it('scripts/install-deps installs the preferred (multi-threaded) compressor of every format', async () => {
+    const script = await fs.readFile(path.join(__dirname, '../../scripts/install-deps'), 'utf8');
+    const list = /^packages=\(([^)]*)\)/m.exec(script)?.[1]?.split(/\s+/) ?? [];
+    const debianPackage: Record<string, string> = { xz: 'xz-utils' };
+    for (const s of IMAGE_SUFFIXES) {
+      const first = s.compressors[0];
+      if (first) assert.ok(list.includes(debianPackage[first] ?? first), `${s.suffix}: ${first} is not in install-deps' packages`);
+    }
+  });
   it('knows the command line of every compressor the contract names', () => {
     for (const s of IMAGE_SUFFIXES) for (const c of s.compressors) assert.ok(COMPRESSOR_ARGS[c], `${s.suffix}: ${c}`);
   });
