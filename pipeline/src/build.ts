@@ -48,6 +48,7 @@ import { reportSettings } from './report/image-sh-settings';
 import { buildReport } from './report/report';
 import { scanTree } from './report/scan-tree';
 import type { ImageScan } from './report/scan';
+import type { ImageReport } from '../../shared/image-report';
 
 export interface BuildOptions {
   srcDir: string;
@@ -238,12 +239,18 @@ export async function build(o: BuildOptions): Promise<number> {
     }
 
     await publicImageMode(held.img);
-    // The report reads the tree being archived (one walk alongside tar, which also gives the progress total).
+    const settings = await reportSettings(description);
+    // The report reads the tree being archived: one walk alongside tar and the compressor, started once they
+    // run (it also gives the progress total); the report is computed as soon as the walk is done.
+    let reporting: Promise<{ scan: ImageScan; report: ImageReport }> | undefined;
+    const scanAndReport = (): Promise<ImageScan> => {
+      const scanning = scanTree(work.imgDir, o.signal);
+      reporting = scanning.then((scan) => ({ scan, report: buildReport(scan, { host, disabled: settings.disabled }) }));
+      return scanning;
+    };
     let bytes: number;
-    let scanning: ReturnType<typeof scanTree>;
     if (paths.archived) {
       bytes = await stage('archive', async () => {
-        scanning = scanTree(work.imgDir, o.signal);
         const r = await archiveImage({
           sourceDir: work.imgDir,
           outputPath: work.imgPath,
@@ -251,22 +258,19 @@ export async function build(o: BuildOptions): Promise<number> {
           signal: o.signal,
           onProgress: (done, all) => emit({ type: 'progress', stage: 'archive', done, total: all }),
           onWarning: (message) => emit({ type: 'log', stage: 'archive', stream: 'stderr', text: message }),
-          treeBytes: scanning.then((s) => treeBytesOf(s)),
+          treeBytes: () => scanAndReport().then(treeBytesOf),
           replace: o.force,
           owner: o.owner,
         });
-        await scanning;
+        await reporting;
         return r.bytes;
       });
     } else {
       await skip('archive', `${IMG_NAME} has no ${ARCHIVE_SUFFIX_PREFIX} suffix: the directory is the image`);
-      scanning = scanTree(work.imgDir, o.signal);
-      bytes = treeBytesOf(await scanning);
+      bytes = treeBytesOf(await scanAndReport());
     }
-    const scan = await scanning!;
+    const { scan, report } = await reporting!;
     for (const note of scan.notes) await emit({ type: 'log', stage: 'archive', stream: 'stderr', text: note });
-    const settings = await reportSettings(description);
-    const report = buildReport(scan, { host, disabled: settings.disabled });
     await emit({ type: 'report', imgPath: paths.imgPath, report, file: description.imageFile, line: settings.imgNameLine });
     if (paths.archived) {
       // Published: the build succeeded. A working directory that cannot be removed is a warning, not a failure.

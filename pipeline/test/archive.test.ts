@@ -137,6 +137,30 @@ describe('archive stage (real tar and compressors)', function () {
     assert.ok(calls.every(([d, t]) => d <= t && t === tree.contentBytes));
   });
 
+  it("takes the total from the caller's walk, started once tar and the compressor run (so it cannot delay them), and not at all when refusing", async () => {
+    const running: string[][] = [];
+    const calls: [number, number][] = [];
+    const treeBytes = async () => {
+      running.push(
+        execFileSync('ps', ['--ppid', String(process.pid), '-o', 'comm='])
+          .toString()
+          .split('\n')
+          .filter((c) => c === 'tar' || c === 'zstd')
+          .sort(),
+      );
+      return tree.contentBytes;
+    };
+    const outputPath = path.join(work, 'given-total.tar.zst');
+    await archiveImage({ sourceDir: tree.root, outputPath, signal: never, onProgress: (d, t) => calls.push([d, t]), treeBytes });
+    assert.deepEqual(running, [['tar', 'zstd']]);
+    assert.deepEqual(calls.at(-1), [tree.contentBytes, tree.contentBytes]);
+    await assert.rejects(
+      archiveImage({ sourceDir: tree.root, outputPath, signal: never, onProgress: () => undefined, treeBytes }),
+      OutputExistsError,
+    );
+    assert.equal(running.length, 1);
+  });
+
   it('reports progress while tar runs, below the total until done, at most ~10 times a second', async () => {
     const megabytes = 24;
     const big = await bigTree(work, 'progress-tree', megabytes);

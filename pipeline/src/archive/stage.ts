@@ -40,8 +40,12 @@ export interface ArchiveOptions {
   onProgress?: (done: number, total: number) => void;
   /** Messages tar printed although it succeeded (e.g. "socket ignored"). */
   onWarning?: (message: string) => void;
-  /** The tree's content bytes when the caller walks the tree anyway (the build report); else walked here. */
-  treeBytes?: Promise<number>;
+  /**
+   * The tree's content bytes when the caller walks the tree anyway (the build
+   * report); else walked here. Called once tar and the compressor run, so the
+   * walk does not hold up their start.
+   */
+  treeBytes?: () => Promise<number>;
   /** Replace an existing image (rename over it, atomically) instead of refusing (`--force`). */
   replace?: boolean;
   /** The user the finished archive belongs to (set before it gets its name). */
@@ -113,10 +117,11 @@ export async function archiveImage(opts: ArchiveOptions): Promise<ArchiveResult>
     if (signal.aborted) stopAll();
 
     let total: Promise<number> | undefined;
+    const treeBytes = opts.treeBytes?.();
     if (opts.onProgress && tar.process.pid !== undefined) {
       poller = pollProgress(tar.process.pid, opts.onProgress);
       const p = poller;
-      total = (opts.treeBytes ?? treeContentBytes(sourceDir, signal)).then((t) => (p.setTotal(t), t));
+      total = (treeBytes ?? treeContentBytes(sourceDir, signal)).then((t) => (p.setTotal(t), t));
     }
 
     const ends = await Promise.all(children.map((c) => c.process.done));
