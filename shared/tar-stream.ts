@@ -10,6 +10,8 @@ import { normaliseEntryPath, type EntryType, type ImageEntry } from './image-ent
 export interface TarEntry extends ImageEntry {
   /** Where the member's content starts in the uncompressed stream (a multiple of 512). */
   offset: number;
+  /** Stored without its holes (tar --sparse): the bytes at `offset` are not the content as they are. */
+  sparse?: true;
 }
 
 export class TarFormatError extends Error {
@@ -32,6 +34,8 @@ TYPES[0x33] = 'char';
 TYPES[0x34] = 'block';
 TYPES[0x35] = 'directory';
 TYPES[0x36] = 'fifo';
+/** GNU's old sparse member ('S'): a regular file stored without its holes. */
+const GNU_SPARSE = 0x53;
 
 /** Type flags of the headers that describe the next member: pax local ('x') and global ('g'), GNU long name ('L') and link ('K'). */
 const META_TYPES = new Set([0x78, 0x67, 0x4c, 0x4b]);
@@ -45,6 +49,18 @@ interface PaxFields {
   gid?: number;
   mtime?: number;
   capability?: Uint8Array;
+  /** GNU sparse files in pax form (versions 0.0, 0.1: the map here; 1.0: the map starts the data). */
+  sparseName?: string;
+  sparseRealSize?: number;
+  sparseMajor?: number;
+  sparseMap?: number[];
+}
+
+/** How a sparse member's content is stored: data segments of a file of `realSize` bytes, the holes left out. */
+interface SparseLayout {
+  realSize: number;
+  /** Offset and length of each stored segment, in order; undefined when the map starts the data (pax 1.0). */
+  map?: number[];
 }
 
 export interface TarStreamHandlers {
@@ -59,7 +75,16 @@ export interface TarStreamHandlers {
 type State =
   | { kind: 'header' }
   | { kind: 'meta'; type: number; size: number; data?: Buffer; have: number; padded: number }
-  | { kind: 'data'; wanted?: TarEntry; remaining: number; padding: number; kept?: Buffer; have: number }
+  | {
+      kind: 'data';
+      wanted?: TarEntry;
+      remaining: number;
+      padding: number;
+      kept?: Buffer;
+      have: number;
+      sparse?: SparseLayout;
+      keep: number;
+    }
   | { kind: 'end' };
 
 const HEADER: State = { kind: 'header' };
@@ -188,10 +213,75 @@ function paxRecords(b: Buffer, start: number, end: number, into: PaxFields): voi
         case CAPABILITY_KEY.length:
           if (keyIs(b, keyStart, eq, CAPABILITY_KEY)) into.capability = Uint8Array.prototype.slice.call(b, v, recordEnd);
           break;
+        default:
+          if (b[keyStart] === 0x47) sparseRecord(b.toString('latin1', keyStart, eq), b, v, recordEnd, into);
       }
     }
     pos += len;
   }
+}
+
+/** `count` offset/length pairs of 12-byte numbers at `at` (GNU sparse headers), up to the first empty one. */
+function gnuSparseMap(h: Buffer, at: number, count: number): number[] {
+  const map: number[] = [];
+  for (let i = 0; i < count && h[at + i * 24] !== 0; i++) map.push(numeric(h, at + i * 24, 12), numeric(h, at + i * 24 + 12, 12));
+  return map;
+}
+
+/** GNU tar's pax records of a sparse file (tar --sparse, any --sparse-version). */
+function sparseRecord(key: string, b: Buffer, v: number, end: number, into: PaxFields): void {
+  switch (key) {
+    case 'GNU.sparse.name':
+      into.sparseName = b.toString('utf8', v, end);
+      break;
+    case 'GNU.sparse.realsize':
+    case 'GNU.sparse.size':
+      into.sparseRealSize = decimal(b, v, end);
+      break;
+    case 'GNU.sparse.major':
+      into.sparseMajor = decimal(b, v, end);
+      break;
+    case 'GNU.sparse.map':
+      into.sparseMap = b.toString('latin1', v, end).split(',').map(Number);
+      break;
+    case 'GNU.sparse.offset': // 0.0: one record per segment, offset then numbytes
+    case 'GNU.sparse.numbytes':
+      (into.sparseMap ??= []).push(decimal(b, v, end));
+      break;
+  }
+}
+
+/**
+ * The content of a sparse member from what the archive stores (for pax
+ * 1.0, the map in decimal lines, padded to a block, then the segments),
+ * zeros in the holes, cut to `keep` bytes.
+ */
+function expandSparse(stored: Buffer, layout: SparseLayout, keep: number): Buffer {
+  let map = layout.map;
+  let data = 0;
+  if (!map) {
+    const numbers: number[] = [];
+    let count = -1;
+    let at = 0;
+    while (count < 0 || numbers.length < 2 * count) {
+      const nl = stored.indexOf(0x0a, at);
+      if (nl < 0) throw new TarFormatError('malformed sparse map');
+      const n = decimal(stored, at, nl);
+      if (!Number.isFinite(n)) throw new TarFormatError('malformed sparse map');
+      if (count < 0) count = n;
+      else numbers.push(n);
+      at = nl + 1;
+    }
+    map = numbers;
+    data = roundUp(at);
+  }
+  const content = Buffer.alloc(Math.min(keep, layout.realSize));
+  for (let i = 0; i + 1 < map.length; i += 2) {
+    const [offset, length] = [map[i]!, map[i + 1]!];
+    if (offset < content.length) stored.copy(content, offset, data, data + Math.min(length, content.length - offset));
+    data += length;
+  }
+  return content;
 }
 
 /** Where GNU tar (--xattrs) keeps file capabilities. */
@@ -217,6 +307,8 @@ export class TarStreamReader {
   private local: PaxFields | undefined;
   private longName: string | undefined;
   private longLink: string | undefined;
+  /** A GNU sparse member whose map goes on in the next blocks. */
+  private sparseExtension: { entry: TarEntry; dataSize: number; sparse: SparseLayout } | undefined;
 
   constructor(private readonly handlers: TarStreamHandlers) {}
 
@@ -296,7 +388,9 @@ export class TarStreamReader {
         this.position += take;
         if (state.remaining === 0 && state.padding === 0) {
           this.state = HEADER;
-          if (state.wanted) this.handlers.onContent?.(state.wanted, state.kept!);
+          if (state.wanted) {
+            this.handlers.onContent?.(state.wanted, state.sparse ? expandSparse(state.kept!, state.sparse, state.keep) : state.kept!);
+          }
         }
       } else if (state.kind === 'meta') {
         if (state.have === 0 && length - pos >= state.padded) {
@@ -336,6 +430,10 @@ export class TarStreamReader {
       this.state = { kind: 'end' };
       return;
     }
+    if (this.sparseExtension) {
+      this.gnuSparseExtension(h, at);
+      return;
+    }
     if (!checksumOk(h, at)) throw new TarFormatError(`not a tar archive, or damaged (bad header checksum at byte ${this.position})`);
     const type = h[at + 156]!;
     const size = numeric(h, at + 124, 12);
@@ -349,7 +447,7 @@ export class TarStreamReader {
     const local = this.local;
     const global = this.hasGlobal ? this.global : undefined;
     this.local = undefined;
-    let rawName = local?.path ?? global?.path ?? this.longName;
+    let rawName = local?.sparseName ?? local?.path ?? global?.path ?? this.longName;
     if (rawName === undefined) {
       const name = cString(h, at, 100);
       const ustar = h[at + 257] === 0x75 && h.toString('latin1', at + 257, at + 262) === 'ustar';
@@ -359,14 +457,20 @@ export class TarStreamReader {
     const longLink = this.longLink;
     this.longName = undefined;
     this.longLink = undefined;
-    let entryType = TYPES[type];
+    let entryType = type === GNU_SPARSE ? 'file' : TYPES[type];
     // Old archives mark directories only by a trailing slash.
     if (entryType === 'file' && rawName.endsWith('/')) entryType = 'directory';
     const dataSize = local?.size ?? global?.size ?? size;
     if (!entryType) {
-      // A member type a rootfs does not hold (sparse, volume labels...): skip its data.
+      // A member type a rootfs does not hold (volume labels, multi-volume continuations...): skip its data.
       this.skipData(dataSize);
       return;
+    }
+    // A sparse file (tar --sparse) stores only its data segments: its size is the real one.
+    let sparse: SparseLayout | undefined;
+    if (type === GNU_SPARSE) sparse = { realSize: numeric(h, at + 483, 12), map: gnuSparseMap(h, at + 386, 4) };
+    else if (entryType === 'file' && local?.sparseRealSize !== undefined) {
+      sparse = { realSize: local.sparseRealSize, map: local.sparseMajor === 1 ? undefined : (local.sparseMap ?? []) };
     }
     const entry: TarEntry = {
       path: entryPath(rawName),
@@ -374,7 +478,7 @@ export class TarStreamReader {
       mode: numeric(h, at + 100, 8) & 0o7777,
       uid: local?.uid ?? global?.uid ?? numeric(h, at + 108, 8),
       gid: local?.gid ?? global?.gid ?? numeric(h, at + 116, 8),
-      size: entryType === 'file' ? dataSize : 0,
+      size: entryType === 'file' ? (sparse?.realSize ?? dataSize) : 0,
       mtime: local?.mtime ?? global?.mtime ?? numeric(h, at + 136, 12),
       offset: this.position + BLOCK,
     };
@@ -388,17 +492,37 @@ export class TarStreamReader {
     }
     const capability = local?.capability ?? global?.capability;
     if (capability) entry.capability = capability;
-    const asked = this.handlers.onEntry(entry);
-    const keep = entryType === 'file' ? (asked ?? 0) : 0;
-    // A hard link carries no data even when its header says a size.
-    this.skipData(entryType === 'hardlink' ? 0 : dataSize, keep > 0 ? { entry, keep: Math.min(keep, dataSize) } : undefined);
+    if (sparse) entry.sparse = true;
+    // GNU's sparse map goes on in extension blocks before the data when it has more than four segments.
+    if (type === GNU_SPARSE && h[at + 482] !== 0) this.sparseExtension = { entry, dataSize, sparse: sparse! };
+    else this.member(entry, dataSize, sparse);
   }
 
-  /** Step over `size` bytes of content (and padding), keeping the first `wanted.keep` of them for onContent. */
-  private skipData(size: number, wanted?: { entry: TarEntry; keep: number }): void {
+  /** One block of a GNU sparse map's continuation: 21 more segments, and whether another block follows. */
+  private gnuSparseExtension(h: Buffer, at: number): void {
+    const pending = this.sparseExtension!;
+    pending.sparse.map!.push(...gnuSparseMap(h, at, 21));
+    if (h[at + 504] !== 0) return;
+    this.sparseExtension = undefined;
+    pending.entry.offset = this.position + BLOCK;
+    this.member(pending.entry, pending.dataSize, pending.sparse);
+  }
+
+  /** Report a member and step over its data, keeping what the handler asks for. */
+  private member(entry: TarEntry, dataSize: number, sparse: SparseLayout | undefined): void {
+    const asked = this.handlers.onEntry(entry);
+    const keep = entry.type === 'file' ? Math.min(asked ?? 0, entry.size) : 0;
+    // A hard link carries no data even when its header says a size.
+    const stored = entry.type === 'hardlink' ? 0 : dataSize;
+    // A sparse member's segments (and map) are kept whole: the content is put together at the end.
+    this.skipData(stored, keep > 0 ? { entry, keep, sparse } : undefined);
+  }
+
+  /** Step over `size` bytes of content (and padding), keeping the first `wanted.keep` bytes of content for onContent. */
+  private skipData(size: number, wanted?: { entry: TarEntry; keep: number; sparse?: SparseLayout }): void {
     if (size === 0) {
       this.state = HEADER;
-      if (wanted) this.handlers.onContent?.(wanted.entry, Buffer.alloc(0));
+      if (wanted) this.handlers.onContent?.(wanted.entry, wanted.sparse ? Buffer.alloc(wanted.keep) : Buffer.alloc(0));
       return;
     }
     this.state = {
@@ -406,8 +530,10 @@ export class TarStreamReader {
       wanted: wanted?.entry,
       remaining: size,
       padding: roundUp(size) - size,
-      kept: wanted ? Buffer.allocUnsafe(wanted.keep) : undefined,
+      kept: wanted ? Buffer.allocUnsafe(wanted.sparse ? size : Math.min(wanted.keep, size)) : undefined,
       have: 0,
+      sparse: wanted?.sparse,
+      keep: wanted?.keep ?? 0,
     };
   }
 

@@ -87,6 +87,22 @@ describe('image file system source (makeimg: Open Image)', function () {
     });
   }
 
+  it('reads a sparse file of a plain .tar with its holes (its stored bytes are not its content)', async () => {
+    const sparseRoot = path.join(dir, 'sparse-root');
+    await fs.mkdir(sparseRoot);
+    const file = path.join(sparseRoot, 'holes');
+    await fs.writeFile(file, '');
+    await fs.truncate(file, 2 * 1024 * 1024);
+    const handle = await fs.open(file, 'r+');
+    await handle.write(Buffer.from('data after a hole'), 0, 17, 1024 * 1024);
+    await handle.close();
+    const image = path.join(dir, 'sparse.tar');
+    execFileSync('tar', ['--create', '--format=posix', '--sparse', `--file=${image}`, `--directory=${sparseRoot}`, '.']);
+    const source = await ImageSource.open(image);
+    assert.equal(source.lookup('/holes')?.size, 2 * 1024 * 1024);
+    assert.ok(Buffer.from(await source.read('/holes')).equals(await fs.readFile(file)));
+  });
+
   it('offers every file and every link to a file for "Go to File in Image", in path order', async () => {
     const source = await ImageSource.open(path.join(dir, 'img.tar.zst'));
     const files = source.openableFiles();

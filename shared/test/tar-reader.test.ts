@@ -137,6 +137,73 @@ describe('tar reader (makeimg inspect, Open Image)', function () {
     for (const [p, content] of whole.contents) assert.ok(content.equals(await fs.readFile(path.join(root, p))), p);
   });
 
+  describe('sparse files (tar --sparse)', () => {
+    let sparseRoot: string;
+    let expected: Map<string, Buffer>;
+
+    before(async () => {
+      sparseRoot = path.join(dir, 'sparse-root');
+      await fs.mkdir(sparseRoot);
+      // Two segments (fits in a GNU header's map), and thirty (needs GNU extension blocks); both end in a hole.
+      const few = path.join(sparseRoot, 'few');
+      const many = path.join(sparseRoot, 'many');
+      await fs.writeFile(few, '');
+      await fs.truncate(few, 3 * 1024 * 1024);
+      const handle = await fs.open(few, 'r+');
+      await handle.write(Buffer.from('in the middle'), 0, 13, 1024 * 1024);
+      await handle.write(Buffer.from('near the end'), 0, 12, 2 * 1024 * 1024);
+      await handle.close();
+      await fs.writeFile(many, '');
+      await fs.truncate(many, 31 * 64 * 1024);
+      const manyHandle = await fs.open(many, 'r+');
+      for (let i = 0; i < 30; i++) await manyHandle.write(Buffer.from(`segment ${i}`), 0, `segment ${i}`.length, i * 64 * 1024);
+      await manyHandle.close();
+      await fs.writeFile(path.join(sparseRoot, 'after'), 'a file after them');
+      expected = new Map();
+      for (const name of ['few', 'many', 'after']) expected.set(`/${name}`, await fs.readFile(path.join(sparseRoot, name)));
+    });
+
+    for (const [label, args] of [
+      ['GNU format', ['--format=gnu']],
+      ['pax 0.0', ['--format=posix', '--sparse-version=0.0']],
+      ['pax 0.1', ['--format=posix', '--sparse-version=0.1']],
+      ['pax 1.0', ['--format=posix', '--sparse-version=1.0']],
+    ] as const) {
+      it(`lists them under their names with their real sizes, and reads their content with the holes (${label})`, async () => {
+        const file = path.join(dir, `sparse-${label.replace(/\W/g, '')}.tar`);
+        execFileSync('tar', ['--create', ...args, '--sparse', '--sort=name', `--file=${file}`, `--directory=${sparseRoot}`, '.']);
+        assert.ok((await fs.stat(file)).size < 1024 * 1024, 'tar stored them sparse');
+        for (const compress of [false, true]) {
+          let archive = file;
+          if (compress) {
+            archive = `${file}.zst`;
+            execFileSync('zstd', ['-q', '-f', file, '-o', archive]);
+          }
+          const contents = new Map<string, Buffer>();
+          const entries: TarEntry[] = [];
+          await readTarFile(archive, {
+            onEntry: (e) => (entries.push(e), e.size),
+            onContent: (e, c) => contents.set(e.path, c),
+          });
+          assert.deepEqual(
+            entries.map((e) => [e.path, e.type, e.size]),
+            [
+              ['/', 'directory', 0],
+              ['/after', 'file', 17],
+              ['/few', 'file', 3 * 1024 * 1024],
+              ['/many', 'file', 31 * 64 * 1024],
+            ],
+          );
+          for (const [p, content] of expected) assert.ok(contents.get(p)?.equals(content), `content of ${p}`);
+          // Only part of it asked for: the first bytes of the real content.
+          const head = new Map<string, Buffer>();
+          await readTarFile(archive, { onEntry: (e) => (e.path === '/many' ? 20 : undefined), onContent: (e, c) => head.set(e.path, c) });
+          assert.deepEqual(head.get('/many'), expected.get('/many')!.subarray(0, 20));
+        }
+      });
+    }
+  });
+
   describe('an archive cut short fails clearly', () => {
     let bytes: Buffer;
     let bigOffset: number;

@@ -103,7 +103,8 @@ export class ImageSource {
     const e = this.resolve(p);
     if (!e || e.type !== 'file') throw new ImageReadError(`${p} is not a regular file in ${this.imagePath}`);
     if (this.kind === 'directory') return this.readFromDirectory(e);
-    if (this.kind === 'tar') return this.readAtOffset(e as TarEntry);
+    // A sparse member's stored bytes are not its content: put together by the streaming reader.
+    if (this.kind === 'tar' && !(e as TarEntry).sparse) return this.readAtOffset(e as TarEntry);
     const cached = this.cache.get(e.path);
     if (cached) {
       // Most recently used last.

@@ -14,7 +14,7 @@ export async function scanArchive(imagePath: string, signal?: AbortSignal): Prom
     imagePath,
     {
       onEntry: (entry) => {
-        const { offset: _offset, ...metadata } = entry;
+        const { offset: _offset, sparse: _sparse, ...metadata } = entry;
         entries.push(metadata);
         return CONTENT_PATHS.has(entry.path) ? CONTENT_MAX_BYTES : undefined;
       },
