@@ -33,7 +33,7 @@ export class ImageIndex {
     }
     const groups = new Map<string, string[]>();
     for (const e of this.byPath.values()) {
-      if (e.type === 'file') groups.set(e.path, [...(groups.get(e.path) ?? []), e.path]);
+      if (e.type === 'file') groups.set(e.path, [e.path]);
     }
     for (const e of this.byPath.values()) {
       if (e.type === 'hardlink' && e.linkTarget !== undefined && this.byPath.get(e.linkTarget)?.type === 'file') {
