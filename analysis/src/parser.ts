@@ -178,14 +178,20 @@ export class DocumentTree {
   get tree(): Tree {
     if (this.stale || !this.currentTree) {
       const old = this.currentTree;
+      const started = performance.now();
       let tree = parseWith(this.parser, this.currentText, old ?? null, this.budgetMs);
       // tree-sitter's error recovery can depend on the old tree: an incremental
       // parse of broken text may differ from a fresh one (about 1 in 60-100
       // fuzzed samples). What is reported must not depend on the edit history,
-      // and a fresh parse of a small file costs little.
+      // and a fresh parse of a small file costs little. Both parses share the
+      // budget: when the fresh one does not fit (50,000 `$( )` in a row), the
+      // incremental tree stays.
       if (old && tree.rootNode.hasError && this.currentText.length <= FRESH_REPARSE_MAX_CHARS) {
-        tree.delete();
-        tree = parseWith(this.parser, this.currentText, null, this.budgetMs);
+        const fresh = this.freshWithin(this.budgetMs === undefined ? undefined : this.budgetMs - (performance.now() - started));
+        if (fresh) {
+          tree.delete();
+          tree = fresh;
+        }
       } else if (old && this.check && ++this.incrementalReparses % this.check.every === 0) {
         this.compareWithFresh(tree);
       }
@@ -194,6 +200,17 @@ export class DocumentTree {
       this.stale = false;
     }
     return this.currentTree;
+  }
+
+  /** A fresh parse of the current text, or undefined when it does not fit in `budgetMs`. */
+  private freshWithin(budgetMs: number | undefined): Tree | undefined {
+    if (budgetMs !== undefined && budgetMs <= 0) return undefined;
+    try {
+      return parseWith(this.parser, this.currentText, null, budgetMs);
+    } catch (error) {
+      if (error instanceof ParseBudgetExceeded) return undefined;
+      throw error;
+    }
   }
 
   private compareWithFresh(incremental: Tree): void {

@@ -230,3 +230,89 @@ describe('facts of a keystroke in broken, deeply nested text (issue 11 item 13)'
     doc.dispose();
   });
 });
+
+describe('facts of a keystroke inside one huge statement, with a time budget (issue 11 item 13)', function () {
+  this.timeout(120_000);
+  const N = 50_000;
+  const head = 'img_name=x.tar\ndo_install() { :; }\n';
+  // One statement of 50,000 nested `$( )`: its walk took 0.2 s per keystroke on a quiet machine, seconds under load.
+  const nested = `${head}x=${'$( '.repeat(N)}true${' )'.repeat(N)}\ny=1\n`;
+  const inside = head.length + 2 + 3 * (N / 2);
+
+  it('stops at the budget, keeps the last facts of that statement only, and the next calls on the same tree finish the walk', async () => {
+    const doc = await DocumentTree.create(nested);
+    const builder = new FactsBuilder();
+    const before = builder.build(doc.tree, doc.text);
+    assert.deepEqual(
+      before.references.map((r) => r.name),
+      [],
+    );
+    // A word typed inside the nest.
+    doc.applyEdits([{ start: inside, end: inside, newText: 'echo $img_dir_base ' }]);
+    const tree = doc.tree;
+    const started = performance.now();
+    const first = builder.buildWithin(tree, doc.text, 1);
+    const elapsed = performance.now() - started;
+    assert.equal(first.complete, false);
+    assert.equal(first.missing, false);
+    // The nest keeps its last facts (no reference yet) and says so; the statement after it is known.
+    assert.deepEqual(first.facts.outdated, [{ start: { line: 2, character: 0 }, end: { line: 2, character: 5 * N + 6 + 19 } }]);
+    assert.deepEqual(
+      first.facts.references.map((r) => r.name),
+      [],
+    );
+    assert.deepEqual(
+      first.facts.assignments.map((a) => `${a.name}=${a.value?.value ?? '?'}`),
+      ['img_name=x.tar', 'x=?', 'y=1'],
+    );
+    // Work done is bounded by the budget, not the statement (a loose bound: the full walk takes hundreds of ms).
+    assert.ok(elapsed < 150, `the budgeted build took ${Math.round(elapsed)} ms`);
+    let result = first;
+    let slices = 1;
+    while (!result.complete) {
+      result = builder.buildWithin(tree, doc.text, 5);
+      slices++;
+    }
+    assert.ok(slices > 2, `the walk went on over ${slices} slices`);
+    assert.equal(result.facts.outdated, undefined);
+    assert.deepEqual(result.facts, extractFacts(tree, doc.text));
+    assert.deepEqual(
+      result.facts.references.map((r) => r.name),
+      ['img_dir_base'],
+    );
+    doc.dispose();
+  });
+
+  it('a new statement with no earlier facts is "missing" until walked (rules must not see facts without it)', async () => {
+    const doc = await DocumentTree.create(nested);
+    const builder = new FactsBuilder();
+    const first = builder.buildWithin(doc.tree, doc.text, 1);
+    assert.equal(first.complete, false);
+    assert.equal(first.missing, true);
+    builder.abandon();
+    // Abandoned: the statements walked so far stay cached, the rest is walked by the next build.
+    assert.deepEqual(builder.build(doc.tree, doc.text), extractFacts(doc.tree, doc.text));
+    doc.dispose();
+  });
+
+  it('a keystroke in 50,000 `$( )` in a row (tree-sitter makes the root one ERROR of 50,000 pieces): the pieces after it keep their facts, moved', async () => {
+    const text = `${head}${'$( )'.repeat(N)}\n`;
+    const doc = await DocumentTree.create(text);
+    const builder = new FactsBuilder();
+    builder.build(doc.tree, doc.text);
+    const at = head.length + 4 * (N / 2);
+    doc.applyEdits([{ start: at, end: at, newText: 'a' }]);
+    const tree = doc.tree;
+    assert.equal(tree.rootNode.type, 'ERROR');
+    // Slices of 5 ms: the few new pieces (found by their place in the text) are walked first, then the 50,000 others.
+    let first = builder.buildWithin(tree, doc.text, 5);
+    while (first.missing) first = builder.buildWithin(tree, doc.text, 5);
+    assert.equal(first.complete, false);
+    assert.ok((first.facts.outdated?.length ?? 0) > 1000, `${first.facts.outdated?.length} pieces keep their last facts`);
+    assert.deepEqual(first.facts.syntaxErrors.length, 100);
+    let result = first;
+    while (!result.complete) result = builder.buildWithin(tree, doc.text, 5);
+    assert.deepEqual(result.facts, extractFacts(tree, doc.text));
+    doc.dispose();
+  });
+});

@@ -8,7 +8,14 @@
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { FactsBuilder, type DocumentFacts, type Range } from '../../analysis/src/facts';
-import { DocumentTree, ParseBudgetExceeded, type IncrementalCheck, type Parser, type TextReplacement } from '../../analysis/src/parser';
+import {
+  DocumentTree,
+  ParseBudgetExceeded,
+  type IncrementalCheck,
+  type Parser,
+  type TextReplacement,
+  type Tree,
+} from '../../analysis/src/parser';
 import { IMAGE_FILE_NAME } from '../../shared/contract';
 import { LANGUAGE_ID, SHELL_LANGUAGE_ID } from '../../shared/ids-and-settings';
 import { inLspCoordinates } from './coordinates';
@@ -24,6 +31,15 @@ export const MAX_ANALYZED_CHARS = 1_000_000;
 /** 750 ms; MAKEIMG_PARSE_BUDGET_MS overrides it (tests use a small budget so that a machine's speed does not decide). */
 export const PARSE_BUDGET_MS = Number(process.env.MAKEIMG_PARSE_BUDGET_MS) || 750;
 
+/**
+ * The longest one build of facts may walk (ms) before it yields: the walk of
+ * a huge statement (50,000 nested `$( )`) goes on in later slices (see
+ * `factsPending`), and until it is done that statement keeps the facts of
+ * its last version. With the parse budget, a keystroke blocks the server
+ * for at most about a second. MAKEIMG_FACTS_BUDGET_MS overrides it (tests).
+ */
+export const FACTS_BUDGET_MS = Number(process.env.MAKEIMG_FACTS_BUDGET_MS) || 250;
+
 /** Content changes remembered per document for mapping older ranges. */
 const MAX_LOGGED_CHANGES = 500;
 
@@ -33,6 +49,10 @@ export class OpenDocument {
   private cachedFacts: { version: number; facts: DocumentFacts } | undefined;
   /** The version whose parse went over PARSE_BUDGET_MS (its facts are the last good ones). */
   private overBudgetVersion: number | undefined;
+  /** The version whose facts are not complete yet (the walk goes on in `continueFacts`). */
+  private pendingVersion: number | undefined;
+  /** The pending version's facts leave out a statement (no earlier version of it): `facts()` are the last good ones. */
+  private missingVersion: number | undefined;
 
   constructor(
     private readonly parser: Parser,
@@ -68,6 +88,8 @@ export class OpenDocument {
 
   /** Apply LSP content changes (incremental or full) in order. */
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+    // A walk in progress holds a cursor into the tree the edits change.
+    this.factsBuilder.abandon();
     for (const change of changes) {
       this.changeLog.push({ version, range: 'range' in change ? change.range : undefined, text: change.text });
       if ('range' in change) {
@@ -119,14 +141,34 @@ export class OpenDocument {
     return this.documentTree;
   }
 
-  /** The current version could not be parsed within PARSE_BUDGET_MS: `facts()` are those of an earlier version. */
+  /**
+   * `facts()` are those of an earlier version: the current one could not be
+   * parsed within PARSE_BUDGET_MS (`overBudgetReason` 'parse'), or its facts
+   * are not walked yet and a statement has no earlier facts ('facts').
+   */
   get overBudget(): boolean {
-    return this.overBudgetVersion === this.version;
+    return this.overBudgetReason !== undefined;
+  }
+
+  get overBudgetReason(): 'parse' | 'facts' | undefined {
+    if (this.overBudgetVersion === this.version) return 'parse';
+    if (this.missingVersion === this.version) return 'facts';
+    return undefined;
+  }
+
+  /**
+   * The facts of the current version are not complete yet (a statement took
+   * longer than FACTS_BUDGET_MS to walk): `continueFacts()` walks on.
+   */
+  get factsPending(): boolean {
+    return this.pendingVersion === this.version;
   }
 
   /**
    * Facts of the current version in LSP coordinates (undefined when too
    * large); converted once per version, only when the text has a lone '\r'.
+   * Statements not walked yet (`factsPending`) keep the facts of their last
+   * version (`facts.outdated`).
    */
   facts(): DocumentFacts | undefined {
     if (this.cachedFacts?.version === this.version || this.overBudget) return this.cachedFacts?.facts;
@@ -141,7 +183,27 @@ export class OpenDocument {
       this.overBudgetVersion = this.version;
       return this.cachedFacts?.facts;
     }
-    const facts = inLspCoordinates(this.factsBuilder.build(tree, documentTree.text), documentTree.text);
+    return this.walk(tree, documentTree.text);
+  }
+
+  /** One more slice of the walk of the current version's facts (when `factsPending`). */
+  continueFacts(): void {
+    if (!this.factsPending) return;
+    const documentTree = this.tree();
+    // Parsed already: the tree of this version is at hand.
+    if (documentTree) this.walk(documentTree.tree, documentTree.text);
+  }
+
+  private walk(tree: Tree, text: string): DocumentFacts | undefined {
+    const built = this.factsBuilder.buildWithin(tree, text, FACTS_BUDGET_MS);
+    this.pendingVersion = built.complete ? undefined : this.version;
+    if (built.missing) {
+      // Facts that leave out a statement would make rules report what is missing; the last good ones stay.
+      this.missingVersion = this.version;
+      return this.cachedFacts?.facts;
+    }
+    this.missingVersion = undefined;
+    const facts = inLspCoordinates(built.facts, text);
     this.cachedFacts = { version: this.version, facts };
     return facts;
   }
@@ -160,6 +222,7 @@ export class OpenDocument {
   }
 
   private disposeTree(): void {
+    this.factsBuilder.abandon();
     this.documentTree?.dispose();
     this.documentTree = undefined;
   }

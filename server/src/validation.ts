@@ -20,14 +20,14 @@ import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-lan
 import { runRules } from '../../analysis/src/analysis';
 import { toDiagnostic } from './diagnostics';
 import { withBomOnDisk } from './byte-order-mark-on-disk';
-import { MAX_ANALYZED_CHARS, PARSE_BUDGET_MS, type DocumentStore, type OpenDocument, isImageDocument } from './documents';
+import { FACTS_BUDGET_MS, MAX_ANALYZED_CHARS, PARSE_BUDGET_MS, type DocumentStore, type OpenDocument, isImageDocument } from './documents';
 import { sourceFilesFor } from '../../analysis/src/source-files';
 import type { SettingsCache } from './settings';
 import type { ShellcheckService } from './shellcheck';
 import { DocumentScheduler } from './document-scheduler';
 import { anchorFindings } from '../../analysis/src/sourced';
 import { bashAcceptsSyntax, withoutSyntaxErrors } from '../../analysis/src/bash-syntax';
-import type { DocumentFacts } from '../../analysis/src/facts';
+import type { DocumentFacts, Range } from '../../analysis/src/facts';
 import type { SourcedFiles } from './sourced-files';
 
 /** An analysis cheaper than this (ms) is run on the next tick after an edit. */
@@ -59,7 +59,7 @@ export function typicalCost(samples: readonly number[]): number | undefined {
 /** How long a publish waits for `bash -n` to confirm syntax errors; a later answer re-publishes. */
 export const BASH_CONFIRM_WAIT_MS = 300;
 
-/** Code of the diagnostic said when a parse went over its time budget (docs/server.md). */
+/** Code of the diagnostic said when a parse or the walk of the facts went over its time budget (docs/server.md). */
 export const PARSE_BUDGET_CODE = 'MKIMG019';
 
 export class Validator {
@@ -130,11 +130,28 @@ export class Validator {
     );
   }
 
+  /**
+   * The facts of `version` are not all walked yet (a statement took longer
+   * than FACTS_BUDGET_MS): the walk goes on in slices, each once the work
+   * queued meanwhile (requests, edits) has run, and the diagnostics are
+   * published again when it is done. A newer version replaces it.
+   */
+  private continueFacts(uri: string, version: number): void {
+    const run = async (): Promise<void> => {
+      const document = this.documents.get(uri);
+      if (!document || document.version !== version) return;
+      document.continueFacts();
+      if (document.factsPending) this.continueFacts(uri, version);
+      else await this.validate(uri, version, false);
+    };
+    this.scheduler.schedule(uri, version, { run, deliver: () => undefined }, 0);
+  }
+
   private async validate(uri: string, version: number, afterEdit: boolean): Promise<void> {
     try {
       const settings = this.settings.get(uri); // asked of the client while the analysis runs
       const document = this.documents.get(uri);
-      if (!document) return;
+      if (!document || document.version !== version) return;
       const started = performance.now();
       let diagnostics = this.diagnosticsFor(document);
       if (afterEdit) {
@@ -154,6 +171,7 @@ export class Validator {
       if (this.documents.get(uri)?.version !== version) return; // closed or edited meanwhile
       this.ownDiagnostics.set(uri, { version, diagnostics: diagnostics.filter((d) => !disabled.has(String(d.code))) });
       await this.publish(uri);
+      if (this.documents.get(uri)?.version === version && document.factsPending) this.continueFacts(uri, version);
     } catch (error) {
       this.logError(uri, error);
     }
@@ -215,7 +233,8 @@ export class Validator {
    */
   private diagnosticsFor(document: OpenDocument, bashAccepted = false): Diagnostic[] {
     const facts = document.facts();
-    if (document.overBudget) return this.overBudgetDiagnostics(document);
+    const reason = document.overBudgetReason;
+    if (reason) return this.overBudgetDiagnostics(document, reason);
     if (!facts) {
       const megabytes = (document.textDocument.getText().length / 1e6).toFixed(1);
       this.connection.console.info(`makeimg: ${document.uri} is ${megabytes} MB; not analysed`);
@@ -235,22 +254,31 @@ export class Validator {
       files: sourceFilesFor(document.uri),
       onRuleError: (rule, error) => this.logError(document.uri, error, rule.code),
     });
-    return anchorFindings(findings, combined).map((f) => toDiagnostic(f, document.uri));
+    const diagnostics = anchorFindings(findings, combined).map((f) => toDiagnostic(f, document.uri));
+    return facts.outdated ? [outdatedDiagnostic(facts.outdated), ...diagnostics] : diagnostics;
   }
 
   /** The last published diagnostics stay, with one line saying why they are not up to date. */
-  private overBudgetDiagnostics(document: OpenDocument): Diagnostic[] {
+  private overBudgetDiagnostics(document: OpenDocument, reason: 'parse' | 'facts'): Diagnostic[] {
     const previous = (this.ownDiagnostics.get(document.uri)?.diagnostics ?? []).filter((d) => d.code !== PARSE_BUDGET_CODE);
-    this.connection.console.info(`makeimg: parsing ${document.uri} took longer than ${PARSE_BUDGET_MS} ms; kept the last analysis`);
+    const message =
+      reason === 'parse'
+        ? `Checking this version took longer than ${PARSE_BUDGET_MS} ms (deeply nested or very long code), so it was stopped to keep ` +
+          'the editor responsive; the other diagnostics are from the last version that could be checked.'
+        : `Checking this version takes longer than ${FACTS_BUDGET_MS} ms (deeply nested or very long code), so it goes on in the ` +
+          'background to keep the editor responsive; until it is done, the other diagnostics are from the last version that could be checked.';
+    this.connection.console.info(
+      reason === 'parse'
+        ? `makeimg: parsing ${document.uri} took longer than ${PARSE_BUDGET_MS} ms; kept the last analysis`
+        : `makeimg: the facts of ${document.uri} take longer than ${FACTS_BUDGET_MS} ms; kept the last analysis while they are walked`,
+    );
     return [
       {
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         severity: DiagnosticSeverity.Information,
         code: PARSE_BUDGET_CODE,
         source: 'makeimg',
-        message:
-          `Checking this version took longer than ${PARSE_BUDGET_MS} ms (deeply nested or very long code), so it was stopped to keep ` +
-          'the editor responsive; the other diagnostics are from the last version that could be checked.',
+        message,
       },
       ...previous,
     ];
@@ -260,6 +288,23 @@ export class Validator {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     this.connection.console.error(`makeimg: ${where} of ${uri} failed: ${detail}`);
   }
+}
+
+/** Statements whose facts are still those of an earlier version (their walk goes on in the background): one line for all. */
+function outdatedDiagnostic(outdated: readonly Range[]): Diagnostic {
+  const start = outdated[0].start;
+  const endLine = outdated[outdated.length - 1].end.line;
+  const lines = start.line === endLine ? `line ${start.line + 1}` : `lines ${start.line + 1}-${endLine + 1}`;
+  const what = outdated.length === 1 ? `the statement on ${lines}` : `${outdated.length.toLocaleString('en-US')} statements on ${lines}`;
+  return {
+    range: { start, end: start },
+    severity: DiagnosticSeverity.Information,
+    code: PARSE_BUDGET_CODE,
+    source: 'makeimg',
+    message:
+      `Checking ${what} takes longer than ${FACTS_BUDGET_MS} ms (deeply nested or very long code), so it goes on in the ` +
+      'background to keep the editor responsive; until it is done, what is reported about it is from an earlier version.',
+  };
 }
 
 function delay(ms: number): Promise<void> {

@@ -232,3 +232,40 @@ describe('language server: stale ShellCheck findings (issue 11 item 17)', functi
     assert.ok(shrunk.diagnostics.every((d) => d.source !== 'shellcheck'));
   });
 });
+
+describe('language server: a keystroke inside one huge statement (issue 11 item 13)', function () {
+  this.timeout(120_000);
+  // Facts walked in slices of 1 ms: the nest never fits in one, whatever the machine's speed (the default is 250 ms).
+  before(() => {
+    process.env.MAKEIMG_FACTS_BUDGET_MS = '1';
+  });
+  after(() => {
+    delete process.env.MAKEIMG_FACTS_BUDGET_MS;
+  });
+  const session = serverForSuite({ settings: { shellcheck: { enable: false, path: 'shellcheck' } } });
+
+  it('50,000 nested $( ): the keystroke publishes at once with MKIMG019 on that statement, requests are answered while its walk goes on, then the complete diagnostics', async () => {
+    const uri = 'file:///hostile/huge-statement/image.sh';
+    const N = 50_000;
+    session.client.open(uri, `${GOOD}x=${'$( '.repeat(N)}true${' )'.repeat(N)}\n`);
+    const isComplete = (p: { version?: number | null; diagnostics: { code?: unknown }[] }, version: number) =>
+      p.version === version && !p.diagnostics.some((d) => d.code === 'MKIMG019');
+    const opened = await session.client.publishMatching(uri, (p) => isComplete(p, 1), 0, 60_000);
+    assert.deepEqual(summarize(opened.diagnostics), []);
+    // A word typed inside the nest: a read of $img_dir_base, which image.sh does not set (MKIMG023).
+    const inside = { line: 4, character: 2 + 3 * (N / 2) };
+    session.client.change(uri, 2, [{ range: { start: inside, end: inside }, text: 'echo $img_dir_base ' }]);
+    const first = await session.client.diagnostics(uri, 2, 60_000);
+    assert.deepEqual(summarize(first.diagnostics), ['MKIMG019@5']);
+    assert.match(messageOf(first.diagnostics[0]), /Checking the statement on line 5 takes longer than 1 ms .*goes on in the background/);
+    // The walk goes on in slices; a request is answered between two of them, before the walk is done.
+    const hover = await session.client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 0, character: 2 },
+    });
+    assert.ok(hover, 'hover on img_name answers');
+    assert.ok(!session.client.published.some((p) => p.uri === uri && isComplete(p, 2)), 'answered while the walk went on');
+    const complete = await session.client.publishMatching(uri, (p) => isComplete(p, 2), 0, 60_000);
+    assert.deepEqual(summarize(complete.diagnostics), ['MKIMG023@5']);
+  });
+});

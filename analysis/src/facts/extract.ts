@@ -67,20 +67,63 @@ export function emptyFragment(): FactsFragment {
 
 /** Facts of one direct child of the program node (`inError`: the root itself is an ERROR node). */
 export function extractStatement(statement: Node, inError = false): FactsFragment {
-  const fragment = emptyFragment();
-  const cursor = statement.walk();
+  const extraction = new StatementExtraction(statement, inError);
   try {
-    new Extractor(fragment, inError, statement.hasError, typeTableOf(statement.tree.language)).walk(cursor);
+    extraction.run(Infinity);
   } finally {
-    cursor.delete();
+    extraction.dispose();
   }
-  return fragment;
+  return extraction.fragment;
+}
+
+/** Nodes walked between two looks at the clock (a look costs about as much as a node). */
+const NODES_PER_CLOCK_CHECK = 256;
+
+/**
+ * The facts of one statement, walked in slices: `run(deadline)` stops at
+ * the deadline and the next call goes on from there. A statement of 50,000
+ * nested `$( )` takes longer to walk than a keystroke may block the server
+ * (the walk costs wasm calls per node), so its walk is spread over several
+ * turns of the event loop. The statement's tree must live until `dispose()`.
+ */
+export class StatementExtraction {
+  readonly fragment = emptyFragment();
+  private cursor: TreeCursor | undefined;
+  private readonly extractor: Extractor;
+  private finished = false;
+
+  constructor(statement: Node, inError = false) {
+    this.cursor = statement.walk();
+    this.extractor = new Extractor(this.fragment, inError, statement.hasError, typeTableOf(statement.tree.language));
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Walk on until the statement is done (true) or `deadline` (performance.now()) has passed (false). */
+  run(deadline: number): boolean {
+    if (this.finished || !this.cursor) return this.finished;
+    this.finished = this.extractor.walk(this.cursor, deadline);
+    if (this.finished) this.dispose();
+    return this.finished;
+  }
+
+  /** Free the cursor (before the tree is deleted; a finished walk has freed it already). */
+  dispose(): void {
+    this.cursor?.delete();
+    this.cursor = undefined;
+  }
 }
 
 class Extractor {
   private readonly stack: Frame[];
   /** Node type at each depth of the current path (parent lookups without wasm calls); the walk starts below the program. */
   private readonly types: string[] = ['program'];
+  /** Depth of the cursor's node below the program node; the walk resumes there. */
+  private depth = 1;
+  /** Nodes visited since the last look at the clock. */
+  private sinceClockCheck = 0;
 
   constructor(
     private readonly facts: FactsFragment,
@@ -98,10 +141,23 @@ class Extractor {
     return this.stack[this.stack.length - 1].ctx;
   }
 
-  walk(cursor: TreeCursor): void {
-    let depth = 1;
+  /**
+   * Visits the cursor's node and everything after it in the statement.
+   * Returns true when the statement is done, false when `deadline` passed
+   * first: the cursor then stands on the next node to visit, where the next
+   * call goes on.
+   */
+  walk(cursor: TreeCursor, deadline: number): boolean {
     const { names, named } = this.typeTable;
+    let depth = this.depth;
     for (;;) {
+      if (++this.sinceClockCheck >= NODES_PER_CLOCK_CHECK) {
+        this.sinceClockCheck = 0;
+        if (performance.now() > deadline) {
+          this.depth = depth;
+          return false;
+        }
+      }
       const id = cursor.nodeTypeId;
       const type = names[id] ?? 'ERROR';
       this.types[depth] = type;
@@ -112,7 +168,7 @@ class Extractor {
       }
       for (;;) {
         while (this.stack[this.stack.length - 1].depth >= depth) this.stack.pop();
-        if (depth === 1) return;
+        if (depth === 1) return true;
         if (cursor.gotoNextSibling()) break;
         cursor.gotoParent();
         depth--;

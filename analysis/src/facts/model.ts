@@ -232,6 +232,12 @@ export interface DocumentFacts {
   /** Number of lines of the document ('\n'-separated). */
   lineCount: number;
   /**
+   * Set when a build with a time budget (FactsBuilder.buildWithin) did not
+   * walk some statements yet: their ranges. Their facts are those of their
+   * last version (positions after an edit inside them may be off).
+   */
+  outdated?: Range[];
+  /**
    * Set when the positions were converted to an editor's lines (which also
    * break at a lone '\r'): the script's line (as bash counts it, zero-based)
    * of each editor line. Messages name the script's lines (see `scriptLineNumber`).
