@@ -11,7 +11,8 @@
  * statement comes back from a cache.
  *
  * Run: npm run build && node --import tsx bench/server-keystroke.ts [keystrokes] [server.js]
- * (MAKEIMG_FACTS_BUDGET_MS / MAKEIMG_PARSE_BUDGET_MS in the environment reach the server.)
+ * (MAKEIMG_FACTS_BUDGET_MS / MAKEIMG_PARSE_BUDGET_MS in the environment reach the server; ONLY=KiB runs
+ * the cases whose name has that text.)
  */
 import { HoverRequest } from 'vscode-languageserver-protocol';
 import { LspTestClient } from '../server/test/support/lsp-client';
@@ -19,7 +20,9 @@ import { largeImageSh } from './support/server-fixtures';
 import { percentile } from './support/stats';
 
 const KEYSTROKES = Number(process.argv[2]) || 10;
-const SERVER = process.argv[3];
+const SERVER = process.argv[3] || undefined;
+/** Only the cases whose name contains this (e.g. KiB). */
+const ONLY = process.env.ONLY;
 const N = 50_000;
 const HEAD = 'img_name=x.tar\ndo_install() { :; }\n';
 
@@ -105,7 +108,7 @@ async function main(): Promise<void> {
   console.log(`server ${SERVER ?? 'dist/server.js'}; load average ${load.split(' ').slice(0, 3).join(' ')}`);
   try {
     let i = 0;
-    for (const c of cases()) await measure(client, c, i++);
+    for (const c of cases()) if (!ONLY || c.name.includes(ONLY)) await measure(client, c, i++);
   } finally {
     await client.stop();
   }
