@@ -28,7 +28,11 @@ async function loadParser(): Promise<Parser> {
   return parser;
 }
 
-/** Thrown when a parse takes longer than its budget (the parser is reset; nothing is half-done). */
+/**
+ * Thrown when a parse takes longer than its budget. A DocumentTree's parse
+ * is kept half-done and its next parse of the same text goes on from there
+ * (see `parseWith`); any other is dropped.
+ */
 export class ParseBudgetExceeded extends Error {
   constructor(readonly budgetMs: number) {
     super(`parsing took longer than ${budgetMs} ms`);
@@ -54,8 +58,24 @@ export function withoutNulBytes(text: string): string {
   return text.includes('\0') ? text.replace(/\0/g, ' ') : text;
 }
 
-/** Parse synchronously with a loaded parser (see parseText). */
-export function parseWith(parser: Parser, text: string, oldTree: Tree | null, budgetMs?: number): Tree {
+/**
+ * Whose parse the process parser holds half-done (a parse stopped by its
+ * budget), so that the owner's next parse of the same text goes on from
+ * there instead of starting again: an 800 KB file takes longer than one
+ * budget to parse on a loaded machine, and would never be parsed if each try
+ * started over. A parse for anyone else drops it first.
+ */
+let suspendedFor: object | undefined;
+
+/**
+ * Parse synchronously with a loaded parser (see parseText). With `resumable`
+ * (an owner, e.g. a DocumentTree), a parse over its budget stays half-done
+ * for that owner's next call, which must give the same text and old tree
+ * (or call `dropSuspendedParse` first).
+ */
+export function parseWith(parser: Parser, text: string, oldTree: Tree | null, budgetMs?: number, resumable?: object): Tree {
+  // A parse held half-done for someone else would go on with this text.
+  if (suspendedFor !== undefined && suspendedFor !== resumable) dropSuspendedParse(parser, suspendedFor);
   let options: { progressCallback: () => boolean } | undefined;
   if (budgetMs !== undefined) {
     const deadline = performance.now() + budgetMs;
@@ -64,12 +84,24 @@ export function parseWith(parser: Parser, text: string, oldTree: Tree | null, bu
   // The typings say void; returning true cancels the parse (web-tree-sitter 0.25).
   const tree = parser.parse(withoutNulBytes(text), oldTree, options as Parameters<Parser['parse']>[2]);
   if (!tree) {
+    if (budgetMs !== undefined && resumable !== undefined) {
+      suspendedFor = resumable;
+      throw new ParseBudgetExceeded(budgetMs);
+    }
     // A cancelled parse would resume on the next call, possibly of another text.
     parser.reset();
     if (budgetMs !== undefined) throw new ParseBudgetExceeded(budgetMs);
     throw new Error('tree-sitter returned no tree');
   }
+  suspendedFor = undefined;
   return tree;
+}
+
+/** Forget the half-done parse of `owner`, if the parser holds one (its text changed). */
+export function dropSuspendedParse(parser: Parser, owner: object): void {
+  if (suspendedFor !== owner) return;
+  parser.reset();
+  suspendedFor = undefined;
 }
 
 /** Start offsets of the rows of a text, rows separated by '\n' as tree-sitter counts them. */
@@ -176,10 +208,19 @@ export class DocumentTree {
    * the edits stay recorded, so a later access tries again.
    */
   get tree(): Tree {
+    return this.treeWithin(this.budgetMs);
+  }
+
+  /**
+   * The up-to-date tree, parsing for at most `budgetMs` (see `tree`). A parse
+   * over the budget is kept half-done: the next call goes on from there,
+   * unless the text changed meanwhile.
+   */
+  treeWithin(budgetMs: number | undefined): Tree {
     if (this.stale || !this.currentTree) {
       const old = this.currentTree;
       const started = performance.now();
-      let tree = parseWith(this.parser, this.currentText, old ?? null, this.budgetMs);
+      let tree = parseWith(this.parser, this.currentText, old ?? null, budgetMs, this);
       // tree-sitter's error recovery can depend on the old tree: an incremental
       // parse of broken text may differ from a fresh one (about 1 in 60-100
       // fuzzed samples). What is reported must not depend on the edit history,
@@ -187,7 +228,7 @@ export class DocumentTree {
       // budget: when the fresh one does not fit (50,000 `$( )` in a row), the
       // incremental tree stays.
       if (old && tree.rootNode.hasError && this.currentText.length <= FRESH_REPARSE_MAX_CHARS) {
-        const fresh = this.freshWithin(this.budgetMs === undefined ? undefined : this.budgetMs - (performance.now() - started));
+        const fresh = this.freshWithin(budgetMs === undefined ? undefined : budgetMs - (performance.now() - started));
         if (fresh) {
           tree.delete();
           tree = fresh;
@@ -232,6 +273,7 @@ export class DocumentTree {
   }
 
   private applyEdit({ start, end, newText }: TextReplacement): void {
+    dropSuspendedParse(this.parser, this);
     const oldText = this.currentText;
     const s = Math.max(0, Math.min(start, oldText.length));
     const e = Math.max(s, Math.min(end, oldText.length));
@@ -261,6 +303,7 @@ export class DocumentTree {
 
   /** Replace the whole text (full sync); the next parse starts from scratch. */
   setText(text: string): void {
+    dropSuspendedParse(this.parser, this);
     this.currentTree?.delete();
     this.currentTree = undefined;
     this.currentText = text;
@@ -269,6 +312,7 @@ export class DocumentTree {
 
   /** Free the WASM memory of the tree. The object must not be used afterwards. */
   dispose(): void {
+    dropSuspendedParse(this.parser, this);
     this.currentTree?.delete();
     this.currentTree = undefined;
   }

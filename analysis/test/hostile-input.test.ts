@@ -52,6 +52,45 @@ describe('hostile input (analysis core)', () => {
     });
   });
 
+  describe('a parse over its budget goes on where it stopped (item 13)', () => {
+    // 40,000 lines (~1 MB of ordinary code): more than one slice on any machine.
+    const big = Array.from(
+      { length: 4_000 },
+      (_, i) => `f${i}() {\n    local a=${i}\n    for x in 1 2 3; do\n        echo "$x $a"\n    done\n}\n`,
+    ).join('');
+    it('a large text parsed in slices of 5 ms: the same tree as a full parse (each slice used to start over, so it never ended)', async () => {
+      const doc = await DocumentTree.create(big);
+      let slices = 0;
+      for (;;) {
+        slices++;
+        try {
+          doc.treeWithin(5);
+          break;
+        } catch (error) {
+          assert.ok(error instanceof ParseBudgetExceeded);
+          assert.ok(slices < 10_000, 'the parse ends');
+        }
+      }
+      assert.ok(slices > 1, `${slices} slices`);
+      const full = await parseText(big);
+      assert.equal(doc.tree.rootNode.toString(), full.rootNode.toString());
+      full.delete();
+      doc.dispose();
+    });
+    it('an edit, or a parse of another text, drops the half-done parse: the tree is of the new text', async () => {
+      const doc = await DocumentTree.create(big);
+      assert.throws(() => doc.treeWithin(1), ParseBudgetExceeded);
+      // Another parse in between (another document, a sourced file) must not go on with this one's text.
+      const other = await parseText(GOOD);
+      assert.equal(other.rootNode.text, GOOD);
+      other.delete();
+      assert.throws(() => doc.treeWithin(1), ParseBudgetExceeded);
+      doc.applyEdits([{ start: 0, end: big.length, newText: GOOD }]);
+      assert.equal(doc.treeWithin(1000).rootNode.text, GOOD);
+      doc.dispose();
+    });
+  });
+
   describe('CRLF line endings and a byte order mark (item 16)', () => {
     it('CRLF: one MKIMG014 with a fix that turns every CRLF into LF', async () => {
       const text = GOOD.replace(/\n/g, '\r\n');

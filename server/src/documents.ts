@@ -24,11 +24,13 @@ import { inLspCoordinates } from './coordinates';
 export const MAX_ANALYZED_CHARS = 1_000_000;
 
 /**
- * The longest one parse may take (ms): no input (50,000 nested braces, an
- * 800 KB file) may block the server much longer than a second. Over it, the
- * last good facts stay (see `overBudget`).
+ * The longest the parse of an edit may take (ms): no input (300,000 nested
+ * braces, an 800 KB file on a loaded machine) may block the server much
+ * longer than a second. Over it, the last good facts stay (see `overBudget`)
+ * and the parse goes on in slices (`continueFacts`) until done.
+ * 750 ms; MAKEIMG_PARSE_BUDGET_MS overrides it (tests use a small budget so
+ * that a machine's speed does not decide).
  */
-/** 750 ms; MAKEIMG_PARSE_BUDGET_MS overrides it (tests use a small budget so that a machine's speed does not decide). */
 export const PARSE_BUDGET_MS = Number(process.env.MAKEIMG_PARSE_BUDGET_MS) || 750;
 
 /**
@@ -36,7 +38,8 @@ export const PARSE_BUDGET_MS = Number(process.env.MAKEIMG_PARSE_BUDGET_MS) || 75
  * a huge statement (50,000 nested `$( )`) goes on in later slices (see
  * `factsPending`), and until it is done that statement keeps the facts of
  * its last version. With the parse budget, a keystroke blocks the server
- * for at most about a second. MAKEIMG_FACTS_BUDGET_MS overrides it (tests).
+ * for at most about a second. A parse that went over its budget also goes
+ * on in slices of this length. MAKEIMG_FACTS_BUDGET_MS overrides it (tests).
  */
 export const FACTS_BUDGET_MS = Number(process.env.MAKEIMG_FACTS_BUDGET_MS) || 250;
 
@@ -157,8 +160,8 @@ export class OpenDocument {
   }
 
   /**
-   * The facts of the current version are not complete yet (a statement took
-   * longer than FACTS_BUDGET_MS to walk): `continueFacts()` walks on.
+   * The facts of the current version are not complete yet (its parse or the
+   * walk of a statement took longer than its budget): `continueFacts()` goes on.
    */
   get factsPending(): boolean {
     return this.pendingVersion === this.version;
@@ -172,26 +175,30 @@ export class OpenDocument {
    */
   facts(): DocumentFacts | undefined {
     if (this.cachedFacts?.version === this.version || this.overBudget) return this.cachedFacts?.facts;
+    return this.advance(PARSE_BUDGET_MS);
+  }
+
+  /** One more slice of the work on the current version's facts (when `factsPending`): parse, then walk. */
+  continueFacts(): void {
+    if (this.factsPending) this.advance(FACTS_BUDGET_MS);
+  }
+
+  /** Parse (or go on parsing) within `parseBudgetMs`, then walk a slice of the facts. */
+  private advance(parseBudgetMs: number): DocumentFacts | undefined {
     const documentTree = this.tree();
     if (!documentTree) return undefined;
     let tree;
     try {
-      tree = documentTree.tree;
+      tree = documentTree.treeWithin(parseBudgetMs);
     } catch (error) {
       if (!(error instanceof ParseBudgetExceeded)) throw error;
-      // The last good analysis stays; the next version tries again.
+      // The last good analysis stays; the parse goes on in the next slice (continueFacts) or with the next version.
       this.overBudgetVersion = this.version;
+      this.pendingVersion = this.version;
       return this.cachedFacts?.facts;
     }
+    this.overBudgetVersion = undefined;
     return this.walk(tree, documentTree.text);
-  }
-
-  /** One more slice of the walk of the current version's facts (when `factsPending`). */
-  continueFacts(): void {
-    if (!this.factsPending) return;
-    const documentTree = this.tree();
-    // Parsed already: the tree of this version is at hand.
-    if (documentTree) this.walk(documentTree.tree, documentTree.text);
   }
 
   private walk(tree: Tree, text: string): DocumentFacts | undefined {

@@ -261,16 +261,12 @@ export class Validator {
   /** The last published diagnostics stay, with one line saying why they are not up to date. */
   private overBudgetDiagnostics(document: OpenDocument, reason: 'parse' | 'facts'): Diagnostic[] {
     const previous = (this.ownDiagnostics.get(document.uri)?.diagnostics ?? []).filter((d) => d.code !== PARSE_BUDGET_CODE);
+    const budget = reason === 'parse' ? PARSE_BUDGET_MS : FACTS_BUDGET_MS;
     const message =
-      reason === 'parse'
-        ? `Checking this version took longer than ${PARSE_BUDGET_MS} ms (deeply nested or very long code), so it was stopped to keep ` +
-          'the editor responsive; the other diagnostics are from the last version that could be checked.'
-        : `Checking this version takes longer than ${FACTS_BUDGET_MS} ms (deeply nested or very long code), so it goes on in the ` +
-          'background to keep the editor responsive; until it is done, the other diagnostics are from the last version that could be checked.';
+      `Checking this version takes longer than ${budget} ms (deeply nested or very long code), so it goes on in the ` +
+      'background to keep the editor responsive; until it is done, the other diagnostics are from the last version that could be checked.';
     this.connection.console.info(
-      reason === 'parse'
-        ? `makeimg: parsing ${document.uri} took longer than ${PARSE_BUDGET_MS} ms; kept the last analysis`
-        : `makeimg: the facts of ${document.uri} take longer than ${FACTS_BUDGET_MS} ms; kept the last analysis while they are walked`,
+      `makeimg: ${reason === 'parse' ? 'parsing' : 'walking the facts of'} ${document.uri} takes longer than ${budget} ms; kept the last analysis while the work goes on`,
     );
     return [
       {
