@@ -20,20 +20,26 @@ export interface ReportOptions {
   disabled?: ReadonlySet<string>;
 }
 
-/** Size share of the directory at `depth` components under `within` (`/` for the top level). */
-function sharesBy(files: DataFile[], names: (f: DataFile) => string[], key: (p: string) => string | undefined): SizeShare[] {
+/** Size share of the directory `key` gives for each path (undefined: not counted). */
+function sharesBy(files: DataFile[], key: (p: string) => string | undefined, reusable: (k: string) => boolean): SizeShare[] {
   const shares = new Map<string, SizeShare>();
-  const at = (k: string) => {
+  let last: SizeShare | undefined;
+  const at = (p: string): SizeShare | undefined => {
+    // Files come in path order, so most are in the previous one's directory: found without making its name again.
+    if (last && p.startsWith(last.path) && p.charCodeAt(last.path.length) === 0x2f) return last;
+    const k = key(p);
+    if (k === undefined) return undefined;
     let s = shares.get(k);
     if (!s) shares.set(k, (s = { path: k, bytes: 0, files: 0 }));
+    last = reusable(k) ? s : undefined;
     return s;
   };
   for (const f of files) {
-    const k = key(f.path);
-    if (k !== undefined) at(k).bytes += f.bytes;
-    for (const n of names(f)) {
-      const kn = key(n);
-      if (kn !== undefined) at(kn).files += 1;
+    const s = at(f.path);
+    if (s) s.bytes += f.bytes;
+    for (const n of f.names) {
+      const sn = n === f.path ? s : at(n);
+      if (sn) sn.files += 1;
     }
   }
   return [...shares.values()].sort((a, b) => b.bytes - a.bytes || comparePaths(a.path, b.path));
@@ -46,11 +52,26 @@ function topLevel(p: string): string {
 
 /** `/usr/lib/x/y` -> `/usr/lib` under `/usr`; a file directly in /usr counts as `/usr`. */
 function secondLevel(dir: string): (p: string) => string | undefined {
+  const prefix = `${dir}/`;
   return (p) => {
-    if (!p.startsWith(`${dir}/`)) return undefined;
-    const i = p.indexOf('/', dir.length + 1);
+    if (!p.startsWith(prefix)) return undefined;
+    const i = p.indexOf('/', prefix.length);
     return i < 0 ? dir : p.slice(0, i);
   };
+}
+
+/** The `count` largest files, largest first (ties in path order), without sorting them all. */
+function largestFiles(files: DataFile[], count: number): DataFile[] {
+  const before = (a: DataFile, b: DataFile) => b.bytes - a.bytes || comparePaths(a.path, b.path);
+  const top: DataFile[] = [];
+  for (const f of files) {
+    if (top.length === count && before(f, top[count - 1]!) >= 0) continue;
+    let i = Math.min(top.length, count - 1);
+    while (i > 0 && before(f, top[i - 1]!) < 0) i--;
+    top.splice(i, 0, f);
+    if (top.length > count) top.pop();
+  }
+  return top;
 }
 
 /**
@@ -110,7 +131,6 @@ export function buildReport(scan: ImageScan, options: ReportOptions): ImageRepor
     else if (e.type === 'char' || e.type === 'block') counts.devices++;
     else counts.other++;
   }
-  const names = (f: DataFile) => f.names;
 
   const passwd = idsOf(index.get('/etc/passwd')?.type === 'file' ? index.content('/etc/passwd') : undefined);
   const group = idsOf(index.get('/etc/group')?.type === 'file' ? index.content('/etc/group') : undefined);
@@ -123,13 +143,11 @@ export function buildReport(scan: ImageScan, options: ReportOptions): ImageRepor
   return {
     totalBytes: files.reduce((n, f) => n + f.bytes, 0),
     counts,
-    byTopDir: sharesBy(files, names, topLevel),
-    byUsr: sharesBy(files, names, secondLevel('/usr')),
-    byVar: sharesBy(files, names, secondLevel('/var')),
-    largest: [...files]
-      .sort((a, b) => b.bytes - a.bytes || comparePaths(a.path, b.path))
-      .slice(0, LARGEST_COUNT)
-      .map((f) => ({ path: f.path, bytes: f.bytes })),
+    // A share found for one path serves the next ones below it, except `/` and a file directly in /usr or /var.
+    byTopDir: sharesBy(files, topLevel, (k) => k !== '/'),
+    byUsr: sharesBy(files, secondLevel('/usr'), (k) => k !== '/usr'),
+    byVar: sharesBy(files, secondLevel('/var'), (k) => k !== '/var'),
+    largest: largestFiles(files, LARGEST_COUNT).map((f) => ({ path: f.path, bytes: f.bytes })),
     setuid: files.filter((f) => f.entry.mode & 0o4000).map((f) => special(f)),
     setgid: files.filter((f) => f.entry.mode & 0o2000).map((f) => special(f)),
     capabilities: files
