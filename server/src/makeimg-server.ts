@@ -415,7 +415,7 @@ function clampTextEdit(item: CompletionItem, line: number, lineLength: number): 
   return { ...item, textEdit: { ...edit, range: { start: clamp(edit.range.start), end: clamp(edit.range.end) } } };
 }
 
-/** `initializationOptions.diagnosticsDelay`: a fixed quiet time after an edit (ms); without it the delay follows the document's cost. */
+/** `initializationOptions.diagnosticsDelay`: a fixed quiet time after an edit (ms); without it, diagnostics-pacing.ts decides. */
 function diagnosticsDelayOf(params: InitializeParams): number | undefined {
   const options = (params.initializationOptions ?? {}) as { diagnosticsDelay?: unknown };
   const delay = options.diagnosticsDelay;

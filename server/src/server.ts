@@ -5,7 +5,7 @@
  * once the tree-sitter grammar is loaded.
  *
  * initializationOptions: { diagnosticsDelay?: number } (a fixed quiet time in
- * ms after the last edit; without it the delay follows the document's cost).
+ * ms after the last edit; without it, diagnostics-pacing.ts decides).
  */
 import { createConnection, ProposedFeatures, type InitializeResult } from 'vscode-languageserver/node';
 import { factsOfText, runRules } from '../../analysis/src/analysis';

@@ -1,13 +1,10 @@
 /**
  * Diagnostics per document, as soon as the analysis allows. An edit
- * (re)schedules the document's analysis (a DocumentScheduler) after a delay
- * derived from what its analyses after edits typically cost (`typicalCost`,
- * `diagnosticsDelayFor`): a cheap
- * document is analysed on the next tick, which still coalesces a burst of
- * didChange notifications that arrive together; an expensive one waits about
- * as long as an analysis takes, so typing is not slowed by analyses that a
- * newer keystroke makes useless. `initializationOptions.diagnosticsDelay`
- * replaces the derived delay. The analysis runs while the document's
+ * (re)schedules the document's analysis (a DocumentScheduler) when
+ * diagnostics-pacing.ts says: at once after a quiet period, at most once per
+ * cost-derived interval during a burst of edits (the last edit is analysed
+ * when its interval ends). `initializationOptions.diagnosticsDelay` replaces
+ * that with a fixed quiet time. The analysis runs while the document's
  * settings are fetched; the version is checked again after that wait.
  *
  * ShellCheck runs beside the rules (its own debounce; a newer edit cancels
@@ -25,36 +22,11 @@ import { sourceFilesFor } from '../../analysis/src/source-files';
 import type { SettingsCache } from './settings';
 import type { ShellcheckService } from './shellcheck';
 import { DocumentScheduler } from './document-scheduler';
+import { DiagnosticsPacing } from './diagnostics-pacing';
 import { anchorFindings } from '../../analysis/src/sourced';
 import { bashAcceptsSyntax, withoutSyntaxErrors } from '../../analysis/src/bash-syntax';
 import type { DocumentFacts, Range } from '../../analysis/src/facts';
 import type { SourcedFiles } from './sourced-files';
-
-/** An analysis cheaper than this (ms) is run on the next tick after an edit. */
-export const CHEAP_ANALYSIS_MS = 8;
-/** The longest derived delay (ms): even a huge document shows its diagnostics this soon after typing stops. */
-export const MAX_DERIVED_DELAY_MS = 400;
-
-/** The quiet time after an edit for a document whose last analysis took `costMs` (undefined: not analysed yet). */
-export function diagnosticsDelayFor(costMs: number | undefined): number {
-  if (costMs === undefined || costMs < CHEAP_ANALYSIS_MS) return 0;
-  return Math.min(Math.ceil(costMs), MAX_DERIVED_DELAY_MS);
-}
-
-/** How many recent analyses after edits say what a document typically costs. */
-export const COST_SAMPLES = 5;
-
-/**
- * What a document's analysis after an edit typically costs: the median of
- * its last COST_SAMPLES (undefined before the first). One slow analysis, such
- * as a keystroke that broke the syntax and regrouped the rest of the file,
- * does not delay the keystrokes after it.
- */
-export function typicalCost(samples: readonly number[]): number | undefined {
-  if (samples.length === 0) return undefined;
-  const recent = samples.slice(-COST_SAMPLES).sort((a, b) => a - b);
-  return recent[(recent.length - 1) >> 1];
-}
 
 /** How long a publish waits for `bash -n` to confirm syntax errors; a later answer re-publishes. */
 export const BASH_CONFIRM_WAIT_MS = 300;
@@ -66,8 +38,8 @@ export class Validator {
   /** bash's verdict on the syntax of each document's latest text with syntax errors (one `bash -n` per text). */
   private readonly bashVerdicts = new Map<string, { text: string; accepted: Promise<boolean | undefined> }>();
   private readonly scheduler = new DocumentScheduler(0);
-  /** What the recent analyses after edits of each document cost (ms): facts and rules (an open's full parse is not typical). */
-  private readonly costs = new Map<string, number[]>();
+  /** When each document is analysed after an edit (the cost of its recent analyses, its last start). */
+  private readonly pacing: DiagnosticsPacing;
   /** The rules' diagnostics of the last analysed version, merged again when ShellCheck reports. */
   private readonly ownDiagnostics = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
   /** ShellCheck's findings and the version they were found in (mapped to the current text when published). */
@@ -77,11 +49,13 @@ export class Validator {
     private readonly connection: Connection,
     private readonly documents: DocumentStore,
     private readonly settings: SettingsCache,
-    /** A fixed quiet time after an edit (ms) instead of the derived one. */
-    private readonly fixedDelayMs: number | undefined,
+    /** A fixed quiet time after an edit (ms) instead of the derived pacing. */
+    fixedDelayMs: number | undefined,
     private readonly shellcheck?: ShellcheckService,
     private readonly sourced?: SourcedFiles,
-  ) {}
+  ) {
+    this.pacing = new DiagnosticsPacing(fixedDelayMs);
+  }
 
   /** Analyse `uri` after an edit (or right away: `now`, for open, save and settings changes). */
   schedule(uri: string, now = false): void {
@@ -89,7 +63,7 @@ export class Validator {
     // Shell scripts the client sends besides image.sh are only read as sourced files.
     if (!document || !isImageDocument(document.textDocument)) return;
     const version = document.version;
-    const delayMs = now ? 0 : (this.fixedDelayMs ?? diagnosticsDelayFor(typicalCost(this.costs.get(uri) ?? [])));
+    const delayMs = now ? 0 : this.pacing.delayAfterEdit(uri);
     this.scheduler.schedule(uri, version, { run: () => this.validate(uri, version, !now), deliver: () => undefined }, delayMs);
     this.scheduleShellcheck(uri, version);
   }
@@ -101,7 +75,7 @@ export class Validator {
   /** The document was closed: stop its work and drop what was kept for it. */
   forget(uri: string): void {
     this.scheduler.forget(uri);
-    this.costs.delete(uri);
+    this.pacing.forget(uri);
     this.bashVerdicts.delete(uri);
     this.shellcheck?.forget(uri);
     this.ownDiagnostics.delete(uri);
@@ -152,13 +126,10 @@ export class Validator {
       const settings = this.settings.get(uri); // asked of the client while the analysis runs
       const document = this.documents.get(uri);
       if (!document || document.version !== version) return;
+      this.pacing.started(uri);
       const started = performance.now();
       let diagnostics = this.diagnosticsFor(document);
-      if (afterEdit) {
-        const costs = this.costs.get(uri) ?? [];
-        costs.push(performance.now() - started);
-        this.costs.set(uri, costs.slice(-COST_SAMPLES));
-      }
+      if (afterEdit) this.pacing.measured(uri, performance.now() - started);
       const accepted = this.bashAccepts(document);
       if (accepted) {
         // Beside the analysis: a publish waits briefly for bash, a later "valid" re-publishes.

@@ -46,6 +46,8 @@ export interface StartOptions {
   serverPath?: string;
   /** Arguments after the server script (default `--stdio`; bash-language-server wants `start`). */
   serverArgs?: string[];
+  /** Options for node itself, before the server script (e.g. `--cpu-prof` to profile the server). */
+  nodeArgs?: string[];
   /** Extra client capabilities (e.g. workspace.didChangeWatchedFiles), merged over the defaults. */
   capabilities?: ClientCapabilities;
 }
@@ -79,7 +81,9 @@ export class LspTestClient {
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
     const serverPath = options.serverPath ?? BUNDLED_SERVER;
     if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run \`node scripts/bundle.mjs\` first`);
-    const child = spawn(process.execPath, [serverPath, ...(options.serverArgs ?? ['--stdio'])], { stdio: 'pipe' });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverPath, ...(options.serverArgs ?? ['--stdio'])], {
+      stdio: 'pipe',
+    });
     const connection = createProtocolConnection(child.stdout, child.stdin);
     const client = new LspTestClient(child, connection);
     client.settings = options.settings;
