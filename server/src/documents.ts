@@ -58,7 +58,8 @@ export class OpenDocument {
   private missingVersion: number | undefined;
 
   constructor(
-    private readonly parser: Parser,
+    /** The process parser (loaded before any document is parsed: see after-ready.ts). */
+    private readonly parser: () => Parser,
     public textDocument: TextDocument,
     private readonly incrementalCheck?: IncrementalCheck,
   ) {
@@ -140,7 +141,7 @@ export class OpenDocument {
   /** The syntax tree of the current version (undefined when too large). Do not delete it. */
   tree(): DocumentTree | undefined {
     if (this.tooLarge) return undefined;
-    this.documentTree ??= new DocumentTree(this.parser, this.textDocument.getText(), PARSE_BUDGET_MS, this.incrementalCheck);
+    this.documentTree ??= new DocumentTree(this.parser(), this.textDocument.getText(), PARSE_BUDGET_MS, this.incrementalCheck);
     return this.documentTree;
   }
 
@@ -252,12 +253,13 @@ export class DocumentStore {
   private readonly documents = new Map<string, OpenDocument>();
 
   /**
-   * `parser`: the loaded process parser (`await getParser()` once at
-   * initialize). `incrementalCheck`: debug and test runs compare incremental
+   * `parser`: the process parser (`await getParser()`), asked for when a
+   * document is first parsed: the server answers initialize before the
+   * grammar is loaded and handles messages only once it is (after-ready.ts). `incrementalCheck`: debug and test runs compare incremental
    * reparses with fresh ones (see `incrementalCheckEvery`).
    */
   constructor(
-    private readonly parser: Parser,
+    private readonly parser: () => Parser,
     private readonly incrementalCheck?: (uri: string) => IncrementalCheck,
   ) {}
 

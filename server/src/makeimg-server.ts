@@ -2,6 +2,8 @@
  * The makeimg language server, created at `initialize`: it owns the open
  * documents, the settings, validation and ShellCheck; `capabilities()` says
  * what it offers and `register()` connects every handler, one line each.
+ * It is created while the grammar is still loading: its handlers run once
+ * the parser is there (after-ready.ts).
  *
  * Every position a handler receives and every range it returns is an LSP
  * position: `OpenDocument.facts()` is in LSP coordinates already (see
@@ -33,6 +35,7 @@ import { warmUpShfmt } from '../../analysis/src/format';
 import type { DocumentFacts } from '../../analysis/src/facts';
 import type { Parser } from '../../analysis/src/parser';
 import { imageDirectoryOf, sourceFilesIn } from '../../analysis/src/source-files';
+import { afterReady } from './after-ready';
 import { inLspCoordinates } from './coordinates';
 import { withBomOnDisk } from './byte-order-mark-on-disk';
 import { DocumentStore, incrementalCheckEvery, isImageDocument, type OpenDocument } from './documents';
@@ -77,16 +80,25 @@ export class MakeimgServer {
   private readonly clientCapabilities: InitializeParams['capabilities'];
   private readonly initialRoots: string[];
   private readonly workspaceSymbols = new WorkspaceSymbols(async (text) => inLspCoordinates(await factsOfText(text), text));
+  /** Settles when the parser is loaded: the registered handlers wait for it. */
+  private readonly ready: Promise<Parser>;
+  private parser: Parser | undefined;
 
   constructor(
     private readonly connection: Connection,
-    parser: Parser,
+    /** The process parser, loading (with whatever warms up the first analysis). */
+    parser: Promise<Parser>,
     params: InitializeParams,
   ) {
+    this.ready = parser.then((loaded) => (this.parser = loaded));
+    const current = (): Parser => {
+      if (!this.parser) throw new Error('the bash grammar is not loaded yet');
+      return this.parser;
+    };
     this.clientCapabilities = params.capabilities;
     const every = incrementalCheckEvery();
     this.documents = new DocumentStore(
-      parser,
+      current,
       every === undefined
         ? undefined
         : (uri) => ({
@@ -100,7 +112,7 @@ export class MakeimgServer {
     );
     this.settings = new SettingsCache(connection, params.capabilities.workspace?.configuration === true);
     this.shellcheck = new ShellcheckService((message) => connection.console.log(message));
-    this.sourced = new SourcedFiles(this.documents, parser);
+    this.sourced = new SourcedFiles(this.documents, current);
     this.validator = new Validator(connection, this.documents, this.settings, diagnosticsDelayOf(params), this.shellcheck, this.sourced);
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.initialRoots = filePaths(folders);
@@ -130,7 +142,8 @@ export class MakeimgServer {
   }
 
   register(): void {
-    const c = this.connection;
+    // Every handler runs once the parser is loaded; messages that come earlier wait, in order.
+    const c = afterReady(this.connection, this.ready);
     const { documents, settings, validator } = this;
 
     // Document synchronisation and validation.

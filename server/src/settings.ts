@@ -1,6 +1,5 @@
 /** Server settings per document, read through workspace/configuration and cached until they change. */
 import type { Connection } from 'vscode-languageserver';
-import { z } from 'zod';
 import { DEFAULT_SERVER_SETTINGS, SETTINGS_SECTION, type ServerSettings } from '../../shared/ids-and-settings';
 
 export class SettingsCache {
@@ -36,37 +35,48 @@ export class SettingsCache {
   }
 }
 
+/*
+ * Validated by hand, not with a schema library: zod's module takes about
+ * 40 ms to load and compile on its first use, on the way to a freshly
+ * started server's first diagnostics, for five plain settings.
+ */
 const defaults = DEFAULT_SERVER_SETTINGS;
+type Section = Record<string, unknown>;
 /** A section that is not an object counts as empty: each of its settings then takes its default. */
-const section = <T extends z.ZodRawShape>(shape: T) =>
-  z.preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {}), z.object(shape));
-const flag = (fallback: boolean) => z.boolean().catch(fallback);
+const section = (value: unknown): Section =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Section) : {};
+const flag = (value: unknown, fallback: boolean): boolean => (typeof value === 'boolean' ? value : fallback);
+const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+const count = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+/** Non-string rule codes are dropped; a value that is not a list counts as none. */
+const codes = (value: unknown, fallback: string[]): string[] =>
+  Array.isArray(value) ? value.filter((c): c is string => typeof c === 'string') : [...fallback];
 
 /**
  * The settings as the client sent them, validated: each setting of the wrong
  * type takes its default (one wrong setting does not discard the others);
- * non-string rule codes are dropped.
+ * non-string rule codes are dropped. Whatever the client sent, completed
+ * with defaults.
  */
-const settingsSchema: z.ZodType<ServerSettings, unknown> = section({
-  disabledRules: z
-    .array(z.unknown())
-    .transform((codes) => codes.filter((c): c is string => typeof c === 'string'))
-    .catch(defaults.disabledRules),
-  shellcheck: section({
-    enable: flag(defaults.shellcheck.enable),
-    path: z.string().catch(defaults.shellcheck.path),
-  }),
-  maxNumberOfProblems: z.number().min(0).transform(Math.floor).catch(defaults.maxNumberOfProblems),
-  format: section({
-    binaryNextLine: flag(defaults.format.binaryNextLine),
-    switchCaseIndent: flag(defaults.format.switchCaseIndent),
-    spaceRedirects: flag(defaults.format.spaceRedirects),
-    functionNextLine: flag(defaults.format.functionNextLine),
-    simplify: flag(defaults.format.simplify),
-  }),
-});
-
-/** Whatever the client sent, completed with defaults; wrong types are ignored. */
 export function normalizeSettings(raw: unknown): ServerSettings {
-  return settingsSchema.parse(raw);
+  const all = section(raw);
+  const shellcheck = section(all.shellcheck);
+  const format = section(all.format);
+  const f = defaults.format;
+  return {
+    disabledRules: codes(all.disabledRules, defaults.disabledRules),
+    shellcheck: {
+      enable: flag(shellcheck.enable, defaults.shellcheck.enable),
+      path: text(shellcheck.path, defaults.shellcheck.path),
+    },
+    maxNumberOfProblems: count(all.maxNumberOfProblems, defaults.maxNumberOfProblems),
+    format: {
+      binaryNextLine: flag(format.binaryNextLine, f.binaryNextLine),
+      switchCaseIndent: flag(format.switchCaseIndent, f.switchCaseIndent),
+      spaceRedirects: flag(format.spaceRedirects, f.spaceRedirects),
+      functionNextLine: flag(format.functionNextLine, f.functionNextLine),
+      simplify: flag(format.simplify, f.simplify),
+    },
+  };
 }

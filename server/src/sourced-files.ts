@@ -65,7 +65,8 @@ export class SourcedFiles {
 
   constructor(
     private readonly documents: DocumentStore,
-    private readonly parser: Parser,
+    /** The process parser (see DocumentStore). */
+    private readonly parser: () => Parser,
   ) {}
 
   /** image.sh's facts together with the files it sources (its own facts when it sources none, or is not on disk). */
@@ -182,7 +183,7 @@ export class SourcedFiles {
     if (known && known.mtimeMs === stats.mtimeMs && known.size === stats.size) return { kind: 'file', facts: known.facts };
     try {
       const text = readFileSync(path, 'utf8');
-      const facts = inLspCoordinates(factsWithParser(this.parser, text), text);
+      const facts = inLspCoordinates(factsWithParser(this.parser(), text), text);
       this.disk.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, facts, lines: lspLines(text) });
       return { kind: 'file', facts };
     } catch {

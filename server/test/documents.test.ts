@@ -6,7 +6,8 @@ import { getParser } from '../../analysis/src/parser';
 describe('documents', () => {
   let store: DocumentStore;
   before(async () => {
-    store = new DocumentStore(await getParser());
+    const parser = await getParser();
+    store = new DocumentStore(() => parser);
   });
 
   it('applies incremental and full changes; facts follow the version', () => {

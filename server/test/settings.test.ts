@@ -1,4 +1,4 @@
-/** Settings from the client are validated (zod): wrong types take their defaults, one by one. */
+/** Settings from the client are validated: wrong types take their defaults, one by one. */
 import assert from 'node:assert/strict';
 import { DEFAULT_SERVER_SETTINGS } from '../../shared/ids-and-settings';
 import { normalizeSettings } from '../src/settings';

@@ -4,7 +4,7 @@
  * stops the whole process group: a wrapper script's children included).
  */
 import { runProcess } from '../../../shared/process';
-import { parseJson1, type Json1Comment } from './json1';
+import type { Json1Comment } from './json1';
 
 export interface RunOptions {
   /** Executable name (looked up on PATH) or path. */
@@ -42,6 +42,8 @@ export async function runShellcheck(text: string, options: RunOptions): Promise<
   switch (end.kind) {
     case 'ok':
       try {
+        // Loaded on the first run: its schema library (zod) takes tens of ms to load, not on the way to a server's first diagnostics.
+        const { parseJson1 } = await import('./json1');
         return { kind: 'ok', comments: parseJson1(end.stdout) };
       } catch (e) {
         return { kind: 'failed', reason: (e as Error).message };
