@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DocumentFormattingRequest, DocumentSymbolRequest } from 'vscode-languageserver-protocol/node';
 import { LspTestClient, messageOf, REPO_ROOT, summarize } from './support/lsp-client';
 import { serverForSuite } from './support/suite';
 
@@ -165,6 +166,38 @@ describe('language server diagnostics delay derived from the analysis cost', fun
       assert.ok(summarize(last.diagnostics).includes('MKIMG003@1'), 'xxxxxdo_install is not do_install');
       // ShellCheck may publish again for version 6; nothing is published for the versions in between.
       assert.deepEqual([...new Set(client.published.slice(before).map((p) => p.version))], [6]);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
+describe('language server start-up', function () {
+  this.timeout(20_000);
+
+  it('answers initialize with formatting at once, and handles what follows in order once the grammar is loaded', async () => {
+    // Everything is sent right after initialize, while the grammar may still be loading (it starts with the process).
+    const client = await LspTestClient.start({ initializationOptions: {} });
+    try {
+      assert.equal(client.initializeResult?.capabilities.documentFormattingProvider, true);
+      const uri = 'file:///p/start-up/image.sh';
+      client.open(uri, 'img_name=a.tar\ndo_install() {\necho hi\n}\n');
+      client.change(uri, 2, [{ range: { start: { line: 3, character: 1 }, end: { line: 3, character: 1 } }, text: '\nhelper() { :; }' }]);
+      const [formatted, symbols, published] = await Promise.all([
+        client.connection.sendRequest(DocumentFormattingRequest.type, {
+          textDocument: { uri },
+          options: { tabSize: 4, insertSpaces: true },
+        }),
+        client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }),
+        client.diagnostics(uri, 2),
+      ]);
+      // The change was applied before the requests were answered: they see version 2.
+      type Named = { name: string; children?: Named[] };
+      const names = (list: Named[]): string[] => list.flatMap((n) => [n.name, ...names(n.children ?? [])]);
+      assert.ok(names(symbols as Named[]).includes('helper'), JSON.stringify(symbols));
+      // `echo hi` indented; the helper added by version 2 is already formatted.
+      assert.deepEqual(formatted, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, newText: '    ' }]);
+      assert.deepEqual(summarize(published.diagnostics), []);
     } finally {
       await client.stop();
     }
