@@ -134,8 +134,36 @@ function pointBefore(text: string, offset: number): Point {
   return { row, column: offset - rowStart };
 }
 
-/** Texts up to this size are parsed afresh when an incremental parse leaves errors. */
+/**
+ * Texts up to this size are parsed afresh when an incremental parse leaves
+ * errors, unless those errors lie where they were, away from the edits
+ * (`errorsAwayFromEdits`).
+ */
 export const FRESH_REPARSE_MAX_CHARS = 200_000;
+
+/** A top-level statement that holds a syntax error: offsets into the text it was parsed from, and its text. */
+interface ErroneousStatement {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The top-level statements of `tree` that hold syntax errors (a cursor: no Node per anonymous token). */
+function erroneousStatements(tree: Tree, text: string): ErroneousStatement[] {
+  const found: ErroneousStatement[] = [];
+  const cursor = tree.rootNode.walk();
+  try {
+    if (cursor.gotoFirstChild()) {
+      do {
+        const node = cursor.currentNode;
+        if (node.hasError) found.push({ start: node.startIndex, end: node.endIndex, text: text.slice(node.startIndex, node.endIndex) });
+      } while (cursor.gotoNextSibling());
+    }
+  } finally {
+    cursor.delete();
+  }
+  return found;
+}
 
 /** One replacement in a text: offsets are UTF-16 code units into the text before the change. */
 export interface TextReplacement {
@@ -183,6 +211,12 @@ export class DocumentTree {
   private currentTree: Tree | undefined;
   private stale = true;
   private incrementalReparses = 0;
+  /** How many incremental parses were redone afresh because of their errors (tests and debugging). */
+  freshReparses = 0;
+  /** The current tree's top-level statements with syntax errors. */
+  private erroneous: ErroneousStatement[] = [];
+  /** The stretch of the current text that the edits since the last parse replaced (offsets into it). */
+  private editedSpan: { start: number; end: number } | undefined;
 
   constructor(
     private readonly parser: Parser,
@@ -224,14 +258,16 @@ export class DocumentTree {
       // tree-sitter's error recovery can depend on the old tree: an incremental
       // parse of broken text may differ from a fresh one (about 1 in 60-100
       // fuzzed samples). What is reported must not depend on the edit history,
-      // and a fresh parse of a small file costs little. Both parses share the
-      // budget: when the fresh one does not fit (50,000 `$( )` in a row), the
-      // incremental tree stays.
-      if (old && tree.rootNode.hasError && this.currentText.length <= FRESH_REPARSE_MAX_CHARS) {
+      // and a fresh parse of a small file costs little (unless the errors lie
+      // where they were, away from the edits: errorsAwayFromEdits). Both parses
+      // share the budget: when the fresh one does not fit (50,000 `$( )` in a
+      // row), the incremental tree stays.
+      if (old && tree.rootNode.hasError && this.currentText.length <= FRESH_REPARSE_MAX_CHARS && !this.errorsAwayFromEdits(old, tree)) {
         const fresh = this.freshWithin(budgetMs === undefined ? undefined : budgetMs - (performance.now() - started));
         if (fresh) {
           tree.delete();
           tree = fresh;
+          this.freshReparses++;
         }
       } else if (old && this.check && ++this.incrementalReparses % this.check.every === 0) {
         this.compareWithFresh(tree);
@@ -239,6 +275,8 @@ export class DocumentTree {
       this.currentTree = tree;
       old?.delete();
       this.stale = false;
+      this.editedSpan = undefined;
+      this.erroneous = tree.rootNode.hasError && tree.rootNode.type !== 'ERROR' ? erroneousStatements(tree, this.currentText) : [];
     }
     return this.currentTree;
   }
@@ -252,6 +290,27 @@ export class DocumentTree {
       if (error instanceof ParseBudgetExceeded) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Whether the errors of an incremental parse lie where they were: each in a
+   * top-level statement that held an error before, with the same text, that
+   * neither the edits nor the structural changes touch. Error recovery then
+   * ran on the same statement from the same (top-level) start as in the
+   * previous tree, which was itself a fresh parse or such a tree: the result
+   * is the fresh parse's, without its cost on every keystroke in a large file
+   * with one line tree-sitter cannot read (git's bash completion has a zsh
+   * line). Checked against fresh parses of thousands of random edits.
+   */
+  private errorsAwayFromEdits(old: Tree, tree: Tree): boolean {
+    const span = this.editedSpan;
+    if (!span || tree.rootNode.type === 'ERROR' || this.erroneous.length === 0) return false;
+    const before = new Set(this.erroneous.map((s) => s.text));
+    const changed = old.getChangedRanges(tree);
+    const touches = (s: ErroneousStatement, start: number, end: number) => start <= s.end && end >= s.start;
+    return erroneousStatements(tree, this.currentText).every(
+      (s) => before.has(s.text) && !touches(s, span.start, span.end) && !changed.some((r) => touches(s, r.startIndex, r.endIndex)),
+    );
   }
 
   private compareWithFresh(incremental: Tree): void {
@@ -299,6 +358,14 @@ export class DocumentTree {
     }
     this.currentText = nextText;
     this.stale = true;
+    // Carry the span edited so far through this edit, and add this edit's new text.
+    const delta = newText.length - (e - s);
+    const carry = (offset: number) => (offset < s ? offset : offset >= e ? offset + delta : s);
+    const previous = this.editedSpan;
+    this.editedSpan = {
+      start: Math.min(previous ? carry(previous.start) : s, s),
+      end: Math.max(previous ? carry(previous.end) : s + newText.length, s + newText.length),
+    };
   }
 
   /** Replace the whole text (full sync); the next parse starts from scratch. */
@@ -308,6 +375,7 @@ export class DocumentTree {
     this.currentTree = undefined;
     this.currentText = text;
     this.stale = true;
+    this.editedSpan = undefined;
   }
 
   /** Free the WASM memory of the tree. The object must not be used afterwards. */

@@ -105,6 +105,60 @@ describe('parser', () => {
     doc.dispose();
   });
 
+  it('a text whose errors lie away from the edits is not parsed afresh on each edit, and still equals a fresh parse', async () => {
+    // Like git's bash completion: one zsh line tree-sitter cannot read, and edits elsewhere.
+    const text0 = 'a=1\nunset ${(M)x}\nf() {\n  echo hi\n}\ng() {\n  echo ${(k)y}\n}\nb=2\n';
+    const doc = await DocumentTree.create(text0);
+    let text = text0;
+    const edit = async (start: number, end: number, newText: string) => {
+      text = text.slice(0, start) + newText + text.slice(end);
+      doc.applyEdits([{ start, end, newText }]);
+      const fresh = await parseText(text);
+      try {
+        assert.equal(dump(doc.tree), dump(fresh), `after ${JSON.stringify(newText)} at ${start}`);
+      } finally {
+        fresh.delete();
+      }
+    };
+    assert.ok(doc.tree.rootNode.hasError);
+    await edit(text.indexOf('hi') + 2, text.indexOf('hi') + 2, 'x'); // inside f, away from both errors
+    await edit(1, 2, '=42'); // a=42
+    assert.equal(doc.freshReparses, 0);
+    await edit(text.indexOf('(M)') + 1, text.indexOf('(M)') + 2, 'N'); // inside an erroneous statement
+    assert.equal(doc.freshReparses, 1);
+    await edit(text.indexOf('b=2'), text.indexOf('b=2'), 'echo "${\n'); // a new error
+    assert.equal(doc.freshReparses, 2);
+    doc.dispose();
+  });
+
+  it('random edits of a text with errors: the tree always equals a fresh parse', async () => {
+    const next = random(7);
+    const start0 =
+      'a=1\nunset ${(M)x}\nf() {\n  echo hi\n}\nif true; then\n  echo ${(k)y}\nfi\ncase $x in\n  a) echo a ;;\nesac\nb=${x:-y}\n';
+    const pieces = ['x', ' ', '\n', '"', '{', '}', '(', ')', '$', 'fi', ';', '`', '${', '#', 'if true; then', 'esac'];
+    let doc = await DocumentTree.create(start0);
+    let text = start0;
+    for (let i = 0; i < 600; i++) {
+      if (i % 8 === 0) {
+        doc.dispose();
+        doc = await DocumentTree.create((text = start0));
+        void doc.tree;
+      }
+      const start = Math.floor(next() * (text.length + 1));
+      const end = Math.min(text.length, start + (next() < 0.3 ? Math.floor(next() * 4) : 0));
+      const newText = next() < 0.3 ? '' : pieces[Math.floor(next() * pieces.length)];
+      text = text.slice(0, start) + newText + text.slice(end);
+      doc.applyEdits([{ start, end, newText }]);
+      const fresh = await parseText(text);
+      try {
+        assert.equal(dump(doc.tree), dump(fresh), `tree differs after edit ${i}: ${JSON.stringify(text)}`);
+      } finally {
+        fresh.delete();
+      }
+    }
+    doc.dispose();
+  });
+
   it('debug runs compare sampled incremental reparses with a fresh parse and report a difference (issue 11 item 18)', async () => {
     const differences: IncrementalDifference[] = [];
     const doc = new DocumentTree(await getParser(), 'echo a\n', undefined, { every: 1, onDifference: (d) => differences.push(d) });

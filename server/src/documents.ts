@@ -216,6 +216,40 @@ export class OpenDocument {
     return facts;
   }
 
+  /**
+   * The texts of the current version's top-level statements that hold its
+   * syntax errors (those of the facts, which also name keywords out of
+   * place that tree-sitter reads as commands); undefined when that is not
+   * known: no tree, the whole text one error, errors left out or outside
+   * every statement. A new text whose errors all lie in statements bash
+   * accepted before needs no new `bash -n` (validation.ts).
+   */
+  statementsWithErrors(): string[] | undefined {
+    const facts = this.facts();
+    if (!facts || facts.syntaxErrorsTruncated || this.overBudget || !this.documentTree) return undefined;
+    const root = this.documentTree.tree.rootNode;
+    if (root.type === 'ERROR') return undefined;
+    const offsets = facts.syntaxErrors.map((e) => this.textDocument.offsetAt(e.range.start));
+    const found = new Set<number>();
+    const texts: string[] = [];
+    const text = this.documentTree.text;
+    const cursor = root.walk();
+    try {
+      if (cursor.gotoFirstChild()) {
+        do {
+          const { startIndex: start, endIndex: end } = cursor;
+          const inside = offsets.filter((o) => o >= start && o < end);
+          if (inside.length === 0) continue;
+          inside.forEach((o) => found.add(o));
+          texts.push(text.slice(start, end));
+        } while (cursor.gotoNextSibling());
+      }
+    } finally {
+      cursor.delete();
+    }
+    return found.size === new Set(offsets).size ? texts : undefined;
+  }
+
   /** The text of an LSP line, without its line break ('' past the end). */
   lineText(line: number): string {
     if (line < 0 || line >= this.textDocument.lineCount) return '';

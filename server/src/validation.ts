@@ -37,6 +37,15 @@ export const PARSE_BUDGET_CODE = 'MKIMG019';
 export class Validator {
   /** bash's verdict on the syntax of each document's latest text with syntax errors (one `bash -n` per text). */
   private readonly bashVerdicts = new Map<string, { text: string; accepted: Promise<boolean | undefined> }>();
+  /**
+   * Per document, the top-level statements with syntax errors of the last
+   * text bash accepted. Whether bash accepts a top-level statement does not
+   * depend on the others, and the rest of a text is what tree-sitter parses
+   * without error (trusted as for any text without errors): a later text
+   * whose errors all lie in such statements, such as a file with one zsh line
+   * being edited elsewhere, is accepted without a new `bash -n` per keystroke.
+   */
+  private readonly acceptedStatements = new Map<string, Set<string>>();
   private readonly scheduler = new DocumentScheduler(0);
   /** When each document is analysed after an edit (the cost of its recent analyses, its last start). */
   private readonly pacing: DiagnosticsPacing;
@@ -77,6 +86,7 @@ export class Validator {
     this.scheduler.forget(uri);
     this.pacing.forget(uri);
     this.bashVerdicts.delete(uri);
+    this.acceptedStatements.delete(uri);
     this.shellcheck?.forget(uri);
     this.ownDiagnostics.delete(uri);
     this.shellcheckDiagnostics.delete(uri);
@@ -128,10 +138,11 @@ export class Validator {
       if (!document || document.version !== version) return;
       this.pacing.started(uri);
       const started = performance.now();
-      let diagnostics = this.diagnosticsFor(document);
-      if (afterEdit) this.pacing.measured(uri, performance.now() - started);
+      // bash's verdict (asked beside the analysis), or already known: then the rules run once, on the confirmed syntax.
       const accepted = this.bashAccepts(document);
-      if (accepted) {
+      let diagnostics = this.diagnosticsFor(document, accepted === true);
+      if (afterEdit) this.pacing.measured(uri, performance.now() - started);
+      if (accepted instanceof Promise) {
         // Beside the analysis: a publish waits briefly for bash, a later "valid" re-publishes.
         const verdict = await Promise.race([accepted, delay(BASH_CONFIRM_WAIT_MS).then(() => 'late' as const)]);
         if (verdict === true) diagnostics = this.diagnosticsFor(document, true);
@@ -167,17 +178,25 @@ export class Validator {
 
   /**
    * bash's verdict on the syntax of a document whose facts have syntax errors
-   * (undefined when they have none): tree-sitter-bash rejects some valid bash,
-   * and valid bash must never be called broken (analysis/src/bash-syntax.ts).
+   * (undefined when they have none; true when known without asking bash, see
+   * `acceptedStatements`): tree-sitter-bash rejects some valid bash, and
+   * valid bash must never be called broken (analysis/src/bash-syntax.ts).
    */
-  private bashAccepts(document: OpenDocument): Promise<boolean | undefined> | undefined {
+  private bashAccepts(document: OpenDocument): Promise<boolean | undefined> | true | undefined {
     const facts = document.facts();
     if (!facts || facts.syntaxErrors.length === 0 || document.overBudget) return undefined;
+    const { uri } = document;
     const text = document.textDocument.getText();
-    const known = this.bashVerdicts.get(document.uri);
+    const known = this.bashVerdicts.get(uri);
     if (known?.text === text) return known.accepted;
+    const statements = document.statementsWithErrors();
+    const acceptedBefore = this.acceptedStatements.get(uri);
+    if (statements && acceptedBefore && statements.every((s) => acceptedBefore.has(s))) return true;
     const accepted = bashAcceptsSyntax(text);
-    this.bashVerdicts.set(document.uri, { text, accepted });
+    this.bashVerdicts.set(uri, { text, accepted });
+    void accepted.then((ok) => {
+      if (ok && statements && this.documents.get(uri)) this.acceptedStatements.set(uri, new Set(statements));
+    });
     return accepted;
   }
 

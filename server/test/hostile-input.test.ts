@@ -79,6 +79,31 @@ describe('language server on hostile input (issue 11)', function () {
     assert.deepEqual(summarize(published.diagnostics), ['MKIMG001@1', 'MKIMG003@1']);
   });
 
+  it('a statement bash accepted stays accepted while editing elsewhere (no bash -n per keystroke); a new error elsewhere is reported', async () => {
+    const uri = 'file:///hostile/zsh-line/image.sh';
+    // Like git's bash completion: a zsh expansion bash accepts (it is only expanded when run) and tree-sitter-bash cannot read.
+    const text = 'img_name=x.tar\nunset ${(M)x}\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\n';
+    session.client.open(uri, text);
+    const opened = await session.client.publishMatching(
+      uri,
+      (p) => p.version === 1 && !p.diagnostics.some((d) => d.code === 'MKIMG011'),
+      0,
+      30_000,
+    );
+    assert.deepEqual(summarize(opened.diagnostics), []);
+    const at = (offset: number) => {
+      const before = text.slice(0, offset).split('\n');
+      return { line: before.length - 1, character: before[before.length - 1].length };
+    };
+    const end = at(text.indexOf('/etc"') + 4);
+    session.client.change(uri, 2, [{ range: { start: end, end }, text: 'x' }]);
+    assert.deepEqual(summarize((await session.client.diagnostics(uri, 2)).diagnostics), []);
+    const last = at(text.length);
+    session.client.change(uri, 3, [{ range: { start: last, end: last }, text: 'fi\n' }]);
+    const broken = summarize((await session.client.diagnostics(uri, 3)).diagnostics);
+    assert.ok(broken.includes('MKIMG011@6'), broken.join(' '));
+  });
+
   it('item 16: CRLF line endings and a byte order mark: one diagnostic each with a quick fix', async () => {
     const uri = 'file:///hostile/crlf/image.sh';
     const text = GOOD.replace(/\n/g, '\r\n');
