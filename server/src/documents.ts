@@ -220,13 +220,13 @@ export class OpenDocument {
    * The texts of the current version's top-level statements that hold its
    * syntax errors (those of the facts, which also name keywords out of
    * place that tree-sitter reads as commands); undefined when that is not
-   * known: no tree, the whole text one error, errors left out or outside
-   * every statement. A new text whose errors all lie in statements bash
+   * known: no tree, facts not complete, the whole text one error, errors
+   * left out or outside every statement. A new text whose errors all lie in statements bash
    * accepted before needs no new `bash -n` (validation.ts).
    */
   statementsWithErrors(): string[] | undefined {
     const facts = this.facts();
-    if (!facts || facts.syntaxErrorsTruncated || this.overBudget || !this.documentTree) return undefined;
+    if (!facts || facts.syntaxErrorsTruncated || this.overBudget || this.factsPending || !this.documentTree) return undefined;
     const root = this.documentTree.tree.rootNode;
     if (root.type === 'ERROR') return undefined;
     const offsets = facts.syntaxErrors.map((e) => this.textDocument.offsetAt(e.range.start));
