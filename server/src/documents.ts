@@ -39,9 +39,13 @@ export const PARSE_BUDGET_MS = Number(process.env.MAKEIMG_PARSE_BUDGET_MS) || 75
  * `factsPending`), and until it is done that statement keeps the facts of
  * its last version. With the parse budget, a keystroke blocks the server
  * for at most about a second. A parse that went over its budget also goes
- * on in slices of this length. MAKEIMG_FACTS_BUDGET_MS overrides it (tests).
+ * on in slices of this length (parse and walk together).
+ * MAKEIMG_FACTS_BUDGET_MS overrides it (tests).
  */
 export const FACTS_BUDGET_MS = Number(process.env.MAKEIMG_FACTS_BUDGET_MS) || 250;
+
+/** The shortest walk of facts after a parse that used up the slice's budget (ms): the small statements of an edit are walked at once. */
+const MIN_WALK_MS = 20;
 
 /** Content changes remembered per document for mapping older ranges. */
 const MAX_LOGGED_CHANGES = 500;
@@ -189,6 +193,7 @@ export class OpenDocument {
     const documentTree = this.tree();
     if (!documentTree) return undefined;
     let tree;
+    const started = performance.now();
     try {
       tree = documentTree.treeWithin(parseBudgetMs);
     } catch (error) {
@@ -199,11 +204,13 @@ export class OpenDocument {
       return this.cachedFacts?.facts;
     }
     this.overBudgetVersion = undefined;
-    return this.walk(tree, documentTree.text);
+    // The slice's parse and walk share its budget (the walk goes on in the next slice): together they block at most about that long.
+    const left = parseBudgetMs - (performance.now() - started);
+    return this.walk(tree, documentTree.text, Math.min(FACTS_BUDGET_MS, Math.max(MIN_WALK_MS, left)));
   }
 
-  private walk(tree: Tree, text: string): DocumentFacts | undefined {
-    const built = this.factsBuilder.buildWithin(tree, text, FACTS_BUDGET_MS);
+  private walk(tree: Tree, text: string, budgetMs: number): DocumentFacts | undefined {
+    const built = this.factsBuilder.buildWithin(tree, text, budgetMs);
     this.pendingVersion = built.complete ? undefined : this.version;
     if (built.missing) {
       // Facts that leave out a statement would make rules report what is missing; the last good ones stay.
