@@ -27,7 +27,8 @@ describe('e2e: formatting image.sh in VS Code', function () {
     settings: { 'editor.detectIndentation': false, 'editor.tabSize': 4, 'editor.insertSpaces': true },
   });
 
-  async function openImage(path: string): Promise<void> {
+  /** Opens an image.sh; `serverUp`: also waits until the language server answers (its code lens). */
+  async function openImage(path: string, serverUp = true): Promise<void> {
     await s.wb.openFile(path);
     await waitFor(
       'the makeimg language mode',
@@ -35,8 +36,7 @@ describe('e2e: formatting image.sh in VS Code', function () {
       (m) => languageDisplayNames().includes(m),
       20_000,
     );
-    // The formatter is registered once the language server has started (its code lens shows it answers);
-    // formatting earlier gets VS Code's "There is no formatter for 'makeimg' files installed".
+    if (!serverUp) return;
     await waitFor(
       `the server's ${BUILD_LENS_TITLE} code lens`,
       () => s.wb.codeLenses(),
@@ -45,9 +45,11 @@ describe('e2e: formatting image.sh in VS Code', function () {
     );
   }
 
-  it('10. Format Document formats image.sh with shfmt rules and the editor indentation', async function () {
+  it('10. Format Document formats image.sh with shfmt rules and the editor indentation, also right after opening it', async function () {
     this.timeout(90_000);
-    await openImage('image.sh');
+    // At once, while the extension activates and its server starts: the formatter exists from activation
+    // (client/src/early-formatting.ts), not only once the server has answered ("There is no formatter ... installed").
+    await openImage('image.sh', false);
     await s.wb.runCommand('Format Document');
     const lines = await waitFor(
       'the formatted text',

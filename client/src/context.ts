@@ -11,6 +11,7 @@ import { buildImage, cancelBuild, showBuildLog, startBuild } from './build/comma
 import { BuildController } from './build/controller';
 import { BuildTaskProvider } from './build/task';
 import { registerEditorSideFixes } from './editor-side-fixes';
+import { formatUntilStarted } from './early-formatting';
 import { createLanguageClient } from './language-client';
 import { LanguageStatus } from './language-status';
 import { showRuleDocumentation } from './rule-documentation';
@@ -68,12 +69,17 @@ export class MakeimgContext implements vscode.Disposable {
 
   /** Starts the language server; a server that fails to start leaves building available. */
   async startLanguageClient(): Promise<void> {
-    this.client = createLanguageClient(this.extension, this.log);
-    this.languageStatus.watch(this.client);
+    const client = (this.client = createLanguageClient(this.extension, this.log));
+    this.languageStatus.watch(client);
+    const started = client.start();
+    // Format Document works from the start: a stand-in waits for the server (early-formatting.ts).
+    const standIn = formatUntilStarted(client, started);
     try {
-      await this.client.start();
+      await started;
     } catch (err) {
       this.log.error(`language server did not start: ${(err as Error).message}`);
+    } finally {
+      standIn.dispose();
     }
   }
 
