@@ -36,6 +36,10 @@ interface Slot {
   /** Cache key (undefined: not cached, as a statement with errors or a piece of an ERROR root). */
   key: string | undefined;
   inError: boolean;
+  /** It has syntax errors (ERROR or MISSING nodes). */
+  hasError: boolean;
+  /** Its syntax errors are described (false: more than MAX_SYNTAX_ERRORS statements with errors come before it). */
+  describeErrors: boolean;
   /** Its facts of this version, once walked (or found in the cache). */
   fragment?: FactsFragment;
   /** Its walk, when a budget stopped it half-way. */
@@ -110,7 +114,7 @@ export class FactsBuilder {
       const slot = round.todo[round.walked];
       // Many small statements (the 50,000 pieces of an ERROR root) add up too.
       if (!slot.extraction && performance.now() > deadline) break;
-      slot.extraction ??= new StatementExtraction(slot.node, slot.inError);
+      slot.extraction ??= new StatementExtraction(slot.node, slot.inError, slot.describeErrors);
       if (!slot.extraction.run(deadline)) break;
       slot.fragment = slot.extraction.fragment;
       slot.extraction = undefined;
@@ -163,6 +167,10 @@ export class FactsBuilder {
     } finally {
       cursor.delete();
     }
+    // Each statement with errors has at least one: past the first MAX_SYNTAX_ERRORS + 1 of them (in document order),
+    // what the merge reports is known without describing more. The same ones whatever the order of the walk.
+    let withErrors = 0;
+    for (const slot of slots) if (slot.hasError && ++withErrors > MAX_SYNTAX_ERRORS + 1) slot.describeErrors = false;
     const todo = slots.filter((slot) => !slot.fragment);
     const predecessors = this.previous;
     const moved = offsetMover(this.previousText, text);
@@ -190,13 +198,23 @@ export class FactsBuilder {
   private slotFor(statement: Node, text: string, inError: boolean, next: Map<string, CachedStatement>): Slot {
     const { startPosition: s, endPosition: e } = statement;
     const range = { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
-    const slot: Slot = { node: statement, start: statement.startIndex, end: statement.endIndex, range, key: undefined, inError };
+    const hasError = statement.hasError;
+    const slot: Slot = {
+      node: statement,
+      start: statement.startIndex,
+      end: statement.endIndex,
+      range,
+      key: undefined,
+      inError,
+      hasError,
+      describeErrors: true,
+    };
     if (inError) return slot;
     if (!statement.isNamed && !statement.isMissing) {
       slot.fragment = emptyFragment();
       return slot;
     }
-    if (statement.hasError) return slot;
+    if (hasError) return slot;
     const key = `${statement.typeId}\u0000${text.slice(statement.startIndex, statement.endIndex)}`;
     slot.key = key;
     const cached = this.cache.get(key) ?? next.get(key) ?? this.older.get(key);
@@ -295,8 +313,8 @@ function merge(fragments: FactsFragment[], lineCount: number, encoding: Document
     pushAll(facts.blocks, f.blocks);
     pushAll(facts.comments, f.comments);
   }
-  if (facts.syntaxErrors.length > MAX_SYNTAX_ERRORS) {
-    facts.syntaxErrors.length = MAX_SYNTAX_ERRORS;
+  if (facts.syntaxErrors.length > MAX_SYNTAX_ERRORS || fragments.some((f) => f.syntaxErrorsSkipped)) {
+    if (facts.syntaxErrors.length > MAX_SYNTAX_ERRORS) facts.syntaxErrors.length = MAX_SYNTAX_ERRORS;
     facts.syntaxErrorsTruncated = true;
   }
   return facts;

@@ -59,7 +59,10 @@ const GUARD_OPERATORS = new Set([':-', '-', ':=', '=', ':+', '+', ':?', '?']);
 const ASSIGNING_OPERATORS = new Set([':=', '=']);
 
 /** The facts of one top-level statement (positions absolute, comments above not attached yet). */
-export type FactsFragment = Omit<DocumentFacts, 'lineCount' | 'syntaxErrorsTruncated' | 'encoding'>;
+export type FactsFragment = Omit<DocumentFacts, 'lineCount' | 'syntaxErrorsTruncated' | 'encoding'> & {
+  /** Syntax errors found but not described (the document has more than MAX_SYNTAX_ERRORS before this statement). */
+  syntaxErrorsSkipped?: number;
+};
 
 export function emptyFragment(): FactsFragment {
   return { assignments: [], functions: [], references: [], commands: [], sources: [], syntaxErrors: [], blocks: [], comments: [] };
@@ -92,9 +95,10 @@ export class StatementExtraction {
   private readonly extractor: Extractor;
   private finished = false;
 
-  constructor(statement: Node, inError = false) {
+  /** `describeErrors` false: the document has more syntax errors before this statement than are reported; count them only. */
+  constructor(statement: Node, inError = false, describeErrors = true) {
     this.cursor = statement.walk();
-    this.extractor = new Extractor(this.fragment, inError, statement.hasError, typeTableOf(statement.tree.language));
+    this.extractor = new Extractor(this.fragment, inError, statement.hasError, typeTableOf(statement.tree.language), describeErrors);
   }
 
   get done(): boolean {
@@ -131,6 +135,8 @@ class Extractor {
     /** MISSING nodes only exist below a node with errors: skip the per-node check otherwise. */
     private readonly mayHaveMissing: boolean,
     private readonly typeTable: TypeTable,
+    /** Describing an error costs a walk of its node: 50,000 of them took seconds, and only the first 100 are reported. */
+    private readonly describeErrors = true,
   ) {
     // Every field present from the start keeps one object shape (context pushes are frequent).
     const root: Context = { fn: null, conditional: false, loop: false, subshell: false, quoted: false, inError, declaration: undefined };
@@ -234,6 +240,10 @@ class Extractor {
   }
 
   private addSyntaxError(describe: () => DocumentFacts['syntaxErrors'][number]): void {
+    if (!this.describeErrors) {
+      this.facts.syntaxErrorsSkipped = (this.facts.syntaxErrorsSkipped ?? 0) + 1;
+      return;
+    }
     // Binary garbage can produce thousands; the merge reports the truncation.
     if (this.facts.syntaxErrors.length <= MAX_SYNTAX_ERRORS) this.facts.syntaxErrors.push(describe());
   }
