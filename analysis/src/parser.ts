@@ -236,6 +236,11 @@ export class DocumentTree {
     return this.currentText;
   }
 
+  /** The tree is parsed and has no edits pending (`tree` costs nothing). */
+  get upToDate(): boolean {
+    return !this.stale && this.currentTree !== undefined;
+  }
+
   /**
    * The up-to-date tree (reparsed incrementally if edits are pending). Do
    * not delete it. Throws ParseBudgetExceeded when the parse takes too long;

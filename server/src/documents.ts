@@ -44,8 +44,8 @@ export const PARSE_BUDGET_MS = Number(process.env.MAKEIMG_PARSE_BUDGET_MS) || 75
  */
 export const FACTS_BUDGET_MS = Number(process.env.MAKEIMG_FACTS_BUDGET_MS) || 250;
 
-/** The shortest walk of facts after a parse that used up the slice's budget (ms): the small statements of an edit are walked at once. */
-const MIN_WALK_MS = 20;
+/** The shortest walk of facts worth starting after a parse in the same slice (ms); with less left, it waits for the next slice. */
+const MIN_WALK_MS = 50;
 
 /** Content changes remembered per document for mapping older ranges. */
 const MAX_LOGGED_CHANGES = 500;
@@ -194,6 +194,7 @@ export class OpenDocument {
     if (!documentTree) return undefined;
     let tree;
     const started = performance.now();
+    const parsing = !documentTree.upToDate;
     try {
       tree = documentTree.treeWithin(parseBudgetMs);
     } catch (error) {
@@ -204,8 +205,14 @@ export class OpenDocument {
       return this.cachedFacts?.facts;
     }
     this.overBudgetVersion = undefined;
-    // The slice's parse and walk share its budget (the walk goes on in the next slice): together they block at most about that long.
+    // The slice's parse and walk share its budget: together they block at most about that long. After a parse
+    // that left too little, the walk (and the listing of the statements before it) waits for the next slice.
     const left = parseBudgetMs - (performance.now() - started);
+    if (parsing && left < MIN_WALK_MS && !this.factsBuilder.walking(tree)) {
+      this.pendingVersion = this.version;
+      this.missingVersion = this.version;
+      return this.cachedFacts?.facts;
+    }
     return this.walk(tree, documentTree.text, Math.min(FACTS_BUDGET_MS, Math.max(MIN_WALK_MS, left)));
   }
 

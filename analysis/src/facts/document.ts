@@ -133,6 +133,11 @@ export class FactsBuilder {
     return { facts, complete, missing };
   }
 
+  /** Whether a build of `tree` is under way (a call goes on with it, without listing the statements again). */
+  walking(tree: Tree): boolean {
+    return this.round?.tree === tree;
+  }
+
   /** Stop the build in progress, if any (its finished statements stay cached). */
   abandon(): void {
     if (!this.round) return;
