@@ -53,11 +53,12 @@ describe('makeimg lint (CLI)', function () {
   });
 
   it('--max-warnings N fails with more than N warnings', async () => {
-    assert.equal((await runMakeimg(['lint', '--max-warnings', '2', warn])).code, EXIT.OK, 'MKIMG010 and SC2034');
-    const r = await runMakeimg(['lint', '--max-warnings=1', warn]);
+    const two = file('two.sh', `${WARN}unused=1\n`);
+    assert.equal((await runMakeimg(['lint', '--max-warnings', '2', two])).code, EXIT.OK, 'MKIMG010 and SC2034 on unused');
+    const r = await runMakeimg(['lint', '--max-warnings=1', two]);
     assert.equal(r.code, EXIT.BUILD_FAILED);
     assert.match(r.stderr, /0 errors, 2 warnings \(more than --max-warnings 1\)/);
-    assert.equal((await runMakeimg(['lint', '--max-warnings', 'many', warn])).code, EXIT.INVALID);
+    assert.equal((await runMakeimg(['lint', '--max-warnings', 'many', two])).code, EXIT.INVALID);
   });
 
   it('defaults to ./image.sh (of --directory); a directory means its image.sh; a missing file is a sentence', async () => {
