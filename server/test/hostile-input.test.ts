@@ -23,17 +23,22 @@ import { applyTextEdits, textEditsFor } from './support/edits';
 import { messageOf, summarize } from './support/lsp-client';
 import { serverForSuite } from './support/suite';
 
+/** Sets a server budget (an environment variable the server reads at start) for the suite's server. */
+function budgetWhileSuiteRuns(name: string, ms: string): void {
+  before(() => {
+    process.env[name] = ms;
+  });
+  after(() => {
+    delete process.env[name];
+  });
+}
+
 const GOOD = 'img_name=x.tar\ndo_install() {\n    mkdir -p "$img_dir/etc"\n}\n';
 
 describe('language server on hostile input (issue 11)', function () {
   this.timeout(120_000);
   // A budget a 600 KB nest always exceeds, whatever the machine's speed (the default is 750 ms).
-  before(() => {
-    process.env.MAKEIMG_PARSE_BUDGET_MS = '100';
-  });
-  after(() => {
-    delete process.env.MAKEIMG_PARSE_BUDGET_MS;
-  });
+  budgetWhileSuiteRuns('MAKEIMG_PARSE_BUDGET_MS', '100');
   const session = serverForSuite({ settings: { shellcheck: { enable: false, path: 'shellcheck' } } });
 
   it('item 12: 100 KB of NUL bytes: MKIMG016, and the server still answers requests', async () => {
@@ -277,12 +282,7 @@ describe('language server: stale ShellCheck findings (issue 11 item 17)', functi
 describe('language server: a keystroke inside one huge statement (issue 11 item 13)', function () {
   this.timeout(120_000);
   // Facts walked in slices of 1 ms: the nest never fits in one, whatever the machine's speed (the default is 250 ms).
-  before(() => {
-    process.env.MAKEIMG_FACTS_BUDGET_MS = '1';
-  });
-  after(() => {
-    delete process.env.MAKEIMG_FACTS_BUDGET_MS;
-  });
+  budgetWhileSuiteRuns('MAKEIMG_FACTS_BUDGET_MS', '1');
   const session = serverForSuite({ settings: { shellcheck: { enable: false, path: 'shellcheck' } } });
 
   it('50,000 nested $( ): the keystroke publishes at once with MKIMG019 on that statement, requests are answered while its walk goes on, then the complete diagnostics', async () => {
@@ -314,12 +314,7 @@ describe('language server: a keystroke inside one huge statement (issue 11 item 
 describe('language server: a file that takes longer to parse than the budget (issue 11 item 13)', function () {
   this.timeout(120_000);
   // A parse budget that an 800 KB file always exceeds: as on a loaded machine, where the 750 ms did not suffice.
-  before(() => {
-    process.env.MAKEIMG_PARSE_BUDGET_MS = '5';
-  });
-  after(() => {
-    delete process.env.MAKEIMG_PARSE_BUDGET_MS;
-  });
+  budgetWhileSuiteRuns('MAKEIMG_PARSE_BUDGET_MS', '5');
   const session = serverForSuite({ settings: { shellcheck: { enable: false, path: 'shellcheck' } } });
 
   it('an 800 KB image.sh: the parse goes on in slices and the file is analysed, on open and after an edit near the top (each try used to start over)', async () => {
