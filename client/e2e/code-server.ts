@@ -211,6 +211,7 @@ export class CodeServer {
       signalProcessGroup(pid, 'SIGKILL');
       for (let i = 0; i < 50 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     }
+    if (process.env.E2E_DEBUG_KEEP) return;
     rmSync(this.home, { recursive: true, force: true, maxRetries: 3 });
   }
 }

@@ -63,6 +63,12 @@ export class Workbench {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     const wb = new Workbench(browser, page);
+    if (process.env.E2E_DEBUG_CONSOLE) {
+      const { appendFileSync } = await import('node:fs');
+      const log = (m: string) => appendFileSync(process.env.E2E_DEBUG_CONSOLE!, `${new Date().toISOString()} ${m}\n`);
+      page.on('console', (m) => log(`[${m.type()}] ${m.text()}`));
+      page.on('framenavigated', (f) => { if (f === page.mainFrame()) log(`NAVIGATED ${f.url()}`); });
+    }
     try {
       await page.goto(url);
       await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
