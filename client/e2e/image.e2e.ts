@@ -63,14 +63,18 @@ describe('e2e: the built image in VS Code (issue 15 §3): hover link, Open Image
       assert.ok(hover.includes(link), `the hover links ${link}: ${hover}`);
     await s.wb.page.keyboard.press('Escape');
 
-    // Open Image: a single-folder window becomes a multi-root workspace (VS Code reloads it).
+    // Open Image: a single-folder window becomes a multi-root workspace (VS Code reloads it). The old
+    // page shows the new folder for a moment before it goes: wait for the new page first.
     await s.wb.runCommand(commandTitle(COMMANDS.openImage));
+    await s.wb.waitForWorkspaceReload();
     await waitFor(
       'the image folder in the Explorer',
       () => s.wb.explorerRows(),
       (rows) => rows.includes(IMAGE_FOLDER),
-      90_000,
-    );
+      60_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${s.wb.workspaceFileReport()}`);
+    });
     // The fixture's folder out of the way: the Explorer renders only the rows in view.
     await s.wb.setExplorerRowExpanded('builds', false);
     await s.wb.setExplorerRowExpanded(IMAGE_FOLDER, true);

@@ -4,7 +4,7 @@
  * completion, status bar and the terminal. Selectors are VS Code 1.96's.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const CHROMIUM_ARGS = [
@@ -67,7 +67,9 @@ export class Workbench {
       const { appendFileSync } = await import('node:fs');
       const log = (m: string) => appendFileSync(process.env.E2E_DEBUG_CONSOLE!, `${new Date().toISOString()} ${m}\n`);
       page.on('console', (m) => log(`[${m.type()}] ${m.text()}`));
-      page.on('framenavigated', (f) => { if (f === page.mainFrame()) log(`NAVIGATED ${f.url()}`); });
+      page.on('framenavigated', (f) => {
+        if (f === page.mainFrame()) log(`NAVIGATED ${f.url()}`);
+      });
     }
     try {
       await page.goto(url);
@@ -87,6 +89,44 @@ export class Workbench {
   async screenshot(path: string): Promise<void> {
     mkdirSync(dirname(path), { recursive: true });
     await this.page.screenshot({ path });
+  }
+
+  /**
+   * Waits until the window has reloaded as a multi-root workspace (adding a folder to a single-folder
+   * window makes VS Code create an untitled workspace and load the page again with `?workspace=`) and
+   * the new workbench shows its Explorer. Rows seen before that belong to the old page. On timeout the
+   * error names the page's address and what the workspace file holds.
+   */
+  async waitForWorkspaceReload(timeoutMs = 90_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    const left = () => Math.max(1_000, deadline - Date.now());
+    try {
+      await this.page.waitForURL(/[?&]workspace=/, { timeout: left() });
+      await this.page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: left() });
+      await this.page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: left() });
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${this.workspaceFileReport()}`);
+    }
+    return this.workspaceFile() ?? '';
+  }
+
+  /** The workspace file the page's address names (`?workspace=`), if any. */
+  workspaceFile(): string | undefined {
+    return new URL(this.page.url()).searchParams.get('workspace') ?? undefined;
+  }
+
+  /** The page's address and the content of its workspace file, for error messages. */
+  workspaceFileReport(): string {
+    const file = this.workspaceFile();
+    let content = '(no workspace file in the address)';
+    if (file) {
+      try {
+        content = readFileSync(file, 'utf8');
+      } catch (e) {
+        content = `(unreadable: ${(e as Error).message})`;
+      }
+    }
+    return `page: ${this.page.url()}\nworkspace file: ${content}`;
   }
 
   /** Quick open (Ctrl+P) a workspace file by its path relative to the folder, and wait for its editor. */
