@@ -38,6 +38,8 @@ do_install()
     ln -s usr/lib "$img_dir/lib"
     ln -s usr/lib64 "$img_dir/lib64"
     chmod 1777 "$img_dir/tmp"
+    # Where os-release(5) says to look first: a link to the file postinstall_files puts in /usr/lib.
+    ln -s ../usr/lib/os-release "$img_dir/etc/os-release"
 
     local program
     for program in /usr/bin/bash /usr/bin/cat /usr/bin/ls; do
