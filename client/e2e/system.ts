@@ -61,3 +61,55 @@ export function archiveFile(archive: string, member: string): string {
   if (!stored) throw new Error(`${member} is not in ${archive}`);
   return execFileSync('tar', ['-xaOf', archive, stored], { encoding: 'utf8' });
 }
+
+/** The process `pid` and all its descendants (by parent pid in /proc/PID/stat), as processesUsing describes them. */
+export function processTree(pid: number): ProcessInfo[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    const child = Number(entry);
+    if (!Number.isInteger(child)) continue;
+    try {
+      // "pid (comm) state ppid ...": comm may contain spaces and parentheses, so split after the last ")".
+      const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
+      parents.set(child, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  return tree.flatMap((p) => {
+    try {
+      return [
+        {
+          pid: p,
+          uid: Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? -1),
+          cmdline: readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(),
+          cwd: '',
+        },
+      ];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Whether a process with this pid exists (a zombie counts until it is reaped). */
+export function processExists(pid: number): boolean {
+  try {
+    readFileSync(`/proc/${pid}/stat`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A process's environment (/proc/PID/environ; root reads anyone's). */
+export function processEnvironment(pid: number): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .filter((v) => v.includes('='))
+      .map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]),
+  );
+}

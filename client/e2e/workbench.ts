@@ -389,6 +389,12 @@ export class Workbench {
     }
   }
 
+  /** Types into the visible terminal (clicked first, as a user does to focus it); "\n" presses Enter. */
+  async typeInTerminal(text: string): Promise<void> {
+    await this.page.locator('.terminal-wrapper.active .xterm-screen').click();
+    await this.page.keyboard.type(text);
+  }
+
   /** Names of the open terminals/tasks in the terminal panel's tab list (or its single title). */
   async terminalTitles(): Promise<string[]> {
     return this.page.locator('.terminal-tabs-entry, .single-terminal-tab').allInnerTexts();
