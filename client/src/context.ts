@@ -34,6 +34,7 @@ export class MakeimgContext implements vscode.Disposable {
     const images = new ImageFeatures(extension.extensionPath, this.log, extension.globalState);
     this.controller.listeners.push({
       started: () => images.buildStarted(),
+      finished: () => images.buildFinished(),
       report: (event) => {
         images.reportArrived(event);
         status.offerReport(event.report.findings.length);

@@ -46,6 +46,8 @@ const BUILDING_CONTEXT_KEY = 'makeimg.building';
 export interface BuildListener {
   started(): void;
   report(event: ReportEvent): void;
+  /** The build's process ended (after its last event), whatever the outcome. */
+  finished(outcome: BuildOutcome): void;
 }
 
 export class BuildController implements vscode.Disposable {
@@ -138,6 +140,7 @@ export class BuildController implements vscode.Disposable {
       this.log[outcome.kind === 'built' ? 'info' : outcome.kind === 'cancelled' ? 'warn' : 'error'](`[build] ${describeOutcome(outcome)}`);
       this.status.finished(outcome, installCacheLine(installStart));
       this.finishUi();
+      for (const l of this.listeners) l.finished(outcome);
       void notifyOutcome(outcome, this.log, {
         rebuild: () => this.onRebuild?.(request),
         deleteKept: (keepImage) => void this.deleteKept(request, keepImage),

@@ -20,6 +20,7 @@ import { IMAGE_SCHEME, ImageFileSystem, imagePathOf, imageRootUri } from './imag
 import { BuiltImageHover, type BuiltBy } from './image-hover';
 import { reportHtml } from './report-html';
 import { ReportDiagnostics } from './report-diagnostics';
+import { ShownFindings } from './shown-findings';
 
 const LAST_REPORT_KEY = 'makeimg.lastReport';
 /** image.sh path -> what its last build made (for the img_name hover). */
@@ -30,6 +31,8 @@ const BUILT_BY_MAX = 50;
 export class ImageFeatures implements vscode.Disposable {
   readonly fileSystem = new ImageFileSystem();
   readonly diagnostics = new ReportDiagnostics();
+  /** Which image.sh files show findings, and of which image (they stay while it is there, unchanged). */
+  private readonly shown = new ShownFindings();
   private last: ReportEvent | undefined;
   private panel: vscode.WebviewPanel | undefined;
   /** Lease files of open shells (removing one stops its shell). */
@@ -61,6 +64,7 @@ export class ImageFeatures implements vscode.Disposable {
     if (kept && existsSync(kept.imgPath)) {
       this.last = kept;
       this.diagnostics.show(kept);
+      if (kept.file) this.shown.restored(kept.file, kept.imgPath);
     }
   }
 
@@ -69,8 +73,14 @@ export class ImageFeatures implements vscode.Disposable {
     return this.last?.imgPath;
   }
 
+  /** Findings stay until a report of the same image.sh replaces them, or their image is gone or replaced. */
   buildStarted(): void {
-    this.diagnostics.clear();
+    this.shown.buildStarted();
+  }
+
+  /** A build ended: the findings of images it removed or replaced without a report leave Problems. */
+  buildFinished(): void {
+    for (const file of this.shown.buildFinished()) this.diagnostics.clearFile(file);
   }
 
   reportArrived(event: ReportEvent): void {
@@ -83,6 +93,7 @@ export class ImageFeatures implements vscode.Disposable {
     }
     this.fileSystem.forget(event.imgPath);
     this.diagnostics.show(event);
+    if (event.file) this.shown.reportArrived(event.file, event.imgPath);
     if (this.panel) this.render(this.panel, event);
   }
 

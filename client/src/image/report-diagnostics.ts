@@ -32,8 +32,9 @@ export class ReportDiagnostics implements vscode.Disposable, vscode.CodeActionPr
     this.collection.set(uri, diagnostics);
   }
 
-  clear(): void {
-    this.collection.clear();
+  /** Removes the findings shown on this image.sh. */
+  clearFile(file: string): void {
+    this.collection.delete(vscode.Uri.file(file));
   }
 
   async provideCodeActions(
