@@ -90,8 +90,52 @@ describe('build report of real builds (examples/tiny)', function () {
     assert.match(r.stdout, /\/usr +█+ +[\d.]+ MiB +\d+%/);
     assert.match(r.stdout, /Hygiene: 2 findings/);
     assert.match(r.stdout, /MKIMG109 temporary files left: \/tmp\/leftover/);
-    assert.match(r.stdout, /fix \(in do_postinstall\): rm -rf \/tmp\/leftover/);
+    assert.match(r.stdout, /fix \(in do_install\): rm -rf "\$img_dir\/tmp\/leftover"/);
     assert.match(r.stdout, /MKIMG110 shell history left: \/root\/.bash_history/);
+  });
+
+  it('the fixes really clean the image: each pasted at the end of the hook it names, the rebuild has no finding', async () => {
+    const src = await tinyProject(scratch, 'tiny.tar.gz');
+    const file = path.join(src, 'image.sh');
+    const text = await fs.readFile(file, 'utf8');
+    const tmpLine = '    chmod 1777 "$img_dir/tmp"\n';
+    assert.ok(text.includes(tmpLine), 'examples/tiny/image.sh changed: update this test');
+    // A machine id (MKIMG101) and a file in /tmp (MKIMG109), both left by do_install. (Fixes that need
+    // rm in do_postinstall cannot run in tiny, which has only bash, cat and ls.)
+    await fs.writeFile(
+      file,
+      text.replace(
+        tmpLine,
+        `${tmpLine}    echo build > "$img_dir/tmp/leftover"\n    echo 0123456789abcdef0123456789abcdef > "$img_dir/etc/machine-id"\n`,
+      ),
+    );
+    const base = await scratch.dir('img');
+    const first = await runMakeimg(['--json', '--directory', src, base]);
+    assert.equal(first.code, 0, first.stderr);
+    const findings = reportEvent(first)!.report.findings;
+    assert.deepEqual(
+      findings.map((f) => [f.code, f.hook]),
+      [
+        ['MKIMG101', 'do_postinstall'],
+        ['MKIMG109', 'do_install'],
+      ],
+    );
+    // Each fix as the last lines of its hook (what the editor's quick fix does).
+    let fixed = await fs.readFile(file, 'utf8');
+    for (const f of findings) {
+      const start = fixed.indexOf(`\n${f.hook}()\n{\n`);
+      const end = fixed.indexOf('\n}\n', start);
+      assert.ok(start >= 0 && end > start, f.hook);
+      fixed = `${fixed.slice(0, end)}\n    ${f.fix}${fixed.slice(end)}`;
+    }
+    await fs.writeFile(file, fixed);
+    const second = await runMakeimg(['--json', '--force', '--directory', src, base]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(reportEvent(second)!.report.findings, []);
+    const image = path.join(base, 'tiny.tar.gz');
+    const members = execFileSync('tar', ['-tzf', image], { encoding: 'utf8' }).split('\n');
+    assert.ok(members.includes('./tmp/') && !members.some((m) => m.startsWith('./tmp/leftover')), members.join(' '));
+    assert.equal(execFileSync('tar', ['-xzOf', image, './etc/machine-id'], { encoding: 'utf8' }), '');
   });
 
   it('--strict fails on a finding and keeps the image; # makeimg-disable and image_checks_disable silence codes', async () => {

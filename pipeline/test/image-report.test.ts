@@ -164,6 +164,9 @@ describe('build report and image hygiene checks', function () {
     assert.equal(by('MKIMG107').bytes, 700);
     assert.deepEqual(by('MKIMG108').paths, ['/var/log/dpkg.log']);
     assert.deepEqual(by('MKIMG109').paths, ['/tmp/leftover']);
+    // do_postinstall sees a tmpfs on /tmp (nspawn's), not the image's: the fix is do_install's, under $img_dir.
+    assert.equal(by('MKIMG109').hook, 'do_install');
+    assert.equal(by('MKIMG109').fix, 'rm -rf "$img_dir/tmp/leftover"');
     assert.deepEqual(by('MKIMG112').paths, ['/srv/drop', '/srv/shared.txt']);
     assert.deepEqual(by('MKIMG113').paths, ['/usr/bin/tool']);
     for (const f of report.findings) assert.ok(f.why && f.fix && f.message, f.code);
@@ -205,6 +208,23 @@ describe('build report and image hygiene checks', function () {
     await cleanTree(root);
     const report = buildReport(await scanTree(root), { host: await readHostFacts() });
     assert.deepEqual(report.findings, []);
+  });
+
+  it("MKIMG109: /tmp's leftovers are do_install's to remove (under $img_dir), /var/tmp's do_postinstall's", async () => {
+    const root = await scratch.dir('clean');
+    await cleanTree(root);
+    await fs.writeFile(path.join(root, 'tmp', "a b's"), 'x');
+    await fs.mkdir(path.join(root, 'tmp', 'build-dir'));
+    await fs.mkdir(path.join(root, 'var/tmp'), { recursive: true });
+    await fs.writeFile(path.join(root, 'var/tmp/cache'), 'x');
+    const report = buildReport(await scanTree(root), { host: await readHostFacts() });
+    assert.deepEqual(
+      report.findings.map((f) => [f.code, f.hook, f.fix]),
+      [
+        ['MKIMG109', 'do_install', `rm -rf "$img_dir"'/tmp/a b'\\''s' "$img_dir/tmp/build-dir"`],
+        ['MKIMG109', 'do_postinstall', 'rm -rf /var/tmp/cache'],
+      ],
+    );
   });
 
   it('silences disabled codes and counts what they hid', async () => {

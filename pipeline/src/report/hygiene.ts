@@ -32,6 +32,11 @@ function quote(p: string): string {
   return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
 }
 
+/** An image path as do_install names it, under $img_dir: `"$img_dir/tmp/x"`. */
+function inImgDir(p: string): string {
+  return /^[\w@%+=:,./-]+$/.test(p) ? `"$img_dir${p}"` : `"$img_dir"${quote(p)}`;
+}
+
 function listing(paths: string[]): string {
   const shown = paths.slice(0, LISTED).join(', ');
   return paths.length > LISTED ? `${shown} and ${paths.length - LISTED} more` : shown;
@@ -137,12 +142,24 @@ export function runChecks(index: ImageIndex, host: HostFacts): ImageFinding[] {
       bytes,
     });
   }
-  const leftovers = ['/tmp', '/var/tmp'].flatMap((d) => (index.get(d)?.type === 'directory' ? index.childrenOf(d) : [])).sort(comparePaths);
-  if (leftovers.length > 0) {
+  // do_postinstall sees a tmpfs over the image's /tmp (systemd-nspawn mounts one): what is in the image's /tmp
+  // came from do_install, and only do_install can remove it. /var/tmp is the image's own in both hooks.
+  const children = (d: string) => (index.get(d)?.type === 'directory' ? index.childrenOf(d).sort(comparePaths) : []);
+  const inTmp = children('/tmp');
+  if (inTmp.length > 0) {
     add('MKIMG109', {
-      message: `temporary files left: ${listing(leftovers)}`,
-      fix: `rm -rf ${leftovers.map(quote).join(' ')}`,
-      paths: leftovers,
+      message: `temporary files left: ${listing(inTmp)}`,
+      fix: `rm -rf ${inTmp.map(inImgDir).join(' ')}`,
+      hook: DO_INSTALL,
+      paths: inTmp,
+    });
+  }
+  const inVarTmp = children('/var/tmp');
+  if (inVarTmp.length > 0) {
+    add('MKIMG109', {
+      message: `temporary files left: ${listing(inVarTmp)}`,
+      fix: `rm -rf ${inVarTmp.map(quote).join(' ')}`,
+      paths: inVarTmp,
     });
   }
   const homes = ['/root', ...index.childrenOf('/home')];
