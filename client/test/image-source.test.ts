@@ -130,22 +130,48 @@ describe('appending a fix to a hook of image.sh', () => {
   const text = 'img_name=x.tar\n\ndo_install()\n{\n  mkdir "$img_dir/etc"\n}\n\ndo_postinstall()\n{\n\tuseradd a\n}\n';
 
   it('inserts before the closing brace, indented like the body', () => {
-    const i = hookInsertion(text, 'do_postinstall', 'rm -rf /tmp/x\n: > /etc/machine-id', { start: 7, end: 10 });
+    const i = hookInsertion(text, 'do_postinstall', 'rm -rf /tmp/x\n: > /etc/machine-id', { start: 7, end: 10 })!;
     const out = text.slice(0, i.offset) + i.text + text.slice(i.offset);
     assert.match(out, /do_postinstall\(\)\n\{\n\tuseradd a\n\trm -rf \/tmp\/x\n\t: > \/etc\/machine-id\n\}\n$/);
-    const j = hookInsertion(text, 'do_install', 'rm -f "$img_dir/etc/resolv.conf"', { start: 2, end: 5 });
+    const j = hookInsertion(text, 'do_install', 'rm -f "$img_dir/etc/resolv.conf"', { start: 2, end: 5 })!;
     assert.match(
       text.slice(0, j.offset) + j.text + text.slice(j.offset),
       /  mkdir "\$img_dir\/etc"\n  rm -f "\$img_dir\/etc\/resolv.conf"\n\}/,
     );
   });
 
+  it("without the language server's symbols, finds the hook in the text: never a second definition (it would replace the first)", () => {
+    // What VS Code passes when the server answered no symbols for this version (it was still analysing it).
+    const apply = (source: string, hook = 'do_postinstall') => {
+      const i = hookInsertion(source, hook, ': > /etc/machine-id');
+      return i && source.slice(0, i.offset) + i.text + source.slice(i.offset);
+    };
+    assert.match(apply(text)!, /do_postinstall\(\)\n\{\n\tuseradd a\n\t: > \/etc\/machine-id\n\}\n$/);
+    assert.equal(apply(text)!.match(/do_postinstall\(\)/g)?.length, 1);
+    const keyword = 'function do_postinstall {\n    helper() {\n        :\n    }\n    helper\n}\nimg_name=x.tar\n';
+    assert.equal(
+      apply(keyword),
+      'function do_postinstall {\n    helper() {\n        :\n    }\n    helper\n    : > /etc/machine-id\n}\nimg_name=x.tar\n',
+      "the closing brace at the definition's indentation, not a nested one",
+    );
+    const oneLine = apply('do_postinstall() { useradd a; }\n')!;
+    assert.equal(execFileSync('bash', ['-n'], { input: oneLine }).toString(), '');
+    assert.match(oneLine, /useradd a; \n +: > \/etc\/machine-id\n\}/);
+    // Where it ends cannot be told (a redirected body): no insertion rather than a wrong one.
+    assert.equal(apply('do_postinstall()\n{\n    a\n} > /var/log/setup.log\n'), undefined);
+    // A longer name is another function: the hook is added.
+    assert.match(apply('do_postinstall_extra() {\n    :\n}\n')!, /\n\ndo_postinstall\(\)\n\{\n    : > \/etc\/machine-id\n\}\n$/);
+  });
+
   it('adds the hook at the end when image.sh has none, and handles a one-line function', () => {
     const noHook = 'img_name=x.tar\ndo_install() { :; }';
     const i = hookInsertion(noHook, 'do_postinstall', 'apt-get clean');
-    assert.equal(noHook.slice(0, i.offset) + i.text, 'img_name=x.tar\ndo_install() { :; }\n\ndo_postinstall()\n{\n    apt-get clean\n}\n');
+    assert.equal(
+      noHook.slice(0, i!.offset) + i!.text,
+      'img_name=x.tar\ndo_install() { :; }\n\ndo_postinstall()\n{\n    apt-get clean\n}\n',
+    );
     const oneLine = 'do_postinstall() { useradd a; }\n';
-    const j = hookInsertion(oneLine, 'do_postinstall', 'apt-get clean', { start: 0, end: 0 });
+    const j = hookInsertion(oneLine, 'do_postinstall', 'apt-get clean', { start: 0, end: 0 })!;
     const out = oneLine.slice(0, j.offset) + j.text + oneLine.slice(j.offset);
     assert.equal(execFileSync('bash', ['-n'], { input: out }).toString(), '');
     assert.match(out, /apt-get clean\n\}/);

@@ -10,8 +10,24 @@ export interface Insertion {
   text: string;
 }
 
-export function hookInsertion(text: string, hook: string, snippet: string, hookLines?: { start: number; end: number }): Insertion {
+/**
+ * `hookLines`: the function's lines from the language server's symbols. Without them (the server
+ * answers no symbols while a version is still being analysed, and VS Code keeps that answer for the
+ * version) the definition is looked for in the text (`hookLinesInText`). Undefined when the text
+ * defines the hook but where it ends cannot be told: a second definition would replace the first.
+ */
+export function hookInsertion(
+  text: string,
+  hook: string,
+  snippet: string,
+  hookLines?: { start: number; end: number },
+): Insertion | undefined {
   const lines = text.split('\n');
+  if (!hookLines) {
+    const found = hookLinesInText(lines, hook);
+    if (found === 'unknown') return undefined;
+    hookLines = found;
+  }
   if (hookLines && hookLines.end < lines.length) {
     const closing = lines[hookLines.end]!;
     const brace = closing.lastIndexOf('}');
@@ -37,6 +53,7 @@ export function hookInsertion(text: string, hook: string, snippet: string, hookL
       // A one-line function `f() { a; }`: put the lines before the brace.
       return { offset: lineStart + brace, text: `\n${body}\n` };
     }
+    return undefined;
   }
   const needsNewline = text.length > 0 && !text.endsWith('\n');
   return {
@@ -46,4 +63,27 @@ export function hookInsertion(text: string, hook: string, snippet: string, hookL
       .map((l) => `    ${l}`)
       .join('\n')}\n}\n`,
   };
+}
+
+/**
+ * The lines of `hook`'s definition in the text: `hook()` or `function hook` at the start of a line,
+ * ended by the first later `}` alone on a line at the same indentation (or on the definition's
+ * line: `hook() { a; }`). 'unknown' when the text defines it but no such end follows; undefined
+ * when it does not define it.
+ */
+export function hookLinesInText(lines: string[], hook: string): { start: number; end: number } | 'unknown' | undefined {
+  const name = hook.replace(/[^\w]/g, '');
+  const definition = new RegExp(`^(\\s*)(?:function\\s+${name}(?:\\s*\\(\\s*\\))?|${name}\\s*\\(\\s*\\))(?![\\w-])(.*)$`);
+  for (let start = 0; start < lines.length; start++) {
+    const m = definition.exec(lines[start]!);
+    if (!m) continue;
+    const indent = m[1]!;
+    const rest = m[2]!.replace(/\s+#.*$/, '').trim();
+    if (rest.startsWith('{') && rest.endsWith('}')) return { start, end: start };
+    for (let end = start + 1; end < lines.length; end++) {
+      if (new RegExp(`^${indent}\\}\\s*(?:#.*)?$`).test(lines[end]!)) return { start, end };
+    }
+    return 'unknown';
+  }
+  return undefined;
 }

@@ -54,6 +54,7 @@ export class ReportDiagnostics implements vscode.Disposable, vscode.CodeActionPr
         document.uri,
       );
       const insertion = hookInsertion(document.getText(), finding.hook, finding.fix, hookRange(symbols ?? [], finding.hook));
+      if (!insertion) continue; // the hook is defined, but where it ends is not known: no fix rather than a second hook
       const action = new vscode.CodeAction(`Append to ${finding.hook}: ${finding.fix}`, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [d];
       action.edit = new vscode.WorkspaceEdit();
