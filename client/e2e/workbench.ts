@@ -198,6 +198,24 @@ export class Workbench {
       );
   }
 
+  /** The Problems panel's marker rows, each with the name of the file it is listed under (the tree's file row above it). */
+  async problemsByFile(): Promise<{ file: string; text: string }[]> {
+    await this.problems(); // opens the panel
+    return this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => {
+      const found: { file: string; text: string }[] = [];
+      let file = '';
+      for (const r of rows as HTMLElement[]) {
+        if (r.querySelector('.codicon-error, .codicon-warning, .codicon-info'))
+          found.push({ file, text: r.innerText.replace(/\s+/g, ' ').trim() });
+        else {
+          const name = r.querySelector('.monaco-icon-label .label-name') as HTMLElement | null;
+          if (name) file = name.innerText.trim();
+        }
+      }
+      return found;
+    });
+  }
+
   /** Moves the cursor of the active editor to a 1-based line and column. */
   async goTo(line: number, column: number): Promise<void> {
     await this.focusEditor();
@@ -438,13 +456,23 @@ export class Workbench {
     return texts.filter((t) => t.trim() !== '');
   }
 
-  /** Clicks `button` on the visible notification whose message matches `message`. */
+  /**
+   * Clicks `button` on the notification whose message matches `message`: on its toast, or, once the toast
+   * has hidden (Escape hides toasts, and every runCommand presses it), in the notification center.
+   */
   async clickNotificationButton(message: RegExp, button: string): Promise<void> {
-    const toast = this.page
-      .locator('.notification-toast')
-      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: message }) })
-      .first();
-    await toast.locator('.monaco-button', { hasText: button }).first().click();
+    const item = (container: string) =>
+      this.page
+        .locator(`${container} .notification-list-item`)
+        .filter({ has: this.page.locator('.notification-list-item-message', { hasText: message }) })
+        .first();
+    let found = item('.notification-toast');
+    if ((await found.count()) === 0) {
+      if (!(await this.page.locator('.notifications-center.visible').isVisible()))
+        await this.runCommand('Notifications: Show Notifications');
+      found = item('.notifications-center');
+    }
+    await found.locator('.monaco-button', { hasText: button }).first().click();
   }
 
   /** The titles of the code lenses shown in the active editor (they come from the language server). */
