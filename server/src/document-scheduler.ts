@@ -25,7 +25,7 @@ interface Slot {
  * burst of notifications that arrived together is handled (and each
  * reschedules) before a job scheduled with delay 0 starts: they coalesce.
  */
-function afterQueuedWork(callback: () => void): () => void {
+export function afterQueuedWork(callback: () => void): () => void {
   let handle = setImmediate(() => (handle = setImmediate(callback)));
   return () => clearImmediate(handle);
 }

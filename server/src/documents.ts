@@ -19,6 +19,7 @@ import {
 import { IMAGE_FILE_NAME } from '../../shared/contract';
 import { LANGUAGE_ID, SHELL_LANGUAGE_ID } from '../../shared/ids-and-settings';
 import { inLspCoordinates } from './coordinates';
+import { afterQueuedWork } from './document-scheduler';
 
 /** Larger documents are not parsed: parsing and analysis would block the server for seconds. */
 export const MAX_ANALYZED_CHARS = 1_000_000;
@@ -60,6 +61,9 @@ export class OpenDocument {
   private pendingVersion: number | undefined;
   /** The pending version's facts leave out a statement (no earlier version of it): `facts()` are the last good ones. */
   private missingVersion: number | undefined;
+  /** Those waiting for the current version's facts to be complete (`factsComplete`), and the next slice of its work. */
+  private completion:
+    { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void; cancelSlice?: () => void } | undefined;
 
   constructor(
     /** The process parser (loaded before any document is parsed: see after-ready.ts). */
@@ -98,6 +102,8 @@ export class OpenDocument {
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     // A walk in progress holds a cursor into the tree the edits change.
     this.factsBuilder.abandon();
+    // Those waiting for the last version ask again, for this one.
+    this.settle();
     for (const change of changes) {
       this.changeLog.push({ version, range: 'range' in change ? change.range : undefined, text: change.text });
       if ('range' in change) {
@@ -188,6 +194,55 @@ export class OpenDocument {
     if (this.factsPending) this.advance(FACTS_BUDGET_MS);
   }
 
+  /**
+   * Resolves once the facts of the current version are complete (`facts()`
+   * then describes all of the text and `factsPending` is false), or once the
+   * text changes or the document is closed: the caller looks again (and
+   * waits again for a newer version). Until then the work goes on in slices
+   * (`continueFacts`), each once the messages queued meanwhile have been
+   * handled, so the server answers other requests between two slices; all
+   * who wait share these slices (the validator's diagnostics and requests
+   * such as documentSymbol). Rejects when a slice throws.
+   */
+  factsComplete(): Promise<void> {
+    this.facts(); // the current version's first slice, when nobody asked for its facts yet
+    if (!this.factsPending) return Promise.resolve();
+    if (!this.completion) {
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      this.completion = { promise, resolve, reject };
+      this.nextSlice();
+    }
+    return this.completion.promise;
+  }
+
+  private nextSlice(): void {
+    const completion = this.completion;
+    if (!completion) return;
+    completion.cancelSlice = afterQueuedWork(() => {
+      if (this.completion !== completion) return;
+      try {
+        this.continueFacts();
+      } catch (error) {
+        this.completion = undefined;
+        completion.reject(error);
+        return;
+      }
+      if (this.factsPending) this.nextSlice();
+      else this.settle();
+    });
+  }
+
+  /** Wake those waiting in `factsComplete` (they look again) and stop its slices. */
+  private settle(): void {
+    const completion = this.completion;
+    if (!completion) return;
+    this.completion = undefined;
+    completion.cancelSlice?.();
+    completion.resolve();
+  }
+
   /** Parse (or go on parsing) within `parseBudgetMs`, then walk a slice of the facts. */
   private advance(parseBudgetMs: number): DocumentFacts | undefined {
     const documentTree = this.tree();
@@ -273,6 +328,7 @@ export class OpenDocument {
   }
 
   dispose(): void {
+    this.settle();
     this.disposeTree();
     this.cachedFacts = undefined;
   }

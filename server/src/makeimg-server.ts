@@ -19,6 +19,7 @@ import {
   SemanticTokensBuilder,
   ShowMessageNotification,
   TextDocumentSyncKind,
+  type CancellationToken,
   type CompletionItem,
   type CompletionList,
   type CallHierarchyItem,
@@ -262,8 +263,8 @@ export class MakeimgServer {
         return { changes };
       }),
     );
-    c.onDocumentSymbol(this.onDocument([], (_, { facts }) => documentSymbols(facts)));
-    c.onFoldingRanges(this.onDocument([], (_, { document, facts }) => foldingRanges(facts, (line) => document.lineText(line))));
+    c.onDocumentSymbol(this.onWholeDocument([], (_, { facts }) => documentSymbols(facts)));
+    c.onFoldingRanges(this.onWholeDocument([], (_, { document, facts }) => foldingRanges(facts, (line) => document.lineText(line))));
     c.onWorkspaceSymbol(async (params, token) => {
       checkQueryParams(params);
       return this.workspaceSymbols.query(await this.roots(), params.query, (uri) => documents.get(uri)?.facts(), token);
@@ -284,9 +285,9 @@ export class MakeimgServer {
         });
       }),
     );
-    c.languages.inlayHint.on(this.onDocument([], ({ range }, { facts }) => inlayHints(facts, range)));
-    c.onCodeLens(this.onDocument([], (_, { document, facts }) => codeLenses(facts, document.uri)));
-    c.onDocumentLinks(this.onDocument([], (_, { document, facts }) => documentLinks(facts, document.uri)));
+    c.languages.inlayHint.on(this.onWholeDocument([], ({ range }, { facts }) => inlayHints(facts, range)));
+    c.onCodeLens(this.onWholeDocument([], (_, { document, facts }) => codeLenses(facts, document.uri)));
+    c.onDocumentLinks(this.onWholeDocument([], (_, { document, facts }) => documentLinks(facts, document.uri)));
     // Call hierarchy (across sourced files) and semantic tokens (hooks, provided variables, file arrays, stages).
     const locator = (view: SourcedView) => (range: Range) => this.sourced.locate(view, range);
     c.languages.callHierarchy.onPrepare(
@@ -299,7 +300,7 @@ export class MakeimgServer {
       this.withItemImage(item, (view) => outgoingCalls(view.facts, item, locator(view))),
     );
     c.languages.semanticTokens.on(
-      this.onDocument({ data: [] }, ({ textDocument }, { document, facts }) => {
+      this.onWholeDocument({ data: [] }, ({ textDocument }, { document, facts }) => {
         const builder = new SemanticTokensBuilder();
         this.tokenBuilders.set(textDocument.uri, builder);
         for (const t of semanticTokens(facts, this.sourced.combined(document) ?? facts))
@@ -308,7 +309,7 @@ export class MakeimgServer {
       }),
     );
     c.languages.semanticTokens.onDelta(
-      this.onDocument({ data: [] }, ({ textDocument, previousResultId }, { document, facts }) => {
+      this.onWholeDocument({ data: [] }, ({ textDocument, previousResultId }, { document, facts }) => {
         let builder = this.tokenBuilders.get(textDocument.uri);
         if (!builder) this.tokenBuilders.set(textDocument.uri, (builder = new SemanticTokensBuilder()));
         builder.previousResult(previousResultId);
@@ -351,6 +352,44 @@ export class MakeimgServer {
       if (!document || !isImageDocument(document.textDocument)) return fallback;
       const facts = document.facts();
       return facts ? handler(params, { document, facts }) : fallback;
+    };
+  }
+
+  /**
+   * `onDocument` for requests whose answer describes the whole document
+   * (or a range of it) and that VS Code keeps for the document's version,
+   * asking again only after an edit: document symbols (the outline,
+   * breadcrumbs, sticky scroll, the client's image-findings quick fix),
+   * folding ranges, semantic tokens, code lenses, document links and inlay
+   * hints. An answer from a half-done analysis (`factsPending`: the last
+   * version's facts, or none at all right after the open) would stay until
+   * the next edit, so these wait until the facts of the current version are
+   * complete (`OpenDocument.factsComplete`) and answer then. The wait does
+   * not block the server: the work goes on in budgeted slices between
+   * which other requests (hover, completion, ...) are answered. An edit
+   * meanwhile makes it wait for the newest version, whose answer it gives;
+   * a cancelled request (VS Code cancels and asks again after an edit)
+   * stops waiting. Requests answered at once from whatever `facts()` has:
+   * those about a position (hover, completion, ...: asked again on each
+   * move, and the user waits for them) and code actions (asked again on
+   * each cursor move or Ctrl+., their fixes come from rules run again on
+   * the facts at hand, see code-actions.ts).
+   */
+  private onWholeDocument<R, P extends { textDocument: { uri: string } } = never>(
+    fallback: R,
+    handler: (params: P, context: DocumentContext) => R,
+  ): (params: P, token?: CancellationToken) => Promise<R> {
+    return async (params, token) => {
+      checkDocumentParams(params);
+      for (;;) {
+        if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+        // Unknown, closed, too large or not an image.sh: the fallback at once.
+        const document = this.documents.get(params.textDocument.uri);
+        if (!document || !isImageDocument(document.textDocument)) return fallback;
+        const facts = document.facts();
+        if (!document.factsPending) return facts ? handler(params, { document, facts }) : fallback;
+        await untilCancelled(document.factsComplete(), token);
+      }
     };
   }
 
@@ -410,6 +449,17 @@ export class MakeimgServer {
     } catch {
       return this.initialRoots;
     }
+  }
+}
+
+/** `promise`, or sooner once `token` is cancelled (the caller looks at the token). */
+async function untilCancelled(promise: Promise<void>, token: CancellationToken | undefined): Promise<void> {
+  if (!token) return promise;
+  let listener: { dispose(): void } | undefined;
+  try {
+    await Promise.race([promise, new Promise<void>((resolve) => (listener = token.onCancellationRequested(() => resolve())))]);
+  } finally {
+    listener?.dispose();
   }
 }
 

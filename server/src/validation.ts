@@ -117,18 +117,21 @@ export class Validator {
   /**
    * The facts of `version` are not all walked yet (a statement took longer
    * than FACTS_BUDGET_MS): the walk goes on in slices, each once the work
-   * queued meanwhile (requests, edits) has run, and the diagnostics are
-   * published again when it is done. A newer version replaces it.
+   * queued meanwhile (requests, edits) has run (`OpenDocument.factsComplete`,
+   * whose slices requests that wait for the complete facts share), and the
+   * diagnostics are published again when it is done. A newer version replaces it.
    */
   private continueFacts(uri: string, version: number): void {
-    const run = async (): Promise<void> => {
-      const document = this.documents.get(uri);
-      if (!document || document.version !== version) return;
-      document.continueFacts();
-      if (document.factsPending) this.continueFacts(uri, version);
-      else await this.validate(uri, version, false);
-    };
-    this.scheduler.schedule(uri, version, { run, deliver: () => undefined }, 0);
+    const document = this.documents.get(uri);
+    if (!document || document.version !== version) return;
+    document.factsComplete().then(
+      () => {
+        // Edited (that version schedules its own analysis) or closed meanwhile.
+        if (this.documents.get(uri) !== document || document.version !== version || document.factsPending) return;
+        this.scheduler.schedule(uri, version, { run: () => this.validate(uri, version, false), deliver: () => undefined }, 0);
+      },
+      (error: unknown) => this.logError(uri, error),
+    );
   }
 
   private async validate(uri: string, version: number, afterEdit: boolean): Promise<void> {
