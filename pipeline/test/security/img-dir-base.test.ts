@@ -28,9 +28,7 @@ describe('security: a shared img_dir_base cannot redirect the build (real system
 
   /** A directory the attacker can reach (the scratch root is root-only). */
   async function sharedParent(): Promise<string> {
-    const dir = await scratch.dir('shared');
-    for (let d = dir; d !== '/' && d !== path.dirname(REPO); d = path.dirname(d)) await fs.chmod(d, 0o755).catch(() => {});
-    return dir;
+    return scratch.reachableDir('shared');
   }
 
   it('refuses an img_dir_base others can write (not sticky) or that belongs to another user, creating nothing', async () => {

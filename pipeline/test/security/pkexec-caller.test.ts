@@ -31,9 +31,7 @@ describe("security: through pkexec, root acts only in the caller's own directori
 
   /** A scratch directory the caller can reach (the scratch root is root-only). */
   async function reachable(name: string): Promise<string> {
-    const dir = await scratch.dir(name);
-    for (let d = dir; d !== '/' && d !== path.dirname(REPO); d = path.dirname(d)) await fs.chmod(d, 0o755).catch(() => {});
-    return dir;
+    return scratch.reachableDir(name);
   }
 
   /** A directory of root's, like /etc: 0755, only root writes it. */

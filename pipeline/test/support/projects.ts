@@ -23,11 +23,20 @@ export class Scratch {
    */
   static forRootSuite(): Scratch {
     const scratch = new Scratch();
+    // The suite must leave the shared temporary directory as it found it (a test once made /tmp 0755,
+    // and later ones that create files there as another user failed).
+    let tmpMode = 0;
     before(async () => {
       requireRoot();
+      tmpMode = (await fs.stat(os.tmpdir())).mode;
       scratch.root = await fs.mkdtemp(path.join(os.tmpdir(), 'makeimg-test-'));
     });
-    after(async () => scratch.remove());
+    after(async () => {
+      await scratch.remove();
+      const now = (await fs.stat(os.tmpdir())).mode;
+      if (now !== tmpMode)
+        throw new Error(`this suite changed ${os.tmpdir()}'s mode from ${(tmpMode & 0o7777).toString(8)} to ${(now & 0o7777).toString(8)}`);
+    });
     return scratch;
   }
 
@@ -35,6 +44,18 @@ export class Scratch {
     if (!this.root) throw new Error('the scratch directory exists only while its suite runs');
     const d = path.join(this.root, `${name}-${++this.counter}`);
     await fs.mkdir(d, { recursive: true });
+    return d;
+  }
+
+  /**
+   * A new directory that other users can reach: it and the scratch
+   * directories down to it become 0755 (the scratch root is mkdtemp's 0700).
+   * Nothing above the scratch root is touched: /tmp keeps its 1777.
+   */
+  async reachableDir(name = 'd'): Promise<string> {
+    const d = await this.dir(name);
+    const root = this.root!;
+    for (let at = d; at.startsWith(`${root}/`) || at === root; at = path.dirname(at)) await fs.chmod(at, 0o755);
     return d;
   }
 
