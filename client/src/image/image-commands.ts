@@ -194,8 +194,16 @@ export class ImageFeatures implements vscode.Disposable {
     if (!imagePath) return undefined;
     const settings = readBuildSettings();
     // Removed when the terminal closes: makeimg (root) cannot be signalled by us, so it watches this file.
-    const lease = join(mkdtempSync(join(tmpdir(), 'makeimg-lease-')), 'lease');
-    writeFileSync(lease, '');
+    let lease: string;
+    try {
+      lease = join(mkdtempSync(join(tmpdir(), 'makeimg-lease-')), 'lease');
+      writeFileSync(lease, '');
+    } catch (e) {
+      void vscode.window.showErrorMessage(
+        `makeimg: cannot open a shell: the editor cannot create its lease file in ${tmpdir()} (${(e as Error).message})`,
+      );
+      return undefined;
+    }
     let command: PrivilegedCommand;
     try {
       // The build's privileged command: makeimg's polkit launcher when it is installed.
