@@ -13,17 +13,14 @@ import { COMMANDS } from '../../shared/ids-and-settings';
 import { commandTitle, EXTENSION_ID, useVSCode } from './harness';
 import { docsDir, repoRoot, resultsDir } from './paths';
 import { archiveFile, archiveMembers, mountsUnder, processesUsing } from './system';
-import { waitFor, type StatusItem } from './workbench';
+import { isBuildFinished, isBuildRunning, waitFor, type StatusItem } from './workbench';
 
 const BUILD_COMMAND = commandTitle(COMMANDS.buildImage);
 const CANCEL_COMMAND = commandTitle(COMMANDS.cancelBuild);
 /** The source of a failing hook's diagnostic (issue 5; client/src/build/build-diagnostics.ts, which needs 'vscode'). */
 const BUILD_DIAGNOSTIC_SOURCE = 'makeimg build';
-/** The build's status bar item is the one that says "makeimg: ..." (the language mode says just "makeimg"). */
-const buildStatus = (items: StatusItem[]) => items.find((i) => i.text.startsWith('makeimg:'));
 /** The build runs as root; the editor's own processes (language server, shellcheck) run as the user. */
 const rootProcessesUsing = (dir: string) => processesUsing(dir).filter((p) => p.uid === 0);
-const isRunning = (i: StatusItem | undefined) => !!i && i.icons.includes('sync') && i.icons.includes('modifier-spin');
 
 describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)', function () {
   before(function () {
@@ -46,13 +43,13 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
   ): Promise<{ seen: StatusItem[]; last: StatusItem }> {
     const seen: StatusItem[] = [];
     const read = async () => {
-      const item = buildStatus(await s.wb.statusBarItems());
+      const item = await s.wb.buildStatus();
       if (item && !seen.some((x) => x.text === item.text)) seen.push(item);
       return item;
     };
     await s.wb.runCommand(BUILD_COMMAND);
-    await waitFor('the build to start in the status bar', read, isRunning, 30_000);
-    const last = await waitFor('the build to finish in the status bar', read, (i) => !isRunning(i) && done(i), timeoutMs);
+    await waitFor('the build to start in the status bar', read, isBuildRunning, 30_000);
+    const last = await waitFor('the build to finish in the status bar', read, (i) => !isBuildRunning(i) && done(i), timeoutMs);
     return { seen, last: last! };
   }
 
@@ -80,7 +77,7 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     assert.ok(built.includes('Reveal in Explorer'), `offers Reveal in Explorer: ${JSON.stringify(built)}`);
     assert.ok(!built.includes('Reveal in File Manager'), `no Reveal in File Manager in a remote window: ${JSON.stringify(built)}`);
 
-    const progress = seen.filter(isRunning).map((i) => i.text);
+    const progress = seen.filter(isBuildRunning).map((i) => i.text);
     // One workspace folder: no image name before the stage (a multi-root workspace would show `tiny · `).
     assert.ok(
       progress.some((t) => /^makeimg: (resolve|preinstall|install|postinstall|archive) \(\d\/\d\)/.test(t)),
@@ -157,8 +154,8 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     await s.wb.runCommand(BUILD_COMMAND);
     await waitFor(
       'do_install to run',
-      async () => buildStatus(await s.wb.statusBarItems()),
-      (i) => isRunning(i) && /install \(3\/\d\)/.test(i!.text),
+      () => s.wb.buildStatus(),
+      (i) => isBuildRunning(i) && /install \(3\/\d\)/.test(i!.text),
       60_000,
     );
     // The sleep inside the container is up: the checks below can see build processes, so they can fail.
@@ -174,8 +171,8 @@ describe('e2e: building from VS Code as an unprivileged user (pkexec + polkit)',
     await s.wb.runCommand(CANCEL_COMMAND);
     const status = await waitFor(
       '"cancelled" in the status bar',
-      async () => buildStatus(await s.wb.statusBarItems()),
-      (i) => !!i && i.text.includes('cancelled') && !isRunning(i),
+      () => s.wb.buildStatus(),
+      (i) => !!i && i.text.includes('cancelled') && !isBuildRunning(i),
       20_000,
     );
     const seconds = (Date.now() - cancelledAt) / 1000;
@@ -201,14 +198,13 @@ describe('e2e: the second build (issue 12 §1-2): Rebuild, Delete Working Direct
     user: 'makeimg-test',
     extraFolders: { tiny: join(repoRoot, 'examples', 'tiny') },
   });
-  const statusNow = async () => buildStatus(await s.wb.statusBarItems());
-  const finished = (i: StatusItem | undefined) => !!i && !isRunning(i) && (i.icons.includes('check') || i.icons.includes('error'));
+  const statusNow = () => s.wb.buildStatus();
 
   it('6. rebuild after a success: the refusal offers Rebuild, which replaces the image (owned by the user)', async function () {
     this.timeout(300_000);
     await s.wb.openFile('tiny/image.sh');
     await s.wb.runCommand(BUILD_COMMAND);
-    await waitFor('the first build to succeed', statusNow, (i) => finished(i) && i!.icons.includes('check'), 150_000);
+    await waitFor('the first build to succeed', statusNow, (i) => isBuildFinished(i) && i!.icons.includes('check'), 150_000);
     const image = join(s.workspace, 'tiny', 'img', 'tiny.tar.gz');
     const first = statSync(image);
 
@@ -220,8 +216,8 @@ describe('e2e: the second build (issue 12 §1-2): Rebuild, Delete Working Direct
       60_000,
     );
     await s.wb.clickNotificationButton(/already exists/, 'Rebuild');
-    await waitFor('the forced build to start', statusNow, isRunning, 30_000);
-    await waitFor('the forced build to succeed', statusNow, (i) => finished(i) && i!.icons.includes('check'), 150_000);
+    await waitFor('the forced build to start', statusNow, isBuildRunning, 30_000);
+    await waitFor('the forced build to succeed', statusNow, (i) => isBuildFinished(i) && i!.icons.includes('check'), 150_000);
     // Nothing changed since the first build: the install stage comes from the cache (issue 13), and the terminal says so.
     const rows = await s.wb.terminalText();
     assert.match(rows, /Install \(cached, built /, `the task terminal says the install stage was cached:\n${rows}`);
@@ -236,7 +232,7 @@ describe('e2e: the second build (issue 12 §1-2): Rebuild, Delete Working Direct
     const dir = join(s.workspace, 'flaky');
     await s.wb.openFile('flaky/image.sh');
     await s.wb.runCommand(BUILD_COMMAND);
-    await waitFor('the build to fail', statusNow, (i) => finished(i) && i!.icons.includes('error'), 120_000);
+    await waitFor('the build to fail', statusNow, (i) => isBuildFinished(i) && i!.icons.includes('error'), 120_000);
     const kept = join(dir, 'img', 'flaky');
     assert.ok(existsSync(kept), 'the failed build kept its working directory');
     await waitFor(
@@ -261,8 +257,8 @@ describe('e2e: the second build (issue 12 §1-2): Rebuild, Delete Working Direct
 
     writeFileSync(join(dir, 'ok'), '');
     await s.wb.runCommand(BUILD_COMMAND);
-    await waitFor('the build to start', statusNow, isRunning, 30_000);
-    await waitFor('the build to succeed', statusNow, (i) => finished(i) && i!.icons.includes('check'), 150_000);
+    await waitFor('the build to start', statusNow, isBuildRunning, 30_000);
+    await waitFor('the build to succeed', statusNow, (i) => isBuildFinished(i) && i!.icons.includes('check'), 150_000);
     assert.ok(existsSync(join(dir, 'img', 'flaky.tar')));
   });
 
@@ -284,7 +280,7 @@ describe('e2e: the second build (issue 12 §1-2): Rebuild, Delete Working Direct
     );
     await s.wb.clickNotificationButton(/Build anyway/, 'Show Problems');
     await s.wb.page.waitForTimeout(3000);
-    assert.ok(!isRunning(await statusNow()), 'no build started');
+    assert.ok(!isBuildRunning(await statusNow()), 'no build started');
     assert.ok(!existsSync(join(s.workspace, 'broken-build', 'img')), 'nothing was built');
   });
 });

@@ -16,7 +16,7 @@ import { COMMANDS } from '../../shared/ids-and-settings';
 import { commandTitle, EXTENSION_ID, useVSCode } from './harness';
 import { fixturesDir, repoRoot, resultsDir } from './paths';
 import { archiveFile, archiveMembers } from './system';
-import { waitFor, type StatusItem } from './workbench';
+import { isBuildFinished, isBuildRunning, waitFor } from './workbench';
 
 const BUILD_COMMAND = commandTitle(COMMANDS.buildImage);
 /** client/src/image/report-diagnostics.ts IMAGE_DIAGNOSTIC_SOURCE (that module needs 'vscode'). */
@@ -26,10 +26,6 @@ const CODE = 'MKIMG101';
 const FIX = ': > /etc/machine-id';
 const FIX_TITLE = `Append to do_postinstall: ${FIX}`;
 const MACHINE_ID = '0123456789abcdef0123456789abcdef\n';
-
-const buildStatus = (items: StatusItem[]) => items.find((i) => i.text.startsWith('makeimg:'));
-const isRunning = (i: StatusItem | undefined) => !!i && i.icons.includes('sync') && i.icons.includes('modifier-spin');
-const finished = (i: StatusItem | undefined) => !!i && !isRunning(i) && (i.icons.includes('check') || i.icons.includes('error'));
 
 /** The body of `name() { ... }` in image.sh text (the lines between the opening and the closing brace). */
 function functionBody(lines: string[], name: string): string[] | undefined {
@@ -49,7 +45,7 @@ describe('e2e: image hygiene findings in VS Code (issue 15): Problems, the quick
     user: 'makeimg-test',
     extraFolders: { files: join(repoRoot, 'examples', 'tiny', 'files') },
   });
-  const statusNow = async () => buildStatus(await s.wb.statusBarItems());
+  const statusNow = () => s.wb.buildStatus();
   const findings = async () => (await s.wb.problemsByFile()).filter((p) => p.text.includes(IMAGE_DIAGNOSTIC_SOURCE));
 
   it('18. a machine id in the image: MKIMG101 in Problems on img_name, the quick fix appends the fix to do_postinstall, Rebuild clears it', async function () {
@@ -60,9 +56,7 @@ describe('e2e: image hygiene findings in VS Code (issue 15): Problems, the quick
     const imgNameLine = original.split('\n').findIndex((l) => l.startsWith('img_name=')) + 1;
 
     await s.wb.openFile('image.sh');
-    await s.wb.runCommand(BUILD_COMMAND);
-    await waitFor('the build to start', statusNow, isRunning, 30_000);
-    const built = await waitFor('the build to finish', statusNow, finished, 200_000);
+    const built = await s.wb.runBuild(BUILD_COMMAND);
     assert.ok(built?.icons.includes('check'), `the build succeeded: ${JSON.stringify(built)}\n${s.server.outputChannel(EXTENSION_ID)}`);
     assert.equal(archiveFile(image, 'etc/machine-id'), MACHINE_ID, 'the image keeps the machine id do_install wrote');
 
@@ -109,7 +103,7 @@ describe('e2e: image hygiene findings in VS Code (issue 15): Problems, the quick
       (n) => n.some((m) => /already exists; rebuild with --force/.test(m)),
       60_000,
     );
-    await waitFor('the refused build to end', statusNow, (i) => !isRunning(i), 30_000);
+    await waitFor('the refused build to end', statusNow, (i) => !isBuildRunning(i), 30_000);
     const kept = await findings();
     assert.ok(
       kept.some((p) => p.text.includes(CODE)),
@@ -118,8 +112,8 @@ describe('e2e: image hygiene findings in VS Code (issue 15): Problems, the quick
 
     // Rebuild: a new image, made with the fix, and the finding leaves Problems.
     await s.wb.clickNotificationButton(/already exists/, 'Rebuild');
-    await waitFor('the forced build to start', statusNow, isRunning, 30_000);
-    const rebuilt = await waitFor('the forced build to finish', statusNow, finished, 200_000);
+    await waitFor('the forced build to start', statusNow, isBuildRunning, 30_000);
+    const rebuilt = await waitFor('the forced build to finish', statusNow, isBuildFinished, 200_000);
     assert.ok(
       rebuilt?.icons.includes('check'),
       `the rebuild succeeded: ${JSON.stringify(rebuilt)}\n${s.server.outputChannel(EXTENSION_ID)}`,

@@ -3,7 +3,7 @@
  * user does: quick open, command palette, Problems panel, hovers, quick fixes,
  * completion, status bar and the terminal. Selectors are VS Code 1.96's.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -51,6 +51,12 @@ export async function waitFor<T>(what: string, read: () => Promise<T>, accept: (
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** The build's status bar item says "makeimg: ..." (the language mode says just "makeimg"); running while it spins. */
+export const isBuildRunning = (i: StatusItem | undefined): boolean => !!i && i.icons.includes('sync') && i.icons.includes('modifier-spin');
+/** The build's status bar item shows an outcome: success (check) or failure (error). */
+export const isBuildFinished = (i: StatusItem | undefined): boolean =>
+  !!i && !isBuildRunning(i) && (i.icons.includes('check') || i.icons.includes('error'));
 
 export class Workbench {
   private constructor(
@@ -127,6 +133,18 @@ export class Workbench {
       }
     }
     return `page: ${this.page.url()}\nworkspace file: ${content}`;
+  }
+
+  /** The build's status bar item ("makeimg: ..."), if shown. */
+  async buildStatus(): Promise<StatusItem | undefined> {
+    return (await this.statusBarItems()).find((i) => i.text.startsWith('makeimg:'));
+  }
+
+  /** Runs a build command (its palette title) on the active image.sh; waits for it to start, then to end; returns the last status. */
+  async runBuild(title: string, timeoutMs = 200_000): Promise<StatusItem> {
+    await this.runCommand(title);
+    await waitFor('the build to start', () => this.buildStatus(), isBuildRunning, 30_000);
+    return (await waitFor('the build to finish', () => this.buildStatus(), isBuildFinished, timeoutMs))!;
   }
 
   /** Quick open (Ctrl+P) a workspace file by its path relative to the folder, and wait for its editor. */
@@ -428,18 +446,21 @@ export class Workbench {
    * toast has hidden, its entry in the notification center (opened for this).
    */
   async notificationButtons(message: RegExp): Promise<string[]> {
+    const found = await this.notificationItem(message);
+    return (await found.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** The notification whose message matches `message`: its toast, or, once the toast has hidden, its entry in the notification center (opened for this). */
+  private async notificationItem(message: RegExp): Promise<Locator> {
     const item = (container: string) =>
       this.page
         .locator(`${container} .notification-list-item`)
         .filter({ has: this.page.locator('.notification-list-item-message', { hasText: message }) })
         .first();
-    let found = item('.notification-toast');
-    if ((await found.count()) === 0) {
-      if (!(await this.page.locator('.notifications-center.visible').isVisible()))
-        await this.runCommand('Notifications: Show Notifications');
-      found = item('.notifications-center');
-    }
-    return (await found.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+    const toast = item('.notification-toast');
+    if ((await toast.count()) > 0) return toast;
+    if (!(await this.page.locator('.notifications-center.visible').isVisible())) await this.runCommand('Notifications: Show Notifications');
+    return item('.notifications-center');
   }
 
   /** The text of every webview's document (e.g. the Markdown preview), read through its frames. */
@@ -461,17 +482,7 @@ export class Workbench {
    * has hidden (Escape hides toasts, and every runCommand presses it), in the notification center.
    */
   async clickNotificationButton(message: RegExp, button: string): Promise<void> {
-    const item = (container: string) =>
-      this.page
-        .locator(`${container} .notification-list-item`)
-        .filter({ has: this.page.locator('.notification-list-item-message', { hasText: message }) })
-        .first();
-    let found = item('.notification-toast');
-    if ((await found.count()) === 0) {
-      if (!(await this.page.locator('.notifications-center.visible').isVisible()))
-        await this.runCommand('Notifications: Show Notifications');
-      found = item('.notifications-center');
-    }
+    const found = await this.notificationItem(message);
     await found.locator('.monaco-button', { hasText: button }).first().click();
   }
 
